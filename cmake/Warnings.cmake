@@ -1,0 +1,9 @@
+# Warnings and sanitizers applied to every scrutineer target through scrutineer_options.
+add_library(scrutineer_options INTERFACE)
+target_compile_options(scrutineer_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow=local
+                       $<$<BOOL:${SCRUTINEER_WERROR}>:-Werror>)
+if(SCRUTINEER_SANITIZE)
+  target_compile_options(scrutineer_options INTERFACE -fsanitize=address,undefined
+                         -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(scrutineer_options INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,33 @@
+// A regular grid over the study area with a validity mask (DESIGN.md "Data model").
+// Cell index = iy * nx + ix, ix = floor((x - x0) / size), iy = floor((y - y0) / size).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace scrutineer::geo {
+
+struct Grid {
+  double x0 = 0, y0 = 0;  // lower-left corner of cell (0, 0), metres
+  double size = 0;        // cell side, metres
+  std::int32_t nx = 0, ny = 0;
+  std::vector<std::uint8_t> valid;  // nx * ny; 1 = the cell intersects the region
+  std::string crs;                  // e.g. "EPSG:2790"
+
+  std::int64_t cells() const { return static_cast<std::int64_t>(nx) * ny; }
+  // Cell holding (x, y), or -1 outside the grid's extent. Cells are half-open [x0, x0 + size).
+  std::int64_t cell_of(double x, double y) const {
+    const double fx = std::floor((x - x0) / size), fy = std::floor((y - y0) / size);
+    if (!(fx >= 0 && fy >= 0 && fx < nx && fy < ny)) return -1;
+    return static_cast<std::int64_t>(fy) * nx + static_cast<std::int64_t>(fx);
+  }
+  double centre_x(std::int64_t cell) const { return x0 + (static_cast<double>(cell % nx) + 0.5) * size; }
+  double centre_y(std::int64_t cell) const { return y0 + (static_cast<double>(cell / nx) + 0.5) * size; }
+  bool is_valid(std::int64_t cell) const { return cell >= 0 && cell < cells() && valid[cell] != 0; }
+  // Indices of the valid cells in row-major order.
+  std::vector<std::int64_t> valid_cells() const;
+};
+
+}  // namespace scrutineer::geo
