@@ -7,3 +7,7 @@ if(SCRUTINEER_SANITIZE)
                          -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(scrutineer_options INTERFACE -fsanitize=address,undefined)
 endif()
+# GCC 12 reports false -Wrestrict overlaps inside std::string at -O2/-O3 (GCC bug 105329, fixed in 13).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(scrutineer_options INTERFACE -Wno-restrict)
+endif()
