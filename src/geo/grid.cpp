@@ -10,4 +10,10 @@ std::vector<std::int64_t> Grid::valid_cells() const {
   return out;
 }
 
+std::int64_t Grid::valid_count() const {
+  std::int64_t n = 0;
+  for (const auto v : valid) n += v != 0;
+  return n;
+}
+
 }  // namespace scrutineer::geo

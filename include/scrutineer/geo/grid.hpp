@@ -9,6 +9,8 @@
 
 namespace scrutineer::geo {
 
+struct Region;
+
 struct Grid {
   double x0 = 0, y0 = 0;  // lower-left corner of cell (0, 0), metres
   double size = 0;        // cell side, metres
@@ -23,11 +25,24 @@ struct Grid {
     if (!(fx >= 0 && fy >= 0 && fx < nx && fy < ny)) return -1;
     return static_cast<std::int64_t>(fy) * nx + static_cast<std::int64_t>(fx);
   }
-  double centre_x(std::int64_t cell) const { return x0 + (static_cast<double>(cell % nx) + 0.5) * size; }
-  double centre_y(std::int64_t cell) const { return y0 + (static_cast<double>(cell / nx) + 0.5) * size; }
+  double centre_x(std::int64_t cell) const {
+    return x0 + (static_cast<double>(cell % nx) + 0.5) * size;
+  }
+  double centre_y(std::int64_t cell) const {
+    return y0 + (static_cast<double>(cell / nx) + 0.5) * size;
+  }
   bool is_valid(std::int64_t cell) const { return cell >= 0 && cell < cells() && valid[cell] != 0; }
   // Indices of the valid cells in row-major order.
   std::vector<std::int64_t> valid_cells() const;
+  std::int64_t valid_count() const;
 };
+
+// The grid of square cells of side `cell_size` aligned on (origin_x, origin_y) that covers the
+// region's bounding box with the fewest whole cells (open_cp's rule): ix runs from
+// floor((xmin - origin_x) / size) to ceil((xmax - origin_x) / size), so nx = ceil - floor (at least
+// 1) and x0 = origin_x + floor(...) * size; likewise for y. A cell is valid when its closed square
+// intersects the region (GEOS intersects, as open_cp: touching the boundary counts). Throws
+// ConfigError for a cell size that is not positive and finite or a grid over 2^31 cells.
+Grid make_grid(const Region& region, double cell_size, double origin_x = 0, double origin_y = 0);
 
 }  // namespace scrutineer::geo
