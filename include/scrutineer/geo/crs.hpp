@@ -1,0 +1,60 @@
+// Coordinate reference systems through PROJ (proj.h): batch transforms between any two CRS that
+// PROJ knows (EPSG codes, WKT, PROJ strings), always in x = easting/longitude, y =
+// northing/latitude.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace scrutineer::geo {
+
+// A transformation between two CRS. Axis order is normalised for both ends, so geographic
+// coordinates are always x = longitude, y = latitude in degrees, whatever the EPSG axis order.
+// Not thread-safe: each thread builds its own Transformer (each owns a PROJ context).
+class Transformer {
+ public:
+  // Throws ConfigError naming the CRS when PROJ does not know it or finds no transformation.
+  Transformer(const std::string& from_crs, const std::string& to_crs);
+  ~Transformer();
+  Transformer(Transformer&&) noexcept;
+  Transformer& operator=(Transformer&&) noexcept;
+  Transformer(const Transformer&) = delete;
+  Transformer& operator=(const Transformer&) = delete;
+
+  // Transforms in place. A point PROJ cannot transform becomes NaN, NaN (never an exception, so a
+  // bad row cannot stop a batch); the count of such points is returned.
+  std::size_t transform(double* x, double* y, std::size_t n);
+  std::size_t transform(std::vector<double>& x, std::vector<double>& y);
+  // One point, in place; false (and NaN) when it cannot be transformed.
+  bool transform(double& x, double& y);
+
+  const std::string& from_crs() const { return from_; }
+  const std::string& to_crs() const { return to_; }
+  // True when source and target are the same CRS (transform() then copies nothing).
+  bool is_identity() const { return identity_; }
+
+ private:
+  void release();
+  std::string from_, to_;
+  void* ctx_ = nullptr;  // PJ_CONTEXT*
+  void* pj_ = nullptr;   // PJ*
+  bool identity_ = false;
+};
+
+// The WGS 84 / UTM zone holding (lon, lat): "EPSG:326NN" north of the equator, "EPSG:327NN" south.
+// Zone = floor((lon + 180) / 6) + 1, with the Norway (32V) and Svalbard (31X-37X) exceptions of
+// the UTM standard. Throws ConfigError when lon/lat are not finite or out of range.
+std::string utm_crs_for(double lon, double lat);
+
+// Facts about one CRS, from PROJ's database. Throws ConfigError for a CRS that PROJ does not know.
+struct CrsInfo {
+  std::string name;  // e.g. "NAD83(HARN) / Illinois East"
+  std::string wkt;   // WKT2:2019, for writing into outputs
+  bool geographic = false;
+  bool projected = false;
+  double metres_per_unit = 1.0;  // of the first axis of a projected CRS (0.3048006 for US feet)
+};
+CrsInfo crs_info(const std::string& crs);
+
+}  // namespace scrutineer::geo
