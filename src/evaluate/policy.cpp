@@ -1,0 +1,140 @@
+// Top-cell policies and their tie rules; the open_cp rule matches open_cp.evaluation.top_slice
+// (QuantCrimAtLeeds/PredictCode): n = floor(N x fraction), threshold ties keep the last cells.
+#include "scrutineer/evaluate/policy.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "scrutineer/core/error.hpp"
+
+namespace scrutineer::evaluate {
+
+namespace {
+
+// SplitMix64 finaliser (Steele, Lea & Flood 2014): a cell's tie key depends only on (seed, cell),
+// never on which other cells tie, so a ranking does not change when unrelated risks change.
+std::uint64_t mix(std::uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// NaN sorts below every number; -inf .. +inf keep their order.
+double sortable(double r) { return std::isnan(r) ? -HUGE_VAL : r; }
+
+}  // namespace
+
+std::string_view to_string(TieRule rule) {
+  switch (rule) {
+    case TieRule::kOpenCp:
+      return "open_cp";
+    case TieRule::kRowMajor:
+      return "row-major";
+    case TieRule::kRandom:
+      return "random";
+  }
+  return "?";
+}
+
+TieRule tie_rule_from_string(std::string_view name) {
+  if (name == "open_cp" || name == "opencp" || name == "open-cp") return TieRule::kOpenCp;
+  if (name == "row-major" || name == "row_major") return TieRule::kRowMajor;
+  if (name == "random") return TieRule::kRandom;
+  throw ConfigError(
+      fmt::format("unknown tie rule '{}' (expected open_cp, row-major or random)", name));
+}
+
+std::string_view to_string(PolicyMode mode) {
+  switch (mode) {
+    case PolicyMode::kCoverage:
+      return "coverage";
+    case PolicyMode::kCount:
+      return "count";
+    case PolicyMode::kArea:
+      return "area";
+  }
+  return "?";
+}
+
+std::vector<std::int64_t> rank_cells(const std::vector<double>& risk, const geo::Grid& grid,
+                                     TieRule rule, std::uint64_t seed) {
+  if (static_cast<std::int64_t>(risk.size()) != grid.cells())
+    throw InternalError(
+        fmt::format("risk has {} values for a grid of {} cells", risk.size(), grid.cells()));
+  std::vector<std::int64_t> cells = grid.valid_cells();
+  switch (rule) {
+    case TieRule::kOpenCp:
+      std::sort(cells.begin(), cells.end(), [&](std::int64_t a, std::int64_t b) {
+        const double ra = sortable(risk[a]), rb = sortable(risk[b]);
+        return ra != rb ? ra > rb : a > b;
+      });
+      break;
+    case TieRule::kRowMajor:
+      std::sort(cells.begin(), cells.end(), [&](std::int64_t a, std::int64_t b) {
+        const double ra = sortable(risk[a]), rb = sortable(risk[b]);
+        return ra != rb ? ra > rb : a < b;
+      });
+      break;
+    case TieRule::kRandom: {
+      const std::uint64_t base = mix(seed);
+      std::sort(cells.begin(), cells.end(), [&](std::int64_t a, std::int64_t b) {
+        const double ra = sortable(risk[a]), rb = sortable(risk[b]);
+        if (ra != rb) return ra > rb;
+        const std::uint64_t ka = mix(base ^ static_cast<std::uint64_t>(a));
+        const std::uint64_t kb = mix(base ^ static_cast<std::uint64_t>(b));
+        return ka != kb ? ka < kb : a < b;
+      });
+      break;
+    }
+  }
+  return cells;
+}
+
+std::int64_t cells_for_coverage(std::int64_t valid_cells, double coverage) {
+  if (!(coverage >= 0.0 && coverage <= 1.0))
+    throw ConfigError(fmt::format("coverage must lie in [0, 1], found {}", coverage));
+  const double n = std::floor(static_cast<double>(valid_cells) * coverage);
+  return std::clamp(static_cast<std::int64_t>(n), std::int64_t{0}, valid_cells);
+}
+
+std::int64_t cells_for_policy(const std::vector<std::int64_t>& ranking, const Policy& policy,
+                              const std::vector<double>& cell_area) {
+  const auto valid = static_cast<std::int64_t>(ranking.size());
+  switch (policy.mode) {
+    case PolicyMode::kCoverage:
+      return cells_for_coverage(valid, policy.coverage);
+    case PolicyMode::kCount:
+      if (policy.count < 0)
+        throw ConfigError(fmt::format("cell count must be >= 0, found {}", policy.count));
+      return std::min(policy.count, valid);
+    case PolicyMode::kArea: {
+      if (!(policy.coverage >= 0.0 && policy.coverage <= 1.0))
+        throw ConfigError(fmt::format("coverage must lie in [0, 1], found {}", policy.coverage));
+      if (cell_area.empty()) return cells_for_coverage(valid, policy.coverage);
+      double total = 0.0;
+      for (const auto c : ranking) total += cell_area[c];
+      const double budget = policy.coverage * total;
+      double used = 0.0;
+      std::int64_t n = 0;
+      for (const auto c : ranking) {
+        if (used + cell_area[c] > budget) break;
+        used += cell_area[c];
+        ++n;
+      }
+      return n;
+    }
+  }
+  return 0;
+}
+
+std::vector<std::int64_t> select_top(const std::vector<double>& risk, const geo::Grid& grid,
+                                     const Policy& policy, const std::vector<double>& cell_area) {
+  auto ranking = rank_cells(risk, grid, policy.tie_rule, policy.seed);
+  ranking.resize(static_cast<std::size_t>(cells_for_policy(ranking, policy, cell_area)));
+  return ranking;
+}
+
+}  // namespace scrutineer::evaluate
