@@ -1,13 +1,19 @@
 // The model registry: one line per model.
 #include <fmt/format.h>
 
+#include "builtin.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/forecast/model.hpp"
 
 namespace scrutineer::forecast {
 
 const std::vector<ModelInfo>& models() {
-  static const std::vector<ModelInfo> list = {};
+  static const std::vector<ModelInfo> list = {
+      detail::naive_info(),
+      detail::random_info(),
+      detail::retro_info(),
+      detail::prohotspot_info(),
+  };
   return list;
 }
 
