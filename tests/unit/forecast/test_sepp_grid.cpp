@@ -1,0 +1,194 @@
+// Tests of the grid SEPP EM (Mohler et al. 2015): running sums against direct sums, one EM step by
+// hand, stop rules, ties, recovery of simulated parameters, thread independence.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "scrutineer/core/error.hpp"
+#include "scrutineer/core/parallel.hpp"
+#include "scrutineer/core/random.hpp"
+#include "scrutineer/forecast/sepp_grid.hpp"
+
+namespace scrutineer::forecast {
+namespace {
+
+TEST(SeppGridSums, MatchDirectQuadraticSumsWithTies) {
+  Rng rng(11);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<double> t(200);
+    // Whole numbers between 0 and 300, so many ties, plus continuous times in odd trials.
+    for (auto& v : t) v = trial % 2 ? rng.uniform(0, 300) : std::floor(rng.uniform(0, 300));
+    std::sort(t.begin(), t.end());
+    const double omega = 0.01 + rng.uniform(0, 0.5);
+    std::vector<double> s, b;
+    sepp_grid_running_sums(t, omega, s, b);
+    for (std::size_t j = 0; j < t.size(); ++j) {
+      double ds = 0, db = 0;
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        if (!(t[i] < t[j])) continue;
+        ds += std::exp(-omega * (t[j] - t[i]));
+        db += (t[j] - t[i]) * std::exp(-omega * (t[j] - t[i]));
+      }
+      EXPECT_NEAR(s[j], ds, 1e-12 * std::max(1.0, ds)) << trial << " " << j;
+      EXPECT_NEAR(b[j], db, 1e-12 * std::max(1.0, db)) << trial << " " << j;
+    }
+  }
+}
+
+TEST(SeppGridFit, OneEmStepByHand) {
+  // Cell times {0, 1}, T = 2, theta = omega = mu = 1.
+  // Event 0: lambda = 1, p_00 = 1. Event 1: lambda = 1 + e^-1, p_11 = 1 / (1 + e^-1) = 0.7310586,
+  // sum_i p_i1 = e^-1 / (1 + e^-1) = 0.2689414, with t_1 - t_0 = 1.
+  // M-step: mu = (1 + 0.7310586) / 2, theta = 0.2689414 / 2 (N = 2), omega = 0.2689414 / 0.2689414.
+  SeppGridOptions o;
+  o.max_iterations = 1;
+  const auto fit = fit_sepp_grid({{0.0, 1.0}, {}}, 2.0, o);
+  const double e = std::exp(-1.0);
+  EXPECT_NEAR(fit.mu[0], (1 + 1 / (1 + e)) / 2, 1e-15);
+  EXPECT_EQ(fit.mu[1], 0.0);
+  EXPECT_NEAR(fit.theta, e / (1 + e) / 2, 1e-15);
+  EXPECT_NEAR(fit.omega, 1.0, 1e-15);
+  EXPECT_EQ(fit.iterations, 1);
+  EXPECT_FALSE(fit.converged);
+}
+
+TEST(SeppGridFit, SameTimePairsGetNoWeight) {
+  // Times {0, 0, 1}, T = 2: both events at 0 are background (p = 1 each, the tie counts nothing);
+  // the event at 1 has lambda = 1 + 2 e^-1, p_22 = 1 / (1 + 2e^-1), triggered 2e^-1 / (1 + 2e^-1).
+  SeppGridOptions o;
+  o.max_iterations = 1;
+  const auto fit = fit_sepp_grid({{0.0, 0.0, 1.0}}, 2.0, o);
+  const double e2 = 2 * std::exp(-1.0);
+  EXPECT_NEAR(fit.mu[0], (2 + 1 / (1 + e2)) / 2, 1e-15);
+  EXPECT_NEAR(fit.theta, e2 / (1 + e2) / 3, 1e-15);
+  EXPECT_NEAR(fit.omega, 1.0, 1e-15);
+  // All events at one instant: no pair has any weight, theta goes to 0 and the EM stops.
+  const auto tied = fit_sepp_grid({{5.0, 5.0, 5.0}}, 10.0, SeppGridOptions{});
+  EXPECT_TRUE(tied.converged);
+  EXPECT_EQ(tied.theta, 0.0);
+  EXPECT_NEAR(tied.mu[0], 0.3, 1e-15);  // 3 events / T = 10
+}
+
+TEST(SeppGridFit, AnyStopRuleStopsNoLaterThanAll) {
+  const std::vector<std::vector<double>> data = {{0, 3, 4, 10, 11, 12, 30}, {2, 9, 9.5, 40}, {}};
+  SeppGridOptions any;
+  any.stop = SeppGridStop::kAny;
+  any.tol_mu = 1e9;  // the mu test passes at once: "any" stops after one pass
+  const auto a = fit_sepp_grid(data, 50, any);
+  EXPECT_EQ(a.iterations, 1);
+  EXPECT_TRUE(a.converged);
+  SeppGridOptions all = any;
+  all.stop = SeppGridStop::kAll;
+  const auto b = fit_sepp_grid(data, 50, all);
+  EXPECT_GT(b.iterations, 1);
+  EXPECT_TRUE(b.converged);
+}
+
+// Branching construction: background Poisson(mu_n T) uniform on [0, T); each event has
+// Poisson(theta) children after Exp(omega) delays; children after T are dropped.
+std::vector<std::vector<double>> simulate(const std::vector<double>& mu, double theta, double omega,
+                                          double T, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<std::vector<double>> out(mu.size());
+  for (std::size_t n = 0; n < mu.size(); ++n) {
+    std::vector<double> queue;
+    const auto k = rng.poisson(mu[n] * T);
+    for (std::int64_t i = 0; i < k; ++i) queue.push_back(rng.uniform(0, T));
+    while (!queue.empty()) {
+      const double t = queue.back();
+      queue.pop_back();
+      out[n].push_back(t);
+      const auto c = rng.poisson(theta);
+      for (std::int64_t i = 0; i < c; ++i) {
+        const double child = t + rng.exponential(omega);
+        if (child < T) queue.push_back(child);
+      }
+    }
+    std::sort(out[n].begin(), out[n].end());
+  }
+  return out;
+}
+
+TEST(SeppGridFit, RecoversSimulatedParameters) {
+  // 200 cells with mu from 0.005 to 0.05 per day, theta 0.5, omega 0.2 per day, T = 3000 days:
+  // about 0.0275 * 3000 / 0.5 * 200 = 33,000 events. Stated tolerances: theta within 0.03,
+  // omega within 10 %, the total background rate within 5 %.
+  std::vector<double> mu(200);
+  for (std::size_t n = 0; n < mu.size(); ++n) mu[n] = 0.005 + 0.045 * static_cast<double>(n) / 199;
+  const auto data = simulate(mu, 0.5, 0.2, 3000, 2024);
+  SeppGridOptions o;
+  o.tol_theta = o.tol_omega = 1e-7;
+  o.tol_mu = 1e-6;
+  for (const bool edge : {false, true}) {
+    o.edge_corrected = edge;
+    const auto fit = fit_sepp_grid(data, 3000, o);
+    EXPECT_TRUE(fit.converged);
+    EXPECT_NEAR(fit.theta, 0.5, 0.03) << edge;
+    EXPECT_NEAR(fit.omega, 0.2, 0.02) << edge;
+    double sum_fit = 0, sum_true = 0;
+    for (std::size_t n = 0; n < mu.size(); ++n) sum_fit += fit.mu[n], sum_true += mu[n];
+    EXPECT_NEAR(sum_fit / sum_true, 1.0, 0.05) << edge;
+  }
+}
+
+TEST(SeppGridFit, SameResultWithOneAndTwoThreads) {
+  std::vector<double> mu(300, 0.02);
+  const auto data = simulate(mu, 0.4, 0.5, 500, 7);
+  SeppGridFit one, two;
+  {
+    ThreadLimit limit(1);
+    one = fit_sepp_grid(data, 500, SeppGridOptions{});
+  }
+  {
+    ThreadLimit limit(2);
+    two = fit_sepp_grid(data, 500, SeppGridOptions{});
+  }
+  EXPECT_EQ(one.theta, two.theta);
+  EXPECT_EQ(one.omega, two.omega);
+  EXPECT_EQ(one.mu, two.mu);
+  EXPECT_EQ(one.iterations, two.iterations);
+}
+
+TEST(SeppGridFit, WarmStartConvergesToTheSameFit) {
+  std::vector<double> mu(50, 0.05);
+  const auto data = simulate(mu, 0.3, 0.3, 1000, 3);
+  SeppGridOptions o;
+  o.tol_theta = o.tol_omega = 1e-9;
+  o.tol_mu = 1e-8;
+  const auto cold = fit_sepp_grid(data, 1000, o);
+  const auto warm = fit_sepp_grid(data, 1000, o, &cold);
+  EXPECT_LT(warm.iterations, 5);
+  EXPECT_NEAR(warm.theta, cold.theta, 1e-7);
+  EXPECT_NEAR(warm.omega, cold.omega, 1e-7);
+  EXPECT_GE(warm.log_likelihood, cold.log_likelihood - 1e-6);
+}
+
+TEST(SeppGridIntensity, HandValueAndStrictlyEarlierEvents) {
+  SeppGridFit fit;
+  fit.theta = 0.5;
+  fit.omega = 2;
+  fit.mu = {0.1, 0.0};
+  // lambda_0(3) = 0.1 + 0.5 * 2 * (e^-4 + e^-2); the event at 3 itself is not before t = 3.
+  const auto l = sepp_grid_intensity(fit, {{1, 2, 3}, {}}, 3.0);
+  EXPECT_NEAR(l[0], 0.1 + std::exp(-4.0) + std::exp(-2.0), 1e-15);
+  EXPECT_EQ(l[1], 0.0);
+}
+
+TEST(SeppGridFit, EmptyWindowAndBadInput) {
+  const auto empty = fit_sepp_grid({{}, {}}, 10, SeppGridOptions{});
+  EXPECT_TRUE(empty.converged);
+  EXPECT_EQ(empty.mu, (std::vector<double>{0, 0}));
+  // A single event: background only (mu = 1 / T), theta = 0.
+  const auto one = fit_sepp_grid({{4.0}}, 10, SeppGridOptions{});
+  EXPECT_NEAR(one.mu[0], 0.1, 1e-15);
+  EXPECT_EQ(one.theta, 0.0);
+  EXPECT_THROW(fit_sepp_grid({{2.0, 1.0}}, 10, SeppGridOptions{}), ConfigError);
+  EXPECT_THROW(fit_sepp_grid({{1.0}}, 0, SeppGridOptions{}), ConfigError);
+  SeppGridFit wrong;
+  wrong.mu = {1, 1, 1};
+  EXPECT_THROW(fit_sepp_grid({{1.0}}, 10, SeppGridOptions{}, &wrong), ConfigError);
+}
+
+}  // namespace
+}  // namespace scrutineer::forecast
