@@ -1,19 +1,18 @@
 // Subcommand registration: each apps/cli/<name>.cpp registers one subcommand at start-up, so adding
-// a command touches no other file. A command's logic lives in the core library; this layer only maps
-// options to a library call and prints.
+// a command touches no other file. A command's logic lives in the core library; this layer only
+// maps options to a library call and prints.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace scrutineer::cli {
 
 struct Command {
   std::string name;
-  int order;  // position in --help
+  int order;                                    // position in --help
   std::function<void(CLI::App& parent)> setup;  // adds the subcommand and its callback
 };
 

@@ -1,9 +1,9 @@
-// scrutineer: audits predictive-policing tools. It never predicts whether a person is a criminal and
-// never scores people; it audits what such tools produce.
+// scrutineer: audits predictive-policing tools. It never predicts whether a person is a criminal
+// and never scores people; it audits what such tools produce.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
-
-#include <fmt/format.h>
 
 #include "command.hpp"
 #include "scrutineer/core/error.hpp"
@@ -33,16 +33,19 @@ GlobalOptions& global_options() {
 // Exit codes follow sysexits.h: 64 bad option or configuration, 65 bad input data, 74 I/O, 70 bug.
 int main(int argc, char** argv) {
   using namespace scrutineer;
-  CLI::App app{"scrutineer " SCRUTINEER_VERSION
-               ": an open engine for auditing predictive-policing tools.\n"
-               "It audits forecasts and the outputs of people-scoring tools; it never scores people."};
+  CLI::App app{
+      "scrutineer " SCRUTINEER_VERSION
+      ": an open engine for auditing predictive-policing tools.\n"
+      "It audits forecasts and the outputs of people-scoring tools; it never scores people."};
   app.require_subcommand(1);
   app.set_version_flag("--version", SCRUTINEER_VERSION);
   auto& global = cli::global_options();
-  app.add_option("--threads", global.threads, "Worker threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", global.threads, "Worker threads (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("-q,--quiet", global.quiet, "No progress bars");
   auto& list = cli::commands();
-  std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
+  std::sort(list.begin(), list.end(),
+            [](const auto& a, const auto& b) { return a.order < b.order; });
   for (auto& command : list) command.setup(app);
   io::install_interrupt_cleanup();
   std::unique_ptr<ThreadLimit> limit;

@@ -16,6 +16,9 @@ std::string locate(const std::string& file, std::int64_t line, std::int64_t colu
 
 InputError::InputError(std::string file, std::int64_t line, std::int64_t column,
                        const std::string& what)
-    : Error(locate(file, line, column, what)), file_(std::move(file)), line_(line), column_(column) {}
+    : Error(locate(file, line, column, what)),
+      file_(std::move(file)),
+      line_(line),
+      column_(column) {}
 
 }  // namespace scrutineer

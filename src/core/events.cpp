@@ -1,10 +1,10 @@
 // EventSet: recorded crimes as a struct of arrays.
 #include "scrutineer/core/events.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "scrutineer/core/error.hpp"
 
@@ -12,10 +12,14 @@ namespace scrutineer {
 
 std::string_view to_string(TimeResolution resolution) {
   switch (resolution) {
-    case TimeResolution::kSecond: return "second";
-    case TimeResolution::kMinute: return "minute";
-    case TimeResolution::kDay: return "day";
-    case TimeResolution::kMonth: return "month";
+    case TimeResolution::kSecond:
+      return "second";
+    case TimeResolution::kMinute:
+      return "minute";
+    case TimeResolution::kDay:
+      return "day";
+    case TimeResolution::kMonth:
+      return "month";
   }
   throw InternalError("unknown time resolution");
 }
@@ -25,8 +29,8 @@ TimeResolution time_resolution_from_string(std::string_view name) {
                  TimeResolution::kMonth}) {
     if (to_string(r) == name) return r;
   }
-  throw ConfigError(fmt::format("unknown time resolution '{}': expected second, minute, day or month",
-                                name));
+  throw ConfigError(
+      fmt::format("unknown time resolution '{}': expected second, minute, day or month", name));
 }
 
 void EventSet::reserve(std::size_t n) {

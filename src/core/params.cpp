@@ -1,11 +1,11 @@
 // Parameter declarations and typed values.
 #include "scrutineer/core/params.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "scrutineer/core/error.hpp"
 

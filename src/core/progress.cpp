@@ -1,12 +1,11 @@
 // Progress bar on stderr.
 #include "scrutineer/core/progress.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace scrutineer {
 

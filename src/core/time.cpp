@@ -1,11 +1,11 @@
 // Calendar arithmetic and time-zone conversion.
 #include "scrutineer/core/time.hpp"
 
-#include <charconv>
-#include <chrono>
-
 #include <date/tz.h>
 #include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
 
 #include "scrutineer/core/error.hpp"
 
@@ -36,13 +36,17 @@ CivilTime civil_from_seconds(std::int64_t seconds) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  return {y, m, d, static_cast<unsigned>(rest / 3600), static_cast<unsigned>(rest % 3600 / 60),
+  return {y,
+          m,
+          d,
+          static_cast<unsigned>(rest / 3600),
+          static_cast<unsigned>(rest % 3600 / 60),
           static_cast<unsigned>(rest % 60)};
 }
 
 std::int64_t seconds_from_civil(const CivilTime& c) {
-  return days_from_civil(c.year, c.month, c.day) * kSecondsPerDay + c.hour * 3600 +
-         c.minute * 60 + c.second;
+  return days_from_civil(c.year, c.month, c.day) * kSecondsPerDay + c.hour * 3600 + c.minute * 60 +
+         c.second;
 }
 
 TimeZone::TimeZone(std::string_view name) : name_(name), zone_(nullptr) {

@@ -26,7 +26,8 @@ class InputError : public Error {
   std::int64_t column_;
 };
 
-// A bad option or parameter, or a method asked of data it cannot serve (month data for a daily model).
+// A bad option or parameter, or a method asked of data it cannot serve (month data for a daily
+// model).
 class ConfigError : public Error {
  public:
   using Error::Error;

@@ -37,7 +37,8 @@ struct EventSet {
   EventSet slice_time(std::int64_t t0, std::int64_t t1) const;
   // Keeps the events whose index is flagged.
   EventSet filter(const std::vector<bool>& keep) const;
-  // Throws ConfigError when the data are coarser than `needed` (e.g. month data for a daily method).
+  // Throws ConfigError when the data are coarser than `needed` (e.g. month data for a daily
+  // method).
   void require_resolution(TimeResolution needed, std::string_view method) const;
 };
 

@@ -11,10 +11,10 @@
 namespace scrutineer {
 
 struct ParamSpec {
-  std::string name;           // e.g. "bandwidth"
-  std::string default_value;  // as text; "" means required
-  std::string help;           // one line, with the unit
-  std::string source;         // where the default comes from (paper, open_cp), may be empty
+  std::string name;                  // e.g. "bandwidth"
+  std::string default_value;         // as text; "" means required
+  std::string help;                  // one line, with the unit
+  std::string source;                // where the default comes from (paper, open_cp), may be empty
   std::vector<std::string> choices;  // allowed values for a choice parameter, else empty
 };
 

@@ -1,5 +1,6 @@
 // A progress bar with an estimate of time left, on stderr, for work that runs longer than a second.
-// Thread-safe: workers call advance(); drawing is rate-limited and only on a terminal unless forced.
+// Thread-safe: workers call advance(); drawing is rate-limited and only on a terminal unless
+// forced.
 #pragma once
 
 #include <atomic>

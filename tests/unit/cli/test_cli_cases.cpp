@@ -62,8 +62,10 @@ std::vector<Case> load_cases() {
 std::string quote(const std::string& s) {
   std::string out = "'";
   for (char ch : s) {
-    if (ch == '\'') out.append("'\\''");
-    else out.push_back(ch);
+    if (ch == '\'')
+      out.append("'\\''");
+    else
+      out.push_back(ch);
   }
   out.push_back('\'');
   return out;
@@ -82,15 +84,20 @@ TEST_P(CliCase, Runs) {
   std::string command = quote(SCRUTINEER_CLI);
   std::istringstream args(substitute(c.fields.find("args")->second, tmp));
   for (std::string a; args >> a;) command += " " + quote(a);
-  command += " >" + quote((tmp / "stdout.txt").string()) + " 2>" + quote((tmp / "stderr.txt").string());
+  command +=
+      " >" + quote((tmp / "stdout.txt").string()) + " 2>" + quote((tmp / "stderr.txt").string());
   const int status = std::system(command.c_str());
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   const std::string out = slurp(tmp / "stdout.txt"), err = slurp(tmp / "stderr.txt");
   EXPECT_EQ(code, std::stoi(c.fields.find("exit")->second)) << "stderr: " << err;
   for (auto [it, end] = c.fields.equal_range("stdout"); it != end; ++it)
-    EXPECT_NE(out.find(substitute(it->second, tmp)), std::string::npos) << "stdout lacks: " << it->second << "\n" << out;
+    EXPECT_NE(out.find(substitute(it->second, tmp)), std::string::npos)
+        << "stdout lacks: " << it->second << "\n"
+        << out;
   for (auto [it, end] = c.fields.equal_range("stderr"); it != end; ++it)
-    EXPECT_NE(err.find(substitute(it->second, tmp)), std::string::npos) << "stderr lacks: " << it->second << "\n" << err;
+    EXPECT_NE(err.find(substitute(it->second, tmp)), std::string::npos)
+        << "stderr lacks: " << it->second << "\n"
+        << err;
   for (auto [it, end] = c.fields.equal_range("created"); it != end; ++it)
     EXPECT_TRUE(fs::exists(tmp / it->second)) << it->second;
   for (auto [it, end] = c.fields.equal_range("absent"); it != end; ++it)

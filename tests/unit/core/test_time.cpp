@@ -48,7 +48,8 @@ TEST(Time, ParseIsoRejectsBadDates) {
   EXPECT_FALSE(parse_iso_datetime("2016-13-01"));
   EXPECT_FALSE(parse_iso_datetime("16-01-01"));
   EXPECT_FALSE(parse_iso_datetime("2016-01-01 25:00"));
-  EXPECT_EQ(*parse_iso_datetime("2016-02-29T23:59:59Z"), days_from_civil(2016, 2, 29) * 86400 + 86399);
+  EXPECT_EQ(*parse_iso_datetime("2016-02-29T23:59:59Z"),
+            days_from_civil(2016, 2, 29) * 86400 + 86399);
   EXPECT_EQ(format_iso_utc(0), "1970-01-01T00:00:00Z");
 }
 

@@ -19,7 +19,8 @@ fs::path fresh_dir(const std::string& name) {
   return dir;
 }
 std::size_t entries(const fs::path& dir) {
-  return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+  return static_cast<std::size_t>(
+      std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
 }
 }  // namespace
 

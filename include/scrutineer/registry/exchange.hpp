@@ -1,0 +1,23 @@
+// Import and export of the register as JSON (an array of records) and CSV (one row per record, a
+// column per ATRS field; audits are exported in JSON only).
+#pragma once
+
+#include <string>
+
+#include "scrutineer/registry/store.hpp"
+
+namespace scrutineer::registry {
+
+std::string export_json(const Store& store);
+std::string export_csv(const Store& store);
+
+struct ImportCounts {
+  int added = 0;
+  int updated = 0;
+};
+// Reads a .json file (one record or an array) or a .csv file (columns: slug and field keys) and
+// adds each record, or updates it when its slug exists. Errors name the file and the line or
+// record.
+ImportCounts import_file(Store& store, const std::string& path);
+
+}  // namespace scrutineer::registry
