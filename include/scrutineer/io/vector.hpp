@@ -40,8 +40,9 @@ struct Field {
 // (numeric fields; NaN when null) and texts[f][i] (every field in text form; "" when null).
 struct PolygonLayer {
   std::string path;
-  std::string layer;  // layer name in the source
-  std::string crs;    // "EPSG:n" when the CRS has an EPSG code, else WKT2
+  std::string layer;        // layer name in the source
+  std::string crs;          // "EPSG:n" when the CRS has an EPSG code, else WKT2; "" when none
+  bool geographic = false;  // `crs` is in degrees (longitude, latitude)
   std::vector<Field> fields;
   std::vector<MultiPolygon> geometries;
   std::vector<std::vector<double>> numbers;     // per field; empty for text fields
@@ -68,16 +69,18 @@ PolygonLayer read_polygons(const std::string& path, const ReadPolygonsOptions& o
 // A numeric output column, one value per feature (or per cell, see write_grid_cells).
 struct Column {
   std::string name;
-  std::vector<double> values;
+  std::vector<double> values;  // NaN is written as null
+  bool integer = false;        // write as a 64-bit integer field
 };
 struct TextColumn {
   std::string name;
   std::vector<std::string> values;
 };
 
-// Output format from the extension: .gpkg (GeoPackage), .geojson/.json (GeoJSON; kept in `crs`,
-// which GDAL records in a "crs" member as GeoJSON 2008 did, so cells stay exact squares), .shp
-// (ESRI Shapefile). Throws ConfigError for another extension.
+// Output format from the extension: .gpkg (GeoPackage) or .geojson/.json (GeoJSON; kept in `crs`,
+// which GDAL records in a "crs" member as GeoJSON 2008 did, so cells stay exact squares). Throws
+// ConfigError for another extension (a shapefile is several files and cannot be written
+// atomically).
 std::string vector_driver_for(const std::string& path);
 
 // Writes polygons with attribute columns atomically (temporary file + rename). Throws IoError.
