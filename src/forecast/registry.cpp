@@ -13,6 +13,7 @@ const std::vector<ModelInfo>& models() {
       detail::random_info(),
       detail::retro_info(),
       detail::prohotspot_info(),
+      detail::sepp_grid_info(),
   };
   return list;
 }

@@ -8,6 +8,8 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/parallel.hpp"
 #include "scrutineer/core/random.hpp"
+#include "scrutineer/forecast/lum_isaac.hpp"
+#include "scrutineer/forecast/model.hpp"
 #include "scrutineer/forecast/sepp_grid.hpp"
 
 namespace scrutineer::forecast {
@@ -188,6 +190,45 @@ TEST(SeppGridFit, EmptyWindowAndBadInput) {
   SeppGridFit wrong;
   wrong.mu = {1, 1, 1};
   EXPECT_THROW(fit_sepp_grid({{1.0}}, 10, SeppGridOptions{}, &wrong), ConfigError);
+}
+
+}  // namespace
+}  // namespace scrutineer::forecast
+
+namespace scrutineer::forecast {
+namespace {
+
+TEST(SeppGridModel, WindowEdgesAndWholeDaysMatchTheDirectFit) {
+  geo::Grid grid;
+  grid.nx = 2;
+  grid.ny = 1;
+  grid.size = 100;
+  grid.valid = {1, 1};
+  const std::int64_t day = 86400, at = 1000 * day;
+  EventSet ev;
+  ev.resolution = TimeResolution::kMinute;
+  // Window 10 days: [at - 10 d, at). Cell 0: exactly at the window start (t = 0, kept), 3.5 days
+  // later (whole days: 3), one before the window (dropped). Cell 1: one event 8.75 days in (8).
+  ev.push_back(at - 11 * day, 50, 50, "c", 1);
+  ev.push_back(at - 10 * day, 50, 50, "c", 2);
+  ev.push_back(at - 10 * day + 3 * day + day / 2, 60, 50, "c", 3);
+  ev.push_back(at - day + day / 4 - day / 2, 150, 50, "c", 4);
+  ev.sort_by_time();
+  const auto s = make_model("sepp-grid", "compat=lum-isaac,window=10d")->forecast(ev, grid, at);
+  const std::vector<std::vector<double>> cells = {{0, 3}, {8}};
+  const auto fit = fit_sepp_grid(cells, 10, lum_isaac_em_options());
+  const auto lambda = sepp_grid_intensity(fit, cells, 10);
+  EXPECT_EQ(s.risk, lambda);
+  EXPECT_TRUE(s.is_rate);
+  EXPECT_EQ(s.rate_period_seconds, day);
+  // Exact times (no compat): cell 0 at 0 and 3.5 days.
+  const auto exact = make_model("sepp-grid", "window=10d")->forecast(ev, grid, at);
+  const std::vector<std::vector<double>> cells2 = {{0, 3.5}, {8.75}};
+  EXPECT_EQ(exact.risk,
+            sepp_grid_intensity(fit_sepp_grid(cells2, 10, SeppGridOptions{}), cells2, 10));
+  ev.resolution = TimeResolution::kMonth;
+  EXPECT_THROW(make_model("sepp-grid")->forecast(ev, grid, at), ConfigError);
+  EXPECT_THROW(make_model("sepp-grid", "stop=sometimes"), ConfigError);
 }
 
 }  // namespace
