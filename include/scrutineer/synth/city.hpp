@@ -35,8 +35,10 @@ struct CityOptions {
   double burn_in_days = 60.0;
   // Population.
   std::string groups = "group_a,group_b,group_c";
-  double population_mean = 4000.0;  // people per neighbourhood
-  double segregation = 1.5;         // strength of the group gradient across the city (logit units)
+  std::string group_shares = "0.6,0.25,0.15";  // city-wide shares before the gradient
+  double population_mean = 4000.0;             // people per neighbourhood
+  double segregation = 1.5;       // strength of the group gradient across the city (logit units)
+  double population_noise = 0.3;  // sd of the neighbourhood noise on each group's logit
   // True crime: background rate mu_n per cell, city total per day, half of it in a smooth base
   // that varies across the city and half in Gaussian hotspots.
   double background_per_day = 20.0;
@@ -56,6 +58,8 @@ struct CityOptions {
 std::vector<ParamSpec> city_param_specs();
 // Options from parameter values; throws ConfigError when a value is out of range.
 CityOptions city_options_from(const ParamSet& params);
+// The values of `options` as parameters (recorded in truth.json).
+ParamSet city_params(const CityOptions& options);
 // Throws ConfigError naming the field when an option is out of range.
 void validate(const CityOptions& options);
 
