@@ -1,0 +1,70 @@
+// `scrutineer serve`: the public register and its audit reports over HTTP (read-only without a
+// token).
+#include <fmt/format.h>
+#include <pthread.h>
+
+#include <csignal>
+#include <thread>
+
+#include "command.hpp"
+#include "scrutineer/server/server.hpp"
+
+namespace scrutineer::cli {
+
+namespace {
+
+struct ServeOptions {
+  server::ServerOptions server;
+  std::string token_file;
+};
+
+void run_serve(ServeOptions o) {
+  o.server.token = server::read_token(o.token_file);
+  // SIGINT/SIGTERM are taken by a waiting thread that stops the server cleanly; the worker threads
+  // inherit the blocked mask, so no handler runs inside a request.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  server::Server http(o.server);
+  const int port = http.bind();
+  fmt::print("serving the register {} on http://{}:{}/ (writes {}); Ctrl-C stops\n", o.server.db,
+             o.server.host, port, o.server.token.empty() ? "disabled" : "need the token");
+  std::fflush(stdout);
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    http.stop();
+  });
+  http.serve();
+  pthread_kill(waiter.native_handle(), SIGTERM);  // wakes the waiter if the server stopped itself
+  waiter.join();
+  fmt::print("stopped\n");
+}
+
+void setup(CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  o->server.db = "scrutineer-register.sqlite";
+  if (const char* env = std::getenv("SCRUTINEER_REGISTER")) o->server.db = env;
+  auto* cmd = app.add_subcommand("serve", "Serve the register and audit reports over HTTP");
+  cmd->add_option("--db", o->server.db, "SQLite register file");
+  cmd->add_option("--host", o->server.host, "Address to listen on (default 127.0.0.1)");
+  cmd->add_option("--port", o->server.port, "Port (0 = any free port)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--reports", o->server.reports_root,
+                  "Folder of audit results served under /reports/")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--web", o->server.web_root, "Built web page (index.html and assets)")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--token-file", o->token_file,
+                  "File holding the write token (default: $SCRUTINEER_TOKEN; none = read-only)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--max-body", o->server.max_body, "Largest request body in bytes");
+  cmd->callback([o] { run_serve(*o); });
+}
+
+const bool registered = register_command({"serve", 95, setup});
+
+}  // namespace
+}  // namespace scrutineer::cli

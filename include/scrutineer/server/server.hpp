@@ -1,0 +1,43 @@
+// The public register's web server: a read-only JSON API and web page over the register and the
+// audit reports, with token-protected writes. Front end only: the logic lives in the registry.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace scrutineer::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                 // 0 = any free port (see Server::port())
+  std::string db;                  // SQLite register
+  std::string reports_root;        // folder whose files are served under /reports/ ("" = none)
+  std::string web_root;            // built web page (index.html + assets) ("" = built-in page)
+  std::string token;               // bearer token for writes ("" = writes refused)
+  std::size_t max_body = 1 << 20;  // bytes
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  // Binds the socket; returns the port (useful with port 0). Throws IoError if it cannot bind.
+  int bind();
+  // Serves until stop() is called (from another thread). bind() first.
+  void serve();
+  void stop();
+  int port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Compares two secrets in time that depends only on their lengths, not on where they differ.
+bool constant_time_equal(const std::string& a, const std::string& b);
+
+// Reads the write token: from the file named by --token-file, else $SCRUTINEER_TOKEN, else "".
+std::string read_token(const std::string& token_file);
+
+}  // namespace scrutineer::server
