@@ -1,0 +1,31 @@
+// Choropleth maps as SVG: polygons (areas or grid cells) shaded by a value in quantile classes,
+// with a legend. Coordinates in a projected CRS (metres) are drawn as they are; geographic ones
+// (degrees) are scaled by cos(latitude) so shapes keep their proportions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scrutineer/io/vector.hpp"
+
+namespace scrutineer::report {
+
+struct MapOptions {
+  std::string title;
+  std::string legend;       // what the value is, e.g. "exposure per 1,000 residents"
+  int width = 640;          // pixels; the height follows the data's aspect ratio
+  int classes = 5;          // quantile classes
+  bool geographic = false;  // coordinates are lon/lat degrees
+  std::string missing_label = "no data";
+};
+
+// `values[i]` shades `shapes[i]`; NaN is drawn as missing. Throws InternalError if the sizes
+// differ.
+std::string choropleth_svg(const std::vector<io::MultiPolygon>& shapes,
+                           const std::vector<double>& values, const MapOptions& options);
+
+// Class breaks: the upper bounds of `classes` quantile classes of the finite values (ascending,
+// duplicates removed, so fewer classes come back when many values tie).
+std::vector<double> quantile_breaks(std::vector<double> values, int classes);
+
+}  // namespace scrutineer::report

@@ -1,0 +1,131 @@
+// Choropleth maps as SVG, quantile classes, sequential palette.
+#include "scrutineer/report/svg_map.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "scrutineer/core/error.hpp"
+#include "scrutineer/report/html.hpp"
+
+namespace scrutineer::report {
+
+namespace {
+// A colour-blind-safe sequential ramp (light to dark), as in ColorBrewer's YlOrRd.
+const std::vector<const char*> kRamp = {"#ffffb2", "#fed976", "#feb24c", "#fd8d3c",
+                                        "#f03b20", "#bd0026", "#800026"};
+
+std::string format_break(double v) {
+  if (v != 0 && std::fabs(v) < 0.01) return fmt::format("{:.2e}", v);
+  if (std::fabs(v) < 10) return fmt::format("{:.3g}", v);
+  return fmt::format("{:.0f}", v);
+}
+
+struct Frame {
+  double xmin, ymax, scale, xscale;  // xscale: cos(latitude) for degrees, else 1
+  double px(double x) const { return (x - xmin) * xscale * scale; }
+  double py(double y) const { return (ymax - y) * scale; }
+};
+
+std::string path_of(const io::MultiPolygon& shape, const Frame& f) {
+  std::string d;
+  for (const auto& polygon : shape)
+    for (const auto& ring : polygon.rings) {
+      for (std::size_t i = 0; i < ring.x.size(); ++i)
+        d += fmt::format("{}{:.1f},{:.1f}", i == 0 ? "M" : "L", f.px(ring.x[i]), f.py(ring.y[i]));
+      d += "Z";
+    }
+  return d;
+}
+}  // namespace
+
+std::vector<double> quantile_breaks(std::vector<double> values, int classes) {
+  values.erase(
+      std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
+      values.end());
+  std::vector<double> breaks;
+  if (values.empty() || classes < 1) return breaks;
+  std::sort(values.begin(), values.end());
+  for (int k = 1; k <= classes; ++k) {
+    // Upper bound of class k: the value at quantile k / classes (nearest rank).
+    const auto rank = static_cast<std::size_t>(
+        std::ceil(static_cast<double>(k) * static_cast<double>(values.size()) / classes));
+    const double b = values[std::min(values.size(), std::max<std::size_t>(rank, 1)) - 1];
+    if (breaks.empty() || b > breaks.back()) breaks.push_back(b);
+  }
+  return breaks;
+}
+
+std::string choropleth_svg(const std::vector<io::MultiPolygon>& shapes,
+                           const std::vector<double>& values, const MapOptions& o) {
+  if (shapes.size() != values.size())
+    throw InternalError(fmt::format("map: {} shapes but {} values", shapes.size(), values.size()));
+  io::Bbox box{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+               std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+  for (const auto& s : shapes) {
+    const auto b = io::bbox_of(s);
+    if (b.xmin > b.xmax) continue;
+    box = {std::min(box.xmin, b.xmin), std::min(box.ymin, b.ymin), std::max(box.xmax, b.xmax),
+           std::max(box.ymax, b.ymax)};
+  }
+  if (box.xmin > box.xmax) box = {0, 0, 1, 1};
+  const double xscale =
+      o.geographic ? std::cos((box.ymin + box.ymax) / 2 * 3.14159265358979323846 / 180) : 1.0;
+  const double dx = std::max((box.xmax - box.xmin) * xscale, 1e-9),
+               dy = std::max(box.ymax - box.ymin, 1e-9);
+  const double map_w = o.width - 20, scale = map_w / dx;
+  const Frame frame{box.xmin, box.ymax, scale, xscale};
+  const auto breaks =
+      quantile_breaks(values, std::min<int>(o.classes, static_cast<int>(kRamp.size())));
+  const int legend_rows = static_cast<int>(breaks.size()) + 1;
+  const double map_h = dy * scale, top = o.title.empty() ? 10 : 34;
+  const double height = top + map_h + 30 + legend_rows * 20;
+  std::string svg = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1:.0f}\" viewBox=\"0 0 "
+      "{0} "
+      "{1:.0f}\" role=\"img\" aria-label=\"{2}\" font-family=\"sans-serif\" font-size=\"12\">\n",
+      o.width, height, escape_html(o.title));
+  if (!o.title.empty())
+    svg += fmt::format("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{}</text>\n",
+                       escape_html(o.title));
+  svg += fmt::format(
+      "<g transform=\"translate(10,{:.0f})\" stroke=\"#666\" stroke-width=\"0.3\" "
+      "fill-rule=\"evenodd\">\n",
+      top);
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    const double v = values[i];
+    std::string colour = "#dddddd";
+    if (std::isfinite(v)) {
+      const auto k = std::lower_bound(breaks.begin(), breaks.end(), v) - breaks.begin();
+      colour = kRamp[static_cast<std::size_t>(std::min<std::ptrdiff_t>(k, breaks.size() - 1))];
+    }
+    svg += fmt::format("<path fill=\"{}\" d=\"{}\"><title>{}</title></path>\n", colour,
+                       path_of(shapes[i], frame),
+                       std::isfinite(v) ? format_break(v) : o.missing_label);
+  }
+  svg += "</g>\n";
+  double y = top + map_h + 20;
+  svg += fmt::format("<text x=\"10\" y=\"{:.0f}\">{}</text>\n", y, escape_html(o.legend));
+  double lower = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t k = 0; k < breaks.size(); ++k) {
+    y += 20;
+    const std::string label =
+        k == 0 ? fmt::format("up to {}", format_break(breaks[k]))
+               : fmt::format("{} to {}", format_break(lower), format_break(breaks[k]));
+    svg += fmt::format(
+        "<rect x=\"10\" y=\"{:.0f}\" width=\"16\" height=\"12\" fill=\"{}\" stroke=\"#666\"/>"
+        "<text x=\"32\" y=\"{:.0f}\">{}</text>\n",
+        y - 10, kRamp[k], y, label);
+    lower = breaks[k];
+  }
+  y += 20;
+  svg += fmt::format(
+      "<rect x=\"10\" y=\"{:.0f}\" width=\"16\" height=\"12\" fill=\"#dddddd\" stroke=\"#666\"/>"
+      "<text x=\"32\" y=\"{:.0f}\">{}</text>\n</svg>\n",
+      y - 10, y, escape_html(o.missing_label));
+  return svg;
+}
+
+}  // namespace scrutineer::report

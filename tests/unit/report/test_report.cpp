@@ -1,0 +1,82 @@
+// HTML reports and SVG maps.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <regex>
+
+#include "scrutineer/report/html.hpp"
+#include "scrutineer/report/svg_map.hpp"
+
+namespace scrutineer::report {
+
+namespace {
+io::MultiPolygon square(double x0, double y0, double side) {
+  io::Ring r{{x0, x0 + side, x0 + side, x0, x0}, {y0, y0, y0 + side, y0 + side, y0}};
+  return {io::Polygon{{r}}};
+}
+std::size_t count(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST(Report, EscapesText) {
+  EXPECT_EQ(escape_html("<b>\"A&B\"</b> 'x'"),
+            "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; &#39;x&#39;");
+}
+
+TEST(Report, QuantileBreaksByNearestRank) {
+  // Ten values 1..10 in 5 classes: upper bounds at ranks ceil(10 k / 5) = 2, 4, 6, 8, 10.
+  EXPECT_EQ(quantile_breaks({10, 9, 8, 7, 6, 5, 4, 3, 2, 1}, 5),
+            (std::vector<double>{2, 4, 6, 8, 10}));
+  // Ties collapse classes; NaN is ignored: {0, 0, 0, 0, 5}: ranks 1..5 -> 0, 0, 0, 0, 5.
+  EXPECT_EQ(quantile_breaks({0, 0, 0, 0, 5, NAN}, 5), (std::vector<double>{0, 5}));
+  EXPECT_TRUE(quantile_breaks({NAN}, 5).empty());
+}
+
+TEST(Report, ChoroplethShadesEachShapeByClass) {
+  MapOptions o;
+  o.title = "Exposure <per capita>";
+  o.legend = "flags per 1,000";
+  o.width = 220;
+  o.classes = 2;
+  const std::vector<io::MultiPolygon> shapes = {square(0, 0, 100), square(100, 0, 100),
+                                                square(0, 100, 100)};
+  const auto svg = choropleth_svg(shapes, {1.0, 5.0, NAN}, o);
+  EXPECT_EQ(count(svg, "<path"), 3u);
+  // Breaks {1, 5}: the first shape takes the lightest colour, the second the next, NaN grey.
+  // The extent is 200 m x 200 m drawn 200 px wide (scale 1), y flipped: the first square, x 0..100
+  // and y 0..100 m, is drawn from (0, 200) to (100, 100).
+  EXPECT_NE(
+      svg.find(
+          "<path fill=\"#ffffb2\" d=\"M0.0,200.0L100.0,200.0L100.0,100.0L0.0,100.0L0.0,200.0Z"),
+      std::string::npos)
+      << svg;
+  EXPECT_NE(svg.find("<path fill=\"#fed976\""), std::string::npos);
+  EXPECT_NE(svg.find("<path fill=\"#dddddd\""), std::string::npos);
+  EXPECT_NE(svg.find("Exposure &lt;per capita&gt;"), std::string::npos);
+  // 200 px wide map for 200 m: scale 1; the height is 34 + 200 + 30 + 3 legend rows x 20.
+  EXPECT_NE(svg.find("height=\"324\""), std::string::npos);
+  EXPECT_THROW(choropleth_svg(shapes, {1.0}, o), std::exception);
+}
+
+TEST(Report, HtmlIsSelfContainedAndEscaped) {
+  HtmlReport r("Audit <of> X");
+  r.heading("Accuracy");
+  r.paragraph("hit rate < 0.2");
+  r.warning("month-only data");
+  r.csv_table("model,hit\nnaive,0.1\nretro,\"0,2\"\n", "Hit rates", 1);
+  r.methods({{"PAI", "Chainey, Tompson & Uhlig (2008)"}});
+  const auto html = r.html();
+  EXPECT_NE(html.find("<title>Audit &lt;of&gt; X</title>"), std::string::npos);
+  EXPECT_NE(html.find("hit rate &lt; 0.2"), std::string::npos);
+  EXPECT_NE(html.find("<td>naive</td><td>0.1</td>"), std::string::npos);
+  EXPECT_EQ(html.find("retro"), std::string::npos);  // max_rows = 1
+  EXPECT_NE(html.find("1 more rows"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"#s1\">Accuracy</a>"), std::string::npos);
+  // Nothing is loaded from elsewhere.
+  EXPECT_FALSE(std::regex_search(html, std::regex("(src|href)=\"(https?:)?//")));
+}
+
+}  // namespace scrutineer::report
