@@ -119,6 +119,9 @@ CellProcess simulate_cell(double mu, double theta, double omega, double length, 
 // m* = mu / (1 - theta) (the mean intensity m(t) solves m' = omega mu - omega (1 - theta) m).
 double expected_count(double mu, double theta, double omega, double length, double burn_in);
 
+// A few lines for people: size, window, true and recorded counts, the reporting-rate range.
+std::string summary_text(const City& city);
+
 // Writes events.csv, true_events.csv, areas.geojson, region.geojson and truth.json into `folder`
 // (created if needed), each atomically. Returns the paths written.
 std::vector<std::filesystem::path> write_city(const City& city,
