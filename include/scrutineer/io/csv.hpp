@@ -1,6 +1,7 @@
-// A fast RFC 4180 CSV reader: memory-mapped, one pass, fields as views without copies (quoted fields
-// with doubled quotes are unescaped into a buffer owned by the record). It never throws on a bad
-// record: the record says what is wrong (unterminated quote, over-long field), and the caller counts it.
+// A fast RFC 4180 CSV reader: memory-mapped, one pass, fields as views without copies (quoted
+// fields with doubled quotes are unescaped into a buffer owned by the record). It never throws on a
+// bad record: the record says what is wrong (unterminated quote, over-long field), and the caller
+// counts it.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,7 @@ struct CsvRecord {
   std::int64_t line = 0;               // 1-based line where the record starts
   bool unterminated_quote = false;     // the file ended inside a quoted field
   bool too_long = false;               // a field exceeded max_field_bytes
-  std::deque<std::string> unescaped;  // storage for unescaped fields (stable addresses)
+  std::deque<std::string> unescaped;   // storage for unescaped fields (stable addresses)
   std::size_t size() const { return fields.size(); }
   const std::string_view& operator[](std::size_t i) const { return fields[i]; }
 };
@@ -52,6 +53,10 @@ class CsvReader {
   std::size_t require_column(std::string_view name) const;
   // Reads the next record. Returns false at the end of the data. Blank lines are skipped.
   bool next(CsvRecord& record);
+  // The raw bytes between two positions (as returned by position()); valid while the reader lives.
+  std::string_view text(std::size_t begin, std::size_t end) const {
+    return {data_ + begin, end - begin};
+  }
 
  private:
   CsvReader(std::string path, CsvOptions options, int);
