@@ -1,0 +1,533 @@
+// Group audit of a tool's outputs: confusion matrices and rates (Aequitas names), disparities to a
+// reference with stratified bootstrap intervals and tests, composite parities, calibration,
+// Chouldechova's (2017) identity and a representation audit against benchmarks.
+#include "scrutineer/scores/audit.hpp"
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "scrutineer/core/error.hpp"
+#include "scrutineer/core/progress.hpp"
+#include "scrutineer/core/random.hpp"
+
+namespace scrutineer::scores {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+double parse_double(std::string_view text, std::string_view what) {
+  const std::string copy(trim(text));
+  std::size_t used = 0;
+  double value = 0.0;
+  try {
+    value = std::stod(copy, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (copy.empty() || used != copy.size() || !std::isfinite(value)) {
+    throw ConfigError(fmt::format("{}: expected a number, found '{}'", what, text));
+  }
+  return value;
+}
+
+// Per threshold, 1 for each person counted as flagged.
+std::vector<std::uint8_t> select(const People& people, const Threshold& t) {
+  const std::size_t n = people.size();
+  std::vector<std::uint8_t> selected(n, 0);
+  if (t.kind == Threshold::Kind::kAtLeast) {
+    for (std::size_t i = 0; i < n; ++i) selected[i] = people.score[i] >= t.value ? 1 : 0;
+    return selected;
+  }
+  // Top k: highest scores first; ties broken by file order (earlier rows first), so the cut is
+  // deterministic. Top x%: k = round(x / 100 · n), halves rounded up.
+  std::int64_t k = t.kind == Threshold::Kind::kTopK
+                       ? static_cast<std::int64_t>(t.value)
+                       : static_cast<std::int64_t>(std::floor(t.value / 100.0 * n + 0.5));
+  k = std::clamp<std::int64_t>(k, 0, static_cast<std::int64_t>(n));
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return people.score[a] > people.score[b]; });
+  for (std::int64_t i = 0; i < k; ++i) selected[order[i]] = 1;
+  return selected;
+}
+
+void add(Confusion& c, bool selected, bool outcome) {
+  if (selected) {
+    outcome ? ++c.tp : ++c.fp;
+  } else {
+    outcome ? ++c.fn : ++c.tn;
+  }
+}
+
+std::optional<double> ratio_of(const std::optional<double>& a, const std::optional<double>& b) {
+  if (!a || !b || *b == 0.0) return std::nullopt;
+  return *a / *b;
+}
+
+bool fair_ratio(double ratio, double tau) { return ratio >= tau && ratio <= 1.0 / tau; }
+
+// Sample quantile with linear interpolation between order statistics (R's default, type 7).
+double quantile(std::vector<double>& sorted, double q) {
+  const double h = (static_cast<double>(sorted.size()) - 1.0) * q;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+std::optional<Interval> percentile_interval(std::vector<double> values, double level) {
+  if (values.size() < 2) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const double alpha = (1.0 - level) / 2.0;
+  return Interval{quantile(values, alpha), quantile(values, 1.0 - alpha)};
+}
+
+// Test of a rate's equality between two groups: Fisher's exact test when any expected count of the
+// 2×2 table is below 5 (Cochran's rule, Agresti 2013 §3.5), else the pooled two-proportion z-test.
+void test_rates(const Fraction& a, const Fraction& b, Disparity& d) {
+  if (a.denominator == 0 || b.denominator == 0) return;
+  const std::int64_t n = a.denominator + b.denominator;
+  const std::int64_t successes = a.numerator + b.numerator;
+  const double min_expected = static_cast<double>(std::min(a.denominator, b.denominator)) *
+                              static_cast<double>(std::min(successes, n - successes)) /
+                              static_cast<double>(n);
+  if (min_expected < 5.0) {
+    d.p_value = fisher_exact_p(a.numerator, a.denominator - a.numerator, b.numerator,
+                               b.denominator - b.numerator);
+    d.test = "fisher";
+  } else {
+    d.p_value = two_proportion_z_p(a.numerator, a.denominator, b.numerator, b.denominator);
+    if (d.p_value) d.test = "z";
+  }
+}
+
+struct AttributeGroups {
+  std::size_t attribute = 0;
+  std::vector<std::vector<std::size_t>> members;  // per group, person indices
+};
+
+}  // namespace
+
+std::string Threshold::label() const {
+  switch (kind) {
+    case Kind::kAtLeast:
+      return fmt::format("score>={}", value);
+    case Kind::kTopK:
+      return fmt::format("top{}", static_cast<std::int64_t>(value));
+    case Kind::kTopPercent:
+      return fmt::format("top{}%", value);
+  }
+  return "";
+}
+
+Threshold parse_threshold(std::string_view text) {
+  text = trim(text);
+  Threshold t;
+  if (text.substr(0, 5) == "top%:" || text.substr(0, 5) == "top%=") {
+    t.kind = Threshold::Kind::kTopPercent;
+    t.value = parse_double(text.substr(5), "threshold top%");
+    if (!(t.value > 0.0 && t.value <= 100.0)) {
+      throw ConfigError(fmt::format("threshold '{}': top% must lie in (0, 100]", text));
+    }
+  } else if (text.substr(0, 4) == "top:" || text.substr(0, 4) == "top=") {
+    t.kind = Threshold::Kind::kTopK;
+    t.value = parse_double(text.substr(4), "threshold top");
+    if (!(t.value >= 1.0) || t.value != std::floor(t.value)) {
+      throw ConfigError(fmt::format("threshold '{}': top k must be a whole number >= 1", text));
+    }
+  } else {
+    if (text.substr(0, 2) == ">=") text.remove_prefix(2);
+    t.kind = Threshold::Kind::kAtLeast;
+    t.value = parse_double(text, "threshold (expected >=VALUE, top:K or top%:X)");
+  }
+  return t;
+}
+
+Benchmark parse_benchmark(std::string_view text) {
+  const auto c1 = text.find(':');
+  const auto c2 = c1 == std::string_view::npos ? c1 : text.find(':', c1 + 1);
+  const auto eq = text.rfind('=');
+  if (c1 == std::string_view::npos || c2 == std::string_view::npos ||
+      eq == std::string_view::npos || eq < c2) {
+    throw ConfigError(fmt::format(
+        "benchmark '{}': expected NAME:ATTRIBUTE:GROUP=SHARE, e.g. population:race:Black=0.13",
+        text));
+  }
+  Benchmark b{std::string(trim(text.substr(0, c1))),
+              std::string(trim(text.substr(c1 + 1, c2 - c1 - 1))),
+              std::string(trim(text.substr(c2 + 1, eq - c2 - 1))),
+              parse_double(text.substr(eq + 1), "benchmark share")};
+  if (!(b.share > 0.0 && b.share <= 1.0)) {
+    throw ConfigError(fmt::format("benchmark '{}': the share must lie in (0, 1]", text));
+  }
+  return b;
+}
+
+Fraction group_fraction(Metric metric, const GroupStats& s) {
+  if (metric == Metric::kPprev) return {s.selected, s.n};
+  if (metric == Metric::kPpr) return {s.selected, s.all_selected};
+  return metric_fraction(metric, s.confusion, s.all_selected);
+}
+
+AuditResult run_audit(const People& people, const AuditOptions& options) {
+  AuditResult r;
+  r.source = people.source;
+  r.rows_read = people.rows_read;
+  r.people = static_cast<std::int64_t>(people.size());
+  r.has_outcome = people.has_outcome();
+  r.filters = people.filters;
+  r.notes = people.notes;
+  r.options = options;
+  if (!(options.tau > 0.0 && options.tau <= 1.0)) {
+    throw ConfigError(fmt::format("tau must lie in (0, 1], found {}", options.tau));
+  }
+  if (!(options.level > 0.0 && options.level < 1.0)) {
+    throw ConfigError(
+        fmt::format("the interval level must lie in (0, 1), found {}", options.level));
+  }
+  if (options.bootstrap < 0) throw ConfigError("the number of bootstrap replicates must be >= 0");
+  std::vector<Threshold> thresholds = options.thresholds;
+  if (thresholds.empty()) {
+    if (!people.is_flag) {
+      throw ConfigError("a score needs at least one threshold (--threshold >=5, top:100, top%:20)");
+    }
+    thresholds.push_back(Threshold{Threshold::Kind::kAtLeast, 1.0});
+  }
+  r.options.thresholds = thresholds;
+  const std::size_t n = people.size();
+  const bool outcome = people.has_outcome();
+
+  std::vector<std::vector<std::uint8_t>> selected;
+  for (const auto& t : thresholds) selected.push_back(select(people, t));
+
+  std::vector<AttributeGroups> attributes;
+  for (std::size_t a = 0; a < people.groups.size(); ++a) {
+    AttributeGroups ag{a, std::vector<std::vector<std::size_t>>(people.groups[a].labels.size())};
+    for (std::size_t i = 0; i < n; ++i) ag.members[people.groups[a].codes[i]].push_back(i);
+    attributes.push_back(std::move(ag));
+  }
+
+  // stats[t][a][g]
+  auto tabulate = [&](std::size_t t, const AttributeGroups& ag,
+                      const std::vector<std::vector<std::size_t>>& members) {
+    std::vector<GroupStats> out(members.size());
+    std::int64_t all = 0;
+    for (std::size_t g = 0; g < members.size(); ++g) {
+      GroupStats& s = out[g];
+      s.threshold = thresholds[t].label();
+      s.attribute = people.groups[ag.attribute].name;
+      s.group = people.groups[ag.attribute].labels[g];
+      s.n = static_cast<std::int64_t>(members[g].size());
+      for (std::size_t i : members[g]) {
+        s.selected += selected[t][i];
+        if (outcome) add(s.confusion, selected[t][i] != 0, people.outcome[i] != 0);
+      }
+      all += s.selected;
+    }
+    for (auto& s : out) s.all_selected = all;
+    return out;
+  };
+  std::vector<std::vector<std::vector<GroupStats>>> stats(thresholds.size());
+  for (std::size_t t = 0; t < thresholds.size(); ++t) {
+    for (const auto& ag : attributes) {
+      stats[t].push_back(tabulate(t, ag, ag.members));
+      for (const auto& s : stats[t].back()) r.groups.push_back(s);
+    }
+  }
+
+  // Reference group per attribute (largest, or named); kMin picks per metric below.
+  std::vector<std::size_t> reference(attributes.size(), 0);
+  for (std::size_t a = 0; a < attributes.size(); ++a) {
+    const auto& members = attributes[a].members;
+    for (std::size_t g = 1; g < members.size(); ++g) {
+      if (members[g].size() > members[reference[a]].size()) reference[a] = g;
+    }
+    if (options.reference == ReferenceRule::kNamed) {
+      const auto& name = people.groups[a].name;
+      auto it = std::find_if(options.named_reference.begin(), options.named_reference.end(),
+                             [&](const auto& p) { return p.first == name; });
+      if (it == options.named_reference.end()) continue;  // largest for unnamed attributes
+      const auto& labels = people.groups[a].labels;
+      auto found = std::find(labels.begin(), labels.end(), it->second);
+      if (found == labels.end()) {
+        throw ConfigError(
+            fmt::format("reference group '{}' does not occur in column '{}'", it->second, name));
+      }
+      reference[a] = static_cast<std::size_t>(found - labels.begin());
+    }
+  }
+  for (const auto& [attribute, group] : options.named_reference) {
+    if (std::none_of(people.groups.begin(), people.groups.end(),
+                     [&](const GroupColumn& c) { return c.name == attribute; })) {
+      throw ConfigError(fmt::format("reference '{}={}': '{}' is not a group column", attribute,
+                                    group, attribute));
+    }
+  }
+
+  std::vector<Metric> metrics;
+  for (Metric m : kAllMetrics) {
+    if (outcome || !metric_needs_outcome(m)) metrics.push_back(m);
+  }
+  // Disparity rows, and for each its (t, a, g, ref) so the bootstrap can recompute it.
+  struct Key {
+    std::size_t t, a, g, ref;
+    Metric metric;
+  };
+  std::vector<Key> keys;
+  for (std::size_t t = 0; t < thresholds.size(); ++t) {
+    for (std::size_t a = 0; a < attributes.size(); ++a) {
+      const auto& groups = stats[t][a];
+      for (Metric m : metrics) {
+        std::size_t ref = reference[a];
+        if (options.reference == ReferenceRule::kMin) {
+          // Aequitas "min_metric": the group with the lowest defined value of this metric.
+          std::optional<double> best;
+          for (std::size_t g = 0; g < groups.size(); ++g) {
+            const auto v = group_fraction(m, groups[g]).value();
+            if (v && (!best || *v < *best)) {
+              best = v;
+              ref = g;
+            }
+          }
+        }
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          if (g == ref) continue;
+          Disparity d;
+          d.threshold = groups[g].threshold;
+          d.attribute = groups[g].attribute;
+          d.group = groups[g].group;
+          d.reference = groups[ref].group;
+          d.metric = m;
+          d.value = group_fraction(m, groups[g]);
+          d.reference_value = group_fraction(m, groups[ref]);
+          const auto v = d.value.value(), rv = d.reference_value.value();
+          d.ratio = ratio_of(v, rv);
+          if (v && rv) d.difference = *v - *rv;
+          if (d.ratio) d.fair = fair_ratio(*d.ratio, options.tau);
+          // ppr shares one denominator across groups, so a two-sample test does not apply.
+          if (m != Metric::kPpr) test_rates(d.value, d.reference_value, d);
+          r.disparities.push_back(d);
+          keys.push_back(Key{t, a, g, ref, m});
+        }
+      }
+    }
+  }
+
+  // Bootstrap stratified by group: each group's people are resampled with replacement, keeping the
+  // group sizes and each person's flag (the tool's decision is data, not re-derived). Replicate b
+  // uses its own stream Rng(seed, b), so results do not depend on the thread count.
+  if (options.bootstrap > 0 && !keys.empty()) {
+    const int replicates = options.bootstrap;
+    std::vector<std::vector<double>> ratios(keys.size(), std::vector<double>(replicates, NAN));
+    std::vector<std::vector<double>> diffs(keys.size(), std::vector<double>(replicates, NAN));
+    Progress progress("bootstrap", replicates);
+    tbb::parallel_for(0, replicates, [&](int b) {
+      Rng rng(options.seed, static_cast<std::uint64_t>(b));
+      std::vector<std::vector<std::vector<GroupStats>>> boot(thresholds.size());
+      for (auto& per_t : boot) per_t.resize(attributes.size());
+      for (std::size_t a = 0; a < attributes.size(); ++a) {
+        std::vector<std::vector<std::size_t>> resampled(attributes[a].members.size());
+        for (std::size_t g = 0; g < resampled.size(); ++g) {
+          const auto& m = attributes[a].members[g];
+          resampled[g].resize(m.size());
+          for (auto& i : resampled[g]) i = m[rng.below(m.size())];
+        }
+        for (std::size_t t = 0; t < thresholds.size(); ++t) {
+          boot[t][a] = tabulate(t, attributes[a], resampled);
+        }
+      }
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        const Key& key = keys[k];
+        const auto v = group_fraction(key.metric, boot[key.t][key.a][key.g]).value();
+        const auto rv = group_fraction(key.metric, boot[key.t][key.a][key.ref]).value();
+        if (const auto ratio = ratio_of(v, rv)) ratios[k][b] = *ratio;
+        if (v && rv) diffs[k][b] = *v - *rv;
+      }
+      progress.advance();
+    });
+    progress.finish();
+    auto defined = [](const std::vector<double>& xs) {
+      std::vector<double> out;
+      for (double x : xs) {
+        if (!std::isnan(x)) out.push_back(x);
+      }
+      return out;
+    };
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (r.disparities[k].ratio) {
+        r.disparities[k].ratio_ci = percentile_interval(defined(ratios[k]), options.level);
+      }
+      if (r.disparities[k].difference) {
+        r.disparities[k].difference_ci = percentile_interval(defined(diffs[k]), options.level);
+      }
+    }
+  }
+
+  // Composite parities from the disparity rows of each group.
+  for (std::size_t t = 0; t < thresholds.size(); ++t) {
+    for (std::size_t a = 0; a < attributes.size(); ++a) {
+      for (std::size_t g = 0; g < stats[t][a].size(); ++g) {
+        const auto& s = stats[t][a][g];
+        auto fair = [&](Metric m) -> std::optional<bool> {
+          for (std::size_t k = 0; k < keys.size(); ++k) {
+            if (keys[k].t == t && keys[k].a == a && keys[k].g == g && keys[k].metric == m) {
+              return r.disparities[k].fair;
+            }
+          }
+          // The group is the reference for this metric: equal to itself.
+          const bool is_reference = std::any_of(keys.begin(), keys.end(), [&](const Key& key) {
+            return key.t == t && key.a == a && key.ref == g && key.metric == m;
+          });
+          return is_reference ? std::optional<bool>(true) : std::nullopt;
+        };
+        auto both = [&](Metric m1, Metric m2) -> std::optional<bool> {
+          const auto f1 = fair(m1), f2 = fair(m2);
+          if (!f1 || !f2) return std::nullopt;
+          return *f1 && *f2;
+        };
+        Parity p;
+        p.threshold = s.threshold;
+        p.attribute = s.attribute;
+        p.group = s.group;
+        p.reference = options.reference == ReferenceRule::kMin ? std::string("lowest per metric")
+                                                               : stats[t][a][reference[a]].group;
+        p.statistical = fair(Metric::kPprev);
+        p.impact = fair(Metric::kPpr);
+        if (outcome) {
+          p.equalised_odds = both(Metric::kFpr, Metric::kTpr);
+          p.type_i = both(Metric::kFpr, Metric::kFdr);
+          p.type_ii = both(Metric::kFnr, Metric::kFor);
+        }
+        r.parities.push_back(p);
+      }
+    }
+  }
+
+  // Chouldechova (2017) eq. (2.6): FPR = p/(1 − p) · (1 − PPV)/PPV · (1 − FNR).
+  if (outcome) {
+    auto identity_fpr = [](std::optional<double> p, std::optional<double> ppv,
+                           std::optional<double> fnr) -> std::optional<double> {
+      if (!p || !ppv || !fnr || *p >= 1.0 || *ppv <= 0.0) return std::nullopt;
+      return *p / (1.0 - *p) * (1.0 - *ppv) / *ppv * (1.0 - *fnr);
+    };
+    for (std::size_t t = 0; t < thresholds.size(); ++t) {
+      for (std::size_t a = 0; a < attributes.size(); ++a) {
+        const auto& ref = stats[t][a][reference[a]];
+        for (const auto& s : stats[t][a]) {
+          IdentityRow row;
+          row.threshold = s.threshold;
+          row.attribute = s.attribute;
+          row.group = s.group;
+          row.prevalence = group_fraction(Metric::kPrev, s).value();
+          row.ppv = group_fraction(Metric::kPpv, s).value();
+          row.fnr = group_fraction(Metric::kFnr, s).value();
+          row.fpr = group_fraction(Metric::kFpr, s).value();
+          row.fpr_identity = identity_fpr(row.prevalence, row.ppv, row.fnr);
+          row.fpr_at_reference_ppv_fnr =
+              identity_fpr(row.prevalence, group_fraction(Metric::kPpv, ref).value(),
+                           group_fraction(Metric::kFnr, ref).value());
+          r.identity.push_back(row);
+        }
+      }
+    }
+  }
+
+  // Calibration: outcome rate per score bin and group. A score with at most `calibration_bins`
+  // distinct values gets one bin per value; otherwise bins cut at the type-7 quantiles of all
+  // scores, ties kept in one bin.
+  if (outcome && !people.is_flag && options.calibration_bins > 0 && n > 0) {
+    std::vector<double> sorted = people.score;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<double> distinct = sorted;
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    std::vector<double> cuts;  // bin(x) = number of cuts below x
+    if (distinct.size() <= static_cast<std::size_t>(options.calibration_bins)) {
+      cuts.assign(distinct.begin(), distinct.end() - 1);
+    } else {
+      for (int i = 1; i < options.calibration_bins; ++i) {
+        cuts.push_back(quantile(sorted, static_cast<double>(i) / options.calibration_bins));
+      }
+      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    }
+    const std::size_t bins = cuts.size() + 1;
+    auto bin_of = [&](double x) {
+      return static_cast<std::size_t>(std::lower_bound(cuts.begin(), cuts.end(), x) - cuts.begin());
+    };
+    std::vector<double> lo(bins, INFINITY), hi(bins, -INFINITY);
+    for (double x : people.score) {
+      const std::size_t b = bin_of(x);
+      lo[b] = std::min(lo[b], x);
+      hi[b] = std::max(hi[b], x);
+    }
+    for (const auto& ag : attributes) {
+      for (std::size_t g = 0; g < ag.members.size(); ++g) {
+        std::vector<CalibrationBin> rows(bins);
+        for (std::size_t b = 0; b < bins; ++b) {
+          rows[b] = CalibrationBin{people.groups[ag.attribute].name,
+                                   people.groups[ag.attribute].labels[g],
+                                   static_cast<int>(b + 1),
+                                   lo[b],
+                                   hi[b],
+                                   0,
+                                   0};
+        }
+        for (std::size_t i : ag.members[g]) {
+          auto& row = rows[bin_of(people.score[i])];
+          ++row.n;
+          row.outcomes += people.outcome[i];
+        }
+        for (auto& row : rows) {
+          if (row.n > 0) r.calibration.push_back(row);
+        }
+      }
+    }
+  }
+
+  // Representation against benchmarks: share of the list held by a group, over its benchmark
+  // share, with Wilson's interval on the share and the score test of share = benchmark.
+  for (const auto& b : options.benchmarks) {
+    auto attr = std::find_if(people.groups.begin(), people.groups.end(),
+                             [&](const GroupColumn& c) { return c.name == b.attribute; });
+    if (attr == people.groups.end()) {
+      throw ConfigError(
+          fmt::format("benchmark '{}': '{}' is not a group column", b.name, b.attribute));
+    }
+    const std::size_t a = static_cast<std::size_t>(attr - people.groups.begin());
+    for (std::size_t t = 0; t < thresholds.size(); ++t) {
+      RepresentationRow row;
+      row.threshold = thresholds[t].label();
+      row.attribute = b.attribute;
+      row.group = b.group;
+      row.benchmark = b.name;
+      row.benchmark_share = b.share;
+      for (const auto& s : stats[t][a]) {
+        row.all_listed = s.all_selected;
+        if (s.group == b.group) row.listed = s.selected;
+      }
+      if (row.all_listed > 0) {
+        row.share = static_cast<double>(row.listed) / static_cast<double>(row.all_listed);
+        row.ratio = row.share / b.share;
+        const double z = normal_quantile(1.0 - (1.0 - options.level) / 2.0);
+        row.share_ci = wilson_interval(row.listed, row.all_listed, z);
+        row.ratio_ci = Interval{row.share_ci.lo / b.share, row.share_ci.hi / b.share};
+        if (b.share < 1.0) {
+          const double se = std::sqrt(b.share * (1.0 - b.share) / row.all_listed);
+          row.p_value = std::erfc(std::fabs(row.share - b.share) / se / std::sqrt(2.0));
+        }
+      }
+      r.representation.push_back(row);
+    }
+  }
+  return r;
+}
+
+}  // namespace scrutineer::scores
