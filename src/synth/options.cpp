@@ -10,6 +10,7 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/geo/crs.hpp"
 #include "scrutineer/synth/city.hpp"
 #include "synth_internal.hpp"
 
@@ -173,6 +174,10 @@ void validate(const CityOptions& o) {
           text_of(cells));
   require(o.cell_size > 0, "cell-size", "> 0", text_of(o.cell_size));
   require(o.crs.rfind("EPSG:", 0) == 0, "crs", "EPSG:<code>", o.crs);
+  const auto crs = geo::crs_info(o.crs);
+  require(crs.projected && crs.metres_per_unit == 1.0, "crs", "a projected CRS in metres",
+          fmt::format("{} ({})", o.crs, crs.name));
+  TimeZone zone(o.time_zone);  // ConfigError naming an unknown zone
   require(parse_iso_datetime(o.start_date).has_value() && o.start_date.size() == 10, "start-date",
           "a date YYYY-MM-DD", o.start_date);
   require(o.days >= 1, "days", ">= 1", text_of(o.days));

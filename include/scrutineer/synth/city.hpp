@@ -50,7 +50,7 @@ struct CityOptions {
   std::string categories = "burglary:0.4,theft:0.4,assault:0.2";  // name:share of background
   // Reporting: the neighbourhood's rate is the population-weighted mean of the groups' rates plus
   // noise, clamped to [0.05, 0.95].
-  std::string reporting_by_group = "0.75,0.45,0.6";
+  std::string reporting_by_group = "0.8,0.4,0.6";
   double reporting_noise = 0.04;
 };
 

@@ -233,8 +233,8 @@ TEST(SynthCity, PopulationFollowsTheGradientAndReportingTheGroups) {
     // No gradient, no noise: each group holds its base share (0.6, 0.25, 0.15) up to rounding.
     EXPECT_NEAR(n.population[0], 0.6 * n.total_population, 1.0);
     EXPECT_NEAR(n.population[1], 0.25 * n.total_population, 1.0);
-    // Reporting = 0.6 * 0.75 + 0.25 * 0.45 + 0.15 * 0.6 = 0.6525 up to the rounding of people.
-    EXPECT_NEAR(n.reporting_rate, 0.6525, 1e-3);
+    // Reporting = 0.6 * 0.8 + 0.25 * 0.4 + 0.15 * 0.6 = 0.67 up to the rounding of people.
+    EXPECT_NEAR(n.reporting_rate, 0.67, 1e-3);
     EXPECT_DOUBLE_EQ(n.total_population,
                      std::accumulate(n.population.begin(), n.population.end(), 0.0));
   }
@@ -398,6 +398,8 @@ TEST(SynthOptions, OutOfRangeValuesAreConfigErrors) {
   bad([](CityOptions& o) { o.categories = "burglary:0.5,burglary:0.5"; });
   bad([](CityOptions& o) { o.groups = "id,b,c"; });
   bad([](CityOptions& o) { o.crs = "+proj=utm"; });
+  bad([](CityOptions& o) { o.crs = "EPSG:4326"; });  // degrees, not metres
+  bad([](CityOptions& o) { o.crs = "EPSG:3435"; });  // Illinois East in US survey feet
   EXPECT_THROW(generate_city([] {
                  CityOptions o;
                  o.time_zone = "Mars/Olympus";
