@@ -142,9 +142,15 @@ Table parities_table(const AuditResult& r, Publisher& pub) {
     });
     pub.begin(row_name("parities", p.threshold, p.attribute, p.group));
     std::vector<Cell> row{text(p.threshold), text(p.attribute), text(p.group), text(p.reference)};
-    if (s != r.groups.end() && pub.small(s->n)) {
+    const bool part_hidden =
+        std::any_of(r.disparities.begin(), r.disparities.end(), [&](const Disparity& d) {
+          return d.threshold == p.threshold && d.attribute == p.attribute &&
+                 (d.group == p.group || d.reference == p.group) &&
+                 (pub.small(d.value.denominator) || pub.small(d.reference_value.denominator));
+        });
+    if ((s != r.groups.end() && pub.small(s->n)) || part_hidden) {
       for (int i = 0; i < 5; ++i) row.push_back(suppressed_cell());
-      pub.hide("parities (group below k)");
+      pub.hide("parities (a group or a rate denominator below k)");
     } else {
       for (const auto& b : {p.statistical, p.impact, p.equalised_odds, p.type_i, p.type_ii}) {
         row.push_back(boolean(b));
@@ -292,14 +298,15 @@ nlohmann::json to_json(const Table& t) {
   return rows;
 }
 
-std::string readable(const Cell& c) {
+// p-values keep three significant digits so that small ones do not print as 0.000.
+std::string readable(const Cell& c, bool significant) {
   switch (c.kind) {
     case Cell::Kind::kNull:
       return "-";
     case Cell::Kind::kInteger:
       return fmt::format("{}", static_cast<std::int64_t>(c.number));
     case Cell::Kind::kNumber:
-      return fmt::format("{:.3f}", c.number);
+      return significant ? fmt::format("{:.3g}", c.number) : fmt::format("{:.3f}", c.number);
     default:
       return c.text;
   }
@@ -316,7 +323,9 @@ std::string render(const Table& t, const std::vector<std::string>& columns) {
   for (std::size_t i : index) cells[0].push_back(t.columns[i]);
   for (const auto& row : t.rows) {
     cells.emplace_back();
-    for (std::size_t i : index) cells.back().push_back(readable(row[i]));
+    for (std::size_t i : index) {
+      cells.back().push_back(readable(row[i], t.columns[i] == "p_value"));
+    }
   }
   std::vector<std::size_t> width(index.size(), 0);
   for (const auto& row : cells) {

@@ -131,5 +131,26 @@ TEST(ScoresCompas, NotebookCohortFilters) {
   EXPECT_TRUE(noted);
 }
 
+TEST(ScoresCompas, ViolentCohortFilters) {
+  const std::string path =
+      std::string(SCRUTINEER_SHARED_DATA) + "/compas/compas-scores-two-years-violent.csv";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " absent: see PROVENANCE.md";
+  // PROVENANCE.md: the same filters with v_score_text leave 4,020 rows; two_year_recid appears
+  // twice (identical), so it maps to the first with a note.
+  PeopleOptions o;
+  o.path = path;
+  o.score_column = "v_decile_score";
+  o.outcome_column = "two_year_recid";
+  o.group_columns = {"race"};
+  o.where = {"days_b_screening_arrest <= 30", "days_b_screening_arrest >= -30", "is_recid != -1",
+             "c_charge_degree != 'O'", "v_score_text != 'N/A'"};
+  const People people = load_people(o);
+  EXPECT_EQ(people.rows_read, 4743);
+  EXPECT_EQ(people.size(), 4020u);
+  bool noted = false;
+  for (const auto& n : people.notes) noted = noted || n.find("two_year_recid") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
 }  // namespace
 }  // namespace scrutineer::scores
