@@ -8,6 +8,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -85,11 +86,22 @@ bool all_ascii(std::string_view s) {
   return acc < 0x80;
 }
 
-// FNV-1a, 64 bits: duplicates are confirmed byte by byte, so the hash only needs to spread.
+// Eight bytes at a time, multiply-xorshift mixing: duplicates are confirmed byte by byte, so the
+// hash only needs to spread well and be fast.
 std::uint64_t hash_bytes(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return h;
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  std::uint64_t h = s.size() * kMul;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * kMul;
+  return h ^ (h >> 32);
 }
 
 std::string_view strip_line_ends(std::string_view s) {
@@ -129,9 +141,11 @@ std::string code_city_zone(std::string_view city) {
 // reused when it is the same at both ends of the hour (true unless a transition falls inside it).
 class ZoneCache {
  public:
-  explicit ZoneCache(const TimeZone& zone) : zone_(zone), utc_(zone.name() == "UTC") {
-    keys_.fill(std::numeric_limits<std::int64_t>::min());
-  }
+  explicit ZoneCache(const TimeZone& zone)
+      : zone_(zone),
+        utc_(zone.name() == "UTC"),
+        keys_(kSlots, std::numeric_limits<std::int64_t>::min()),
+        offsets_(kSlots, 0) {}
   std::int64_t to_utc(std::int64_t local) {
     if (utc_) return local;
     const std::int64_t hour = local >= 0 ? local / 3600 : (local - 3599) / 3600;
@@ -146,11 +160,11 @@ class ZoneCache {
   }
 
  private:
-  static constexpr std::size_t kSlots = 4096;
+  static constexpr std::size_t kSlots = 1 << 16;  // 7.5 years of distinct hours
   const TimeZone& zone_;
   bool utc_;
-  std::array<std::int64_t, kSlots> keys_{};
-  std::array<std::int64_t, kSlots> offsets_{};
+  std::vector<std::int64_t> keys_;
+  std::vector<std::int64_t> offsets_;
 };
 
 // Dictionary of categories; remembers the last one because exports come in runs of one type.
@@ -158,7 +172,7 @@ class Dictionary {
  public:
   std::int32_t index(std::string_view name) {
     if (last_ >= 0 && names_[static_cast<std::size_t>(last_)] == name) return last_;
-    auto it = lookup_.find(std::string(name));
+    auto it = lookup_.find(name);
     if (it == lookup_.end()) {
       it = lookup_.emplace(std::string(name), static_cast<std::int32_t>(names_.size())).first;
       names_.emplace_back(name);
@@ -170,9 +184,32 @@ class Dictionary {
 
  private:
   std::vector<std::string> names_;
-  std::unordered_map<std::string, std::int32_t> lookup_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::int32_t, Hash, std::equal_to<>> lookup_;
   std::int32_t last_ = -1;
 };
+
+// Stable LSD radix sort of row indices by time, 16 bits a pass over (t - min t): a year of
+// seconds needs two passes, so it beats a comparison sort on millions of unordered rows.
+void radix_sort_by_time(std::vector<std::size_t>& order, const std::vector<std::int64_t>& t) {
+  std::int64_t lo = t[order.front()], hi = lo;
+  for (auto i : order) lo = std::min(lo, t[i]), hi = std::max(hi, t[i]);
+  const auto span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+  std::vector<std::pair<std::uint64_t, std::size_t>> a(order.size()), b(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k)
+    a[k] = {static_cast<std::uint64_t>(t[order[k]]) - static_cast<std::uint64_t>(lo), order[k]};
+  for (unsigned shift = 0; shift < 64 && (span >> shift) != 0; shift += 16) {
+    std::vector<std::size_t> count(65537, 0);
+    for (const auto& e : a) ++count[((e.first >> shift) & 0xFFFF) + 1];
+    for (std::size_t d = 1; d < count.size(); ++d) count[d] += count[d - 1];
+    for (const auto& e : a) b[count[(e.first >> shift) & 0xFFFF]++] = e;
+    a.swap(b);
+  }
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = a[k].second;
+}
 
 enum class Source : std::uint8_t { kNone, kLonLat, kXY };
 
@@ -448,7 +485,26 @@ void Reader::read_rows() {
 
   io::CsvRecord rec;
   std::size_t begin = csv_.position();
-  rows_.t.reserve(csv_.bytes() / 64);
+  // Reserve from the mean length of the first rows, so the columns are not copied while growing.
+  {
+    io::CsvReader sample = factory_();
+    io::CsvRecord r;
+    std::size_t n = 0;
+    const std::size_t start = sample.position();
+    while (n < 1000 && sample.next(r)) ++n;
+    const std::size_t used = sample.position() - start;
+    const std::size_t estimate =
+        n && used ? (csv_.bytes() / std::max<std::size_t>(1, used / n)) * 11 / 10 + 16 : 16;
+    rows_.t.reserve(estimate);
+    rows_.line.reserve(estimate);
+    rows_.a.reserve(estimate);
+    rows_.b.reserve(estimate);
+    rows_.source.reserve(estimate);
+    rows_.category.reserve(estimate);
+    rows_.hash.reserve(estimate);
+    rows_.span.reserve(estimate);
+    if (plan_.cell != kNone) rows_.cell.reserve(estimate);
+  }
   while (csv_.next(rec)) {
     const std::size_t end = csv_.position();
     const std::pair<std::size_t, std::size_t> span{begin, end};
@@ -612,24 +668,24 @@ void Reader::project(ReadResult& result) {
   }
   if (lonlat.empty() && xy.empty()) return;  // a source without coordinates (Oakland bins)
 
-  // Longitude/latitude of every located row: for the default UTM zone and the WGS 84 bbox.
-  std::vector<double> lon(rows_.size(), kNaN), lat(rows_.size(), kNaN);
-  for (auto i : lonlat) lon[i] = rows_.a[i], lat[i] = rows_.b[i];
+  // Longitude/latitude of the x/y rows (rare: portal rows without Latitude, BNG-only files), for
+  // the default UTM zone and the WGS 84 bbox.
+  std::vector<double> xy_lon, xy_lat;
   if (!xy.empty()) {
-    std::vector<double> x, y;
-    for (auto i : xy) x.push_back(rows_.a[i]), y.push_back(rows_.b[i]);
-    geo::Transformer(plan_.source_crs, "EPSG:4326").transform(x, y);
-    for (std::size_t k = 0; k < xy.size(); ++k) lon[xy[k]] = x[k], lat[xy[k]] = y[k];
+    for (auto i : xy) xy_lon.push_back(rows_.a[i]), xy_lat.push_back(rows_.b[i]);
+    geo::Transformer(plan_.source_crs, "EPSG:4326").transform(xy_lon, xy_lat);
   }
 
   std::string target = options_.target_crs;
-  if (target.empty() && lonlat.empty() && geo::crs_info(plan_.source_crs).projected &&
-      geo::crs_info(plan_.source_crs).metres_per_unit == 1.0)
-    target = plan_.source_crs;
+  if (target.empty() && lonlat.empty()) {
+    const auto source = geo::crs_info(plan_.source_crs);
+    if (source.projected && source.metres_per_unit == 1.0) target = plan_.source_crs;
+  }
   if (target.empty()) {
     std::vector<double> mlon, mlat;
-    for (std::size_t i = 0; i < rows_.size(); ++i)
-      if (std::isfinite(lon[i])) mlon.push_back(lon[i]), mlat.push_back(lat[i]);
+    for (auto i : lonlat) mlon.push_back(rows_.a[i]), mlat.push_back(rows_.b[i]);
+    for (std::size_t k = 0; k < xy.size(); ++k)
+      if (std::isfinite(xy_lon[k])) mlon.push_back(xy_lon[k]), mlat.push_back(xy_lat[k]);
     if (mlon.empty()) throw InputError(csv_.path(), 0, 0, "no row has coordinates PROJ can read");
     target = geo::utm_crs_for(median(std::move(mlon)), median(std::move(mlat)));
   }
@@ -642,44 +698,51 @@ void Reader::project(ReadResult& result) {
   result.events.crs = target;
   report_.target_crs = target;
 
-  auto run = [&](const std::vector<std::size_t>& which, const std::string& from) {
-    if (which.empty()) return;
-    std::vector<double> x, y;
-    x.reserve(which.size());
-    y.reserve(which.size());
-    for (auto i : which) x.push_back(rows_.a[i]), y.push_back(rows_.b[i]);
-    geo::Transformer(from, target).transform(x, y);
-    for (std::size_t k = 0; k < which.size(); ++k) {
-      const auto i = which[k];
-      if (std::isnan(x[k])) {
-        if (options_.strict)
-          fail(rows_.line[i], 0,
-               fmt::format("projection_failed: PROJ cannot take ({}, {}) from {} to {}", rows_.a[i],
-                           rows_.b[i], from, target));
-        drop(DropReason::kProjectionFailed, rows_.line[i]);
-        rows_.drop[i] = 1 + static_cast<std::uint8_t>(DropReason::kProjectionFailed);
-        continue;
-      }
-      rows_.a[i] = x[k];
-      rows_.b[i] = y[k];
-    }
-  };
-  run(lonlat, "EPSG:4326");
-  run(xy, plan_.source_crs);
-
   bool first = true;
-  for (std::size_t i = 0; i < rows_.size(); ++i) {
-    if (rows_.drop[i] || !std::isfinite(lon[i])) continue;
+  auto extend = [&](double lon, double lat) {
     if (first) {
-      report_.lon_min = report_.lon_max = lon[i];
-      report_.lat_min = report_.lat_max = lat[i];
+      report_.lon_min = report_.lon_max = lon;
+      report_.lat_min = report_.lat_max = lat;
       first = false;
     }
-    report_.lon_min = std::min(report_.lon_min, lon[i]);
-    report_.lon_max = std::max(report_.lon_max, lon[i]);
-    report_.lat_min = std::min(report_.lat_min, lat[i]);
-    report_.lat_max = std::max(report_.lat_max, lat[i]);
-  }
+    report_.lon_min = std::min(report_.lon_min, lon);
+    report_.lon_max = std::max(report_.lon_max, lon);
+    report_.lat_min = std::min(report_.lat_min, lat);
+    report_.lat_max = std::max(report_.lat_max, lat);
+  };
+  // In chunks that stay in cache: gather, one proj_trans_generic call, scatter.
+  constexpr std::size_t kChunk = 1 << 14;
+  std::vector<double> x(kChunk), y(kChunk);
+  auto run = [&](const std::vector<std::size_t>& which, const std::string& from, bool geographic) {
+    if (which.empty()) return;
+    geo::Transformer transformer(from, target);
+    for (std::size_t k0 = 0; k0 < which.size(); k0 += kChunk) {
+      const std::size_t n = std::min(kChunk, which.size() - k0);
+      for (std::size_t k = 0; k < n; ++k)
+        x[k] = rows_.a[which[k0 + k]], y[k] = rows_.b[which[k0 + k]];
+      transformer.transform(x.data(), y.data(), n);
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto i = which[k0 + k];
+        if (std::isnan(x[k])) {
+          if (options_.strict)
+            fail(rows_.line[i], 0,
+                 fmt::format("projection_failed: PROJ cannot take ({}, {}) from {} to {}",
+                             rows_.a[i], rows_.b[i], from, target));
+          drop(DropReason::kProjectionFailed, rows_.line[i]);
+          rows_.drop[i] = 1 + static_cast<std::uint8_t>(DropReason::kProjectionFailed);
+          continue;
+        }
+        if (geographic)
+          extend(rows_.a[i], rows_.b[i]);
+        else if (std::isfinite(xy_lon[k0 + k]))
+          extend(xy_lon[k0 + k], xy_lat[k0 + k]);
+        rows_.a[i] = x[k];
+        rows_.b[i] = y[k];
+      }
+    }
+  };
+  run(lonlat, "EPSG:4326", true);
+  run(xy, plan_.source_crs, false);
 }
 
 // Byte-identical rows (after the line end) among the rows kept so far, in file order: an open
@@ -731,6 +794,7 @@ ReadResult Reader::run() {
   mark_duplicates();
 
   std::vector<std::size_t> order;
+  order.reserve(rows_.size());
   for (std::size_t i = 0; i < rows_.size(); ++i)
     if (!rows_.drop[i]) order.push_back(i);
   for (const auto& r : report_.dropped) report_.rows_dropped += r.count;
@@ -744,9 +808,12 @@ ReadResult Reader::run() {
                            report_.dropped[k].first_lines.front());
     fail(0, 0, fmt::format("none of the {} data rows could be used: {}", report_.rows_read, why));
   }
-  // Rows are in file order, so a stable sort keeps file order among equal times.
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t i, std::size_t j) { return rows_.t[i] < rows_.t[j]; });
+  // By time, then file order among equal times (so the order never depends on the sort
+  // algorithm); exports that are already in time order are left as they are.
+  const auto earlier = [&](std::size_t i, std::size_t j) {
+    return rows_.t[i] != rows_.t[j] ? rows_.t[i] < rows_.t[j] : i < j;
+  };
+  if (!std::is_sorted(order.begin(), order.end(), earlier)) radix_sort_by_time(order, rows_.t);
 
   // Categories of the kept events only, renumbered in order of first use.
   const auto& names = categories_.names();

@@ -2,13 +2,12 @@
 #include "scrutineer/io/csv.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "scrutineer/core/error.hpp"
 
@@ -35,7 +34,8 @@ CsvReader::CsvReader(const std::string& path, CsvOptions options) : CsvReader(pa
   }
   size_ = static_cast<std::size_t>(st.st_size);
   if (size_ > 0) {
-    map_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    // Populated up front: one pass of readahead instead of a page fault every 4 KiB.
+    map_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map_ == MAP_FAILED) {
       ::close(fd);
       throw IoError(fmt::format("cannot map {}: {}", path, std::strerror(errno)));
@@ -189,10 +189,14 @@ bool valid_utf8(std::string_view s) {
     }
     std::size_t n;
     std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07;
-    else return false;
+    if ((c & 0xE0) == 0xC0)
+      n = 1, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+      n = 2, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+      n = 3, cp = c & 0x07;
+    else
+      return false;
     if (i + n >= s.size()) return false;
     for (std::size_t k = 1; k <= n; ++k) {
       if ((p[i + k] & 0xC0) != 0x80) return false;

@@ -1,0 +1,82 @@
+// Ingest speed: parse + validate + local time to UTC + PROJ projection of a generated Chicago
+// portal export (Case Number, Date, Block, Primary Type, Latitude, Longitude), in rows/s and bytes/s.
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "scrutineer/core/random.hpp"
+#include "scrutineer/ingest/ingest.hpp"
+
+namespace {
+
+// Writes `rows` seeded random rows once per process; the file is removed at exit.
+const std::string& chicago_file(std::int64_t rows) {
+  static std::string path;
+  static std::int64_t made = 0;
+  if (made == rows) return path;
+  path = (std::filesystem::temp_directory_path() /
+          fmt::format("scrutineer_bench_chicago_{}.csv", rows))
+             .string();
+  static const std::array<const char*, 8> kTypes{
+      "BATTERY", "THEFT", "CRIMINAL DAMAGE", "NARCOTICS", "ASSAULT", "BURGLARY",
+      "MOTOR VEHICLE THEFT", "OTHER OFFENSE"};
+  scrutineer::Rng rng(20240601);
+  std::ofstream out(path, std::ios::binary);
+  out << "Case Number,Date,Block,Primary Type,Latitude,Longitude\n";
+  std::string line;
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const unsigned month = 1 + static_cast<unsigned>(rng.below(12));
+    const unsigned day = 1 + static_cast<unsigned>(rng.below(28));
+    const unsigned hour = 1 + static_cast<unsigned>(rng.below(12));
+    const unsigned minute = static_cast<unsigned>(rng.below(60));
+    line = fmt::format("HZ{:06},{:02}/{:02}/2016 {:02}:{:02}:00 {},0{}XX S COTTAGE GROVE AVE,{},"
+                       "{:.9f},{:.9f}\n",
+                       i, month, day, hour, minute, rng.bernoulli(0.5) ? "AM" : "PM",
+                       rng.below(100), kTypes[rng.below(kTypes.size())],
+                       rng.uniform(41.64, 42.02), rng.uniform(-87.94, -87.52));
+    out << line;
+  }
+  made = rows;
+  std::atexit([] { std::filesystem::remove(path); });
+  return path;
+}
+
+void BM_IngestChicagoPortal(benchmark::State& state) {
+  const auto& path = chicago_file(state.range(0));
+  const auto bytes = static_cast<double>(std::filesystem::file_size(path));
+  scrutineer::ingest::ReadOptions options;
+  options.target_crs = "EPSG:2790";
+  std::int64_t kept = 0;
+  for (auto _ : state) {
+    auto result = scrutineer::ingest::read_events(path, options);
+    kept = result.report.rows_kept;
+    benchmark::DoNotOptimize(result.events.x.data());
+  }
+  state.counters["rows_per_s"] = benchmark::Counter(
+      static_cast<double>(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["MB_per_s"] =
+      benchmark::Counter(bytes / 1e6, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["rows_kept"] = static_cast<double>(kept);
+}
+BENCHMARK(BM_IngestChicagoPortal)->Arg(2'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_TimeParserPortal(benchmark::State& state) {
+  const scrutineer::ingest::TimeParser parser("%m/%d/%Y %I:%M:%S %p");
+  std::int64_t t = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(parser.parse("04/27/2016 01:44:00 PM", t));
+    benchmark::DoNotOptimize(t);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TimeParserPortal);
+
+}  // namespace
+
+BENCHMARK_MAIN();
