@@ -12,6 +12,9 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/parallel.hpp"
+#include "scrutineer/geo/areas.hpp"
+#include "scrutineer/geo/overlay.hpp"
+#include "scrutineer/geo/region.hpp"
 #include "scrutineer/io/csv.hpp"
 #include "scrutineer/synth/city.hpp"
 
@@ -406,4 +409,34 @@ TEST(SynthOptions, OutOfRangeValuesAreConfigErrors) {
                  return o;
                }()),
                scrutineer::ConfigError);
+}
+
+TEST(SynthFiles, GdalReadsTheAreasAndRegionInTheCityCrs) {
+  const auto folder = temp_folder("gdal");
+  const auto city = generate_city(small_city(9));
+  write_city(city, folder);
+  const auto region = scrutineer::geo::read_region((folder / "region.geojson").string(), "");
+  EXPECT_EQ(region.crs, "EPSG:32630");
+  EXPECT_DOUBLE_EQ(region.area, 5000.0 * 5000.0);  // the 5 km square
+  const auto areas =
+      scrutineer::geo::read_areas((folder / "areas.geojson").string(), "id", region.crs);
+  ASSERT_EQ(areas.size(), 25u);
+  EXPECT_EQ(areas.ids[0], "1");
+  for (std::size_t k = 0; k < areas.size(); ++k) {
+    EXPECT_DOUBLE_EQ(areas.area[k], 1e6);  // 1 km x 1 km
+    EXPECT_EQ(areas.column("group_b")[k], city.neighbourhoods[k].population[1]);
+    EXPECT_NEAR(areas.column("reporting_rate")[k], city.neighbourhoods[k].reporting_rate, 1e-15);
+  }
+  // Neighbourhood edges lie on cell edges: every cell lies wholly (100 m x 100 m = 10,000 m^2) in
+  // exactly its own neighbourhood.
+  const auto overlay = scrutineer::geo::make_overlay(city.grid, areas);
+  ASSERT_EQ(overlay.entries(), 2500u);
+  for (std::int64_t c = 0; c < city.grid.cells(); ++c) {
+    const auto k = static_cast<std::size_t>(overlay.start[static_cast<std::size_t>(c)]);
+    ASSERT_EQ(overlay.start[static_cast<std::size_t>(c) + 1],
+              overlay.start[static_cast<std::size_t>(c)] + 1);
+    EXPECT_EQ(overlay.area[k], city.cell_neighbourhood[static_cast<std::size_t>(c)]);
+    EXPECT_NEAR(overlay.intersection[k], 1e4, 1e-6);
+  }
+  fs::remove_all(folder);
 }
