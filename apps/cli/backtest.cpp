@@ -22,6 +22,7 @@ using namespace scrutineer;
 
 struct BacktestArgs {
   std::string events, format = "auto", time_zone, crs, category, region;
+  scrutineer::ingest::ColumnMapping columns;
   double cell_size = 150, origin_x = 0, origin_y = 0;
   bool no_clip = false;
   std::vector<std::string> models;
@@ -140,6 +141,7 @@ void run(const BacktestArgs& a) {
   read.format = a.format;
   read.time_zone = a.time_zone;
   read.target_crs = a.crs;
+  read.columns = a.columns;
   auto input = ingest::read_events(a.events, read);
   EventSet events = std::move(input.events);
   fmt::print(stderr, "read {} events from {} ({} rows dropped), CRS {}, time zone {}\n",
@@ -209,6 +211,13 @@ void setup(CLI::App& app) {
   sub->add_option("--format", a->format,
                   "Input format (auto, chicago, police-uk, code, generic, events)")
       ->capture_default_str();
+  sub->add_option("--time", a->columns.time, "Time column (generic CSV)");
+  sub->add_option("--time-format", a->columns.time_format, "Time pattern, e.g. %Y-%m-%d %H:%M");
+  sub->add_option("--lon", a->columns.lon, "Longitude column (generic CSV)");
+  sub->add_option("--lat", a->columns.lat, "Latitude column (generic CSV)");
+  sub->add_option("--x", a->columns.x, "x column in --source-crs (generic CSV)");
+  sub->add_option("--y", a->columns.y, "y column in --source-crs (generic CSV)");
+  sub->add_option("--category-column", a->columns.category, "Offence category column");
   sub->add_option("--time-zone", a->time_zone, "IANA zone of the file's local times");
   sub->add_option("--crs", a->crs, "Projected CRS for the study (e.g. EPSG:2790); default UTM");
   sub->add_option("--category", a->category, "Keep only events of this category");
