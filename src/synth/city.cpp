@@ -189,9 +189,8 @@ CellEvents simulate_cell_events(const City& city, std::int64_t c,
   CellEvents out;
   out.process = simulate_cell(city.mu[static_cast<std::size_t>(c)], o.theta, o.omega, o.days,
                               o.burn_in_days, rng);
-  const double rate = city.neighbourhoods[static_cast<std::size_t>(
-                                              city.cell_neighbourhood[static_cast<std::size_t>(c)])]
-                          .reporting_rate;
+  const auto area = city.cell_neighbourhood[static_cast<std::size_t>(c)];
+  const double rate = city.neighbourhoods[static_cast<std::size_t>(area)].reporting_rate;
   const double left = grid.x0 + static_cast<double>(c % grid.nx) * grid.size;
   const double bottom = grid.y0 + static_cast<double>(c / grid.nx) * grid.size;
   const std::size_t n = out.process.t.size();
