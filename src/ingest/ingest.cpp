@@ -219,6 +219,7 @@ struct Plan {
   int time = kNone, lon = kNone, lat = kNone, x = kNone, y = kNone, category = kNone, cell = kNone;
   std::vector<int> kept;
   std::string time_format, zone, source_crs, target_crs;
+  std::string event_zone;  // zone of the study's local days, when it differs from `zone`
   TimeResolution resolution_override = TimeResolution::kSecond;
   bool has_resolution_override = false;
 };
@@ -351,6 +352,8 @@ void Reader::plan() {
     zone = "UTC";
     const int crs_column = find_column(header, "crs");
     if (crs_column != kNone) crs = std::string(trim(probe(crs_column, 1).front()));
+    const int zone_column = find_column(header, "time_zone");
+    if (zone_column != kNone) plan_.event_zone = std::string(trim(probe(zone_column, 1).front()));
     const int res_column = find_column(header, "resolution");
     if (res_column != kNone) {
       const std::string res(trim(probe(res_column, 1).front()));
@@ -844,7 +847,8 @@ ReadResult Reader::run() {
     result.kept.push_back(std::move(column));
   }
   ev.resolution = report_.resolution;
-  ev.time_zone = plan_.zone;
+  // An events CSV holds UTC times but keeps the zone of the original source's local days.
+  ev.time_zone = plan_.event_zone.empty() ? plan_.zone : plan_.event_zone;
 
   report_.t_min = ev.t.front();
   report_.t_max = ev.t.back();

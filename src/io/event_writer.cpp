@@ -135,7 +135,7 @@ void write_events_csv(const std::string& path, const EventSet& events,
   check_lengths(events, columns);
   AtomicFile file(path);
   auto& out = file.stream();
-  std::string line = "time_utc,x,y,crs,resolution,category,source_line";
+  std::string line = "time_utc,x,y,crs,resolution,time_zone,category,source_line";
   if (columns.cell) line += ",cell";
   for (const auto& [name, values] : columns.text) {
     line += ',';
@@ -145,6 +145,8 @@ void write_events_csv(const std::string& path, const EventSet& events,
   const std::string resolution(to_string(events.resolution));
   std::string crs;
   append_csv_field(crs, events.crs);
+  std::string zone;
+  append_csv_field(zone, events.time_zone);
   for (std::size_t i = 0; i < events.size(); ++i) {
     line.clear();
     line += format_iso_utc(events.t[i]);
@@ -156,6 +158,8 @@ void write_events_csv(const std::string& path, const EventSet& events,
     line += crs;
     line += ',';
     line += resolution;
+    line += ',';
+    line += zone;
     line += ',';
     append_csv_field(line, events.categories[static_cast<std::size_t>(events.category[i])]);
     line += fmt::format(",{}", events.source_row[i]);

@@ -24,7 +24,8 @@ struct EventColumns {
 void write_events_gpkg(const std::string& path, const EventSet& events,
                        const EventColumns& columns = {});
 
-// CSV with header time_utc,x,y,crs,resolution,category,source_line[,cell][,text columns...];
+// CSV with header time_utc,x,y,crs,resolution,time_zone,category,
+// source_line[,cell][,text columns...];
 // fields are quoted per RFC 4180 when needed. Written atomically.
 void write_events_csv(const std::string& path, const EventSet& events,
                       const EventColumns& columns = {});
