@@ -10,6 +10,7 @@ namespace {
 struct ScoresArgs {
   scrutineer::scores::ScoresCommand command;
   std::vector<std::string> thresholds, references, benchmarks;
+  std::string benchmark_file;
 };
 
 void setup(CLI::App& app) {
@@ -44,6 +45,8 @@ void setup(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--benchmark", args->benchmarks,
                   "Benchmark share NAME:ATTRIBUTE:GROUP=SHARE (repeatable)");
+  sub->add_option("--benchmarks", args->benchmark_file,
+                  "CSV of benchmarks: columns benchmark, attribute, group, share");
   sub->add_option("--min-cell", c.publish.min_cell,
                   "Suppress counts and rate denominators below this")
       ->capture_default_str();
@@ -55,6 +58,9 @@ void setup(CLI::App& app) {
     auto& cmd = args->command;
     for (const auto& t : args->thresholds) cmd.audit.thresholds.push_back(parse_threshold(t));
     for (const auto& b : args->benchmarks) cmd.audit.benchmarks.push_back(parse_benchmark(b));
+    if (!args->benchmark_file.empty()) {
+      for (auto& b : read_benchmarks(args->benchmark_file)) cmd.audit.benchmarks.push_back(b);
+    }
     for (const auto& r : args->references) {
       if (r == "largest") {
         cmd.audit.reference = ReferenceRule::kLargest;

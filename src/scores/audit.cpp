@@ -172,6 +172,37 @@ Benchmark parse_benchmark(std::string_view text) {
   return b;
 }
 
+std::vector<Benchmark> read_benchmarks(const std::string& path) {
+  io::CsvReader reader(path);
+  const std::size_t name = reader.require_column("benchmark");
+  const std::size_t attribute = reader.require_column("attribute");
+  const std::size_t group = reader.require_column("group");
+  const std::size_t share = reader.require_column("share");
+  std::vector<Benchmark> out;
+  io::CsvRecord record;
+  while (reader.next(record)) {
+    if (record.size() != reader.header().size()) {
+      throw InputError(path, record.line, 0,
+                       fmt::format("expected {} fields as in the header, found {}",
+                                   reader.header().size(), record.size()));
+    }
+    Benchmark b{std::string(trim(record[name])), std::string(trim(record[attribute])),
+                std::string(trim(record[group])), 0.0};
+    try {
+      b.share = parse_double(record[share], "benchmark share");
+    } catch (const ConfigError&) {
+      b.share = -1.0;
+    }
+    if (!(b.share > 0.0 && b.share <= 1.0)) {
+      throw InputError(
+          path, record.line, record.columns[share],
+          fmt::format("the share must be a number in (0, 1], found '{}'", record[share]));
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
 Fraction group_fraction(Metric metric, const GroupStats& s) {
   if (metric == Metric::kPprev) return {s.selected, s.n};
   if (metric == Metric::kPpr) return {s.selected, s.all_selected};

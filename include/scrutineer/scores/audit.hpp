@@ -35,6 +35,8 @@ struct Benchmark {
 };
 // Parses "population:race:Black=0.13". Throws ConfigError.
 Benchmark parse_benchmark(std::string_view text);
+// Reads benchmarks from a CSV with columns benchmark, attribute, group, share. Throws InputError.
+std::vector<Benchmark> read_benchmarks(const std::string& path);
 
 struct AuditOptions {
   std::vector<Threshold> thresholds;  // empty: flag >= 1 (a flag or list); required for a score

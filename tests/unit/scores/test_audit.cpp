@@ -250,6 +250,25 @@ TEST(ScoresAudit, RepresentationAgainstABenchmark) {
   EXPECT_FALSE(r.has_outcome);
 }
 
+TEST(ScoresAudit, BenchmarksFromAFile) {
+  const auto path = std::filesystem::temp_directory_path() / "scrutineer_benchmarks.csv";
+  std::ofstream(path) << "benchmark,attribute,group,share\npopulation,group,B,0.1\n"
+                         "convicted,group,B,0.3\n";
+  const auto b = read_benchmarks(path.string());
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[1].name, "convicted");
+  EXPECT_DOUBLE_EQ(b[1].share, 0.3);
+  std::ofstream(path) << "benchmark,attribute,group,share\npopulation,group,B,lots\n";
+  try {
+    read_benchmarks(path.string());
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.column(), 20);  // "population,group,B," is 19 characters
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(ScoresAudit, SmallCellsAreSuppressedAndListed) {
   const AuditResult r = run_audit(load_people(tiny_people()), at_five());
   const PublishOptions publish{10};
