@@ -14,6 +14,7 @@ const std::vector<ModelInfo>& models() {
       detail::retro_info(),
       detail::prohotspot_info(),
       detail::sepp_grid_info(),
+      detail::kde_info(),
   };
   return list;
 }
