@@ -21,7 +21,7 @@ namespace {
 using namespace scrutineer;
 
 struct BacktestArgs {
-  std::string events, format = "auto", time_zone, crs, category, region;
+  std::string events, format = "auto", time_zone, crs, source_crs, category, region;
   scrutineer::ingest::ColumnMapping columns;
   double cell_size = 150, origin_x = 0, origin_y = 0;
   bool no_clip = false;
@@ -142,6 +142,7 @@ void run(const BacktestArgs& a) {
   read.time_zone = a.time_zone;
   read.target_crs = a.crs;
   read.columns = a.columns;
+  read.source_crs = a.source_crs;
   auto input = ingest::read_events(a.events, read);
   EventSet events = std::move(input.events);
   fmt::print(stderr, "read {} events from {} ({} rows dropped), CRS {}, time zone {}\n",
@@ -218,6 +219,7 @@ void setup(CLI::App& app) {
   sub->add_option("--x", a->columns.x, "x column in --source-crs (generic CSV)");
   sub->add_option("--y", a->columns.y, "y column in --source-crs (generic CSV)");
   sub->add_option("--category-column", a->columns.category, "Offence category column");
+  sub->add_option("--source-crs", a->source_crs, "CRS of the --x/--y columns");
   sub->add_option("--time-zone", a->time_zone, "IANA zone of the file's local times");
   sub->add_option("--crs", a->crs, "Projected CRS for the study (e.g. EPSG:2790); default UTM");
   sub->add_option("--category", a->category, "Keep only events of this category");
