@@ -452,6 +452,7 @@ AuditResult run_audit(const People& people, const AuditOptions& options) {
     };
     for (std::size_t t = 0; t < thresholds.size(); ++t) {
       for (std::size_t a = 0; a < attributes.size(); ++a) {
+        if (stats[t][a].empty()) continue;  // no people: no reference group
         const auto& ref = stats[t][a][reference[a]];
         for (const auto& s : stats[t][a]) {
           IdentityRow row;
