@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <system_error>
 
 #include "scrutineer/core/error.hpp"
@@ -137,17 +139,27 @@ std::string summary_json(const BacktestResult& r) {
   return j.dump(2) + "\n";
 }
 
-std::string flagged_csv(const BacktestResult& r, const geo::Grid& grid) {
-  std::string out = "model,period_start,cell,rank,centre_x,centre_y\n";
-  for (const auto& m : r.models)
+void write_flagged_csv(std::ostream& out, const BacktestResult& r, const geo::Grid& grid) {
+  out << "model,period_start,cell,rank,centre_x,centre_y\n";
+  std::string buffer;
+  for (const auto& m : r.models) {
+    const auto label = field(m.spec.label);
     for (std::size_t i = 0; i < r.periods.size(); ++i) {
       const auto start = format_iso_utc(r.periods[i].start);
       const auto& cells = m.periods[i].flagged;
+      buffer.clear();
       for (std::size_t k = 0; k < cells.size(); ++k)
-        out += fmt::format("{},{},{},{},{},{}\n", field(m.spec.label), start, cells[k], k + 1,
-                           grid.centre_x(cells[k]), grid.centre_y(cells[k]));
+        fmt::format_to(std::back_inserter(buffer), "{},{},{},{},{},{}\n", label, start, cells[k],
+                       k + 1, grid.centre_x(cells[k]), grid.centre_y(cells[k]));
+      out << buffer;
     }
-  return out;
+  }
+}
+
+std::string flagged_csv(const BacktestResult& r, const geo::Grid& grid) {
+  std::ostringstream out;
+  write_flagged_csv(out, r, grid);
+  return out.str();
 }
 
 std::string hit_counts_csv(const BacktestResult& r) {
@@ -269,7 +281,12 @@ void write_backtest_outputs(const BacktestResult& r, const geo::Grid& grid,
   std::filesystem::create_directories(folder, ec);
   if (ec) throw IoError(fmt::format("cannot create folder {}: {}", folder.string(), ec.message()));
   io::write_text_file(folder / "periods.csv", periods_csv(r));
-  io::write_text_file(folder / "flagged.csv", flagged_csv(r, grid));
+  {
+    // Streamed: a city-wide decade holds millions of flags, too many to build as one string.
+    io::AtomicFile flagged(folder / "flagged.csv");
+    write_flagged_csv(flagged.stream(), r, grid);
+    flagged.commit();
+  }
   io::write_text_file(folder / "hit_counts.csv", hit_counts_csv(r));
   io::write_text_file(folder / "coverage.svg", coverage_svg(r));
   io::write_text_file(folder / "summary.json", summary_json(r));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <ostream>
 #include <string>
 
 #include "scrutineer/evaluate/backtest.hpp"
@@ -18,6 +19,7 @@ std::string summary_json(const BacktestResult& result);
 // model, period_start, cell, rank (1 = highest risk), centre_x, centre_y: the operating-point
 // flags.
 std::string flagged_csv(const BacktestResult& result, const geo::Grid& grid);
+void write_flagged_csv(std::ostream& out, const BacktestResult& result, const geo::Grid& grid);
 // open_cp's scripted HitCountEvaluator layout: model, start, end (local wall-clock time), events,
 // then the events caught at coverage 1%..100%.
 std::string hit_counts_csv(const BacktestResult& result);
