@@ -39,11 +39,12 @@ struct PreparedRegion {
       : geometry(detail::to_geos(ctx, polygons)), prepared(detail::prepare(ctx, geometry.get())) {}
 };
 
-// First and one-past-last cell index along an axis: floor and ceil of the offsets in cells.
+// First and one-past-last cell index along an axis, as open_cp's mask_grid_by_intersection:
+// floor of the low offset to floor of the high offset, inclusive. When the high edge lies on a
+// grid line this keeps the cell beyond it, which holds the points on that edge (cells are
+// half-open for assignment) and touches the region.
 std::pair<double, double> cell_span(double lo, double hi, double origin, double size) {
-  const double first = std::floor((lo - origin) / size);
-  const double last = std::max(std::ceil((hi - origin) / size), first + 1);
-  return {first, last};
+  return {std::floor((lo - origin) / size), std::floor((hi - origin) / size) + 1};
 }
 
 }  // namespace

@@ -37,12 +37,14 @@ struct Grid {
   std::int64_t valid_count() const;
 };
 
-// The grid of square cells of side `cell_size` aligned on (origin_x, origin_y) that covers the
-// region's bounding box with the fewest whole cells (open_cp's rule): ix runs from
-// floor((xmin - origin_x) / size) to ceil((xmax - origin_x) / size), so nx = ceil - floor (at least
-// 1) and x0 = origin_x + floor(...) * size; likewise for y. A cell is valid when its closed square
-// intersects the region (GEOS intersects, as open_cp: touching the boundary counts). Throws
-// ConfigError for a cell size that is not positive and finite or a grid over 2^31 cells.
+// The grid of square cells of side `cell_size` aligned on (origin_x, origin_y) over the region's
+// bounding box, by open_cp's rule (mask_grid_by_intersection): ix runs from
+// floor((xmin - origin_x) / size) to floor((xmax - origin_x) / size) inclusive, so
+// nx = floor((xmax - ox) / size) - floor((xmin - ox) / size) + 1 and x0 = origin_x +
+// floor((xmin - ox) / size) * size; likewise for y. (This equals the ceil of the high offset unless
+// xmax lies on a grid line, where the extra cell holds the points on that edge.) A cell is valid
+// when its closed square intersects the region (GEOS intersects, as open_cp: touching counts).
+// Throws ConfigError for a cell size that is not positive and finite or a grid over 2^31 cells.
 Grid make_grid(const Region& region, double cell_size, double origin_x = 0, double origin_y = 0);
 
 }  // namespace scrutineer::geo

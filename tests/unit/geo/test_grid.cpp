@@ -18,8 +18,8 @@ io::MultiPolygon square(double x0, double y0, double x1, double y1) {
 
 TEST(Grid, ExtentCoversBoundingBoxWithWholeCells) {
   const Region region = make_region(square(10, 5, 290, 95), "EPSG:32616");
-  // ix: floor((10 - 0) / 100) = 0 .. ceil((290 - 0) / 100) = 3 -> nx = 3, x0 = 0.
-  // iy: floor(5 / 100) = 0 .. ceil(95 / 100) = 1 -> ny = 1, y0 = 0.
+  // ix: floor((10 - 0) / 100) = 0 .. floor((290 - 0) / 100) = 2 -> nx = 3, x0 = 0.
+  // iy: floor(5 / 100) = 0 .. floor(95 / 100) = 0 -> ny = 1, y0 = 0.
   const Grid g = make_grid(region, 100);
   EXPECT_EQ(g.nx, 3);
   EXPECT_EQ(g.ny, 1);
@@ -31,8 +31,8 @@ TEST(Grid, ExtentCoversBoundingBoxWithWholeCells) {
 
 TEST(Grid, OriginShiftsTheCells) {
   const Region region = make_region(square(10, 5, 290, 95), "EPSG:32616");
-  // Origin (50, 50): ix floor(-0.4) = -1 .. ceil(2.4) = 3 -> nx = 4, x0 = 50 - 100 = -50;
-  // iy floor(-0.45) = -1 .. ceil(0.45) = 1 -> ny = 2, y0 = -50. Every cell overlaps the box.
+  // Origin (50, 50): ix floor(-0.4) = -1 .. floor(2.4) = 2 -> nx = 4, x0 = 50 - 100 = -50;
+  // iy floor(-0.45) = -1 .. floor(0.45) = 0 -> ny = 2, y0 = -50. Every cell overlaps the box.
   const Grid g = make_grid(region, 100, 50, 50);
   EXPECT_EQ(g.nx, 4);
   EXPECT_EQ(g.ny, 2);
@@ -44,25 +44,32 @@ TEST(Grid, OriginShiftsTheCells) {
 }
 
 TEST(Grid, MaskOfTriangleCountsTouchingCells) {
-  // Triangle x + y <= 300. The closed cell (ix, iy) of side 100 meets it iff its lower-left
-  // corner does: 100 ix + 100 iy <= 300. Cell (2, 2) misses (400 > 300); cells (1, 2) and (2, 1)
-  // touch it at one corner only (sum 300) and count as valid, as with open_cp's intersects.
+  // Triangle x + y <= 300, 100 m cells. xmax = ymax = 300 lie on grid lines, so (open_cp's rule)
+  // ix and iy run 0 .. floor(300 / 100) = 3: a 4 x 4 grid. The closed cell (ix, iy) meets the
+  // triangle iff its lower-left corner does: 100 ix + 100 iy <= 300. Cells with ix + iy = 3
+  // (e.g. (1, 2), (3, 0)) touch it only at a corner and count as valid, as with open_cp's
+  // intersects: 1 + 2 + 3 + 4 = 10 valid cells.
   const Region region = make_region({io::Polygon{{ring({0, 300, 0, 0}, {0, 0, 300, 0})}}}, "");
   const Grid g = make_grid(region, 100);
-  ASSERT_EQ(g.nx, 3);
-  ASSERT_EQ(g.ny, 3);
-  for (int iy = 0; iy < 3; ++iy)
-    for (int ix = 0; ix < 3; ++ix)
-      EXPECT_EQ(g.valid[iy * 3 + ix], ix + iy <= 3 ? 1 : 0) << ix << "," << iy;
-  EXPECT_EQ(g.valid_count(), 8);
-  EXPECT_EQ(g.valid_cells().back(), 7);  // row-major: cell (1, 2) = 2 * 3 + 1
+  ASSERT_EQ(g.nx, 4);
+  ASSERT_EQ(g.ny, 4);
+  for (int iy = 0; iy < 4; ++iy)
+    for (int ix = 0; ix < 4; ++ix)
+      EXPECT_EQ(g.valid[iy * 4 + ix], ix + iy <= 3 ? 1 : 0) << ix << "," << iy;
+  EXPECT_EQ(g.valid_count(), 10);
+  EXPECT_EQ(g.valid_cells().back(), 12);  // row-major: cell (0, 3) = 3 * 4 + 0
 }
 
-TEST(Grid, EdgeOnGridLineAddsNoCell) {
-  // xmax = 200 on a grid line: ceil(200 / 100) = 2, so nx = 2, not 3.
+TEST(Grid, EdgeOnGridLineKeepsTheCellBeyond) {
+  // Square [0, 200] x [0, 100]: ix 0 .. floor(200 / 100) = 2 -> nx = 3; iy 0 .. 1 -> ny = 2. The
+  // extra column and row touch the square's edges (valid), and a point on the edge x = 200 falls
+  // in the grid (ix = 2) instead of outside it.
   const Grid g = make_grid(make_region(square(0, 0, 200, 100), ""), 100);
-  EXPECT_EQ(g.nx, 2);
-  EXPECT_EQ(g.ny, 1);
+  EXPECT_EQ(g.nx, 3);
+  EXPECT_EQ(g.ny, 2);
+  EXPECT_EQ(g.valid_count(), 6);
+  EXPECT_EQ(g.cell_of(200, 50), 2);
+  EXPECT_EQ(g.cell_of(199.9, 99.9), 1);
 }
 
 TEST(Grid, RejectsBadCellSize) {

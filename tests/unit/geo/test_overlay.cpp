@@ -61,8 +61,10 @@ TEST(Overlay, CellStraddlingTwoAreas) {
   // origin 0: cell 1 = [100, 200] holds 50 x 100 = 5,000 of each.
   const Areas areas =
       make_areas({square(0, 0, 150, 100), square(150, 0, 300, 100)}, "", {"A", "B"});
-  const Grid grid = make_grid(make_region(square(0, 0, 300, 100), ""), 100);
+  // Region [0, 300) x [0, 100): its edges are off grid lines, so the grid is 3 x 1 (cells 0..2).
+  const Grid grid = make_grid(make_region(square(0, 0, 299.5, 99.5), ""), 100);
   ASSERT_EQ(grid.nx, 3);
+  ASSERT_EQ(grid.ny, 1);
   const Overlay o = make_overlay(grid, areas);
   EXPECT_EQ(o.start, (std::vector<std::int64_t>{0, 1, 3, 4}));
   EXPECT_EQ(o.area, (std::vector<std::int32_t>{0, 0, 1, 1}));
@@ -88,7 +90,8 @@ TEST(Overlay, CellStraddlingTwoAreas) {
 TEST(Overlay, CellPartlyOutsideEveryArea) {
   // Only A = [0, 150] x [0, 100]; region [0, 200] x [0, 100]: cell 1 is half outside every area.
   const Areas areas = make_areas({square(0, 0, 150, 100)}, "");
-  const Grid grid = make_grid(make_region(square(0, 0, 200, 100), ""), 100);
+  const Grid grid = make_grid(make_region(square(0, 0, 199, 99), ""), 100);
+  ASSERT_EQ(grid.cells(), 2);
   const Overlay o = make_overlay(grid, areas);
   EXPECT_NEAR(o.cell_covered[1], 5000, 1e-9);
   // Cell values 10 and 20: covered split gives A all of them (30); cell split gives
@@ -100,9 +103,10 @@ TEST(Overlay, CellPartlyOutsideEveryArea) {
 }
 
 TEST(Overlay, AreaMassOutsideValidCells) {
-  // Region [0, 100]^2 gives one cell; A = [0, 150] x [0, 100] has 5,000 of 15,000 outside it.
+  // Region [0, 99]^2 gives one cell [0, 100]^2; A = [0, 150] x [0, 100] has 5,000 of 15,000
+  // outside it.
   const Areas areas = make_areas({square(0, 0, 150, 100)}, "");
-  const Grid grid = make_grid(make_region(square(0, 0, 100, 100), ""), 100);
+  const Grid grid = make_grid(make_region(square(0, 0, 99, 99), ""), 100);
   ASSERT_EQ(grid.cells(), 1);
   const Overlay o = make_overlay(grid, areas);
   EXPECT_NEAR(o.area_covered[0], 10000, 1e-9);
@@ -112,14 +116,18 @@ TEST(Overlay, AreaMassOutsideValidCells) {
 }
 
 TEST(Overlay, InvalidCellsGetNothing) {
-  // Triangle x + y <= 300 with 100 m cells: cell (2, 2) is invalid though the area's box covers
-  // it; an area [0, 300]^2 has intersections only with the 8 valid cells.
+  // Triangle x + y <= 300, 100 m cells: a 4 x 4 grid with 10 valid cells (see test_grid.cpp).
+  // The area [0, 300]^2 covers the 9 cells with ix, iy in 0..2; of those only (2, 2) is invalid
+  // (2 + 2 > 3). Valid cells (3, 0) and (0, 3) share only an edge with it: no entry. So 8 entries
+  // of 10,000 each, and 1/9 of the area lies outside the valid cells.
   const Region region = make_region({io::Polygon{{io::Ring{{0, 300, 0, 0}, {0, 0, 300, 0}}}}}, "");
   const Grid grid = make_grid(region, 100);
+  ASSERT_EQ(grid.nx, 4);
   const Overlay o = make_overlay(grid, make_areas({square(0, 0, 300, 300)}, ""));
   EXPECT_EQ(o.entries(), 8u);
-  EXPECT_EQ(o.start[9] - o.start[8], 0);
-  EXPECT_NEAR(o.area_covered[0], 80000, 1e-6);  // 8 whole cells of 10,000
+  const std::int64_t invalid = 2 * 4 + 2;  // (2, 2)
+  EXPECT_EQ(o.start[invalid + 1] - o.start[invalid], 0);
+  EXPECT_NEAR(o.area_covered[0], 80000, 1e-6);
   EXPECT_NEAR(o.area_outside_share(0), 1.0 / 9, 1e-12);
 }
 

@@ -1,0 +1,124 @@
+// `scrutineer grid` logic: region, grid, mask, events outside, overlay table.
+#include "scrutineer/geo/grid_command.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "scrutineer/core/error.hpp"
+#include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/io/vector.hpp"
+
+namespace scrutineer::geo {
+
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+GridCommandResult run_grid(const GridCommandOptions& options,
+                           const std::function<EventPoints(const std::string& crs)>& load_events) {
+  if (options.region.empty()) throw ConfigError("a region file is needed (--region)");
+  if (!options.areas.empty() && options.id_column.empty())
+    throw ConfigError("--areas needs --id, the name of the areas' id field");
+  if (options.areas.empty() && (!options.overlay_output.empty() || !options.spread.empty()))
+    throw ConfigError("--overlay and --spread need --areas");
+  if (!options.output.empty()) io::vector_driver_for(options.output);  // fail before the work
+
+  GridCommandResult r;
+  r.region = read_region(options.region, options.crs);
+  r.grid = make_grid(r.region, options.cell_size, options.origin_x, options.origin_y);
+  if (load_events) {
+    const EventPoints events = load_events(r.grid.crs);
+    r.has_events = true;
+    r.outside = report_outside(r.region, events.x, events.y);
+    for (const auto i : r.outside.first_outside)
+      r.outside_rows.push_back(events.source_row.empty() ? i + 2 : events.source_row[i]);
+  }
+  std::vector<io::Column> columns;
+  if (!options.areas.empty()) {
+    r.has_areas = true;
+    r.areas = read_areas(options.areas, options.id_column, r.grid.crs);
+    r.overlay = make_overlay(r.grid, r.areas);
+    for (const auto& name : options.spread)
+      columns.push_back({name, r.overlay.spread_to_cells(r.areas.column(name)), false});
+    if (!options.overlay_output.empty())
+      write_overlay_csv(options.overlay_output, r.grid, r.areas, r.overlay);
+  }
+  if (!options.output.empty())
+    io::write_grid_cells(options.output, r.grid, columns, {options.all_cells, "cells"});
+  return r;
+}
+
+std::string describe(const GridCommandResult& r, const GridCommandOptions& options) {
+  const Grid& g = r.grid;
+  std::string out =
+      fmt::format("region {}: {:.0f} square units in {}", options.region, r.region.area, g.crs);
+  if (!r.region.repaired.empty())
+    out += fmt::format(" ({} feature(s) repaired by MakeValid)", r.region.repaired.size());
+  out += fmt::format("\ngrid: {} x {} cells of {:g}, lower-left ({:.3f}, {:.3f}); {} valid of {}\n",
+                     g.nx, g.ny, g.size, g.x0, g.y0, g.valid_count(), g.cells());
+  if (r.has_events) {
+    out +=
+        fmt::format("events: {} read, {} outside the region", r.outside.total, r.outside.outside);
+    if (!r.outside_rows.empty()) {
+      out += " (first at lines";
+      for (const auto line : r.outside_rows) out += fmt::format(" {}", line);
+      out += ")";
+    }
+    out += "\n";
+  }
+  if (r.has_areas) {
+    std::size_t partly = 0;
+    double worst = 0;
+    std::string worst_id;
+    for (std::size_t a = 0; a < r.areas.size(); ++a) {
+      const double share = r.overlay.area_outside_share(a);
+      if (share > 1e-9) ++partly;
+      if (share > worst) {
+        worst = share;
+        worst_id = r.areas.ids[a];
+      }
+    }
+    out += fmt::format(
+        "areas {}: {} areas, {} cell x area pairs; {} area(s) partly outside the "
+        "valid cells",
+        options.areas, r.areas.size(), r.overlay.entries(), partly);
+    if (partly) out += fmt::format(" (most: {} with {:.1f}% outside)", worst_id, worst * 100);
+    out += "\n";
+    if (!r.areas.repaired.empty())
+      out += fmt::format("areas: {} feature(s) repaired by MakeValid\n", r.areas.repaired.size());
+  }
+  if (!options.output.empty()) out += fmt::format("cells written to {}\n", options.output);
+  if (!options.overlay_output.empty())
+    out += fmt::format("overlay written to {}\n", options.overlay_output);
+  return out;
+}
+
+void write_overlay_csv(const std::string& path, const Grid& grid, const Areas& areas,
+                       const Overlay& overlay) {
+  io::AtomicFile file(path);
+  auto& out = file.stream();
+  out << "cell,ix,iy,area_id,intersection,cell_share,area_share\n";
+  std::string line;
+  for (std::int64_t c = 0; c < overlay.cells; ++c)
+    for (auto k = overlay.start[c]; k < overlay.start[c + 1]; ++k) {
+      line.clear();
+      fmt::format_to(std::back_inserter(line), "{},{},{},{},{:.17g},{:.17g},{:.17g}\n", c,
+                     c % grid.nx, c / grid.nx, csv_field(areas.ids[overlay.area[k]]),
+                     overlay.intersection[k], overlay.cell_share(k), overlay.area_share(k));
+      out << line;
+    }
+  file.commit();
+}
+
+}  // namespace scrutineer::geo
