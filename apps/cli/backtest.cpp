@@ -13,6 +13,8 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/evaluate/report.hpp"
+#include "scrutineer/geo/areas.hpp"
+#include "scrutineer/geo/overlay.hpp"
 #include "scrutineer/geo/region.hpp"
 #include "scrutineer/ingest/ingest.hpp"
 
@@ -155,9 +157,13 @@ void run(const BacktestArgs& a) {
     fmt::print(stderr, "kept {} events of category '{}'\n", events.size(), a.category);
   }
   geo::Grid grid;
+  std::vector<double> cell_area;
   if (!a.region.empty()) {
     const auto region = geo::read_region(a.region, events.crs);
     grid = geo::make_grid(region, a.cell_size, a.origin_x, a.origin_y);
+    if (a.operating.rfind("area:", 0) == 0)  // area of each cell inside the region (GEOS)
+      cell_area =
+          geo::make_overlay(grid, geo::make_areas({region.polygons}, region.crs)).cell_covered;
     if (!a.no_clip) {
       const auto inside = geo::inside_region(region, events.x, events.y);
       std::vector<bool> keep(inside.begin(), inside.end());
@@ -185,6 +191,7 @@ void run(const BacktestArgs& a) {
   o.tie_rule = evaluate::tie_rule_from_string(a.tie_rule);
   o.operating_point = parse_operating(a.operating);
   o.operating_point.tie_rule = o.tie_rule;
+  o.cell_area = std::move(cell_area);
   o.seed = a.seed;
   o.add_baselines = !a.no_baselines;
   o.bootstrap.replicates = a.bootstrap;

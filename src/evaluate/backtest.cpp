@@ -91,7 +91,7 @@ PeriodScore score_period(const forecast::Surface& surface, const PeriodCounts& c
   const bool same_order = op.tie_rule == options.tie_rule;
   const auto op_ranking =
       same_order ? ranking : rank_cells(surface.risk, grid, op.tie_rule, tie_seed);
-  const auto k = cells_for_policy(op_ranking, op);
+  const auto k = cells_for_policy(op_ranking, op, options.cell_area);
   s.operating = accuracy_at(k, same_order ? curve : capture_curve(op_ranking, counts.per_cell),
                             oracle, counts.total);
   s.flagged.assign(op_ranking.begin(), op_ranking.begin() + k);
@@ -301,6 +301,10 @@ BacktestResult run_backtest(const EventSet& events, const geo::Grid& grid,
   r.coverages = options.coverages.empty() ? default_coverages() : options.coverages;
   for (const double c : r.coverages) cells_for_coverage(0, c);  // ConfigError outside [0, 1]
   r.operating_point = options.operating_point;
+  if (!options.cell_area.empty() &&
+      static_cast<std::int64_t>(options.cell_area.size()) != grid.cells())
+    throw InternalError(fmt::format("cell_area has {} values for a grid of {} cells",
+                                    options.cell_area.size(), grid.cells()));
   r.valid_cells = grid.valid_count();
   const auto specs = models_to_run(options);
   // Training starts: for a sliding window, the start of the period `window_periods` earlier.

@@ -42,6 +42,9 @@ struct BacktestOptions {
   std::vector<double> coverages;
   // The operating point: the flags kept for exposure and reported first.
   Policy operating_point;
+  // Area of each grid cell inside the study region (grid.cells() entries), used by an area policy;
+  // empty: every cell counts as the same area.
+  std::vector<double> cell_area;
   TieRule tie_rule = TieRule::kRandom;  // for the coverage levels and the curve
   std::uint64_t seed = 1;               // tie keys and bootstrap
   bool add_baselines = true;            // run naive and random too when not listed

@@ -116,6 +116,23 @@ TEST(Backtest, SlidingWindow) {
   EXPECT_EQ(r.models[0].periods[0].flagged, (std::vector<std::int64_t>{0}));
 }
 
+// Area policy with cell areas 3 and 1 (total 4), 50% -> budget 2: naive ranks cell 0 first on both
+// days, and its area 3 already exceeds the budget, so nothing is flagged. With areas 1 and 3 cell 0
+// fits (1 <= 2) and cell 1 does not (4 > 2): one cell.
+TEST(Backtest, AreaPolicyUsesCellAreas) {
+  auto o = two_day_options();
+  o.operating_point.mode = PolicyMode::kArea;
+  o.operating_point.coverage = 0.5;
+  o.cell_area = {3, 1};
+  auto r = run_backtest(two_cell_events(), two_cells(), o);
+  EXPECT_TRUE(r.models[0].periods[1].flagged.empty());
+  o.cell_area = {1, 3};
+  r = run_backtest(two_cell_events(), two_cells(), o);
+  EXPECT_EQ(r.models[0].periods[1].flagged, (std::vector<std::int64_t>{0}));
+  o.cell_area = {1};
+  EXPECT_THROW(run_backtest(two_cell_events(), two_cells(), o), InternalError);
+}
+
 TEST(Backtest, MonthDataNeedMonthlyPeriods) {
   auto e = two_cell_events();
   e.resolution = TimeResolution::kMonth;
