@@ -21,6 +21,7 @@ namespace fc = scrutineer::forecast;
 struct ForecastArgs {
   std::string events, format = "auto", time_zone, crs, region, at, output, map, top_output;
   std::string model, params, tie_rule = "random";
+  scrutineer::ingest::ColumnMapping columns;
   double cell_size = 150, coverage = 0.05, train_days = 0;
   std::uint64_t seed = 0;
 };
@@ -31,6 +32,7 @@ void run_forecast_command(const ForecastArgs& a) {
   ro.format = a.format;
   ro.time_zone = a.time_zone;
   ro.target_crs = a.crs;
+  ro.columns = a.columns;
   auto read = ingest::read_events(a.events, ro);
   const auto region = geo::read_region(a.region, read.events.crs);
   const auto grid = geo::make_grid(region, a.cell_size);
@@ -61,9 +63,8 @@ void run_forecast_command(const ForecastArgs& a) {
     text += fmt::format("{},{},{:.3f},{:.3f},{:.17g}\n", r + 1, top[r], grid.centre_x(top[r]),
                         grid.centre_y(top[r]), surface.risk[static_cast<std::size_t>(top[r])]);
   if (!a.top_output.empty()) io::write_text_file(a.top_output, text);
-  fmt::print("{}: {} training events, {} valid cells, top {} cells ({:g}% coverage) -> {}\n",
-             a.model, read.events.size(), grid.valid_cells().size(), top.size(), a.coverage * 100,
-             a.output);
+  fmt::print("{}: {} events read, {} valid cells, top {} cells ({:g}% coverage) -> {}\n", a.model,
+             read.events.size(), grid.valid_cells().size(), top.size(), a.coverage * 100, a.output);
 }
 
 void setup_forecast(CLI::App& app) {
@@ -73,6 +74,10 @@ void setup_forecast(CLI::App& app) {
   sub->add_option("--events", a->events, "Events CSV (see `scrutineer ingest`)")->required();
   sub->add_option("--format", a->format, "Events format (auto, chicago, police-uk, ...)")
       ->capture_default_str();
+  sub->add_option("--time", a->columns.time, "Time column (overrides the format's)");
+  sub->add_option("--lon", a->columns.lon, "Longitude column");
+  sub->add_option("--lat", a->columns.lat, "Latitude column");
+  sub->add_option("--category", a->columns.category, "Category column");
   sub->add_option("--time-zone", a->time_zone, "IANA zone of the events' local times");
   sub->add_option("--crs", a->crs, "Metric CRS of the study, e.g. EPSG:2790 (default: UTM zone)");
   sub->add_option("--region", a->region, "Study region polygons (GeoJSON, GPKG, shapefile)")
