@@ -41,8 +41,14 @@ GridCommandResult run_grid(const GridCommandOptions& options,
     const EventPoints events = load_events(r.grid.crs);
     r.has_events = true;
     r.outside = report_outside(r.region, events.x, events.y);
-    for (const auto i : r.outside.first_outside)
-      r.outside_rows.push_back(events.source_row.empty() ? i + 2 : events.source_row[i]);
+    // Events come sorted by time: list the first outside ones in file order instead.
+    const auto inside = inside_region(r.region, events.x, events.y);
+    for (std::size_t i = 0; i < inside.size(); ++i)
+      if (!inside[i])
+        r.outside_rows.push_back(events.source_row.empty() ? static_cast<std::int64_t>(i) + 2
+                                                           : events.source_row[i]);
+    std::sort(r.outside_rows.begin(), r.outside_rows.end());
+    if (r.outside_rows.size() > 10) r.outside_rows.resize(10);
   }
   std::vector<io::Column> columns;
   if (!options.areas.empty()) {
@@ -61,8 +67,8 @@ GridCommandResult run_grid(const GridCommandOptions& options,
 
 std::string describe(const GridCommandResult& r, const GridCommandOptions& options) {
   const Grid& g = r.grid;
-  std::string out =
-      fmt::format("region {}: {:.0f} square units in {}", options.region, r.region.area, g.crs);
+  std::string out = fmt::format("region {}: area {:.0f} (square CRS units) in {}", options.region,
+                                r.region.area, g.crs);
   if (!r.region.repaired.empty())
     out += fmt::format(" ({} feature(s) repaired by MakeValid)", r.region.repaired.size());
   out += fmt::format("\ngrid: {} x {} cells of {:g}, lower-left ({:.3f}, {:.3f}); {} valid of {}\n",

@@ -148,8 +148,13 @@ PolygonLayer read_polygons(const std::string& path, const ReadPolygonsOptions& o
   QuietGdal quiet;
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                             nullptr, nullptr, nullptr));
-  if (!ds)
-    throw IoError(fmt::format("cannot open {} as a vector source: {}", path, last_gdal_error()));
+  if (!ds) {
+    // GDAL gives no reason for a plain missing file; a data source name (PG:...) is not a file.
+    std::error_code ec;
+    const bool missing = path.find(':') == std::string::npos && !std::filesystem::exists(path, ec);
+    throw IoError(fmt::format("cannot open {} as a vector source: {}", path,
+                              missing ? "no such file" : last_gdal_error()));
+  }
   OGRLayer* layer =
       options.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(options.layer.c_str());
   if (!layer) {

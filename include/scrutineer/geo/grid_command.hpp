@@ -38,7 +38,7 @@ struct GridCommandResult {
   Grid grid;
   bool has_events = false;
   OutsideReport outside;                   // events outside the region
-  std::vector<std::int64_t> outside_rows;  // their file lines (first 10)
+  std::vector<std::int64_t> outside_rows;  // file lines of the first 10, in file order
   bool has_areas = false;
   Areas areas;
   Overlay overlay;

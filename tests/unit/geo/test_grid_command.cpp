@@ -1,0 +1,111 @@
+// The `scrutineer grid` library function and the command's exit codes.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "scrutineer/core/error.hpp"
+#include "scrutineer/geo/grid_command.hpp"
+#include "scrutineer/io/vector.hpp"
+
+namespace scrutineer::geo {
+namespace {
+
+const std::string kData = SCRUTINEER_TEST_DATA "/geo/";
+
+std::filesystem::path temp_dir() {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("scrutineer_grid_cmd_" + std::to_string(getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(GridCommand, CellsOverlayAndEventsOutside) {
+  const auto dir = temp_dir();
+  GridCommandOptions o;
+  o.region = kData + "two_areas.geojson";
+  o.crs = "";
+  o.cell_size = 100;
+  o.output = (dir / "cells.gpkg").string();
+  o.areas = kData + "two_areas.geojson";
+  o.id_column = "code";
+  o.spread = {"pop"};
+  o.overlay_output = (dir / "overlay.csv").string();
+  // Two events: one inside, one 50 m east of the region (x = 500350), given in file order.
+  const auto result = run_grid(o, [](const std::string& crs) {
+    EXPECT_EQ(crs, "EPSG:32616");
+    return EventPoints{{500010, 500350}, {4600010, 4600050}, {2, 3}};
+  });
+  // Region [500000, 500300] x [4600000, 4600100], 100 m cells from origin 0: both high edges on
+  // grid lines, so ix 5000..5003 (nx 4) and iy 46000..46001 (ny 2), all touching: 8 valid.
+  EXPECT_EQ(result.grid.nx, 4);
+  EXPECT_EQ(result.grid.ny, 2);
+  EXPECT_EQ(result.grid.valid_count(), 8);
+  EXPECT_EQ(result.outside.outside, 1);
+  EXPECT_EQ(result.outside_rows, (std::vector<std::int64_t>{3}));
+  // Overlay rows: cell 0 -> A 10,000; cell 1 -> A 5,000 and B 5,000; cell 2 -> B 10,000 (the
+  // hand case of test_overlay.cpp, shifted); shares 1 and 2/3, 0.5 and 1/3.
+  EXPECT_EQ(read_text(dir / "overlay.csv"),
+            "cell,ix,iy,area_id,intersection,cell_share,area_share\n"
+            "0,0,0,A,10000,1,0.66666666666666663\n"
+            "1,1,0,A,5000,0.5,0.33333333333333331\n"
+            "1,1,0,B,5000,0.5,0.33333333333333331\n"
+            "2,2,0,B,10000,1,0.66666666666666663\n");
+  // Spread pop (A 300, B 600): 200, 300, 400 in cells 0..2, 0 in the touching cells.
+  const auto cells = io::read_polygons(o.output);
+  ASSERT_EQ(cells.size(), 8u);
+  const auto& pop = cells.numbers[*cells.find_field("pop")];
+  EXPECT_NEAR(pop[0], 200, 1e-9);
+  EXPECT_NEAR(pop[1], 300, 1e-9);
+  EXPECT_NEAR(pop[2], 400, 1e-9);
+  EXPECT_EQ(pop[3], 0);
+  const auto text = describe(result, o);
+  EXPECT_NE(text.find("4 x 2 cells"), std::string::npos) << text;
+  EXPECT_NE(text.find("1 outside the region (first at lines 3)"), std::string::npos) << text;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(GridCommand, OptionErrors) {
+  GridCommandOptions o;
+  EXPECT_THROW(run_grid(o), ConfigError);  // no region
+  o.region = kData + "two_areas.geojson";
+  o.areas = o.region;
+  EXPECT_THROW(run_grid(o), ConfigError);  // --areas without --id
+  o.areas.clear();
+  o.overlay_output = "x.csv";
+  EXPECT_THROW(run_grid(o), ConfigError);  // --overlay without --areas
+  o.overlay_output.clear();
+  o.output = "cells.shp";
+  EXPECT_THROW(run_grid(o), ConfigError);
+}
+
+TEST(GridCommand, ExitCodes) {
+  const std::string cli = SCRUTINEER_CLI;
+  // 65: a point where a polygon was expected (bad input data); 74: no such file; 64: bad option.
+  EXPECT_EQ(WEXITSTATUS(std::system(
+                (cli + " -q grid --crs '' --region " + kData + "point_feature.geojson 2>/dev/null")
+                    .c_str())),
+            65);
+  EXPECT_EQ(WEXITSTATUS(std::system(
+                (cli + " -q grid --region " + kData + "absent.geojson 2>/dev/null").c_str())),
+            74);
+  EXPECT_EQ(WEXITSTATUS(std::system(
+                (cli + " -q grid --region " + kData + "two_areas.geojson --cell-size 0 2>/dev/null")
+                    .c_str())),
+            64);
+}
+
+}  // namespace
+}  // namespace scrutineer::geo
