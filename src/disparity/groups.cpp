@@ -164,7 +164,7 @@ GroupCounts combine_groups(const std::vector<GroupSpec>& specs,
   for (const auto& group : out.by_group)
     for (const double v : group) groups_sum += v;
   for (const double v : out.total) total_sum += v;
-  if (total_sum > 0 && groups_sum > 1.005 * total_sum) {
+  if (total_sum > 0 && groups_sum > 1.005 * total_sum && !out.overlapping) {
     out.overlapping = true;
     out.notes.push_back(fmt::format(
         "the groups add up to {:.1f}% of '{}': they overlap (e.g. people counted in several race "
