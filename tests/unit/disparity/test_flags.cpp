@@ -1,0 +1,143 @@
+// Flags import: backtest flags, cells, x/y points, dates; and a whole run on two hand-made areas.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "scrutineer/core/error.hpp"
+#include "scrutineer/core/time.hpp"
+#include "scrutineer/disparity/flags.hpp"
+#include "scrutineer/disparity/run.hpp"
+#include "scrutineer/geo/grid.hpp"
+
+namespace scrutineer::disparity {
+namespace {
+
+// 3 x 2 cells of 100 m from (0, 0): cell = iy * 3 + ix.
+geo::Grid small_grid() {
+  geo::Grid g;
+  g.size = 100;
+  g.nx = 3;
+  g.ny = 2;
+  g.valid.assign(6, 1);
+  g.valid[5] = 0;
+  g.crs = "EPSG:32631";
+  return g;
+}
+
+TEST(Flags, CellsGroupedByDate) {
+  const auto grid = small_grid();
+  FlagReadOptions o;
+  const auto t = read_flags_from_string(
+      "f.csv", "date,cell\n2020-01-02,0\n2020-01-01,4\n2020-01-01,5\n", o, &grid, nullptr);
+  EXPECT_EQ(t.format, FlagFormat::kCell);
+  ASSERT_EQ(t.periods.size(), 2u);
+  EXPECT_EQ(t.periods[0].start, *parse_iso_datetime("2020-01-01"));
+  EXPECT_EQ(t.periods[0].units, (std::vector<std::int64_t>{4, 5}));
+  EXPECT_EQ(t.invalid_cells, 1);  // cell 5 is outside the region
+  EXPECT_EQ(t.rows, 3);
+}
+
+TEST(Flags, BadRowsNameLineAndColumn) {
+  const auto grid = small_grid();
+  FlagReadOptions o;
+  try {
+    read_flags_from_string("f.csv", "date,cell\n2020-01-01,6\n", o, &grid, nullptr);
+    FAIL() << "cell 6 of 6 accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.column(), 12);
+  }
+  EXPECT_THROW(read_flags_from_string("f.csv", "date,cell\n2020-13-01,1\n", o, &grid, nullptr),
+               InputError);
+  EXPECT_THROW(read_flags_from_string("f.csv", "date,cell\n2020-01-01,x\n", o, &grid, nullptr),
+               InputError);
+  EXPECT_THROW(read_flags_from_string("f.csv", "when,what\n2020-01-01,1\n", o, &grid, nullptr),
+               ConfigError);
+}
+
+TEST(Flags, MonthDates) {
+  EXPECT_EQ(parse_flag_date("2017-03"), parse_iso_datetime("2017-03-01"));
+  EXPECT_FALSE(parse_flag_date("2017-3").has_value());
+}
+
+TEST(Flags, PointsMapToCellsInTheGridCrs) {
+  const auto grid = small_grid();
+  FlagReadOptions o;
+  // (150, 50) lies in ix 1, iy 0 -> cell 1; (250, 150) in cell 5; (1000, 0) is outside.
+  const auto t = read_flags_from_string(
+      "f.csv", "date,x,y\n2020-01-01,150,50\n2020-01-01,250,150\n2020-01-01,1000,0\n", o, &grid,
+      nullptr);
+  EXPECT_EQ(t.format, FlagFormat::kXy);
+  ASSERT_EQ(t.periods.size(), 1u);
+  EXPECT_EQ(t.periods[0].units, (std::vector<std::int64_t>{1, 5}));
+  EXPECT_EQ(t.outside_grid, 1);
+}
+
+TEST(Flags, BacktestFlagsNeedTheModelAndMatchingCentres) {
+  const auto grid = small_grid();
+  const std::string text =
+      "model,period_start,cell,rank,centre_x,centre_y\n"
+      "sepp,2020-01-01T00:00:00Z,4,1,150,150\n"
+      "naive,2020-01-01T00:00:00Z,0,1,50,50\n"
+      "sepp,2020-01-02T00:00:00Z,2,1,250,50\n"
+      "sepp,2020-01-02T00:00:00Z,0,2,50,50\n";
+  FlagReadOptions o;
+  EXPECT_THROW(read_flags_from_string("f.csv", text, o, &grid, nullptr), ConfigError);
+  o.model = "sepp";
+  auto t = read_flags_from_string("f.csv", text, o, &grid, nullptr);
+  EXPECT_EQ(t.format, FlagFormat::kBacktest);
+  EXPECT_EQ(t.models, (std::vector<std::string>{"naive", "sepp"}));
+  ASSERT_EQ(t.periods.size(), 2u);
+  EXPECT_EQ(t.periods[1].units, (std::vector<std::int64_t>{2, 0}));
+  o.top = 1;  // rank 2 dropped
+  t = read_flags_from_string("f.csv", text, o, &grid, nullptr);
+  EXPECT_EQ(t.periods[1].units, (std::vector<std::int64_t>{2}));
+  // A grid shifted by half a cell: the backtest's centres are corners here.
+  auto shifted = grid;
+  shifted.x0 = -50;
+  EXPECT_THROW(read_flags_from_string("f.csv", text, o, &shifted, nullptr), ConfigError);
+}
+
+// Two areas in UTM metres: A = [0,200] x [0,100] (white 100, black 20), B = [200,300] x [0,100]
+// (white 10, black 90). With 100 m cells from origin x 50, the cell [150,250] x [0,100] holds a
+// quarter of A and half of B: white 25 + 5 = 30, black 5 + 45 = 50, total 80 (of 220).
+TEST(DisparityRun, OneCellStraddlingTwoAreas) {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / "scrutineer_disparity_run";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "areas.geojson")
+      << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:32631"}},
+"features":[
+{"type":"Feature","properties":{"id":"A","white":100,"black":20},
+ "geometry":{"type":"Polygon","coordinates":[[[0,0],[200,0],[200,100],[0,100],[0,0]]]}},
+{"type":"Feature","properties":{"id":"B","white":10,"black":90},
+ "geometry":{"type":"Polygon","coordinates":[[[200,0],[300,0],[300,100],[200,100],[200,0]]]}}]})";
+  std::ofstream(dir / "flags.csv") << "date,x,y\n2020-01-01,200,50\n";
+  DisparityOptions o;
+  o.areas = (dir / "areas.geojson").string();
+  o.area_id = "id";
+  o.groups = {"white", "black"};
+  o.crs = "";
+  o.cell_size = 100;
+  o.origin_x = 50;
+  o.flags = (dir / "flags.csv").string();
+  o.out = (dir / "out").string();
+  o.bootstrap = 0;
+  const auto report = run_disparity(o);
+  const auto& r = report.result;
+  EXPECT_NEAR(r.groups[0].exposure, 30, 1e-9);
+  EXPECT_NEAR(r.groups[1].exposure, 50, 1e-9);
+  EXPECT_NEAR(r.total_exposure, 80, 1e-9);
+  EXPECT_NEAR(r.total_population, 220, 1e-9);            // conserved by the spreading
+  EXPECT_NEAR(r.groups[0].disparity_ratio, 0.75, 1e-9);  // (30/80) / (110/220)
+  EXPECT_NEAR(r.groups[1].disparity_ratio, 1.25, 1e-9);  // (50/80) / (110/220)
+  EXPECT_NEAR(r.groups[1].per_capita_ratio, 50.0 / 30.0, 1e-9);
+  for (const auto* name :
+       {"groups.csv", "periods.csv", "disparity.json", "summary.txt", "areas.geojson"})
+    EXPECT_TRUE(fs::exists(dir / "out" / name)) << name;
+}
+
+}  // namespace
+}  // namespace scrutineer::disparity
