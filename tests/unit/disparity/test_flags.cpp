@@ -8,6 +8,7 @@
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/disparity/flags.hpp"
 #include "scrutineer/disparity/run.hpp"
+#include "scrutineer/evaluate/backtest.hpp"
 #include "scrutineer/geo/grid.hpp"
 
 namespace scrutineer::disparity {
@@ -137,6 +138,32 @@ TEST(DisparityRun, OneCellStraddlingTwoAreas) {
   for (const auto* name :
        {"groups.csv", "periods.csv", "disparity.json", "summary.txt", "areas.geojson"})
     EXPECT_TRUE(fs::exists(dir / "out" / name)) << name;
+}
+
+}  // namespace
+}  // namespace scrutineer::disparity
+
+namespace scrutineer::disparity {
+namespace {
+
+TEST(Flags, FromABacktestInMemory) {
+  evaluate::BacktestResult result;
+  result.periods = {{0, 86400}, {86400, 2 * 86400}};
+  evaluate::ModelResult model, baseline;
+  model.spec = {"sepp-grid", "", "sepp-grid", false};
+  baseline.spec = {"naive", "", "naive", true};
+  model.periods.resize(2);
+  model.periods[0].flagged = {3, 1};
+  model.periods[1].flagged = {2};
+  baseline.periods.resize(2);
+  result.models = {baseline, model};
+  // The single non-baseline model is chosen when no label is given.
+  const auto periods = flags_from_backtest(result, "");
+  ASSERT_EQ(periods.size(), 2u);
+  EXPECT_EQ(periods[1].start, 86400);
+  EXPECT_EQ(periods[0].units, (std::vector<std::int64_t>{3, 1}));
+  EXPECT_TRUE(flags_from_backtest(result, "naive")[0].units.empty());
+  EXPECT_THROW(flags_from_backtest(result, "kde"), ConfigError);
 }
 
 }  // namespace
