@@ -6,32 +6,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "scrutineer/report/html.hpp"
+
 namespace scrutineer::feedback {
 
 namespace {
 
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+using report::escape_html;
 
 // Colour-blind-safe palette (Okabe & Ito 2008).
 constexpr const char* kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
@@ -63,7 +44,7 @@ std::string line_chart_svg(const std::string& title, const std::string& x_label,
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
       "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" "
       "fill=\"white\"/>\n<text x=\"{}\" y=\"22\" font-size=\"15\">{}</text>\n",
-      kW, kH, kLeft, escape(title));
+      kW, kH, kLeft, escape_html(title));
   for (int i = 0; i <= 4; ++i) {  // grid lines and tick labels
     const double y = y_lo + (y_hi - y_lo) * i / 4.0, x = x_lo + (x_hi - x_lo) * i / 4.0;
     s += fmt::format(
@@ -77,8 +58,8 @@ std::string line_chart_svg(const std::string& title, const std::string& x_label,
       "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#444\"/>\n"
       "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n"
       "<text transform=\"translate(16,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
-      kLeft, kTop, pw, ph, kLeft + pw / 2, kH - 12, escape(x_label), kTop + ph / 2,
-      escape(y_label));
+      kLeft, kTop, pw, ph, kLeft + pw / 2, kH - 12, escape_html(x_label), kTop + ph / 2,
+      escape_html(y_label));
   for (std::size_t k = 0; k < series.size(); ++k) {
     const auto* colour = kColours[k % std::size(kColours)];
     std::string path;
@@ -99,7 +80,7 @@ std::string line_chart_svg(const std::string& title, const std::string& x_label,
         "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
         "stroke-width=\"3\"/><text x=\"{4}\" y=\"{5:.1f}\">{6}</text>\n",
         kLeft + pw + 12, kLeft + pw + 32, ly, colour, kLeft + pw + 38, ly + 4,
-        escape(series[k].name));
+        escape_html(series[k].name));
   }
   s += "</svg>\n";
   return s;
