@@ -312,7 +312,7 @@ void report_disparity(const Demo& demo, report::HtmlReport& html) {
       "estimated true crime (recorded crime divided by the neighbourhood's reporting rate).");
   html.csv_table(disparity::groups_csv(demo.disparity.result), "Exposure by group");
   html.figure(exposure_map(demo), "Patrol exposure per resident");
-  for (const auto& note : demo.disparity.notes) html.warning(note);
+  for (const auto& note : demo.disparity.notes) html.paragraph("Note: " + note);
 }
 
 std::string slurp(const fs::path& path) {

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cmath>
+
 #include "scrutineer/io/csv.hpp"
 
 namespace scrutineer::report {
@@ -39,15 +42,26 @@ const char* kStyle = R"(
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:2rem auto;
 padding:0 1rem;color:#1a1a1a;line-height:1.5}
 h1{border-bottom:2px solid #333}h2{margin-top:2.5rem;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem;display:block;overflow-x:auto}th,td{border:1px solid #ccc;padding:.25rem .5rem;
 text-align:right}th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}
-figure{margin:1.5rem 0}figcaption{font-size:.9rem;color:#444}
+figure{margin:1.5rem 0;overflow-x:auto}svg{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#444}
 .warning{background:#fff4e5;border-left:4px solid #e08a00;padding:.5rem 1rem;margin:1rem 0}
 pre{background:#f6f6f6;padding:1rem;overflow-x:auto;font-size:.85rem}
 nav ol{columns:2}
 )";
 
 std::string anchor(std::size_t i) { return fmt::format("s{}", i + 1); }
+
+// A number with a fractional part is shown with 4 significant digits (whole above 1,000); the CSV
+// beside the report keeps every digit. Anything else is shown as it is.
+std::string for_display(std::string_view cell) {
+  if (cell.find('.') == std::string_view::npos) return std::string(cell);
+  double v = 0;
+  const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+  if (ec != std::errc() || end != cell.data() + cell.size()) return std::string(cell);
+  if (std::fabs(v) >= 1000) return fmt::format("{:.0f}", v);
+  return fmt::format("{:.4g}", v);
+}
 }  // namespace
 
 HtmlReport::HtmlReport(std::string title) : title_(std::move(title)) {}
@@ -100,7 +114,9 @@ void HtmlReport::csv_table(const std::string& csv, const std::string& caption,
       ++left_out;
       continue;
     }
-    rows.emplace_back(record.fields.begin(), record.fields.end());
+    std::vector<std::string> row;
+    for (auto field : record.fields) row.push_back(for_display(field));
+    rows.push_back(std::move(row));
   }
   table(rows, caption);
   if (left_out > 0)

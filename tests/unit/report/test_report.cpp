@@ -66,12 +66,14 @@ TEST(Report, HtmlIsSelfContainedAndEscaped) {
   r.heading("Accuracy");
   r.paragraph("hit rate < 0.2");
   r.warning("month-only data");
-  r.csv_table("model,hit\nnaive,0.1\nretro,\"0,2\"\n", "Hit rates", 1);
+  r.csv_table("model,hit,people\nnaive,0.123456,26937.99999999966\nretro,\"0,2\",1\n", "Hit rates",
+              1);
   r.methods({{"PAI", "Chainey, Tompson & Uhlig (2008)"}});
   const auto html = r.html();
   EXPECT_NE(html.find("<title>Audit &lt;of&gt; X</title>"), std::string::npos);
   EXPECT_NE(html.find("hit rate &lt; 0.2"), std::string::npos);
-  EXPECT_NE(html.find("<td>naive</td><td>0.1</td>"), std::string::npos);
+  // Shown with 4 significant digits, whole above 1,000.
+  EXPECT_NE(html.find("<td>naive</td><td>0.1235</td><td>26938</td>"), std::string::npos);
   EXPECT_EQ(html.find("retro"), std::string::npos);  // max_rows = 1
   EXPECT_NE(html.find("1 more rows"), std::string::npos);
   EXPECT_NE(html.find("<a href=\"#s1\">Accuracy</a>"), std::string::npos);
