@@ -1,14 +1,14 @@
 // Ingest speed: parse + validate + local time to UTC + PROJ projection of a generated Chicago
-// portal export (Case Number, Date, Block, Primary Type, Latitude, Longitude), in rows/s and bytes/s.
+// portal export (Case Number, Date, Block, Primary Type, Latitude, Longitude), in rows/s and
+// bytes/s.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "scrutineer/core/random.hpp"
 #include "scrutineer/ingest/ingest.hpp"
@@ -24,8 +24,8 @@ const std::string& chicago_file(std::int64_t rows) {
           fmt::format("scrutineer_bench_chicago_{}.csv", rows))
              .string();
   static const std::array<const char*, 8> kTypes{
-      "BATTERY", "THEFT", "CRIMINAL DAMAGE", "NARCOTICS", "ASSAULT", "BURGLARY",
-      "MOTOR VEHICLE THEFT", "OTHER OFFENSE"};
+      "BATTERY", "THEFT",    "CRIMINAL DAMAGE",     "NARCOTICS",
+      "ASSAULT", "BURGLARY", "MOTOR VEHICLE THEFT", "OTHER OFFENSE"};
   scrutineer::Rng rng(20240601);
   std::ofstream out(path, std::ios::binary);
   out << "Case Number,Date,Block,Primary Type,Latitude,Longitude\n";
@@ -35,11 +35,11 @@ const std::string& chicago_file(std::int64_t rows) {
     const unsigned day = 1 + static_cast<unsigned>(rng.below(28));
     const unsigned hour = 1 + static_cast<unsigned>(rng.below(12));
     const unsigned minute = static_cast<unsigned>(rng.below(60));
-    line = fmt::format("HZ{:06},{:02}/{:02}/2016 {:02}:{:02}:00 {},0{}XX S COTTAGE GROVE AVE,{},"
-                       "{:.9f},{:.9f}\n",
-                       i, month, day, hour, minute, rng.bernoulli(0.5) ? "AM" : "PM",
-                       rng.below(100), kTypes[rng.below(kTypes.size())],
-                       rng.uniform(41.64, 42.02), rng.uniform(-87.94, -87.52));
+    line = fmt::format(
+        "HZ{:06},{:02}/{:02}/2016 {:02}:{:02}:00 {},0{}XX S COTTAGE GROVE AVE,{},"
+        "{:.9f},{:.9f}\n",
+        i, month, day, hour, minute, rng.bernoulli(0.5) ? "AM" : "PM", rng.below(100),
+        kTypes[rng.below(kTypes.size())], rng.uniform(41.64, 42.02), rng.uniform(-87.94, -87.52));
     out << line;
   }
   made = rows;
@@ -58,8 +58,8 @@ void BM_IngestChicagoPortal(benchmark::State& state) {
     kept = result.report.rows_kept;
     benchmark::DoNotOptimize(result.events.x.data());
   }
-  state.counters["rows_per_s"] = benchmark::Counter(
-      static_cast<double>(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["rows_per_s"] = benchmark::Counter(static_cast<double>(state.range(0)),
+                                                    benchmark::Counter::kIsIterationInvariantRate);
   state.counters["MB_per_s"] =
       benchmark::Counter(bytes / 1e6, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["rows_kept"] = static_cast<double>(kept);

@@ -1,14 +1,13 @@
 // Atomic output files: write to a temporary, rename on commit.
 #include "scrutineer/io/atomic_file.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
 #include <csignal>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "scrutineer/core/error.hpp"
 
@@ -68,7 +67,8 @@ AtomicFile::~AtomicFile() {
 std::ofstream& AtomicFile::stream() {
   if (!out_.is_open()) {
     out_.open(temp_, std::ios::binary | std::ios::trunc);
-    if (!out_) throw IoError(fmt::format("cannot write {}: {}", temp_.string(), std::strerror(errno)));
+    if (!out_)
+      throw IoError(fmt::format("cannot write {}: {}", temp_.string(), std::strerror(errno)));
   }
   return out_;
 }
@@ -81,7 +81,8 @@ void AtomicFile::commit() {
   }
   std::error_code ec;
   std::filesystem::rename(temp_, target_, ec);
-  if (ec) throw IoError(fmt::format("cannot move output into {}: {}", target_.string(), ec.message()));
+  if (ec)
+    throw IoError(fmt::format("cannot move output into {}: {}", target_.string(), ec.message()));
   committed_ = true;
 }
 

@@ -31,9 +31,10 @@ class Model {
 };
 
 struct ModelInfo {
-  std::string name;      // registry key, e.g. "prohotspot"
-  std::string summary;   // one line
-  std::string citation;  // the paper, e.g. "Bowers, Johnson & Pease (2004), Brit. J. Criminology 44(5)"
+  std::string name;     // registry key, e.g. "prohotspot"
+  std::string summary;  // one line
+  std::string
+      citation;  // the paper, e.g. "Bowers, Johnson & Pease (2004), Brit. J. Criminology 44(5)"
   std::vector<ParamSpec> params;
   std::function<std::unique_ptr<Model>(const ParamSet&)> make;
 };

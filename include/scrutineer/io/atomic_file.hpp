@@ -1,6 +1,6 @@
-// Outputs are written to a temporary file beside the target and renamed into place on commit(), so a
-// failure or Ctrl-C never leaves a half-written result. Uncommitted temporaries are removed by the
-// destructor and by the SIGINT/SIGTERM handler that install_interrupt_cleanup() sets up.
+// Outputs are written to a temporary file beside the target and renamed into place on commit(), so
+// a failure or Ctrl-C never leaves a half-written result. Uncommitted temporaries are removed by
+// the destructor and by the SIGINT/SIGTERM handler that install_interrupt_cleanup() sets up.
 #pragma once
 
 #include <filesystem>

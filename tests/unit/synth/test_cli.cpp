@@ -77,11 +77,11 @@ TEST(DemoCli, RunsEveryStepAndSaysWhereTheOutputsAre) {
   const auto folder = temp_folder("demo");
   const auto result = run("demo --out " + (folder / "demo").string() + " --days 60", folder);
   ASSERT_EQ(result.code, 0) << result.out << result.err;
-  for (const char* file : {"city/events.csv", "city/truth.json", "city/areas.geojson",
-                           "ingest/summary.json", "grid/cells.gpkg", "grid/overlay.csv",
-                           "backtest/summary.json", "backtest/flagged.csv",
-                           "disparity/groups.csv", "disparity/areas.geojson",
-                           "feedback/loop_summary.json", "report.html"}) {
+  for (const char* file :
+       {"city/events.csv", "city/truth.json", "city/areas.geojson", "ingest/summary.json",
+        "grid/cells.gpkg", "grid/overlay.csv", "backtest/summary.json", "backtest/flagged.csv",
+        "disparity/groups.csv", "disparity/areas.geojson", "feedback/loop_summary.json",
+        "report.html"}) {
     const auto path = folder / "demo" / file;
     EXPECT_TRUE(fs::exists(path)) << file;
     EXPECT_NE(result.out.find(path.string()), std::string::npos) << file;
