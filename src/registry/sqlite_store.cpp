@@ -77,8 +77,13 @@ class SqliteStore : public Store {
       sqlite3_close(db_);
       throw IoError(fmt::format("cannot open register {}: {}", path, msg));
     }
-    exec("PRAGMA foreign_keys = ON;");
-    migrate();
+    try {
+      exec("PRAGMA foreign_keys = ON;");
+      migrate();
+    } catch (...) {
+      sqlite3_close(db_);  // the destructor does not run when the constructor throws
+      throw;
+    }
   }
   ~SqliteStore() override { sqlite3_close(db_); }
 

@@ -34,7 +34,7 @@ class ParamSet {
   const std::string& text(std::string_view name) const;
   const std::vector<ParamSpec>& specs() const { return specs_; }
   // Every parameter with its value, for recording in results.
-  std::map<std::string, std::string> values() const { return values_; }
+  const std::map<std::string, std::string>& values() const { return values_; }
 
  private:
   const ParamSpec& spec(std::string_view name) const;
