@@ -1,6 +1,7 @@
 # Warnings and sanitizers applied to every scrutineer target through scrutineer_options.
 add_library(scrutineer_options INTERFACE)
-target_compile_options(scrutineer_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow=local
+target_compile_options(scrutineer_options INTERFACE -Wall -Wextra -Wpedantic
+                       $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
                        $<$<BOOL:${SCRUTINEER_WERROR}>:-Werror>)
 if(SCRUTINEER_SANITIZE)
   target_compile_options(scrutineer_options INTERFACE -fsanitize=address,undefined
