@@ -1,6 +1,7 @@
 // `scrutineer backtest` end to end: outputs written, and error paths mapped to exit codes.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -17,8 +18,16 @@ struct Run {
   std::string output;
 };
 
+// A folder of this test's own: ctest runs the tests of this file in parallel.
+fs::path scratch() {
+  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+  return fs::temp_directory_path() /
+         (std::string("scrutineer_cli_backtest_") + info->name() + "_" + std::to_string(getpid()));
+}
+
 Run run(const std::string& args) {
-  const fs::path log = fs::temp_directory_path() / "scrutineer_cli_backtest.log";
+  fs::create_directories(scratch());
+  const fs::path log = scratch() / "run.log";
   const std::string command = std::string("'") + SCRUTINEER_CLI + "' -q backtest " + args + " > '" +
                               log.string() + "' 2>&1";
   const int status = std::system(command.c_str());
@@ -29,7 +38,7 @@ Run run(const std::string& args) {
 
 // 40 days of events in a 1 km square (UTM 16N metres given as x/y), a hot corner every day.
 fs::path write_events(const std::string& name, bool month_only) {
-  const fs::path dir = fs::temp_directory_path() / "scrutineer_cli_backtest";
+  const fs::path dir = scratch();
   fs::create_directories(dir);
   const fs::path path = dir / name;
   std::ofstream out(path);
@@ -54,7 +63,7 @@ std::string common(const fs::path& events) {
 
 TEST(BacktestCli, WritesOutputsAndTable) {
   const auto events = write_events("daily.csv", false);
-  const fs::path out = fs::temp_directory_path() / "scrutineer_cli_backtest" / "out";
+  const fs::path out = scratch() / "out";
   fs::remove_all(out);
   const auto r = run(common(events) + "--model retro --from 2016-02-10 --to 2016-02-20 --out '" +
                      out.string() + "'");

@@ -2,6 +2,7 @@
 // oversized bodies, path traversal, and a bounded load test. Only 127.0.0.1 is ever contacted.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -24,7 +25,10 @@ const char* kRecord = R"({"slug": "predpol-x", "tier1": {"name": "PredPol X",
 class ServerTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / "scrutineer-server-test";
+    // One folder per test and process: ctest runs the tests of this fixture in parallel.
+    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           (std::string("scrutineer-server-") + info->name() + "-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "reports" / "a1");
     io::write_text_file(dir_ / "reports" / "a1" / "report.html", "<html>audit</html>");
@@ -45,6 +49,7 @@ class ServerTest : public testing::Test {
   void TearDown() override {
     server_->stop();
     thread_.join();
+    fs::remove_all(dir_);
   }
   httplib::Headers auth(const std::string& token = "s3cret-token") {
     return {{"Authorization", "Bearer " + token}};
