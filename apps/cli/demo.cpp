@@ -70,9 +70,8 @@ void step_city(Demo& demo) {
   fmt::print("{}", synth::summary_text(demo.city));
 }
 
-// 2. Read the recorded crimes back as any export would be read: local times in Europe/London,
-// coordinates in the city CRS.
-void step_ingest(Demo& demo) {
+// How the city's events.csv is read, as any export would be: local times, x/y in the city CRS.
+ingest::ReadOptions city_events_read_options(const synth::City& city) {
   ingest::ReadOptions read;
   read.format = "generic";
   read.columns.time = "time";
@@ -80,9 +79,16 @@ void step_ingest(Demo& demo) {
   read.columns.x = "x";
   read.columns.y = "y";
   read.columns.category = "category";
-  read.source_crs = demo.city.options.crs;
+  read.source_crs = city.options.crs;
+  read.time_zone = city.options.time_zone;
+  return read;
+}
+
+// 2. Read the recorded crimes back as any export would be read: local times in Europe/London,
+// coordinates in the city CRS.
+void step_ingest(Demo& demo) {
+  auto read = city_events_read_options(demo.city);
   read.target_crs = demo.city.options.crs;
-  read.time_zone = demo.city.options.time_zone;
   read.strict = true;
   const auto path = demo.city_folder / "events.csv";
   auto result = ingest::read_events(path.string(), read);
@@ -199,14 +205,7 @@ void step_disparity(Demo& demo) {
   o.flag_options.crs = city.options.crs;
   o.flag_options.model = kAuditedModel;
   o.events = (demo.city_folder / "events.csv").string();
-  o.events_read.format = "generic";
-  o.events_read.columns.time = "time";
-  o.events_read.columns.time_format = "%Y-%m-%d %H:%M";
-  o.events_read.columns.x = "x";
-  o.events_read.columns.y = "y";
-  o.events_read.columns.category = "category";
-  o.events_read.source_crs = city.options.crs;
-  o.events_read.time_zone = city.options.time_zone;
+  o.events_read = city_events_read_options(city);
   o.reporting = write_reporting_rates(demo).string();
   o.reporting_id = "area";
   o.reporting_rate = "rate";
