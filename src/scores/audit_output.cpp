@@ -1,5 +1,5 @@
-// Published outputs of a score audit (CSV, JSON, readable tables) with small-cell suppression: a
-// count below k, or a rate whose denominator is below k, is replaced by a marker and listed.
+// Published outputs of a score audit (CSV, JSON, readable tables) with small-cell suppression
+// (suppression.hpp): hidden counts and the rates built on them are replaced by a marker and listed.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/scores/audit.hpp"
+#include "suppression.hpp"
 
 namespace scrutineer::scores {
 
@@ -39,30 +40,48 @@ struct Table {
   std::vector<std::vector<Cell>> rows;
 };
 
-// Builds cells with suppression and records where it happened.
+// Builds cells under a suppression plan and records where it hid something.
 class Publisher {
  public:
-  Publisher(const PublishOptions& p, std::vector<std::string>* where) : p_(p), where_(where) {}
+  Publisher(const AuditResult& r, const PublishOptions& p, std::vector<std::string>* where)
+      : plan_(r, p.min_cell), where_(where) {}
+  const SuppressionPlan& plan() const { return plan_; }
   void begin(std::string row) { row_ = std::move(row); }
-  Cell count(std::int64_t x, const char* field) {
-    if (x < p_.min_cell) return hide(field);
+  Cell count(std::int64_t x, const char* field, bool hidden = false) {
+    if (hidden || plan_.small(x)) return hide(field);
     return Cell{Cell::Kind::kInteger, "", static_cast<double>(x)};
   }
-  Cell rate(const Fraction& f, const char* field) {
-    if (f.denominator < p_.min_cell) return hide(field);
+  Cell rate(const Fraction& f, const char* field, bool hidden) {
+    if (hidden) return hide(field);
     return number(f.value());
   }
-  bool small(std::int64_t x) const { return x < p_.min_cell; }
   Cell hide(const char* field) {
     if (where_) where_->push_back(fmt::format("{}: {}", row_, field));
     return suppressed_cell();
   }
 
  private:
-  PublishOptions p_;
+  SuppressionPlan plan_;
   std::vector<std::string>* where_;
   std::string row_;
 };
+
+const GroupStats* find_group(const AuditResult& r, const std::string& threshold,
+                             const std::string& attribute, const std::string& group) {
+  const auto s = std::find_if(r.groups.begin(), r.groups.end(), [&](const GroupStats& g) {
+    return g.threshold == threshold && g.attribute == attribute && g.group == group;
+  });
+  return s == r.groups.end() ? nullptr : &*s;
+}
+
+// A disparity is hidden when either of its two rates is.
+bool disparity_hidden(const AuditResult& r, const Disparity& d, const SuppressionPlan& plan) {
+  for (const std::string* g : {&d.group, &d.reference}) {
+    const GroupStats* s = find_group(r, d.threshold, d.attribute, *g);
+    if (!s || plan.rate_hidden(*s, d.metric)) return true;
+  }
+  return false;
+}
 
 std::string row_name(const std::string& table, const std::string& threshold,
                      const std::string& attribute, const std::string& group) {
@@ -81,16 +100,19 @@ Table groups_table(const AuditResult& r, Publisher& pub) {
   for (Metric m : metrics) t.columns.emplace_back(metric_name(m));
   for (const auto& s : r.groups) {
     pub.begin(row_name("groups", s.threshold, s.attribute, s.group));
-    std::vector<Cell> row{text(s.threshold), text(s.attribute), text(s.group), pub.count(s.n, "n"),
-                          pub.count(s.selected, "selected")};
+    const GroupPlan& plan = pub.plan().group(s.threshold, s.attribute, s.group);
+    std::vector<Cell> row{text(s.threshold), text(s.attribute), text(s.group),
+                          pub.count(s.n, "n", plan.group),
+                          pub.count(s.selected, "selected", plan.selected)};
     if (r.has_outcome) {
-      row.push_back(pub.count(s.confusion.tp, "tp"));
-      row.push_back(pub.count(s.confusion.fp, "fp"));
-      row.push_back(pub.count(s.confusion.tn, "tn"));
-      row.push_back(pub.count(s.confusion.fn, "fn"));
+      row.push_back(pub.count(s.confusion.tp, "tp", plan.confusion));
+      row.push_back(pub.count(s.confusion.fp, "fp", plan.confusion));
+      row.push_back(pub.count(s.confusion.tn, "tn", plan.confusion));
+      row.push_back(pub.count(s.confusion.fn, "fn", plan.confusion));
     }
     for (Metric m : metrics) {
-      row.push_back(pub.rate(group_fraction(m, s), std::string(metric_name(m)).c_str()));
+      row.push_back(pub.rate(group_fraction(m, s), std::string(metric_name(m)).c_str(),
+                             pub.plan().rate_hidden(s, m)));
     }
     t.rows.push_back(std::move(row));
   }
@@ -108,12 +130,14 @@ Table disparities_table(const AuditResult& r, Publisher& pub) {
               std::string(metric_name(d.metric)));
     std::vector<Cell> row{text(d.threshold), text(d.attribute), text(d.group), text(d.reference),
                           text(std::string(metric_name(d.metric)))};
-    const bool hidden = pub.small(d.value.denominator) || pub.small(d.reference_value.denominator);
-    row.push_back(pub.rate(d.value, "value"));
-    row.push_back(pub.rate(d.reference_value, "reference_value"));
-    if (hidden) {
+    const GroupStats* own = find_group(r, d.threshold, d.attribute, d.group);
+    const GroupStats* ref = find_group(r, d.threshold, d.attribute, d.reference);
+    row.push_back(pub.rate(d.value, "value", !own || pub.plan().rate_hidden(*own, d.metric)));
+    row.push_back(pub.rate(d.reference_value, "reference_value",
+                           !ref || pub.plan().rate_hidden(*ref, d.metric)));
+    if (disparity_hidden(r, d, pub.plan())) {
       for (int i = 0; i < 9; ++i) row.push_back(suppressed_cell());
-      pub.hide("ratio, difference, intervals and test (a denominator below k)");
+      pub.hide("ratio, difference, intervals and test (a rate is suppressed)");
     } else {
       row.push_back(number(d.ratio));
       row.push_back(number(d.difference));
@@ -136,21 +160,18 @@ Table parities_table(const AuditResult& r, Publisher& pub) {
            "equalised_odds", "type_i_parity", "type_ii_parity"},
           {}};
   for (const auto& p : r.parities) {
-    // A parity built from a suppressed group is itself suppressed.
-    const auto s = std::find_if(r.groups.begin(), r.groups.end(), [&](const GroupStats& g) {
-      return g.threshold == p.threshold && g.attribute == p.attribute && g.group == p.group;
-    });
+    // A parity built from a suppressed group or rate is itself suppressed.
     pub.begin(row_name("parities", p.threshold, p.attribute, p.group));
     std::vector<Cell> row{text(p.threshold), text(p.attribute), text(p.group), text(p.reference)};
     const bool part_hidden =
         std::any_of(r.disparities.begin(), r.disparities.end(), [&](const Disparity& d) {
           return d.threshold == p.threshold && d.attribute == p.attribute &&
                  (d.group == p.group || d.reference == p.group) &&
-                 (pub.small(d.value.denominator) || pub.small(d.reference_value.denominator));
+                 disparity_hidden(r, d, pub.plan());
         });
-    if ((s != r.groups.end() && pub.small(s->n)) || part_hidden) {
+    if (pub.plan().group(p.threshold, p.attribute, p.group).group || part_hidden) {
       for (int i = 0; i < 5; ++i) row.push_back(suppressed_cell());
-      pub.hide("parities (a group or a rate denominator below k)");
+      pub.hide("parities (a group or a rate is suppressed)");
     } else {
       for (const auto& b : {p.statistical, p.impact, p.equalised_odds, p.type_i, p.type_ii}) {
         row.push_back(boolean(b));
@@ -167,11 +188,12 @@ Table calibration_table(const AuditResult& r, Publisher& pub) {
           {}};
   for (const auto& c : r.calibration) {
     pub.begin(fmt::format("calibration {}={} bin {}", c.attribute, c.group, c.bin));
+    const BinPlan& plan = pub.plan().bin(c);
     t.rows.push_back({text(c.attribute), text(c.group),
                       Cell{Cell::Kind::kInteger, "", static_cast<double>(c.bin)},
-                      number(c.score_lo), number(c.score_hi), pub.count(c.n, "n"),
-                      pub.count(c.outcomes, "outcomes"),
-                      pub.rate(Fraction{c.outcomes, c.n}, "outcome_rate")});
+                      number(c.score_lo), number(c.score_hi), pub.count(c.n, "n", plan.n),
+                      pub.count(c.outcomes, "outcomes", plan.outcomes),
+                      pub.rate(Fraction{c.outcomes, c.n}, "outcome_rate", plan.outcomes)});
   }
   return t;
 }
@@ -182,17 +204,19 @@ Table identity_table(const AuditResult& r, Publisher& pub) {
            "fpr_at_reference_ppv_fnr"},
           {}};
   for (const auto& row : r.identity) {
-    const auto s = std::find_if(r.groups.begin(), r.groups.end(), [&](const GroupStats& g) {
-      return g.threshold == row.threshold && g.attribute == row.attribute && g.group == row.group;
-    });
     pub.begin(row_name("identity", row.threshold, row.attribute, row.group));
     std::vector<Cell> cells{text(row.threshold), text(row.attribute), text(row.group)};
-    const Confusion c = s != r.groups.end() ? s->confusion : Confusion{};
-    const bool hidden = pub.small(c.n()) || pub.small(c.tp + c.fp) || pub.small(c.tp + c.fn) ||
-                        pub.small(c.fp + c.tn);
+    // The row uses the group's confusion matrix and the reference group's PPV and FNR.
+    const bool hidden = std::any_of(r.disparities.begin(), r.disparities.end(),
+                                    [&](const Disparity& d) {
+                                      return d.threshold == row.threshold &&
+                                             d.attribute == row.attribute && d.group == row.group &&
+                                             disparity_hidden(r, d, pub.plan());
+                                    }) ||
+                        pub.plan().group(row.threshold, row.attribute, row.group).confusion;
     if (hidden) {
       for (int i = 0; i < 6; ++i) cells.push_back(suppressed_cell());
-      pub.hide("identity (a denominator below k)");
+      pub.hide("identity (a count of the group or of the reference is suppressed)");
     } else {
       for (const auto& x : {row.prevalence, row.ppv, row.fnr, row.fpr, row.fpr_identity,
                             row.fpr_at_reference_ppv_fnr}) {
@@ -216,11 +240,11 @@ Table representation_table(const AuditResult& r, Publisher& pub) {
                             text(row.attribute),
                             text(row.group),
                             text(row.benchmark),
-                            pub.count(row.listed, "listed"),
+                            pub.count(row.listed, "listed", pub.plan().listed_hidden(row)),
                             pub.count(row.all_listed, "all_listed")};
-    if (pub.small(row.all_listed)) {
+    if (pub.plan().small(row.all_listed) || pub.plan().listed_hidden(row)) {
       for (int i = 0; i < 3; ++i) cells.push_back(suppressed_cell());
-      pub.hide("share (list below k)");
+      pub.hide("share (the group's or the whole list's count is suppressed)");
       cells.push_back(number(row.benchmark_share));
       for (int i = 0; i < 4; ++i) cells.push_back(suppressed_cell());
     } else {
@@ -349,7 +373,7 @@ struct AllTables {
 
 AllTables build(const AuditResult& r, const PublishOptions& p) {
   AllTables all;
-  Publisher pub(p, &all.where);
+  Publisher pub(r, p, &all.where);
   all.tables.push_back(groups_table(r, pub));
   all.tables.push_back(disparities_table(r, pub));
   all.tables.push_back(parities_table(r, pub));
@@ -360,7 +384,7 @@ AllTables build(const AuditResult& r, const PublishOptions& p) {
 }
 
 std::string one_csv(const AuditResult& r, const PublishOptions& p, std::size_t which) {
-  Publisher pub(p, nullptr);
+  Publisher pub(r, p, nullptr);
   switch (which) {
     case 0:
       return to_csv(groups_table(r, pub));

@@ -122,12 +122,19 @@ struct AuditResult {
 AuditResult run_audit(const People& people, const AuditOptions& options);
 
 struct PublishOptions {
-  std::int64_t min_cell = 10;  // counts and rate denominators below this are suppressed
+  std::int64_t min_cell = 10;  // counts below this are suppressed, with what would reveal them
 };
 inline constexpr const char* kSuppressed = "suppressed";
 
-// Published outputs: every count < min_cell and every rate whose denominator < min_cell is
-// replaced by kSuppressed (JSON: null), and the list of suppressed cells is returned in `where`.
+// Published outputs with small-cell suppression (Hundepool et al. 2012, ch. 5), replaced by
+// kSuppressed (JSON: null) and listed by suppressed_cells():
+// - a group's n, selected (or n − selected), or any of tp, fp, tn, fn below min_cell hides that
+//   count and every rate built on it (a rate of a hidden count would reveal it: FPR · (fp + tn));
+//   a hidden selection hides the confusion matrix too (selected = tp + fp);
+// - complementary suppression: when one group of an attribute is hidden, its n would be the people
+//   audited minus the others', so the next smallest group is hidden as well (the same for
+//   selections, and for calibration bins within a group);
+// - disparities, parities and identity rows built on a hidden rate are hidden.
 std::string groups_csv(const AuditResult& r, const PublishOptions& p);
 std::string disparities_csv(const AuditResult& r, const PublishOptions& p);
 std::string calibration_csv(const AuditResult& r, const PublishOptions& p);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "scrutineer/core/error.hpp"
@@ -269,30 +270,89 @@ TEST(ScoresAudit, BenchmarksFromAFile) {
   std::filesystem::remove(path);
 }
 
+// The groups table as column -> value for the row of `group`.
+std::map<std::string, std::string> groups_row(const std::string& csv, const std::string& group) {
+  std::istringstream lines(csv);
+  std::string header, line;
+  std::getline(lines, header);
+  auto split = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream fields(text);
+    for (std::string f; std::getline(fields, f, ',');) out.push_back(f);
+    return out;
+  };
+  const auto columns = split(header);
+  while (std::getline(lines, line)) {
+    const auto values = split(line);
+    if (values.size() != columns.size() || values[2] != group) continue;
+    std::map<std::string, std::string> row;
+    for (std::size_t i = 0; i < columns.size(); ++i) row[columns[i]] = values[i];
+    return row;
+  }
+  throw std::runtime_error("no row for group " + group);
+}
+
 TEST(ScoresAudit, SmallCellsAreSuppressedAndListed) {
+  // Tiny data at >= 5 (see CountsGroupsByHand): A n 20, selected 10, tp 6 fp 4 tn 8 fn 2;
+  // B n 12, selected 3, tp 2 fp 1 tn 6 fn 3; C n 3, selected 1. 35 people in all.
   const AuditResult r = run_audit(load_people(tiny_people()), at_five());
   const PublishOptions publish{10};
   const std::string csv = groups_csv(r, publish);
-  // C has 3 people: its n and every count and rate is suppressed. A's FN = 2 is suppressed, but
-  // A's n = 20 and FPR (denominator 12) are published.
-  std::istringstream lines(csv);
-  std::string line, c_row, a_row;
-  while (std::getline(lines, line)) {
-    if (line.find(",group,C,") != std::string::npos) c_row = line;
-    if (line.find(",group,A,") != std::string::npos) a_row = line;
+  const auto a = groups_row(csv, "A");
+  const auto b = groups_row(csv, "B");
+  const auto c = groups_row(csv, "C");
+  // C (n 3 < 10) is hidden whole. B's n = 12 is not small, but published it would give C's
+  // n = 35 − 20 − 12 = 3, so B is hidden too (complementary suppression).
+  for (const auto& row : {b, c}) {
+    EXPECT_EQ(row.at("n"), kSuppressed);
+    EXPECT_EQ(row.at("selected"), kSuppressed);
+    EXPECT_EQ(row.at("pprev"), kSuppressed);
   }
-  EXPECT_EQ(c_row.find(",3,"), std::string::npos) << c_row;
-  EXPECT_NE(c_row.find(kSuppressed), std::string::npos);
-  EXPECT_EQ(a_row.rfind("score>=5,group,A,20,10,suppressed,suppressed,suppressed,suppressed,", 0),
-            0u)
-      << a_row;
+  // A's n, selected (10, and 20 − 10 = 10) and pprev 10/20 are published; its confusion counts
+  // are below 10, and so is every rate built on them: FPR = 4/12 with fp + tn = 12 would give
+  // fp = 4 back.
+  EXPECT_EQ(a.at("n"), "20");
+  EXPECT_EQ(a.at("selected"), "10");
+  EXPECT_EQ(a.at("pprev"), "0.5");
+  for (const char* column : {"tp", "fp", "tn", "fn", "fpr", "fnr", "tpr", "precision", "prev"}) {
+    EXPECT_EQ(a.at(column), kSuppressed) << column;
+  }
   const auto where = suppressed_cells(r, publish);
-  bool c_listed = false;
-  for (const auto& w : where) c_listed = c_listed || w.find("group=C: n") != std::string::npos;
-  EXPECT_TRUE(c_listed);
+  auto listed = [&](const std::string& text) {
+    return std::any_of(where.begin(), where.end(),
+                       [&](const std::string& w) { return w.find(text) != std::string::npos; });
+  };
+  EXPECT_TRUE(listed("group=C: n"));
+  EXPECT_TRUE(listed("group=B: n"));
+  EXPECT_TRUE(listed("group=A: fpr"));
+  // No disparity of an outcome rate can be published: every group's confusion matrix is hidden.
+  EXPECT_EQ(disparities_csv(r, publish).find(",fpr,0"), std::string::npos);
   EXPECT_NE(audit_json(r, publish).find("\"suppressed\""), std::string::npos);
   // With k = 0 nothing is suppressed.
   EXPECT_TRUE(suppressed_cells(r, PublishOptions{0}).empty());
+}
+
+TEST(ScoresAudit, SuppressionHidesWhatAMarginWouldReveal) {
+  // k = 3 on the same data. No n is below 3. A's fn = 2 and B's fp = 1 hide their confusion
+  // matrices. C's selected = 1 is hidden; all_selected = 14 is published through ppr, so C's
+  // selection would be 14 − 10 − 3: B's selected (the smallest other) is hidden as well, and with
+  // it B's confusion matrix (selected = tp + fp).
+  const AuditResult r = run_audit(load_people(tiny_people()), at_five());
+  const std::string csv = groups_csv(r, PublishOptions{3});
+  const auto a = groups_row(csv, "A");
+  const auto b = groups_row(csv, "B");
+  const auto c = groups_row(csv, "C");
+  EXPECT_EQ(a.at("n"), "20");
+  EXPECT_EQ(b.at("n"), "12");
+  EXPECT_EQ(c.at("n"), "3");
+  EXPECT_EQ(a.at("selected"), "10");
+  EXPECT_EQ(b.at("selected"), kSuppressed);
+  EXPECT_EQ(c.at("selected"), kSuppressed);
+  EXPECT_EQ(b.at("pprev"), kSuppressed);
+  EXPECT_EQ(a.at("fn"), kSuppressed);
+  EXPECT_EQ(a.at("tp"), kSuppressed);  // else fn = (tp + fn) − tp through prevalence
+  EXPECT_EQ(a.at("fnr"), kSuppressed);
+  EXPECT_EQ(b.at("fpr"), kSuppressed);
 }
 
 TEST(ScoresAudit, NoOutputContainsIdentifiers) {
