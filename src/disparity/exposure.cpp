@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/core/progress.hpp"
 #include "scrutineer/core/random.hpp"
 
 namespace scrutineer::disparity {
@@ -288,6 +289,7 @@ ExposureResult compute_exposure(const UnitPopulation& pop, const std::vector<Per
   constexpr int kStats = 7;  // share, disparity, per-capita ratio, crime, true crime, 2 slopes
   std::vector<std::vector<std::vector<double>>> draws(
       kStats, std::vector<std::vector<double>>(groups, std::vector<double>(replicates, kNaN)));
+  Progress progress("disparity bootstrap", replicates, options.progress);
   tbb::parallel_for(tbb::blocked_range<int>(0, replicates),
                     [&](const tbb::blocked_range<int>& range) {
                       std::vector<std::size_t> pick(n_periods);
@@ -312,7 +314,9 @@ ExposureResult compute_exposure(const UnitPopulation& pop, const std::vector<Per
                           draws[6][g][rep] = slope(pick, g, true);
                         }
                       }
+                      progress.advance(static_cast<std::int64_t>(range.size()));
                     });
+  progress.finish();
   for (std::size_t g = 0; g < groups; ++g) {
     auto& r = result.groups[g];
     r.exposure_share_ci = interval(draws[0][g], options.level);

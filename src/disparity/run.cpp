@@ -387,6 +387,7 @@ DisparityReport run_disparity(const DisparityOptions& o) {
   exposure_options.bootstrap = o.bootstrap;
   exposure_options.seed = o.seed;
   exposure_options.level = o.level;
+  exposure_options.progress = o.progress;
   report.result = compute_exposure(pop, report.flags.periods, crime, true_crime, exposure_options);
   if (report.result.total_exposure <= 0)
     report.notes.push_back("no flagged place has residents: every exposure share is undefined");

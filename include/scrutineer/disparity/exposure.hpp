@@ -70,6 +70,7 @@ struct ExposureOptions {
   int bootstrap = 1000;    // replicates over periods; 0 = no intervals
   std::uint64_t seed = 1;  // replicate r draws from Rng(seed, r)
   double level = 0.95;     // interval coverage (percentile bootstrap)
+  bool progress = false;   // progress bar for the bootstrap on stderr
 };
 
 struct ExposureResult {
