@@ -7,25 +7,33 @@
 
 #include "builtin.hpp"
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/core/time.hpp"
 
 namespace scrutineer::forecast::detail {
 namespace {
 
 enum class Distance { kChebyshev, kManhattan, kEuclidean };
+// How an event's age is measured: real elapsed time, or on the source's local wall clock as
+// open_cp does (it reads naive local times), which differ by the clock change between them.
+enum class Clock { kElapsed, kWall };
 
 class ProHotspot final : public Model {
  public:
-  ProHotspot(double space_bw, double time_bw, std::int64_t unit, Distance distance)
-      : space_bw_(space_bw), time_bw_(time_bw), unit_(unit), distance_(distance) {}
+  ProHotspot(double space_bw, double time_bw, std::int64_t unit, Distance distance, Clock clock)
+      : space_bw_(space_bw), time_bw_(time_bw), unit_(unit), distance_(distance), clock_(clock) {}
 
   Surface forecast(const EventSet& training, const geo::Grid& grid, std::int64_t at) override {
     auto surface = empty_surface(grid);
     // Every distance used is >= the Chebyshev distance, so |dx|, |dy| < space_bw bounds the search.
     const auto reach = static_cast<std::int64_t>(std::ceil(space_bw_)) - 1;
+    const TimeZone zone(clock_ == Clock::kWall && !training.time_zone.empty() ? training.time_zone
+                                                                              : "UTC");
+    const std::int64_t wall_at = zone.to_local(at);
     for (std::size_t i = 0; i < training.size(); ++i) {
       if (training.t[i] >= at) continue;
-      // dt = floor((at - t) / unit): whole time units, so 6 days is week 0 (open_cp).
-      const auto dt = static_cast<double>((at - training.t[i]) / unit_);
+      // dt = floor(age / unit): whole time units, so 6 days is week 0 (open_cp).
+      const std::int64_t age = wall_at - zone.to_local(training.t[i]);
+      const auto dt = static_cast<double>(age / unit_);
       if (!(dt < time_bw_)) continue;
       // The event's cell, unclipped: events just outside the grid still weigh on cells inside.
       const auto ex = cell_coordinate(training.x[i], grid.x0, grid.size);
@@ -63,6 +71,7 @@ class ProHotspot final : public Model {
   double space_bw_, time_bw_;
   std::int64_t unit_;
   Distance distance_;
+  Clock clock_;
 };
 
 }  // namespace
@@ -88,7 +97,13 @@ ModelInfo prohotspot_info() {
         "cell distance: chebyshev (diagonal neighbours at 1), "
         "manhattan (at 2) or euclidean",
         "open_cp DistanceDiagonalsSame",
-        {"chebyshev", "manhattan", "euclidean"}}},
+        {"chebyshev", "manhattan", "euclidean"}},
+       {"clock",
+        "elapsed",
+        "how an event's age is measured: elapsed (real time) or wall (the source's local clock, "
+        "so ages across a clock change differ by its hour, as in open_cp)",
+        "open_cp ProspectiveHotSpot.predict subtracts naive local times",
+        {"elapsed", "wall"}}},
       [](const ParamSet& p) {
         const double sb = p.number("space_bandwidth"), tb = p.number("time_bandwidth");
         if (!(sb > 0) || !(tb > 0))
@@ -98,8 +113,9 @@ ModelInfo prohotspot_info() {
         const auto distance = d == "chebyshev"   ? Distance::kChebyshev
                               : d == "manhattan" ? Distance::kManhattan
                                                  : Distance::kEuclidean;
+        const Clock clock = p.text("clock") == "wall" ? Clock::kWall : Clock::kElapsed;
         return std::make_unique<ProHotspot>(
-            sb, tb, parse_duration(p.text("time_unit"), "time_unit"), distance);
+            sb, tb, parse_duration(p.text("time_unit"), "time_unit"), distance, clock);
       }};
 }
 

@@ -110,6 +110,7 @@ class ProHotspotTest : public ::testing::Test {
   }
   geo::Grid grid_ = make_test_grid(12, 12, 50);
   double at(const Surface& s, int ix, int iy) const { return s.risk[iy * 12 + ix]; }
+  double at_cell(const Surface& s) const { return at(s, 2, 2); }
 };
 
 TEST_F(ProHotspotTest, ClassicWeightsChebyshev) {
@@ -144,6 +145,27 @@ TEST_F(ProHotspotTest, DailyUnitAndEventsOutsideTheGrid) {
   EXPECT_NEAR(at(o, 6, 6), 1.0 / 8, 1e-15);  // dd = 7
   EXPECT_THROW(make_model("prohotspot", "time_unit=week"), ConfigError);
   EXPECT_THROW(make_model("prohotspot", "space_bandwidth=-1"), ConfigError);
+}
+
+TEST_F(ProHotspotTest, WallClockAgesAcrossTheAutumnClockChange) {
+  // open_cp subtracts naive local times. Chicago left daylight time on 2016-11-06 (02:00 CDT ->
+  // 01:00 CST). Forecast at 2016-11-07 00:00 CST = 06:00 UTC; event 2016-10-17 00:12 CDT =
+  // 05:12 UTC. Elapsed: 21 d 0 h 48 min -> week 3, weight 1/((1+0)(1+3)) = 1/4. Wall clock:
+  // 20 d 23 h 48 min = 30228 min; floor(30228 / 10080) = 2 -> weight 1/3.
+  const TimeZone chicago("America/Chicago");
+  const std::int64_t at = chicago.to_utc(*parse_iso_datetime("2016-11-07 00:00"));
+  const std::int64_t t = chicago.to_utc(*parse_iso_datetime("2016-10-17 00:12"));
+  ASSERT_EQ(at - t, (21 * 24 * 60 + 48) * 60);
+  EventSet ev = events_at({{t, 125, 125}});
+  ev.time_zone = "America/Chicago";
+  EXPECT_NEAR(at_cell(make_model("prohotspot")->forecast(ev, grid_, at)), 1.0 / 4, 1e-15);
+  EXPECT_NEAR(at_cell(make_model("prohotspot", "clock=wall")->forecast(ev, grid_, at)), 1.0 / 3,
+              1e-15);
+  // Without a zone, the wall clock is UTC's and both agree.
+  ev.time_zone.clear();
+  EXPECT_NEAR(at_cell(make_model("prohotspot", "clock=wall")->forecast(ev, grid_, at)), 1.0 / 4,
+              1e-15);
+  EXPECT_THROW(make_model("prohotspot", "clock=local"), ConfigError);
 }
 
 TEST(Registry, UnknownModelNamesTheKnownOnes) {
