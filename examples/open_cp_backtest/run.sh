@@ -15,6 +15,6 @@ data=${SCRUTINEER_SHARED_DATA:-$root/../shared/data}/chicago
   --from 2016-10-01 --to 2017-01-01 --train-from 2016-01-01 --period day \
   --model naive \
   --model retro:bandwidth=200,kernel=quartic \
-  --model prohotspot:space_bandwidth=8,time_bandwidth=8,distance=chebyshev,time_unit=7d \
+  --model prohotspot:space_bandwidth=8,time_bandwidth=8,distance=chebyshev,time_unit=7d,clock=wall \
   --no-baselines --coverages 1..100 --operating 5% --tie-rule open_cp --out "$out"
 echo "per-day hit counts (open_cp's HitCountEvaluator layout): $out/hit_counts.csv"

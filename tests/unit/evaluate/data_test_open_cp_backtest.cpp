@@ -50,6 +50,7 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
   std::map<std::string, int> day_events;  // naive's rows
   std::map<int, long> naive_caught;       // naive's catch summed over days, by coverage %
   std::map<int, long> retro_caught;       // the same for retro
+  std::map<int, long> prohotspot_caught;  // and for prohotspot
   std::vector<std::string> naive_first;
   while (std::getline(in, line)) {
     const auto f = split(line);
@@ -64,6 +65,8 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
     }
     if (f[0].rfind("retro(", 0) == 0)
       for (int k : {1, 5, 10, 20, 50}) retro_caught[k] += std::stol(f[3 + k]);
+    if (f[0].rfind("prohotspot(", 0) == 0)
+      for (int k : {1, 5, 10, 20, 50}) prohotspot_caught[k] += std::stol(f[3 + k]);
     long previous = 0;
     for (std::size_t k = 4; k < f.size(); ++k) {
       const long c = std::stol(f[k]);
@@ -101,12 +104,19 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
   EXPECT_EQ(naive_first[8], "3");
   // Retro against examples/open_cp_backtest/check_models.py (run once, 2026-11-23; all 92 days x
   // 100 coverages agreed): caught over the 92 days at 1%, 5%, 10%, 20%, 50% = 50, 122, 201, 315,
-  // 480. (prohotspot differs from it on 17 days: ages across the autumn clock change, see README.)
+  // 480.
   EXPECT_EQ(retro_caught[1], 50);
   EXPECT_EQ(retro_caught[5], 122);
   EXPECT_EQ(retro_caught[10], 201);
   EXPECT_EQ(retro_caught[20], 315);
   EXPECT_EQ(retro_caught[50], 480);
+  // Prohotspot with clock=wall (ages on the local clock, as open_cp) against the same check:
+  // 34, 85, 122, 220, 415. With clock=elapsed it caught 123 at 10% and 414 at 50% (README).
+  EXPECT_EQ(prohotspot_caught[1], 34);
+  EXPECT_EQ(prohotspot_caught[5], 85);
+  EXPECT_EQ(prohotspot_caught[10], 122);
+  EXPECT_EQ(prohotspot_caught[20], 220);
+  EXPECT_EQ(prohotspot_caught[50], 415);
   std::filesystem::remove_all(out);
 }
 
