@@ -105,6 +105,16 @@ double kth_distance_sq(int dims, const std::vector<double>& z, const std::vector
   };
   std::size_t left = pos, right = pos + 1;
   const std::size_t n = order.size();
+  if (dims == 1) {  // in one dimension the k-th nearest is the k-th step of a two-way merge
+    double gap = 0;
+    for (std::size_t step = 0; step < k; ++step) {
+      const double gl = left > 0 ? z[i] - z[order[left - 1]] : INFINITY;
+      const double gr = right < n ? z[order[right]] - z[i] : INFINITY;
+      gap = gl <= gr ? gl : gr;
+      gl <= gr ? --left : ++right;
+    }
+    return gap * gap;
+  }
   while (left > 0 || right < n) {
     const double gl = left > 0 ? z[i * D] - z[order[left - 1] * D] : INFINITY;
     const double gr = right < n ? z[order[right] * D] - z[i * D] : INFINITY;
