@@ -83,14 +83,16 @@ class CellIndex {
 
 // k-th smallest squared distance from point i to the other points, by a sweep outward along the
 // first coordinate of the sorted order (stops once the gap alone exceeds the current k-th).
-double kth_distance_sq(int dims, const std::vector<double>& z, const std::vector<std::size_t>& order,
-                       std::size_t pos, std::size_t k, std::vector<double>& heap) {
+double kth_distance_sq(int dims, const std::vector<double>& z,
+                       const std::vector<std::size_t>& order, std::size_t pos, std::size_t k,
+                       std::vector<double>& heap) {
   const auto D = static_cast<std::size_t>(dims);
   const std::size_t i = order[pos];
   heap.clear();
   auto dist_sq = [&](std::size_t j) {
     double s = 0;
-    for (std::size_t d = 0; d < D; ++d) s += (z[j * D + d] - z[i * D + d]) * (z[j * D + d] - z[i * D + d]);
+    for (std::size_t d = 0; d < D; ++d)
+      s += (z[j * D + d] - z[i * D + d]) * (z[j * D + d] - z[i * D + d]);
     return s;
   };
   auto offer = [&](double s) {
@@ -136,7 +138,8 @@ std::vector<double> column_sds(int dims, const std::vector<double>& points,
     double mean = 0, ss = 0;
     for (std::size_t i = 0; i < n; ++i) mean += points[i * D + d];
     mean /= static_cast<double>(n);
-    for (std::size_t i = 0; i < n; ++i) ss += (points[i * D + d] - mean) * (points[i * D + d] - mean);
+    for (std::size_t i = 0; i < n; ++i)
+      ss += (points[i * D + d] - mean) * (points[i * D + d] - mean);
     const double s = std::sqrt(ss / static_cast<double>(n - 1));
     if (s >= 1e-8) sd[d] = s;
   }
@@ -145,8 +148,8 @@ std::vector<double> column_sds(int dims, const std::vector<double>& points,
 
 void check_sorted(const SeppPoints& p) {
   if (p.x.size() != p.size() || p.y.size() != p.size())
-    throw ConfigError(fmt::format("sepp: {} times but {} x and {} y", p.size(), p.x.size(),
-                                  p.y.size()));
+    throw ConfigError(
+        fmt::format("sepp: {} times but {} x and {} y", p.size(), p.x.size(), p.y.size()));
   for (std::size_t j = 1; j < p.size(); ++j)
     if (p.t[j] < p.t[j - 1])
       throw ConfigError(fmt::format("sepp: event times must be sorted; event {} at {} follows {}",
@@ -205,7 +208,8 @@ void sample_and_estimate(const SeppPoints& p, const SeppOptions& o, int iteratio
   auto mu_sd = knn_bandwidths(2, bxy, o.k_space, {s, s});
   auto g_sd = knn_bandwidths(3, trig, o.k_trigger, {o.init_time_scale, s, s});
   // nu(t) mu(x, y) integrates to the number of background events; g to triggered / N.
-  fit.nu = KernelSum(1, std::move(bt), std::move(nu_sd), static_cast<double>(fit.sampled_background), r);
+  fit.nu =
+      KernelSum(1, std::move(bt), std::move(nu_sd), static_cast<double>(fit.sampled_background), r);
   fit.mu = KernelSum(2, std::move(bxy), std::move(mu_sd), 1.0, r);
   fit.g = KernelSum(3, std::move(trig), std::move(g_sd),
                     static_cast<double>(fit.sampled_triggered) / static_cast<double>(n), r);
@@ -306,8 +310,10 @@ KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> 
     std::int64_t b0[3] = {0, 0, 0}, b1[3] = {0, 0, 0}, at[3] = {0, 0, 0};
     for (std::size_t d = 0; d < D; ++d) {
       const double c = centre_[m * D + d], w = reach * sds[m * D + d];
-      b0[d] = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((c - w - lo_[d]) / side_[d])), 0, n_[d] - 1);
-      b1[d] = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor((c + w - lo_[d]) / side_[d])), 0, n_[d] - 1);
+      b0[d] = std::clamp<std::int64_t>(
+          static_cast<std::int64_t>(std::floor((c - w - lo_[d]) / side_[d])), 0, n_[d] - 1);
+      b1[d] = std::clamp<std::int64_t>(
+          static_cast<std::int64_t>(std::floor((c + w - lo_[d]) / side_[d])), 0, n_[d] - 1);
       at[d] = b0[d];
     }
     for (;;) {

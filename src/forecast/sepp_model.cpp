@@ -63,49 +63,67 @@ class Sepp final : public Model {
 }  // namespace
 
 ModelInfo sepp_info() {
-  return {"sepp",
-          "continuous self-exciting point process fitted by stochastic declustering with KDEs",
-          "Mohler, Short, Brantingham, Schoenberg & Tita (2011), JASA 106(493); Zhuang, Ogata & "
-          "Vere-Jones (2002), JASA 97(458); open_cp sepp.SEPPTrainer",
-          {{"iterations", "40", "declustering iterations", "open_cp SEPPTrainer.train", {}},
-           {"k_time", "100", "k-th neighbour for the background time kernel nu(t)",
-            "Mohler et al. (2011); open_cp", {}},
-           {"k_space", "15", "k-th neighbour for the background space kernel mu(x,y)",
-            "Mohler et al. (2011); open_cp", {}},
-           {"k_trigger", "15", "k-th neighbour for the triggering kernel g(t,x,y)",
-            "Mohler et al. (2011); open_cp", {}},
-           {"time_cutoff", "120", "days: pairs trigger only when 0 < dt < this", "open_cp", {}},
-           {"space_cutoff", "500", "metres: pairs trigger only when distance < this", "open_cp",
-            {}},
-           {"init_time_scale", "0.1", "days: initial trigger weight e^(-dt/scale)",
-            "Rosser & Cheng (2016); open_cp", {}},
-           {"init_space_sd", "50", "metres: initial trigger weight e^(-d^2/(2 sd^2))",
-            "Rosser & Cheng (2016); open_cp", {}},
-           {"kernel_sds", "5", "each KDE Gaussian is truncated at this many standard deviations",
-            "", {}},
-           {"samples", "5", "prediction: samples x samples midpoints averaged per cell", "", {}},
-           {"seed", "1", "random seed of the declustering samples", "", {}}},
-          [](const ParamSet& p) {
-            SeppOptions o;
-            o.iterations = static_cast<int>(p.integer("iterations"));
-            o.k_time = static_cast<int>(p.integer("k_time"));
-            o.k_space = static_cast<int>(p.integer("k_space"));
-            o.k_trigger = static_cast<int>(p.integer("k_trigger"));
-            o.time_cutoff = p.number("time_cutoff");
-            o.space_cutoff = p.number("space_cutoff");
-            o.init_time_scale = p.number("init_time_scale");
-            o.init_space_sd = p.number("init_space_sd");
-            o.kernel_sds = p.number("kernel_sds");
-            o.seed = static_cast<std::uint64_t>(p.integer("seed"));
-            const auto samples = static_cast<int>(p.integer("samples"));
-            if (o.iterations < 0 || o.k_time < 1 || o.k_space < 1 || o.k_trigger < 1 ||
-                !(o.time_cutoff > 0) || !(o.space_cutoff > 0) || !(o.init_time_scale > 0) ||
-                !(o.init_space_sd > 0) || !(o.kernel_sds > 0) || samples < 1 || samples > 100)
-              throw ConfigError(
-                  "sepp: need iterations >= 0, k_time, k_space, k_trigger >= 1, positive "
-                  "cut-offs, initial scales and kernel_sds, 1 <= samples <= 100");
-            return std::make_unique<Sepp>(o, samples);
-          }};
+  return {
+      "sepp",
+      "continuous self-exciting point process fitted by stochastic declustering with KDEs",
+      "Mohler, Short, Brantingham, Schoenberg & Tita (2011), JASA 106(493); Zhuang, Ogata & "
+      "Vere-Jones (2002), JASA 97(458); open_cp sepp.SEPPTrainer",
+      {{"iterations", "40", "declustering iterations", "open_cp SEPPTrainer.train", {}},
+       {"k_time",
+        "100",
+        "k-th neighbour for the background time kernel nu(t)",
+        "Mohler et al. (2011); open_cp",
+        {}},
+       {"k_space",
+        "15",
+        "k-th neighbour for the background space kernel mu(x,y)",
+        "Mohler et al. (2011); open_cp",
+        {}},
+       {"k_trigger",
+        "15",
+        "k-th neighbour for the triggering kernel g(t,x,y)",
+        "Mohler et al. (2011); open_cp",
+        {}},
+       {"time_cutoff", "120", "days: pairs trigger only when 0 < dt < this", "open_cp", {}},
+       {"space_cutoff", "500", "metres: pairs trigger only when distance < this", "open_cp", {}},
+       {"init_time_scale",
+        "0.1",
+        "days: initial trigger weight e^(-dt/scale)",
+        "Rosser & Cheng (2016); open_cp",
+        {}},
+       {"init_space_sd",
+        "50",
+        "metres: initial trigger weight e^(-d^2/(2 sd^2))",
+        "Rosser & Cheng (2016); open_cp",
+        {}},
+       {"kernel_sds",
+        "5",
+        "each KDE Gaussian is truncated at this many standard deviations",
+        "",
+        {}},
+       {"samples", "5", "prediction: samples x samples midpoints averaged per cell", "", {}},
+       {"seed", "1", "random seed of the declustering samples", "", {}}},
+      [](const ParamSet& p) {
+        SeppOptions o;
+        o.iterations = static_cast<int>(p.integer("iterations"));
+        o.k_time = static_cast<int>(p.integer("k_time"));
+        o.k_space = static_cast<int>(p.integer("k_space"));
+        o.k_trigger = static_cast<int>(p.integer("k_trigger"));
+        o.time_cutoff = p.number("time_cutoff");
+        o.space_cutoff = p.number("space_cutoff");
+        o.init_time_scale = p.number("init_time_scale");
+        o.init_space_sd = p.number("init_space_sd");
+        o.kernel_sds = p.number("kernel_sds");
+        o.seed = static_cast<std::uint64_t>(p.integer("seed"));
+        const auto samples = static_cast<int>(p.integer("samples"));
+        if (o.iterations < 0 || o.k_time < 1 || o.k_space < 1 || o.k_trigger < 1 ||
+            !(o.time_cutoff > 0) || !(o.space_cutoff > 0) || !(o.init_time_scale > 0) ||
+            !(o.init_space_sd > 0) || !(o.kernel_sds > 0) || samples < 1 || samples > 100)
+          throw ConfigError(
+              "sepp: need iterations >= 0, k_time, k_space, k_trigger >= 1, positive "
+              "cut-offs, initial scales and kernel_sds, 1 <= samples <= 100");
+        return std::make_unique<Sepp>(o, samples);
+      }};
 }
 
 }  // namespace scrutineer::forecast::detail

@@ -9,15 +9,15 @@
 namespace scrutineer::forecast {
 
 struct SeppOptions {
-  int iterations = 40;          // declustering iterations (open_cp SEPPTrainer.train: 40)
-  int k_time = 100;             // k-th neighbour for the background's time kernel nu(t)
-  int k_space = 15;             // k-th neighbour for the background's space kernel mu(x, y)
-  int k_trigger = 15;           // k-th neighbour for the triggering kernel g(dt, dx, dy)
-  double time_cutoff = 120;     // days: a pair triggers only when 0 < dt < this
-  double space_cutoff = 500;    // metres: ... and distance < this
-  double init_time_scale = 0.1; // days: initial p uses e^(-dt / scale) (Rosser & Cheng)
-  double init_space_sd = 50;    // metres: ... times e^(-d^2 / (2 sd^2))
-  double kernel_sds = 5;        // each Gaussian is truncated at this Mahalanobis radius
+  int iterations = 40;           // declustering iterations (open_cp SEPPTrainer.train: 40)
+  int k_time = 100;              // k-th neighbour for the background's time kernel nu(t)
+  int k_space = 15;              // k-th neighbour for the background's space kernel mu(x, y)
+  int k_trigger = 15;            // k-th neighbour for the triggering kernel g(dt, dx, dy)
+  double time_cutoff = 120;      // days: a pair triggers only when 0 < dt < this
+  double space_cutoff = 500;     // metres: ... and distance < this
+  double init_time_scale = 0.1;  // days: initial p uses e^(-dt / scale) (Rosser & Cheng)
+  double init_space_sd = 50;     // metres: ... times e^(-d^2 / (2 sd^2))
+  double kernel_sds = 5;         // each Gaussian is truncated at this Mahalanobis radius
   std::uint64_t seed = 1;
 };
 

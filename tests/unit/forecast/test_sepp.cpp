@@ -40,14 +40,14 @@ TEST(Sepp, FirstEStepByHand) {
   EXPECT_NEAR(fit.p_pair[1], 0.002131942868305963, 1e-12);
   EXPECT_NEAR(fit.p_pair[2], 0.04732476392547268, 1e-12);
   // Expected share of triggered events: (0.182426 + 0.002132 + 0.047325) / 3.
-  EXPECT_NEAR(fit.triggered_share, (0.18242552380635632 + 0.002131942868305963 +
-                                    0.04732476392547268) / 3, 1e-12);
+  EXPECT_NEAR(fit.triggered_share,
+              (0.18242552380635632 + 0.002131942868305963 + 0.04732476392547268) / 3, 1e-12);
 }
 
 TEST(Sepp, CutOffsExcludePairsAtTheBoundary) {
   // Pairs need 0 < dt < 120 days and distance < 500 m, both strict.
-  const auto p = points_of({0, 0, 1, 1, 119.999, 120}, {0, 10, 500, 300, 0, 0},
-                           {0, 0, 0, 399.99, 0, 0});
+  const auto p =
+      points_of({0, 0, 1, 1, 119.999, 120}, {0, 10, 500, 300, 0, 0}, {0, 0, 0, 399.99, 0, 0});
   const auto pairs = sepp_pairs(p, 120, 500);
   // Event 1: same time as 0, no pair. Event 2: exactly 500 m from 0 (out), 490 m from 1: {1}.
   // Event 3: sqrt(300^2 + 399.99^2) = 499.992 m from 0, sqrt(290^2 + 399.99^2) = 494.06 m from 1,
