@@ -302,26 +302,41 @@ KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> 
     side_[d] = extent / static_cast<double>(n_[d]);
   }
   // Each component is listed in every bucket its box overlaps: a count pass, then a fill pass, in
-  // component order (so sums are taken in a fixed order).
+  // component order (so sums are taken in a fixed order). A component much wider than the typical
+  // one (e.g. a k-th distance of 0 set to 1 standard deviation of the data) is kept on a separate
+  // list checked at every lookup, so memory stays proportional to the components.
   std::int64_t buckets = 1;
   for (const auto v : n_) buckets *= v;
   start_.assign(static_cast<std::size_t>(buckets) + 1, 0);
-  auto visit = [&](std::size_t m, auto&& f) {
-    std::int64_t b0[3] = {0, 0, 0}, b1[3] = {0, 0, 0}, at[3] = {0, 0, 0};
+  const double typical = std::pow(2 * (dims == 1 ? 4 : dims == 2 ? 3 : 2) + 2, dims);
+  std::vector<std::int64_t> box(count_ * 2 * D);  // first and last bucket per coordinate
+  std::vector<bool> wide(count_, false);
+  for (std::size_t m = 0; m < count_; ++m) {
+    double cells = 1;
     for (std::size_t d = 0; d < D; ++d) {
       const double c = centre_[m * D + d], w = reach * sds[m * D + d];
-      b0[d] = std::clamp<std::int64_t>(
+      auto& b0 = box[(m * D + d) * 2];
+      auto& b1 = box[(m * D + d) * 2 + 1];
+      b0 = std::clamp<std::int64_t>(
           static_cast<std::int64_t>(std::floor((c - w - lo_[d]) / side_[d])), 0, n_[d] - 1);
-      b1[d] = std::clamp<std::int64_t>(
+      b1 = std::clamp<std::int64_t>(
           static_cast<std::int64_t>(std::floor((c + w - lo_[d]) / side_[d])), 0, n_[d] - 1);
-      at[d] = b0[d];
+      cells *= static_cast<double>(b1 - b0 + 1);
     }
+    wide[m] = cells > 8 * typical;
+    if (wide[m]) wide_.push_back(static_cast<std::uint32_t>(m));
+  }
+  auto visit = [&](std::size_t m, auto&& f) {
+    if (wide[m]) return;
+    std::int64_t at[3] = {0, 0, 0};
+    for (std::size_t d = 0; d < D; ++d) at[d] = box[(m * D + d) * 2];
     for (;;) {
       std::int64_t b = 0;
       for (std::size_t d = 0; d < D; ++d) b = b * n_[d] + at[d];
       f(static_cast<std::size_t>(b));
       std::size_t d = D;
-      while (d > 0 && at[d - 1] == b1[d - 1]) at[d - 1] = b0[d - 1], --d;
+      while (d > 0 && at[d - 1] == box[((m * D + d - 1) * 2) + 1])
+        at[d - 1] = box[(m * D + d - 1) * 2], --d;
       if (d == 0) return;
       ++at[d - 1];
     }
@@ -332,6 +347,16 @@ KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> 
   std::vector<std::size_t> fill(start_.begin(), start_.end() - 1);
   for (std::size_t m = 0; m < count_; ++m)
     visit(m, [&](std::size_t b) { index_[fill[b]++] = static_cast<std::uint32_t>(m); });
+}
+
+double KernelSum::term(const double* q, std::uint32_t m) const {
+  const auto D = static_cast<std::size_t>(dims_);
+  double z2 = 0;
+  for (std::size_t d = 0; d < D; ++d) {
+    const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
+    z2 += z * z;
+  }
+  return z2 <= reach_ * reach_ ? norm_[m] * std::exp(-0.5 * z2) : 0.0;
 }
 
 double KernelSum::operator()(const double* q) const {
@@ -345,15 +370,8 @@ double KernelSum::operator()(const double* q) const {
   }
   const auto bucket = static_cast<std::size_t>(b);
   double sum = 0;
-  for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) {
-    const auto m = index_[k];
-    double z2 = 0;
-    for (std::size_t d = 0; d < D; ++d) {
-      const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
-      z2 += z * z;
-    }
-    if (z2 <= reach_ * reach_) sum += norm_[m] * std::exp(-0.5 * z2);
-  }
+  for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) sum += term(q, index_[k]);
+  for (const auto m : wide_) sum += term(q, m);
   return scale_ * sum / static_cast<double>(count_);
 }
 

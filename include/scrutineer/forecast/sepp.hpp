@@ -41,6 +41,8 @@ class KernelSum {
   double scale() const { return scale_; }
 
  private:
+  double term(const double* q, std::uint32_t m) const;  // one truncated Gaussian at q
+
   int dims_ = 0;
   std::size_t count_ = 0;
   double scale_ = 0, reach_ = 0;
@@ -49,6 +51,7 @@ class KernelSum {
   std::vector<std::int64_t> n_;
   std::vector<std::size_t> start_;  // bucket b's components: index_[start_[b] .. start_[b + 1])
   std::vector<std::uint32_t> index_;
+  std::vector<std::uint32_t> wide_;  // components too wide to list per bucket
 };
 
 // Variable bandwidths as in Mohler et al. (2011), appendix, and open_cp's
