@@ -20,6 +20,8 @@ constexpr int kTimeAverageSamples = 100;  // open_cp AverageTimeAdjustedKernel: 
 
 // Largest number of buckets per coordinate of a KernelSum, by dimension.
 std::int64_t bucket_cap(int dims) { return dims == 1 ? 4096 : dims == 2 ? 256 : 48; }
+// Buckets per typical kernel width, so a lookup visits few components out of reach.
+int buckets_per_width(int dims) { return dims == 1 ? 4 : dims == 2 ? 3 : 2; }
 
 double median(std::vector<double> v) {
   const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
@@ -282,6 +284,13 @@ KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> 
       norm_[m] /= std::sqrt(2 * std::numbers::pi) * sds[m * D + d];
     }
   if (count_ == 0) return;
+  size_buckets(sds);
+  fill_buckets(sds);
+}
+
+void KernelSum::size_buckets(const std::vector<double>& sds) {
+  const auto D = static_cast<std::size_t>(dims_);
+  const double reach = reach_;
   lo_.assign(D, INFINITY);
   side_.assign(D, 0);
   n_.assign(D, 1);
@@ -294,13 +303,16 @@ KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> 
       width[m] = 2 * w;
     }
     const double extent = hi[d] - lo_[d];
-    // Buckets a fraction of a typical kernel's width, so a lookup visits few components out of
-    // reach.
-    const double per_width = dims == 1 ? 4 : dims == 2 ? 3 : 2;
-    const auto want = static_cast<std::int64_t>(std::ceil(extent * per_width / median(width)));
-    n_[d] = std::clamp<std::int64_t>(want, 1, bucket_cap(dims));
+    const auto want =
+        static_cast<std::int64_t>(std::ceil(extent * buckets_per_width(dims_) / median(width)));
+    n_[d] = std::clamp<std::int64_t>(want, 1, bucket_cap(dims_));
     side_[d] = extent / static_cast<double>(n_[d]);
   }
+}
+
+void KernelSum::fill_buckets(const std::vector<double>& sds) {
+  const auto D = static_cast<std::size_t>(dims_);
+  const double reach = reach_;
   // Each component is listed in every bucket its box overlaps: a count pass, then a fill pass, in
   // component order (so sums are taken in a fixed order). A component much wider than the typical
   // one (e.g. a k-th distance of 0 set to 1 standard deviation of the data) is kept on a separate
@@ -308,7 +320,7 @@ KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> 
   std::int64_t buckets = 1;
   for (const auto v : n_) buckets *= v;
   start_.assign(static_cast<std::size_t>(buckets) + 1, 0);
-  const double typical = std::pow(2 * (dims == 1 ? 4 : dims == 2 ? 3 : 2) + 2, dims);
+  const double typical = std::pow(2 * buckets_per_width(dims_) + 2, dims_);
   std::vector<std::int64_t> box(count_ * 2 * D);  // first and last bucket per coordinate
   std::vector<bool> wide(count_, false);
   for (std::size_t m = 0; m < count_; ++m) {

@@ -42,6 +42,8 @@ class KernelSum {
 
  private:
   double term(const double* q, std::uint32_t m) const;  // one truncated Gaussian at q
+  void size_buckets(const std::vector<double>& sds);    // lo_, side_, n_
+  void fill_buckets(const std::vector<double>& sds);    // start_, index_, wide_
 
   int dims_ = 0;
   std::size_t count_ = 0;
