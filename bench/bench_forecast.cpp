@@ -1,8 +1,9 @@
 // Forecast models on the workload: Chicago aggravated assaults on the South Side
 // (EPSG:2790, 150 m grid), one forecast at 2017-01-01 trained on 2016 (open_cp takes 0.34 s, 22
-// s, 1.5 s).
+// s, 1.5 s, and 111 s for sepp), and sepp on city-wide events (2015-2016, ~20,000 events).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "scrutineer/core/time.hpp"
@@ -21,11 +22,13 @@ struct Workload {
   bool ok = false;
 };
 
-const Workload& workload() {
-  static const Workload w = [] {
-    Workload out;
-    const std::string dir = std::string(SCRUTINEER_SHARED_DATA) + "/chicago/";
-    if (!std::filesystem::exists(dir + "aggravated_assaults_2010_2019.csv")) return out;
+const std::string& chicago_dir() {
+  static const std::string dir = std::string(SCRUTINEER_SHARED_DATA) + "/chicago/";
+  return dir;
+}
+
+const EventSet& chicago_events() {
+  static const EventSet events = [] {
     ingest::ReadOptions ro;
     ro.format = "generic";
     ro.columns.time = "date";
@@ -34,13 +37,23 @@ const Workload& workload() {
     ro.columns.category = "loc_cat";
     ro.time_zone = "America/Chicago";
     ro.target_crs = "EPSG:2790";
-    auto read = ingest::read_events(dir + "aggravated_assaults_2010_2019.csv", ro);
+    return ingest::read_events(chicago_dir() + "aggravated_assaults_2010_2019.csv", ro).events;
+  }();
+  return events;
+}
+
+const Workload& workload() {
+  static const Workload w = [] {
+    Workload out;
+    const auto& dir = chicago_dir();
+    if (!std::filesystem::exists(dir + "aggravated_assaults_2010_2019.csv")) return out;
+    const auto& events = chicago_events();
     const auto region = geo::read_region(dir + "southside_region.geojson", "EPSG:2790");
     out.grid = geo::make_grid(region, 150);
     const TimeZone zone("America/Chicago");
     const auto from = zone.to_utc(*parse_iso_datetime("2016-01-01"));
     out.at = zone.to_utc(*parse_iso_datetime("2017-01-01"));
-    auto year = read.events.slice_time(from, out.at);
+    auto year = events.slice_time(from, out.at);
     std::vector<bool> keep(year.size());
     for (std::size_t i = 0; i < year.size(); ++i)
       keep[i] = out.grid.is_valid(out.grid.cell_of(year.x[i], year.y[i]));
@@ -51,8 +64,30 @@ const Workload& workload() {
   return w;
 }
 
-void run(benchmark::State& state, const char* model, const char* params) {
-  const auto& w = workload();
+// City-wide events of 2015 and 2016 on a 150 m grid over their bounding box, every cell valid.
+const Workload& citywide() {
+  static const Workload w = [] {
+    Workload out;
+    if (!std::filesystem::exists(chicago_dir() + "aggravated_assaults_2010_2019.csv")) return out;
+    const TimeZone zone("America/Chicago");
+    out.at = zone.to_utc(*parse_iso_datetime("2017-01-01"));
+    out.training =
+        chicago_events().slice_time(zone.to_utc(*parse_iso_datetime("2015-01-01")), out.at);
+    const auto [x0, x1] = std::minmax_element(out.training.x.begin(), out.training.x.end());
+    const auto [y0, y1] = std::minmax_element(out.training.y.begin(), out.training.y.end());
+    out.grid.x0 = *x0;
+    out.grid.y0 = *y0;
+    out.grid.size = 150;
+    out.grid.nx = static_cast<std::int32_t>((*x1 - *x0) / 150) + 1;
+    out.grid.ny = static_cast<std::int32_t>((*y1 - *y0) / 150) + 1;
+    out.grid.valid.assign(static_cast<std::size_t>(out.grid.cells()), 1);
+    out.ok = true;
+    return out;
+  }();
+  return w;
+}
+
+void run_on(benchmark::State& state, const Workload& w, const char* model, const char* params) {
   if (!w.ok) {
     state.SkipWithError("chicago data absent");
     return;
@@ -65,16 +100,24 @@ void run(benchmark::State& state, const char* model, const char* params) {
   state.counters["valid_cells"] = static_cast<double>(w.grid.valid_cells().size());
 }
 
+void run(benchmark::State& state, const char* model, const char* params) {
+  run_on(state, workload(), model, params);
+}
+
 void BM_ProHotspot(benchmark::State& s) { run(s, "prohotspot", ""); }
 void BM_Kde(benchmark::State& s) {
   run(s, "kde", "time_kernel=exponential,time_scale=10,bandwidth=50");
 }
 void BM_SeppGrid(benchmark::State& s) { run(s, "sepp-grid", "window=366d"); }
 void BM_Retro(benchmark::State& s) { run(s, "retro", ""); }
+void BM_Sepp(benchmark::State& s) { run(s, "sepp", "iterations=40"); }
+void BM_SeppCitywide(benchmark::State& s) { run_on(s, citywide(), "sepp", "iterations=40"); }
 BENCHMARK(BM_ProHotspot)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Kde)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SeppGrid)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Retro)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Sepp)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SeppCitywide)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 // Kernel density estimate in space with time weights on each event's age: open_cp's kde.KDE
-// (QuantCrimAtLeeds/PredictCode), with Scott's (1992) rule and k-nearest-neighbour bandwidths.
+// (QuantCrimAtLeeds/PredictCode), with Scott's (1992) rule and k-nearest-neighbour bandwidths
+// (isotropic, or open_cp's GaussianNearestNeighbour on standardised coordinates).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,12 +10,13 @@
 #include "builtin.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/forecast/sepp.hpp"
 
 namespace scrutineer::forecast::detail {
 namespace {
 
 enum class TimeKernel { kExponential, kQuadratic, kConstant };
-enum class Bandwidth { kFixed, kScott, kNearest };
+enum class Bandwidth { kFixed, kScott, kNearest, kNearestScaled };
 
 struct KdeOptions {
   TimeKernel time = TimeKernel::kExponential;
@@ -164,6 +166,7 @@ class Kde final : public Model {
         throw ConfigError("kde: Scott's rule needs events that are not all on one line");
       return {Gauss::make(a, b, c, o_.cutoff)};
     }
+    if (o_.bandwidth == Bandwidth::kNearestScaled) return scaled_nearest_kernels(e);
     const auto d = kth_neighbour_distance(e, o_.k);
     std::vector<Gauss> out;
     out.reserve(e.size());
@@ -171,6 +174,21 @@ class Kde final : public Model {
       const double h = std::max(di, 1.0);  // coincident events: at least 1 m
       out.push_back(Gauss::make(h * h, 0, h * h, o_.cutoff));
     }
+    return out;
+  }
+
+  // open_cp GaussianNearestNeighbour: coordinates divided by their sample sds (s_x, s_y), D_i =
+  // distance to the k-th neighbour there (0 becomes 1), covariance D_i^2 diag(s_x^2, s_y^2). A
+  // coordinate without a sample sd (fewer than two events, or all equal) uses `bandwidth`.
+  std::vector<Gauss> scaled_nearest_kernels(const EventSet& e) const {
+    std::vector<double> xy(2 * e.size());
+    for (std::size_t i = 0; i < e.size(); ++i) xy[2 * i] = e.x[i], xy[2 * i + 1] = e.y[i];
+    const auto sd = knn_bandwidths(2, xy, o_.k, {o_.h, o_.h});
+    std::vector<Gauss> out;
+    out.reserve(e.size());
+    for (std::size_t i = 0; i < e.size(); ++i)
+      out.push_back(
+          Gauss::make(sd[2 * i] * sd[2 * i], 0, sd[2 * i + 1] * sd[2 * i + 1], o_.cutoff));
     return out;
   }
 
@@ -193,10 +211,16 @@ ModelInfo kde_info() {
            {"space",
             "fixed",
             "bandwidth: fixed, scott (scipy's rule, full covariance), knn "
-            "(distance to the k-th neighbour per event)",
+            "(distance to the k-th neighbour per event, isotropic), knn_scaled (open_cp's "
+            "GaussianNearestNeighbour: k-th neighbour on coordinates scaled to unit sd)",
             "open_cp kde",
-            {"fixed", "scott", "knn"}},
-           {"bandwidth", "50", "fixed: the Gaussian's standard deviation, metres", "", {}},
+            {"fixed", "scott", "knn", "knn_scaled"}},
+           {"bandwidth",
+            "50",
+            "fixed: the Gaussian's standard deviation, metres (knn_scaled: the sd of a "
+            "coordinate with no spread)",
+            "",
+            {}},
            {"k", "15", "knn: which neighbour sets each event's bandwidth", "", {}},
            {"cutoff", "5", "kernels are summed within this many standard deviations", "", {}}},
           [](const ParamSet& p) {
@@ -206,9 +230,10 @@ ModelInfo kde_info() {
                      : t == "quadratic" ? TimeKernel::kQuadratic
                                         : TimeKernel::kConstant;
             const auto& s = p.text("space");
-            o.bandwidth = s == "fixed"   ? Bandwidth::kFixed
-                          : s == "scott" ? Bandwidth::kScott
-                                         : Bandwidth::kNearest;
+            o.bandwidth = s == "fixed"        ? Bandwidth::kFixed
+                          : s == "scott"      ? Bandwidth::kScott
+                          : s == "knn_scaled" ? Bandwidth::kNearestScaled
+                                              : Bandwidth::kNearest;
             o.scale_days = p.number("time_scale");
             o.h = p.number("bandwidth");
             o.k = static_cast<int>(p.integer("k"));

@@ -63,18 +63,37 @@ TEST(Kde, ScottRuleOnASymmetricSample) {
   EXPECT_NEAR(s.risk[0], expect, 1e-12 * expect);
 }
 
+// (0, 0), (30, 0), (0, 40), just before kAt.
+EventSet three_events() {
+  EventSet e;
+  e.push_back(kAt - 1, 0, 0, "c", 1);
+  e.push_back(kAt - 1, 30, 0, "c", 2);
+  e.push_back(kAt - 1, 0, 40, "c", 3);
+  return e;
+}
+
 TEST(Kde, NearestNeighbourBandwidths) {
   // (0, 0), (30, 0), (0, 40) with k = 1: bandwidths 30, 30 and 40 ((0, 40) is 40 from (0, 0) and
   // 50 from (30, 0)). Risk at the centre (0, 0) of the one cell: 1 / (2 pi 900) + e^(-900 / 1800) /
   // (2 pi 900) + e^(-1600 / 3200) / (2 pi 1600).
   const auto grid = grid_of(1, 1, 10, -5, -5);
-  EventSet e;
-  e.push_back(kAt - 1, 0, 0, "c", 1);
-  e.push_back(kAt - 1, 30, 0, "c", 2);
-  e.push_back(kAt - 1, 0, 40, "c", 3);
+  const auto e = three_events();
   const double expect = (1 + std::exp(-0.5)) / (kTwoPi * 900) + std::exp(-0.5) / (kTwoPi * 1600);
   const auto s =
       make_model("kde", "time_kernel=constant,space=knn,k=1,cutoff=10")->forecast(e, grid, kAt);
+  EXPECT_NEAR(s.risk[0], expect, 1e-15);
+}
+
+TEST(Kde, ScaledNearestNeighbourBandwidthsAsOpenCp) {
+  // open_cp GaussianNearestNeighbour on (0, 0), (30, 0), (0, 40), k = 1: s_x = sqrt(600 / 2) =
+  // 17.3205, s_y = sqrt(3200 / 6) = 23.0940; standardised the points are (0, 0), (1.7321, 0),
+  // (0, 1.7321), so every D_i = sqrt(3) and every kernel has sds (sqrt(3) s_x, sqrt(3) s_y) =
+  // (30, 40). Risk at (0, 0): (1 + e^(-900 / 1800) + e^(-1600 / 3200)) / (2 pi 30 40).
+  const auto grid = grid_of(1, 1, 10, -5, -5);
+  const auto e = three_events();
+  const double expect = (1 + 2 * std::exp(-0.5)) / (kTwoPi * 1200);
+  const auto s = make_model("kde", "time_kernel=constant,space=knn_scaled,k=1,cutoff=10")
+                     ->forecast(e, grid, kAt);
   EXPECT_NEAR(s.risk[0], expect, 1e-15);
 }
 
