@@ -100,6 +100,7 @@ void setup(CLI::App& app) {
       "SQLite register file or PostgreSQL connection string (postgresql://... or 'host=... "
       "dbname=...'); default $SCRUTINEER_REGISTER or ./scrutineer-register.sqlite");
   cmd->require_subcommand(1);
+  cmd->fallthrough();  // --db also after the subcommand (CLI11 would echo it as unexpected)
   auto* add = cmd->add_subcommand("add", "Add or update records from a JSON or CSV file");
   add->add_option("file", o->file,
                   "Record file (.json: one record or an array; .csv: export format)")
