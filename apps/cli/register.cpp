@@ -64,8 +64,9 @@ void run_list(const RegisterOptions& o) {
 void run_show(const RegisterOptions& o) {
   auto store = registry::open_store(o.db);
   const auto r = store->get(o.slug);
-  if (!r) throw ConfigError(fmt::format("the register {} holds no '{}'",
-                                        registry::describe_location(o.db), o.slug));
+  if (!r)
+    throw ConfigError(
+        fmt::format("the register {} holds no '{}'", registry::describe_location(o.db), o.slug));
   if (o.as_json)
     fmt::print("{}\n", registry::record_to_json(*r).dump(2));
   else

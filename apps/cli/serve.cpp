@@ -31,8 +31,8 @@ void run_serve(ServeOptions o) {
   server::Server http(o.server);
   const int port = http.bind();
   fmt::print("serving the register {} on http://{}:{}/ (writes {}); Ctrl-C stops\n",
-             registry::describe_location(o.server.db),
-             o.server.host, port, o.server.token.empty() ? "disabled" : "need the token");
+             registry::describe_location(o.server.db), o.server.host, port,
+             o.server.token.empty() ? "disabled" : "need the token");
   std::fflush(stdout);
   std::thread waiter([&] {
     int sig = 0;

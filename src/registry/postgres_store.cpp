@@ -102,8 +102,9 @@ class PostgresDatabase : public Database {
     const int columns = PQnfields(r.get());
     for (std::size_t i = 0; i < rows.size(); ++i)
       for (int c = 0; c < columns; ++c)
-        rows[i].emplace_back(PQgetvalue(r.get(), static_cast<int>(i), c),
-                             static_cast<std::size_t>(PQgetlength(r.get(), static_cast<int>(i), c)));
+        rows[i].emplace_back(
+            PQgetvalue(r.get(), static_cast<int>(i), c),
+            static_cast<std::size_t>(PQgetlength(r.get(), static_cast<int>(i), c)));
     return rows;
   }
 

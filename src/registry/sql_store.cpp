@@ -48,9 +48,9 @@ const std::vector<Migration>& migrations() {
 
 std::string now_iso() { return format_iso_utc(static_cast<std::int64_t>(std::time(nullptr))); }
 
-// The dialect-specific parts of the queries. Search lower-cases ASCII letters only in both (SQLite's
-// lower() without ICU; translate() in PostgreSQL, whose lower() would follow the locale), and
-// ordering is by bytes (SQLite's BINARY; COLLATE "C" in PostgreSQL).
+// The dialect-specific parts of the queries. Search lower-cases ASCII letters only in both
+// (SQLite's lower() without ICU; translate() in PostgreSQL, whose lower() would follow the locale),
+// and ordering is by bytes (SQLite's BINARY; COLLATE "C" in PostgreSQL).
 struct Sql {
   std::string list;
   std::string fields;
@@ -76,8 +76,8 @@ Sql make_sql(Dialect d) {
       "SELECT id, slug, created_at, updated_at FROM tools t WHERE $1 = '' OR {} OR EXISTS"
       " (SELECT 1 FROM tool_fields f WHERE f.tool_id = t.id AND {}) ORDER BY slug{}",
       contains(d, "t.slug", "$1"), contains(d, "f.value", "$1"), bytes);
-  s.fields = fmt::format("SELECT key, value FROM tool_fields WHERE tool_id = $1 ORDER BY key{}",
-                         bytes);
+  s.fields =
+      fmt::format("SELECT key, value FROM tool_fields WHERE tool_id = $1 ORDER BY key{}", bytes);
   return s;
 }
 
@@ -147,9 +147,9 @@ class SqlStore : public Store {
     for (;;) {
       const int current = db_->version();
       if (current > latest)
-        throw IoError(fmt::format(
-            "register {}: schema version {} is newer than this scrutineer knows ({})",
-            db_->name(), current, latest));
+        throw IoError(
+            fmt::format("register {}: schema version {} is newer than this scrutineer knows ({})",
+                        db_->name(), current, latest));
       if (current >= target) return;
       Transaction t(*db_, true);
       const int v = db_->version();
@@ -218,8 +218,8 @@ std::unique_ptr<Store> open_postgres_store(const std::string& conninfo) {
 
 void migrate_register(const std::string& location, int version) {
   if (version < 0 || version > latest_schema_version())
-    throw ConfigError(fmt::format("schema version {} is not between 0 and {}", version,
-                                  latest_schema_version()));
+    throw ConfigError(
+        fmt::format("schema version {} is not between 0 and {}", version, latest_schema_version()));
   SqlStore(open_database(location), version);
 }
 

@@ -101,7 +101,9 @@ class SqliteDatabase : public Database {
   void rollback() noexcept override { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
 
   int version() override { return std::stoi(query("PRAGMA user_version", {}).at(0).at(0)); }
-  void set_version(int version) override { script(fmt::format("PRAGMA user_version = {}", version)); }
+  void set_version(int version) override {
+    script(fmt::format("PRAGMA user_version = {}", version));
+  }
 
   bool usable() const override { return sqlite3_get_autocommit(db_) != 0; }
   const std::string& name() const override { return name_; }

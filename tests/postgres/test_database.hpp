@@ -3,13 +3,13 @@
 #pragma once
 
 #include <libpq-fe.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 
 namespace scrutineer::test_postgres {
 
@@ -35,7 +35,8 @@ inline const char* kNoServer =
 // first row ("" when there is none); throws on failure.
 inline std::string execute(const std::string& conninfo, const std::string& sql) {
   PGconn* c = PQconnectdb(conninfo.c_str());
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
   PGresult* r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql.c_str()) : nullptr;
   const bool ok =
       r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
@@ -62,8 +63,9 @@ class TestDatabase {
     // English ICU collation, as a real deployment might have: it orders "a_b" before "Zeta" and
     // lower()s "É", so only the store's byte order and ASCII folding pass the tests.
     try {
-      execute(server_, "CREATE DATABASE " + name_ +
-                           " TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en'");
+      execute(server_,
+              "CREATE DATABASE " + name_ +
+                  " TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en'");
     } catch (const std::runtime_error&) {  // a server built without ICU
       execute(server_, "CREATE DATABASE " + name_);
     }

@@ -2,21 +2,20 @@
 // "postgres" CTest fixture) through one parameterised suite; migrations; JSON and CSV round trips.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "../../postgres/test_database.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/registry/exchange.hpp"
 #include "scrutineer/registry/store.hpp"
 #include "scrutineer/registry/store_pool.hpp"
-#include "../../postgres/test_database.hpp"
 
 namespace scrutineer::registry {
 
@@ -172,9 +171,10 @@ TEST_P(RegisterStore, UpdateReplacesFieldsAndKeepsAudits) {
   store->link_audit("predpol-lapd", {0, "disparity", "results/d", "ratio 2.1", "", "0.1.0"});
   auto changed = predpol();
   changed.set("tier1.description", "Boxes of 150 m for each shift.");
-  changed.fields.erase(std::remove_if(changed.fields.begin(), changed.fields.end(),
-                                      [](const auto& f) { return f.first == "tier1.contact_email"; }),
-                       changed.fields.end());
+  changed.fields.erase(
+      std::remove_if(changed.fields.begin(), changed.fields.end(),
+                     [](const auto& f) { return f.first == "tier1.contact_email"; }),
+      changed.fields.end());
   store->update(changed);
   const auto r = store->get("predpol-lapd");
   ASSERT_TRUE(r);

@@ -4,12 +4,12 @@
 #include <httplib.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "../../postgres/test_database.hpp"
+#include "harness.hpp"
 #include "scrutineer/server/server.hpp"
 
 namespace scrutineer::server {
@@ -34,26 +34,17 @@ class PostgresServerTest : public testing::Test {
     o.port = 0;
     o.db = db_->conninfo();
     o.token = "s3cret-token";
-    server_ = std::make_unique<Server>(o);
-    port_ = server_->bind();
-    thread_ = std::thread([this] { server_->serve(); });
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-    for (int i = 0; i < 100 && !client_->Get("/api/health"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    running_ = std::make_unique<RunningServer>(o);
+    port_ = running_->port;
+    client_ = running_->client.get();
   }
-  void TearDown() override {
-    if (!server_) return;
-    server_->stop();
-    thread_.join();
-    server_.reset();  // closes the connections before the database is dropped
-  }
+  void TearDown() override { running_.reset(); }  // closes the connections before the drop
   httplib::Headers auth() { return {{"Authorization", "Bearer s3cret-token"}}; }
 
   std::unique_ptr<test_postgres::TestDatabase> db_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
+  std::unique_ptr<RunningServer> running_;
   int port_ = 0;
-  std::unique_ptr<httplib::Client> client_;
+  httplib::Client* client_ = nullptr;
 };
 }  // namespace
 
@@ -92,25 +83,10 @@ TEST_F(PostgresServerTest, ListsSearchesShowsAndWritesWithTheToken) {
 // register. The rate is printed, never asserted.
 TEST_F(PostgresServerTest, TenThousandRequestsWithoutError) {
   client_->Post("/api/tools", auth(), kPredpol, "application/json");
-  std::atomic<int> failures{0};
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> workers;
-  for (int w = 0; w < 2; ++w)
-    workers.emplace_back([&] {
-      httplib::Client c("127.0.0.1", port_);
-      c.set_keep_alive(true);
-      c.set_tcp_nodelay(true);
-      for (int i = 0; i < 5000; ++i) {
-        auto r = c.Get(i % 2 ? "/api/tools/predpol-x" : "/api/health");
-        if (!r || r->status != 200) ++failures;
-      }
-    });
-  for (auto& t : workers) t.join();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_EQ(failures.load(), 0);
-  std::printf("PostgreSQL register: 10000 requests in %.2f s (%.0f requests/s)\n", seconds,
-              10000 / seconds);
+  const auto load = loopback_load(port_, "/api/tools/predpol-x");
+  EXPECT_EQ(load.failures, 0);
+  std::printf("PostgreSQL register: 10000 requests in %.2f s (%.0f requests/s)\n", load.seconds,
+              10000 / load.seconds);
 }
 
 }  // namespace scrutineer::server
