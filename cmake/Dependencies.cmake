@@ -15,6 +15,7 @@ find_package(fmt CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
 find_package(Eigen3 CONFIG REQUIRED)
 find_package(SQLite3 REQUIRED)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)  # the register on PostgreSQL
 find_package(date CONFIG REQUIRED)
 find_package(GTest CONFIG REQUIRED)
 if(SCRUTINEER_BENCH)

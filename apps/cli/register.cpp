@@ -47,13 +47,14 @@ void print_record(const registry::ToolRecord& r) {
 }
 
 void run_add(const RegisterOptions& o) {
-  auto store = registry::open_sqlite_store(o.db);
+  auto store = registry::open_store(o.db);
   const auto counts = registry::import_file(*store, o.file);
-  fmt::print("{} added, {} updated in {}\n", counts.added, counts.updated, o.db);
+  fmt::print("{} added, {} updated in {}\n", counts.added, counts.updated,
+             registry::describe_location(o.db));
 }
 
 void run_list(const RegisterOptions& o) {
-  auto store = registry::open_sqlite_store(o.db);
+  auto store = registry::open_store(o.db);
   const auto records = store->list(o.search);
   for (const auto& r : records)
     fmt::print("{:<28} {:<40} {} audit(s)\n", r.slug, r.get("tier1.name"), r.audits.size());
@@ -61,9 +62,11 @@ void run_list(const RegisterOptions& o) {
 }
 
 void run_show(const RegisterOptions& o) {
-  auto store = registry::open_sqlite_store(o.db);
+  auto store = registry::open_store(o.db);
   const auto r = store->get(o.slug);
-  if (!r) throw ConfigError(fmt::format("the register {} holds no '{}'", o.db, o.slug));
+  if (!r)
+    throw ConfigError(
+        fmt::format("the register {} holds no '{}'", registry::describe_location(o.db), o.slug));
   if (o.as_json)
     fmt::print("{}\n", registry::record_to_json(*r).dump(2));
   else
@@ -71,7 +74,7 @@ void run_show(const RegisterOptions& o) {
 }
 
 void run_export(const RegisterOptions& o) {
-  auto store = registry::open_sqlite_store(o.db);
+  auto store = registry::open_store(o.db);
   const auto text =
       o.format == "csv" ? registry::export_csv(*store) : registry::export_json(*store);
   if (o.out.empty())
@@ -81,7 +84,7 @@ void run_export(const RegisterOptions& o) {
 }
 
 void run_link(const RegisterOptions& o) {
-  auto store = registry::open_sqlite_store(o.db);
+  auto store = registry::open_store(o.db);
   auto audit = o.audit;
   audit.engine_version = SCRUTINEER_VERSION;
   const auto id = store->link_audit(o.slug, audit);
@@ -95,8 +98,10 @@ void setup(CLI::App& app) {
       "register", "The transparency register of tools and their audits (UK ATRS shape)");
   cmd->add_option(
       "--db", o->db,
-      "SQLite register file (default $SCRUTINEER_REGISTER or ./scrutineer-register.sqlite)");
+      "SQLite register file or PostgreSQL connection string (postgresql://... or 'host=... "
+      "dbname=...'); default $SCRUTINEER_REGISTER or ./scrutineer-register.sqlite");
   cmd->require_subcommand(1);
+  cmd->fallthrough();  // --db also after the subcommand (CLI11 would echo it as unexpected)
   auto* add = cmd->add_subcommand("add", "Add or update records from a JSON or CSV file");
   add->add_option("file", o->file,
                   "Record file (.json: one record or an array; .csv: export format)")

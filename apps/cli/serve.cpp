@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "command.hpp"
+#include "scrutineer/registry/store.hpp"
 #include "scrutineer/server/server.hpp"
 
 namespace scrutineer::cli {
@@ -29,8 +30,9 @@ void run_serve(ServeOptions o) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   server::Server http(o.server);
   const int port = http.bind();
-  fmt::print("serving the register {} on http://{}:{}/ (writes {}); Ctrl-C stops\n", o.server.db,
-             o.server.host, port, o.server.token.empty() ? "disabled" : "need the token");
+  fmt::print("serving the register {} on http://{}:{}/ (writes {}); Ctrl-C stops\n",
+             registry::describe_location(o.server.db), o.server.host, port,
+             o.server.token.empty() ? "disabled" : "need the token");
   std::fflush(stdout);
   std::thread waiter([&] {
     int sig = 0;
@@ -48,7 +50,10 @@ void setup(CLI::App& app) {
   o->server.db = "scrutineer-register.sqlite";
   if (const char* env = std::getenv("SCRUTINEER_REGISTER")) o->server.db = env;
   auto* cmd = app.add_subcommand("serve", "Serve the register and audit reports over HTTP");
-  cmd->add_option("--db", o->server.db, "SQLite register file");
+  cmd->add_option(
+      "--db", o->server.db,
+      "SQLite register file or PostgreSQL connection string (postgresql://... or 'host=... "
+      "dbname=...')");
   cmd->add_option("--host", o->server.host, "Address to listen on (default 127.0.0.1)");
   cmd->add_option("--port", o->server.port, "Port (0 = any free port)")
       ->check(CLI::Range(0, 65535));

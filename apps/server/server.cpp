@@ -13,7 +13,7 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/registry/exchange.hpp"
-#include "scrutineer/registry/store.hpp"
+#include "scrutineer/registry/store_pool.hpp"
 
 namespace scrutineer::server {
 
@@ -165,7 +165,10 @@ struct Server::Impl {
     return true;
   }
 
-  std::unique_ptr<registry::Store> store() const { return registry::open_sqlite_store(options.db); }
+  // Handles are reused across requests, one worker thread at a time, instead of opening the
+  // register (an SQLite file or a PostgreSQL connection) per request.
+  std::unique_ptr<registry::StorePool> pool;
+  registry::StorePool::Lease store() const { return pool->lease(); }
 
   void routes() {
     http.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
@@ -261,7 +264,8 @@ struct Server::Impl {
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
-  registry::open_sqlite_store(impl_->options.db);  // creates and migrates before serving
+  impl_->pool = std::make_unique<registry::StorePool>(impl_->options.db);
+  impl_->pool->lease();  // creates and migrates before serving
   impl_->handlers();
   impl_->routes();
 }

@@ -11,7 +11,7 @@ namespace scrutineer::server {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                 // 0 = any free port (see Server::port())
-  std::string db;                  // SQLite register
+  std::string db;                  // register: SQLite file or PostgreSQL connection string
   std::string reports_root;        // folder whose files are served under /reports/ ("" = none)
   std::string web_root;            // built web page (index.html + assets) ("" = built-in page)
   std::string token;               // bearer token for writes ("" = writes refused)

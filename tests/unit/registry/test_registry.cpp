@@ -1,14 +1,21 @@
-// Transparency register: records, SQLite store and migrations, JSON and CSV round trips.
+// Transparency register: records; the store on SQLite and on a real PostgreSQL server (the
+// "postgres" CTest fixture) through one parameterised suite; migrations; JSON and CSV round trips.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "../../postgres/test_database.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/registry/exchange.hpp"
 #include "scrutineer/registry/store.hpp"
+#include "scrutineer/registry/store_pool.hpp"
 
 namespace scrutineer::registry {
 
@@ -63,56 +70,272 @@ TEST(Registry, BadRecordsNameTheField) {
   EXPECT_THROW(record_from_json(j, "x.json"), InputError);
 }
 
-TEST(Registry, SqliteStoreMigratesAddsSearchesLinks) {
-  const auto db = (fresh("store") / "register.sqlite").string();
+enum class Backend { kSqlite, kPostgres };
+
+std::string backend_name(const testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+// Each test gets registers of its own: SQLite files in a fresh folder, or fresh databases on the
+// fixture's PostgreSQL server (skipped with a message when there is none).
+class RegisterStore : public testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+    name_ = std::string(info->name()) + "-" + std::to_string(getpid());
+    for (auto& c : name_)
+      if (c == '/') c = '-';
+    if (GetParam() == Backend::kPostgres) {
+      server_ = test_postgres::server_conninfo();
+      if (server_.empty()) GTEST_SKIP() << test_postgres::kNoServer;
+    } else {
+      dir_ = fresh(name_);
+    }
+  }
+  void TearDown() override {
+    databases_.clear();
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+  // A new, empty register; `tag` tells two of one test apart.
+  std::string location(const std::string& tag = "a") {
+    if (GetParam() == Backend::kSqlite) return (dir_ / (tag + ".sqlite")).string();
+    databases_.push_back(std::make_unique<test_postgres::TestDatabase>(server_, tag + "_" + name_));
+    return databases_.back()->conninfo();
+  }
+  // Runs set-up SQL straight on the register, past the store; returns the first value.
+  std::string raw(const std::string& where, const std::string& sql) {
+    if (GetParam() == Backend::kPostgres) return test_postgres::execute(where, sql);
+    sqlite3* db = nullptr;
+    std::string first;
+    sqlite3_open(where.c_str(), &db);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(
+        db, sql.c_str(),
+        [](void* out, int, char** values, char**) {
+          if (static_cast<std::string*>(out)->empty() && values[0])
+            *static_cast<std::string*>(out) = values[0];
+          return 0;
+        },
+        &first, &err);
+    const std::string message = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    if (rc != SQLITE_OK) throw std::runtime_error("test set-up on SQLite: " + message);
+    return first;
+  }
+  std::string version_sql() const {
+    return GetParam() == Backend::kSqlite ? "PRAGMA user_version"
+                                          : "SELECT version FROM schema_version";
+  }
+  ToolRecord predpol() const {
+    auto j = gangs_matrix();
+    j["slug"] = "predpol-lapd";
+    j["tier1"]["name"] = "PredPol";
+    j["tier1"]["description"] = "Hotspot boxes for patrols.";
+    return record_from_json(j, "t");
+  }
+
+  std::string name_, server_;
+  fs::path dir_;
+  std::vector<std::unique_ptr<test_postgres::TestDatabase>> databases_;
+};
+
+TEST_P(RegisterStore, MigratesAddsSearchesLinks) {
+  const auto where = location();
   {
-    auto store = open_sqlite_store(db);
+    auto store = open_store(where);
     EXPECT_EQ(store->schema_version(), latest_schema_version());
     store->add(record_from_json(gangs_matrix(), "t"));
-    auto other = gangs_matrix();
-    other["slug"] = "predpol-lapd";
-    other["tier1"]["name"] = "PredPol";
-    other["tier1"]["description"] = "Hotspot boxes for patrols.";
-    store->add(record_from_json(other, "t"));
-    EXPECT_THROW(store->add(record_from_json(other, "t")), ConfigError);
+    store->add(predpol());
+    EXPECT_THROW(store->add(predpol()), ConfigError);  // duplicate slug
     store->link_audit("predpol-lapd", {0, "backtest", "results/lapd", "hit rate 0.2", "", "0.1.0"});
   }
-  auto store = open_sqlite_store(db);  // reopening runs no migration twice
+  auto store = open_store(where);  // reopening runs no migration twice
   EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(raw(where, version_sql()), "2");
   EXPECT_EQ(store->list().size(), 2u);
   const auto found = store->list("HOTSPOT");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].slug, "predpol-lapd");
   ASSERT_EQ(found[0].audits.size(), 1u);
   EXPECT_EQ(found[0].audits[0].summary, "hit rate 0.2");
+  EXPECT_EQ(found[0].audits[0].engine_version, "0.1.0");
+  EXPECT_EQ(found[0].get("tier2.owner.organisation"), "Metropolitan Police Service");
   EXPECT_TRUE(store->list("nothing like this").empty());
   EXPECT_FALSE(store->get("absent"));
 }
 
-TEST(Registry, CsvAndJsonExportImportRoundTrip) {
-  const auto dir = fresh("exchange");
-  auto a = open_sqlite_store((dir / "a.sqlite").string());
-  a->add(record_from_json(gangs_matrix(), "t"));
-  io::write_text_file(dir / "out.csv", export_csv(*a));
-  io::write_text_file(dir / "out.json", export_json(*a));
-  auto b = open_sqlite_store((dir / "b.sqlite").string());
-  const auto counts = import_file(*b, (dir / "out.csv").string());
-  EXPECT_EQ(counts.added, 1);
-  EXPECT_EQ(b->get("met-gangs-matrix")->get("tier2.risks.risks_and_mitigations"),
-            "78% of the people on it were Black, comma, \"quoted\"");
-  const auto again = import_file(*b, (dir / "out.json").string());
-  EXPECT_EQ(again.updated, 1);
-  EXPECT_EQ(again.added, 0);
+TEST_P(RegisterStore, UpdateReplacesFieldsAndKeepsAudits) {
+  auto store = open_store(location());
+  const auto id = store->add(predpol());
+  store->link_audit("predpol-lapd", {0, "disparity", "results/d", "ratio 2.1", "", "0.1.0"});
+  auto changed = predpol();
+  changed.set("tier1.description", "Boxes of 150 m for each shift.");
+  changed.fields.erase(
+      std::remove_if(changed.fields.begin(), changed.fields.end(),
+                     [](const auto& f) { return f.first == "tier1.contact_email"; }),
+      changed.fields.end());
+  store->update(changed);
+  const auto r = store->get("predpol-lapd");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->id, id);
+  EXPECT_EQ(r->get("tier1.description"), "Boxes of 150 m for each shift.");
+  EXPECT_EQ(r->get("tier1.contact_email"), "");  // fields are replaced, not merged
+  ASSERT_EQ(r->audits.size(), 1u);
+  EXPECT_EQ(r->audits[0].kind, "disparity");
+  auto absent = predpol();
+  absent.slug = "absent";
+  EXPECT_THROW(store->update(absent), ConfigError);
+  EXPECT_THROW(store->link_audit("absent", {0, "k", "l", "s", "", ""}), ConfigError);
 }
 
-TEST(Registry, NewerSchemaIsRefused) {
-  const auto db = (fresh("newer") / "r.sqlite").string();
-  { open_sqlite_store(db); }
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(raw);
-  EXPECT_THROW(open_sqlite_store(db), IoError);  // written by a later scrutineer
+// Both back ends fold the case of ASCII letters only, as SQLite's lower() does: "É" stays "É", so
+// "école" does not find "ÉCOLE" but "École" does (lower("ÉCOLE") = "École"). Slugs are ordered by
+// bytes: 'Z' 0x5A < 'a' 0x61, and after "a": '-' 0x2D < 'B' 0x42 < '_' 0x5F < 'l' 0x6C.
+TEST_P(RegisterStore, SearchFoldsAsciiCaseAndOrdersByBytes) {
+  auto store = open_store(location());
+  for (const char* slug : {"alpha", "a_b", "Zeta", "aB", "a-b"}) {
+    auto r = predpol();
+    r.slug = slug;
+    r.set("tier1.description", std::string("ÉCOLE ") + slug);
+    store->add(r);
+  }
+  std::vector<std::string> order;
+  for (const auto& r : store->list()) order.push_back(r.slug);
+  EXPECT_EQ(order, (std::vector<std::string>{"Zeta", "a-b", "aB", "a_b", "alpha"}));
+  EXPECT_EQ(store->list("École").size(), 5u);
+  EXPECT_EQ(store->list("école").size(), 0u);
+  EXPECT_EQ(store->list("ecole").size(), 0u);
+  ASSERT_EQ(store->list("ZETA").size(), 1u);  // in the slug and the description
+  EXPECT_EQ(store->list("a_B")[0].slug, "a_b");
+  EXPECT_EQ(store->list("a%b").size(), 0u);  // literal text: no LIKE wildcards
+}
+
+TEST_P(RegisterStore, MigratesVersionOneDataToTheLatest) {
+  const auto where = location();
+  migrate_register(where, 1);
+  EXPECT_EQ(raw(where, version_sql()), "1");
+  raw(where,
+      "INSERT INTO tools (id, slug, created_at, updated_at) VALUES"
+      " (7, 'old-tool', '2020-01-02T03:04:05Z', '2020-01-02T03:04:05Z');"
+      "INSERT INTO tool_fields (tool_id, key, value) VALUES (7, 'tier1.name', 'Old tool'),"
+      " (7, 'tier1.description', 'Recorded before audits existed.');");
+  EXPECT_THROW(raw(where, "SELECT count(*) FROM audits"), std::runtime_error);
+  auto store = open_store(where);
+  EXPECT_EQ(store->schema_version(), 2);
+  const auto r = store->get("old-tool");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->id, 7);
+  EXPECT_EQ(r->created_at, "2020-01-02T03:04:05Z");
+  EXPECT_EQ(r->get("tier1.description"), "Recorded before audits existed.");
+  EXPECT_TRUE(r->audits.empty());
+  EXPECT_GT(store->link_audit("old-tool", {0, "report", "r/", "s", "", ""}), 0);
+  EXPECT_THROW(migrate_register(where, 3), ConfigError);
+}
+
+TEST_P(RegisterStore, CsvAndJsonExportImportRoundTrip) {
+  auto a = open_store(location("a"));
+  a->add(record_from_json(gangs_matrix(), "t"));
+  a->add(predpol());
+  const auto files = fresh(name_ + "-files");
+  io::write_text_file(files / "out.csv", export_csv(*a));
+  io::write_text_file(files / "out.json", export_json(*a));
+  auto b = open_store(location("b"));
+  const auto counts = import_file(*b, (files / "out.csv").string());
+  EXPECT_EQ(counts.added, 2);
+  for (const auto& original : a->list()) {
+    const auto copy = b->get(original.slug);
+    ASSERT_TRUE(copy);
+    EXPECT_EQ(copy->fields, original.fields);
+  }
+  EXPECT_EQ(b->get("met-gangs-matrix")->get("tier2.risks.risks_and_mitigations"),
+            "78% of the people on it were Black, comma, \"quoted\"");
+  const auto again = import_file(*b, (files / "out.json").string());
+  EXPECT_EQ(again.updated, 2);
+  EXPECT_EQ(again.added, 0);
+  fs::remove_all(files);
+}
+
+TEST_P(RegisterStore, NewerSchemaIsRefused) {
+  const auto where = location();
+  { open_store(where); }
+  raw(where, GetParam() == Backend::kSqlite ? "PRAGMA user_version = 99"
+                                            : "UPDATE schema_version SET version = 99");
+  EXPECT_THROW(open_store(where), IoError);  // written by a later scrutineer
+}
+
+// Openers racing on an empty register: the lock and the version read inside each migration's
+// transaction let exactly one apply each step (a second CREATE TABLE would fail).
+TEST_P(RegisterStore, ConcurrentOpenersMigrateOnce) {
+  const auto where = location();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> openers;
+  for (int i = 0; i < 6; ++i)
+    openers.emplace_back([&] {
+      try {
+        if (open_store(where)->schema_version() != 2) ++failures;
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    });
+  for (auto& t : openers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  if (GetParam() == Backend::kPostgres) {
+    EXPECT_EQ(raw(where, "SELECT count(*) FROM schema_version"), "1");
+  }
+}
+
+TEST_P(RegisterStore, PoolReusesHandles) {
+  StorePool pool(location());
+  { pool.lease()->add(predpol()); }
+  { EXPECT_TRUE(pool.lease()->get("predpol-lapd")); }
+  EXPECT_EQ(pool.opened(), 1u);  // the second lease reused the first handle
+  {
+    auto one = pool.lease();
+    auto two = pool.lease();  // held at once: a second handle
+    EXPECT_EQ(two->list().size(), 1u);
+  }
+  EXPECT_EQ(pool.opened(), 2u);
+  { pool.lease(); }
+  EXPECT_EQ(pool.opened(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RegisterStore,
+                         testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
+
+TEST(RegisterLocation, PostgresOnlyForUrisAndLibpqKeywords) {
+  EXPECT_TRUE(is_postgres_location("postgresql://auditor@db.example.org:5432/register"));
+  EXPECT_TRUE(is_postgres_location("postgres://localhost/register"));
+  EXPECT_TRUE(is_postgres_location("host=127.0.0.1 dbname=register"));
+  EXPECT_TRUE(is_postgres_location(" dbname = register"));
+  EXPECT_FALSE(is_postgres_location("register.sqlite"));
+  EXPECT_FALSE(is_postgres_location("/srv/data/a=b.sqlite"));
+  EXPECT_FALSE(is_postgres_location("colour=blue.sqlite"));  // not a libpq keyword
+  EXPECT_FALSE(is_postgres_location("postgresql.sqlite"));
+}
+
+// Port 1 on loopback refuses at once: the error names host and database, never the password.
+TEST(RegisterLocation, ConnectionFailureHidesThePassword) {
+  for (const std::string where :
+       {"host=127.0.0.1 port=1 dbname=regdb user=auditor password=hunter2 connect_timeout=5",
+        "postgresql://auditor:hunter2@127.0.0.1:1/regdb?connect_timeout=5"}) {
+    try {
+      open_store(where);
+      FAIL() << "connected to port 1";
+    } catch (const IoError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("127.0.0.1"), std::string::npos) << what;
+      EXPECT_NE(what.find("regdb"), std::string::npos) << what;
+      EXPECT_EQ(what.find("hunter2"), std::string::npos) << what;
+    }
+    EXPECT_EQ(describe_location(where).find("hunter2"), std::string::npos);
+  }
+  try {
+    open_store("host=127.0.0.1 password=hunter2 'unterminated");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos);
+  }
 }
 
 }  // namespace scrutineer::registry

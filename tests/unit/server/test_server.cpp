@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "harness.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/server/server.hpp"
 
@@ -39,26 +40,21 @@ class ServerTest : public testing::Test {
     o.reports_root = (dir_ / "reports").string();
     o.token = "s3cret-token";
     o.max_body = 4096;
-    server_ = std::make_unique<Server>(o);
-    port_ = server_->bind();
-    thread_ = std::thread([this] { server_->serve(); });
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-    for (int i = 0; i < 100 && !client_->Get("/api/health"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    running_ = std::make_unique<RunningServer>(o);
+    port_ = running_->port;
+    client_ = running_->client.get();
   }
   void TearDown() override {
-    server_->stop();
-    thread_.join();
+    running_.reset();
     fs::remove_all(dir_);
   }
   httplib::Headers auth(const std::string& token = "s3cret-token") {
     return {{"Authorization", "Bearer " + token}};
   }
   fs::path dir_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
+  std::unique_ptr<RunningServer> running_;
   int port_ = 0;
-  std::unique_ptr<httplib::Client> client_;
+  httplib::Client* client_ = nullptr;
 };
 }  // namespace
 
@@ -133,24 +129,9 @@ TEST_F(ServerTest, ServesReportsButNothingOutsideTheirRoot) {
 // printed, never asserted.
 TEST_F(ServerTest, TenThousandRequestsWithoutError) {
   client_->Post("/api/tools", auth(), kRecord, "application/json");
-  std::atomic<int> failures{0};
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> workers;
-  for (int w = 0; w < 2; ++w)
-    workers.emplace_back([&] {
-      httplib::Client c("127.0.0.1", port_);
-      c.set_keep_alive(true);
-      c.set_tcp_nodelay(true);
-      for (int i = 0; i < 5000; ++i) {
-        auto r = c.Get(i % 2 ? "/api/tools/predpol-x" : "/api/health");
-        if (!r || r->status != 200) ++failures;
-      }
-    });
-  for (auto& t : workers) t.join();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_EQ(failures.load(), 0);
-  std::printf("10000 requests in %.2f s (%.0f requests/s)\n", seconds, 10000 / seconds);
+  const auto load = loopback_load(port_, "/api/tools/predpol-x");
+  EXPECT_EQ(load.failures, 0);
+  std::printf("10000 requests in %.2f s (%.0f requests/s)\n", load.seconds, 10000 / load.seconds);
 }
 
 }  // namespace scrutineer::server
