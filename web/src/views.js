@@ -1,6 +1,6 @@
 // The page's three views, each rendered into <main>: the register with its search box, one tool's
 // record (ATRS tier 1 and tier 2) with its audits, and one audit with its report and raw results.
-import { getJson, h } from './dom.js';
+import { append, getJson, h } from './dom.js';
 import {
   auditPath,
   listPath,
@@ -24,7 +24,8 @@ function fields() {
 // Puts a view's content in <main>, names the page and moves focus to its heading.
 function show(main, title, ...content) {
   const heading = h('h1', { tabindex: '-1' }, title);
-  main.replaceChildren(heading, ...content);
+  main.replaceChildren(heading);
+  append(main, content);
   document.title = `${title} · scrutineer register`;
   return heading;
 }
