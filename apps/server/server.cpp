@@ -355,6 +355,8 @@ struct Server::Impl {
   void handlers() {
     http.set_payload_max_length(options.max_body);
     http.set_tcp_nodelay(true);  // small JSON replies: no Nagle delay
+    http.set_default_headers(
+        {{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
     http.set_error_handler(
         httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
           if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
