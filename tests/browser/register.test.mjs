@@ -85,12 +85,18 @@ test('a tool shows its ATRS fields with their labels, in order, and its audits',
 
 test('an audit opens with its report, whose maps and charts render', async () => {
   await page.getByRole('link', { name: /^Audit \d+$/ }).click();
-  await page.getByRole('heading', { level: 1, name: 'report audit of Synthetic City daily hotspot forecast' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Report audit of Synthetic City daily hotspot forecast' }).waitFor();
   const frame = page.frameLocator('iframe.report');
   await frame.locator('svg').first().waitFor();
   const figs = await figures(frame.locator(':root'));
   assert.ok(figs.some(isMap), `no map among ${JSON.stringify(figs.map((f) => f.label))}`);
   assert.ok(figs.some(isChart), `no chart among ${JSON.stringify(figs.map((f) => f.label))}`);
+  // Playwright's own test of visibility (non-empty box, not hidden) on the first map, scrolled to.
+  const map = frame.locator('svg[role="img"]').first();
+  await map.scrollIntoViewIfNeeded();
+  assert.ok(await map.isVisible());
+  const box = await map.boundingBox();
+  assert.ok(box && box.width > 100 && box.height > 100, JSON.stringify(box));
   // The raw results are listed and served.
   const csv = page.locator('.files a', { hasText: 'backtest/summary.json' });
   const href = await csv.getAttribute('href');

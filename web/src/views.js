@@ -137,6 +137,8 @@ function resultsList(audit) {
     h('ul', { class: 'files' }, audit.files.map((f) => h('li', {}, h('a', { href: f.url }, f.path)))));
 }
 
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
 export async function showAudit(main, slug, id) {
   const record = await getJson(`/api/tools/${encodeURIComponent(slug)}`);
   const audit = record.audits.find((a) => a.id === id);
@@ -149,7 +151,7 @@ export async function showAudit(main, slug, id) {
       h('iframe', { src: audit.report_url, title: `Audit report: ${audit.kind} audit of ${name}`,
         sandbox: '', referrerpolicy: 'no-referrer', class: 'report' }))
     : h('p', { class: 'note' }, `This server does not hold this audit's results; they are recorded at ${audit.location}.`);
-  show(main, `${audit.kind} audit of ${name}`,
+  show(main, `${capitalised(audit.kind)} audit of ${name}`,
     h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Register'), ' › ',
       h('a', { href: toolPath(slug) }, name), ' › ', `Audit ${audit.id}`),
     h('dl', { class: 'fields' },
