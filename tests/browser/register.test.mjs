@@ -112,6 +112,30 @@ test('the page is served with a strict Content-Security-Policy and revalidated',
   assert.equal(index.headers()['cache-control'], 'no-cache');
 });
 
+// Presses Tab until the focused element satisfies `wanted` (at most `limit` presses).
+async function tabTo(wanted, limit = 8) {
+  for (let i = 0; i < limit; ++i) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(wanted)) return;
+  }
+  assert.fail(`Tab never reached ${wanted}`);
+}
+
+test('the register works with the keyboard alone', async () => {
+  await page.goto(`${server.url}/`);
+  await page.locator('#search-status', { hasText: '3 tools' }).waitFor();
+  await tabTo(() => document.activeElement?.id === 'search');
+  await page.keyboard.type('riverside');
+  await page.locator('#search-status', { hasText: '1 tool matches “riverside”.' }).waitFor();
+  await tabTo(() => document.activeElement?.textContent === 'Riverside burglary boxes');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Riverside burglary boxes' }).waitFor();
+  // After the navigation the focus is on the new heading, where a screen reader starts reading.
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: 'Register of predictive-policing tools' }).waitFor();
+});
+
 test('nothing went wrong in the browser', () => {
   assert.deepEqual(problems, { console: [], page: [], failed: [], http: [], outside: [] });
 });
