@@ -185,9 +185,22 @@ std::string url_path(const std::string& relative) {
   return out;
 }
 
+// The files of a results folder (or the one file named), sorted, at most kMaxListedFiles; links are
+// left out, since they may point anywhere.
+std::vector<fs::path> results_files(const fs::path& found, bool folder) {
+  if (!folder) return {found};
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(found, ec), end; !ec && it != end; it.increment(ec))
+    if (!it->is_symlink(ec) && it->is_regular_file(ec)) files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  if (files.size() > kMaxListedFiles) files.resize(kMaxListedFiles);
+  return files;
+}
+
 // What of an audit's results this server can hand out: the location is read as a path below
 // --reports (relative, or absolute inside it). Adds "report_url" (its report.html) and "files"
-// (every file of the results folder, up to kMaxListedFiles); URLs and paths elsewhere add nothing.
+// (see results_files); URLs and paths elsewhere add nothing.
 void add_served_results(json& audit, const std::string& reports_root) {
   if (reports_root.empty()) return;
   std::error_code ec;
@@ -205,17 +218,8 @@ void add_served_results(json& audit, const std::string& reports_root) {
   const fs::path report = folder ? *found / "report.html" : *found;
   if (fs::is_regular_file(report, ec) && report.extension() == ".html")
     audit["report_url"] = url(report);
-  std::vector<fs::path> files;
-  if (folder) {
-    for (fs::recursive_directory_iterator it(*found, ec), end; !ec && it != end; it.increment(ec))
-      if (it->is_regular_file(ec) && !it->is_symlink(ec)) files.push_back(it->path());
-  } else {
-    files.push_back(*found);
-  }
-  std::sort(files.begin(), files.end());
-  if (files.size() > kMaxListedFiles) files.resize(kMaxListedFiles);
   audit["files"] = json::array();
-  for (const auto& f : files)
+  for (const auto& f : results_files(*found, folder))
     audit["files"].push_back(
         {{"path", (folder ? f.lexically_relative(*found) : f.filename()).generic_string()},
          {"url", url(f)}});

@@ -160,6 +160,8 @@ TEST_F(StaticTest, FieldsCarryTheStandardsLabelsInOrder) {
 }
 
 TEST_F(StaticTest, AuditFolderGivesItsReportAndFiles) {
+  // A link in the results that points out of them is not listed (nor served: file_below).
+  fs::create_symlink(dir_ / "secret.txt", dir_ / "reports" / "demo" / "link.txt");
   start();
   const json audit = tool_with_audit("demo")["audits"][0];
   EXPECT_EQ(audit["report_url"], "/reports/demo/report.html");
@@ -169,6 +171,7 @@ TEST_F(StaticTest, AuditFolderGivesItsReportAndFiles) {
     {"path": "backtest/summary.json", "url": "/reports/demo/backtest/summary.json"},
     {"path": "report.html", "url": "/reports/demo/report.html"}])"));
   EXPECT_EQ(client_->Get("/reports/demo/a%20b.csv")->body, "x\n");
+  EXPECT_EQ(client_->Get("/reports/demo/link.txt")->status, 404);
 }
 
 TEST_F(StaticTest, AbsoluteLocationInsideTheReportsRootIsServed) {
