@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <filesystem>
 #include <thread>
 
 #include "command.hpp"
@@ -17,10 +18,22 @@ namespace {
 struct ServeOptions {
   server::ServerOptions server;
   std::string token_file;
+  bool builtin_page = false;
 };
+
+// The page built in this source tree (web/dist, by `npm run build` in web/), if there is one.
+std::string default_web_root() {
+  const std::filesystem::path dist = SCRUTINEER_WEB_DIST;
+  std::error_code ec;
+  return std::filesystem::is_regular_file(dist / "index.html", ec) ? dist.string() : "";
+}
 
 void run_serve(ServeOptions o) {
   o.server.token = server::read_token(o.token_file);
+  if (o.builtin_page)
+    o.server.web_root.clear();
+  else if (o.server.web_root.empty())
+    o.server.web_root = default_web_root();
   // SIGINT/SIGTERM are taken by a waiting thread that stops the server cleanly; the worker threads
   // inherit the blocked mask, so no handler runs inside a request.
   sigset_t signals;
@@ -30,9 +43,10 @@ void run_serve(ServeOptions o) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   server::Server http(o.server);
   const int port = http.bind();
-  fmt::print("serving the register {} on http://{}:{}/ (writes {}); Ctrl-C stops\n",
+  fmt::print("serving the register {} on http://{}:{}/ (writes {}; page {}); Ctrl-C stops\n",
              registry::describe_location(o.server.db), o.server.host, port,
-             o.server.token.empty() ? "disabled" : "need the token");
+             o.server.token.empty() ? "disabled" : "need the token",
+             o.server.web_root.empty() ? "built in" : o.server.web_root);
   std::fflush(stdout);
   std::thread waiter([&] {
     int sig = 0;
@@ -60,8 +74,12 @@ void setup(CLI::App& app) {
   cmd->add_option("--reports", o->server.reports_root,
                   "Folder of audit results served under /reports/")
       ->check(CLI::ExistingDirectory);
-  cmd->add_option("--web", o->server.web_root, "Built web page (index.html and assets)")
+  cmd->add_option("--web", o->server.web_root,
+                  "Built web page (index.html and assets; default: this source tree's web/dist "
+                  "when built)")
       ->check(CLI::ExistingDirectory);
+  cmd->add_flag("--builtin-page", o->builtin_page,
+                "Serve the small built-in page instead of the built web page");
   cmd->add_option("--token-file", o->token_file,
                   "File holding the write token (default: $SCRUTINEER_TOKEN; none = read-only)")
       ->check(CLI::ExistingFile);

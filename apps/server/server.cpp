@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,8 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/registry/exchange.hpp"
+#include "scrutineer/registry/record.hpp"
+#include "scrutineer/registry/store.hpp"
 #include "scrutineer/registry/store_pool.hpp"
 
 namespace scrutineer::server {
@@ -56,21 +60,27 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
 }
 
 std::string content_type(const fs::path& p) {
-  static const std::map<std::string, std::string> types = {{".html", "text/html; charset=utf-8"},
-                                                           {".js", "text/javascript"},
-                                                           {".css", "text/css"},
-                                                           {".json", "application/json"},
-                                                           {".geojson", "application/geo+json"},
-                                                           {".csv", "text/csv; charset=utf-8"},
-                                                           {".svg", "image/svg+xml"},
-                                                           {".png", "image/png"},
-                                                           {".txt", "text/plain; charset=utf-8"}};
+  static const std::map<std::string, std::string> types = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".map", "application/json"},
+      {".geojson", "application/geo+json"},
+      {".csv", "text/csv; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".webmanifest", "application/manifest+json"},
+      {".txt", "text/plain; charset=utf-8"}};
   auto it = types.find(p.extension().string());
   return it == types.end() ? "application/octet-stream" : it->second;
 }
 
-// Resolves `relative` below `root`; empty when it escapes the root or does not name a file.
-std::optional<fs::path> file_below(const std::string& root, const std::string& relative) {
+// Resolves `relative` below `root`; empty when it escapes the root or does not exist.
+std::optional<fs::path> path_below(const std::string& root, const std::string& relative) {
   if (root.empty() || relative.find('\0') != std::string::npos) return std::nullopt;
   std::error_code ec;
   const fs::path base = fs::weakly_canonical(root, ec);
@@ -78,8 +88,16 @@ std::optional<fs::path> file_below(const std::string& root, const std::string& r
   const fs::path full = fs::weakly_canonical(base / fs::path(relative).relative_path(), ec);
   if (ec) return std::nullopt;
   const auto [b, f] = std::mismatch(base.begin(), base.end(), full.begin(), full.end());
-  if (b != base.end() || !fs::is_regular_file(full, ec)) return std::nullopt;
+  if (b != base.end() || !fs::exists(full, ec)) return std::nullopt;
   return full;
+}
+
+// Resolves `relative` below `root`; empty when it escapes the root or does not name a file.
+std::optional<fs::path> file_below(const std::string& root, const std::string& relative) {
+  auto p = path_below(root, relative);
+  std::error_code ec;
+  if (!p || !fs::is_regular_file(*p, ec)) return std::nullopt;
+  return p;
 }
 
 void send_file(httplib::Response& res, const fs::path& p) {
@@ -115,7 +133,8 @@ json summary(const registry::ToolRecord& r) {
           {"audits", r.audits.size()}};
 }
 
-// The page shown when no built web front end is given: lists and searches the register.
+// The page shown when no built web front end is given: lists and searches the register. Its script
+// is a separate file so that the Content-Security-Policy can forbid inline scripts.
 const char* kBuiltInPage = R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>scrutineer register</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
@@ -123,8 +142,10 @@ const char* kBuiltInPage = R"(<!doctype html>
 <p>Records follow the UK Algorithmic Transparency Recording Standard. JSON: <a href="/api/tools">/api/tools</a>.</p>
 <input id="q" type="search" placeholder="Search the register" aria-label="Search">
 <ul id="list"></ul>
-<script>
-async function load(q) {
+<script src="/builtin.js"></script></body></html>
+)";
+
+const char* kBuiltInScript = R"(async function load(q) {
   const r = await fetch('/api/tools' + (q ? '?search=' + encodeURIComponent(q) : ''));
   const list = document.getElementById('list');
   list.replaceChildren();
@@ -139,8 +160,106 @@ async function load(q) {
 }
 document.getElementById('q').addEventListener('input', e => load(e.target.value));
 load('');
-</script></body></html>
 )";
+
+// The page may run only its own scripts and styles and talk only to this server; reports open in a
+// frame of this origin. Reports are self-contained pages: inline SVG and one inline style sheet, no
+// script, sandboxed even when opened on their own.
+constexpr const char* kPageCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+constexpr const char* kReportCsp =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; "
+    "sandbox";
+constexpr std::size_t kMaxListedFiles = 500;
+
+// Percent-encodes a relative path for a URL, keeping its slashes (RFC 3986 unreserved set).
+std::string url_path(const std::string& relative) {
+  std::string out;
+  for (const unsigned char c : relative) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+// The files of a results folder (or the one file named), sorted, at most kMaxListedFiles; links are
+// left out, since they may point anywhere.
+std::vector<fs::path> results_files(const fs::path& found, bool folder) {
+  if (!folder) return {found};
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(found, ec), end; !ec && it != end; it.increment(ec))
+    if (!it->is_symlink(ec) && it->is_regular_file(ec)) files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  if (files.size() > kMaxListedFiles) files.resize(kMaxListedFiles);
+  return files;
+}
+
+// What of an audit's results this server can hand out: the location is read as a path below
+// --reports (relative, or absolute inside it). Adds "report_url" (its report.html) and "files"
+// (see results_files); URLs and paths elsewhere add nothing.
+void add_served_results(json& audit, const std::string& reports_root) {
+  if (reports_root.empty()) return;
+  std::error_code ec;
+  const fs::path base = fs::weakly_canonical(reports_root, ec);
+  fs::path location(audit.value("location", ""));
+  if (ec || location.empty()) return;
+  if (location.is_absolute())
+    location = fs::weakly_canonical(location, ec).lexically_relative(base);
+  const auto found = path_below(base.string(), location.string());
+  if (ec || !found) return;
+  const auto url = [&](const fs::path& p) {
+    return "/reports/" + url_path(p.lexically_relative(base).generic_string());
+  };
+  const bool folder = fs::is_directory(*found, ec);
+  const fs::path report = folder ? *found / "report.html" : *found;
+  if (fs::is_regular_file(report, ec) && report.extension() == ".html")
+    audit["report_url"] = url(report);
+  audit["files"] = json::array();
+  for (const auto& f : results_files(*found, folder))
+    audit["files"].push_back(
+        {{"path", (folder ? f.lexically_relative(*found) : f.filename()).generic_string()},
+         {"url", url(f)}});
+}
+
+// A path of the single-page app's own (no file extension, not the API or the hashed assets): an
+// unknown one gets index.html and the app's router shows it (or its own "not found").
+bool is_app_route(const std::string& path) {
+  if (path == "api" || path.rfind("api/", 0) == 0 || path.rfind("assets/", 0) == 0) return false;
+  const auto slash = path.rfind('/');
+  return path.find('.', slash == std::string::npos ? 0 : slash) == std::string::npos;
+}
+
+// Vite names the files under assets/ by their content hash, so they may be cached for a year;
+// everything else (index.html) is revalidated, so a new build shows at once.
+void send_web_file(httplib::Response& res, const fs::path& p, bool hashed) {
+  send_file(res, p);
+  res.set_header("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+  res.set_header("Content-Security-Policy", kPageCsp);
+}
+
+// GET /PATH outside the API and the reports: the built page below `root`, else the built-in page.
+void serve_web(const std::string& root, std::string path, httplib::Response& res) {
+  if (path.empty()) path = "index.html";
+  if (root.empty()) {
+    if (path != "index.html" && path != "builtin.js") return send_error(res, 404, "not found");
+    const bool page = path == "index.html";
+    res.set_content(page ? kBuiltInPage : kBuiltInScript,
+                    page ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8");
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("Content-Security-Policy", kPageCsp);
+    return;
+  }
+  if (const auto p = file_below(root, path))
+    return send_web_file(res, *p, path.rfind("assets/", 0) == 0);
+  const auto index = is_app_route(path) ? file_below(root, "index.html") : std::nullopt;
+  if (!index) return send_error(res, 404, "not found");
+  send_web_file(res, *index, false);
+}
 
 }  // namespace
 
@@ -188,7 +307,9 @@ struct Server::Impl {
                if (!r)
                  return send_error(
                      res, 404, fmt::format("no tool '{}' in the register", req.matches[1].str()));
-               send_json(res, 200, registry::record_to_json(*r));
+               json record = registry::record_to_json(*r);
+               for (auto& audit : record["audits"]) add_served_results(audit, options.reports_root);
+               send_json(res, 200, record);
              });
     http.Post("/api/tools", [this](const httplib::Request& req, httplib::Response& res) {
       if (!authorised(req, res)) return;
@@ -225,22 +346,25 @@ struct Server::Impl {
       const auto p = file_below(options.reports_root, req.matches[1]);
       if (!p) return send_error(res, 404, "no such report file");
       send_file(res, *p);
+      res.set_header("Content-Security-Policy", kReportCsp);
+    });
+    http.Get("/api/fields", [](const httplib::Request&, httplib::Response& res) {
+      json out = json::array();
+      for (const auto& f : registry::record_fields())
+        out.push_back(
+            {{"key", f.key}, {"label", f.label}, {"tier", f.tier}, {"required", f.required}});
+      send_json(res, 200, out);
     });
     http.Get(R"(/(.*))", [this](const httplib::Request& req, httplib::Response& res) {
-      const std::string path = req.matches[1].str().empty() ? "index.html" : req.matches[1].str();
-      if (options.web_root.empty() && path == "index.html") {
-        res.set_content(kBuiltInPage, "text/html; charset=utf-8");
-        return;
-      }
-      const auto p = file_below(options.web_root, path);
-      if (!p) return send_error(res, 404, "not found");
-      send_file(res, *p);
+      serve_web(options.web_root, req.matches[1].str(), res);
     });
   }
 
   void handlers() {
     http.set_payload_max_length(options.max_body);
     http.set_tcp_nodelay(true);  // small JSON replies: no Nagle delay
+    http.set_default_headers(
+        {{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
     http.set_error_handler(
         httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
           if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;

@@ -1,0 +1,39 @@
+// Small DOM helpers: elements are built with textContent only (never innerHTML), so register text
+// can never become markup.
+
+// h('a', {href: '/x', class: 'y'}, 'text', child, [more]): attributes by setAttribute, `on*`
+// functions as event listeners; null, false and undefined children are skipped.
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(name.slice(2), value);
+    } else {
+      el.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : String(child));
+  }
+}
+
+// Fetches JSON from this server; a failed request throws an Error with the server's message.
+export async function getJson(url, signal) {
+  const response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const reason = body && typeof body.error === 'string' ? body.error : response.statusText;
+    const error = new Error(`${reason} (HTTP ${response.status})`);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}

@@ -1,0 +1,91 @@
+// Pure logic of the register's page, kept apart from the DOM so that it is unit tested: a record's
+// fields in the order and with the labels of the UK Algorithmic Transparency Recording Standard
+// (ATRS v3.0), the page's routes, and the wording of search results.
+
+// Titles of the ATRS tier 2 sections, keyed by the second part of a field key (tier2.owner.team).
+export const SECTION_TITLES = {
+  owner: 'Owner and responsibility',
+  description: 'Description and rationale',
+  oversight: 'Decision-making process and oversight',
+  specification: 'Technical specification',
+  data: 'Data',
+  risks: 'Risks, mitigations and impact assessments',
+};
+
+// The text at a dotted key ("tier2.owner.team") of a nested record; '' when absent or not text.
+export function lookup(record, key) {
+  let node = record;
+  for (const part of key.split('.')) {
+    if (node === null || typeof node !== 'object' || !(part in node)) return '';
+    node = node[part];
+  }
+  return typeof node === 'string' ? node : '';
+}
+
+// The record as sections, each with its rows in the standard's order (the order of `fields`, as
+// the server's /api/fields gives them): tier 1 as one section, tier 2 one section per ATRS section.
+export function recordSections(record, fields) {
+  const sections = [];
+  for (const field of fields) {
+    if (field.tier !== 1 && field.tier !== 2) continue;
+    const part = field.tier === 1 ? 'overview' : field.key.split('.')[1];
+    let section = sections.find((s) => s.tier === field.tier && s.part === part);
+    if (!section) {
+      const title = field.tier === 1 ? 'Overview' : SECTION_TITLES[part] ?? part;
+      section = { tier: field.tier, part, title, rows: [] };
+      sections.push(section);
+    }
+    section.rows.push({
+      key: field.key,
+      label: field.label,
+      value: lookup(record, field.key),
+      required: field.required,
+    });
+  }
+  return sections;
+}
+
+// Labels of the fields that the standard requires but the record leaves empty.
+export function undisclosed(record, fields) {
+  return fields.filter((f) => f.required && lookup(record, f.key).trim() === '').map((f) => f.label);
+}
+
+const SLUG = '([A-Za-z0-9_-]{1,100})';
+const TOOL = new RegExp(`^/tools/${SLUG}/?$`);
+const AUDIT = new RegExp(`^/tools/${SLUG}/audits/([0-9]{1,18})/?$`);
+
+// The view a location shows: the register (with its search text), a tool, an audit, or none.
+export function parseRoute(pathname, search = '') {
+  if (pathname === '/' || pathname === '/index.html') {
+    return { view: 'list', query: new URLSearchParams(search).get('q') ?? '' };
+  }
+  let m = AUDIT.exec(pathname);
+  if (m) return { view: 'audit', slug: m[1], id: Number(m[2]) };
+  m = TOOL.exec(pathname);
+  if (m) return { view: 'tool', slug: m[1] };
+  return { view: 'missing' };
+}
+
+export const listPath = (query = '') => (query ? `/?q=${encodeURIComponent(query)}` : '/');
+export const toolPath = (slug) => `/tools/${encodeURIComponent(slug)}`;
+export const auditPath = (slug, id) => `${toolPath(slug)}/audits/${id}`;
+export const searchUrl = (query) =>
+  query.trim() ? `/api/tools?search=${encodeURIComponent(query.trim())}` : '/api/tools';
+
+// One line saying what the search found, for a live region.
+export function searchSummary(count, query) {
+  const q = query.trim();
+  const tools = `${count} ${count === 1 ? 'tool' : 'tools'}`;
+  if (!q) return count === 0 ? 'The register is empty.' : `${tools} in the register.`;
+  if (count === 0) return `No tool matches “${q}”.`;
+  return `${tools} ${count === 1 ? 'matches' : 'match'} “${q}”.`;
+}
+
+// Whether a click on a link should be handled by the page's router rather than by the browser:
+// same origin, a page path (not the API or a report), no modifier key, no target window.
+export function isPageLink({ href, origin, target, modified }) {
+  if (modified || (target && target !== '_self')) return false;
+  const url = new URL(href, origin);
+  if (url.origin !== origin) return false;
+  return !url.pathname.startsWith('/api/') && !url.pathname.startsWith('/reports/');
+}

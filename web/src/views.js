@@ -1,0 +1,163 @@
+// The page's three views, each rendered into <main>: the register with its search box, one tool's
+// record (ATRS tier 1 and tier 2) with its audits, and one audit with its report and raw results.
+import { append, getJson, h } from './dom.js';
+import {
+  auditPath,
+  listPath,
+  recordSections,
+  searchSummary,
+  searchUrl,
+  toolPath,
+  undisclosed,
+} from './record.js';
+
+let fieldsPromise = null;
+// The standard's fields with their labels, fetched once.
+function fields() {
+  fieldsPromise ??= getJson('/api/fields').catch((e) => {
+    fieldsPromise = null;
+    throw e;
+  });
+  return fieldsPromise;
+}
+
+// Puts a view's content in <main>, names the page and moves focus to its heading.
+function show(main, title, ...content) {
+  const heading = h('h1', { tabindex: '-1' }, title);
+  main.replaceChildren(heading);
+  append(main, content);
+  document.title = `${title} · scrutineer register`;
+  return heading;
+}
+
+export function showError(main, error) {
+  show(main, 'Something went wrong', h('p', { role: 'alert' }, error.message),
+    h('p', {}, h('a', { href: '/' }, 'Back to the register')));
+}
+
+export function showMissing(main) {
+  show(main, 'Page not found', h('p', {}, 'There is no page at this address. ',
+    h('a', { href: '/' }, 'Back to the register')));
+}
+
+function toolItem(tool) {
+  const audits = `${tool.audits} ${tool.audits === 1 ? 'audit' : 'audits'}`;
+  return h('li', { class: 'tool' },
+    h('h2', {}, h('a', { href: toolPath(tool.slug) }, tool.name)),
+    tool.organisation ? h('p', { class: 'org' }, tool.organisation) : null,
+    h('p', {}, tool.description),
+    h('p', { class: 'meta' }, audits));
+}
+
+// The register, filtered by the search box as the person types (the server searches every field).
+export function showList(main, query) {
+  const input = h('input', { id: 'search', type: 'search', name: 'q', value: query,
+    autocomplete: 'off', 'aria-describedby': 'search-help' });
+  const status = h('p', { id: 'search-status', role: 'status', 'aria-live': 'polite' });
+  const results = h('ul', { id: 'results', class: 'tools', 'aria-label': 'Tools' });
+  let pending = null;
+  let timer = 0;
+  const run = async () => {
+    pending?.abort();
+    pending = new AbortController();
+    const q = input.value;
+    try {
+      const tools = await getJson(searchUrl(q), pending.signal);
+      results.replaceChildren(...tools.map(toolItem));
+      status.textContent = searchSummary(tools.length, q);
+      history.replaceState(null, '', listPath(q.trim()));
+    } catch (e) {
+      if (e.name !== 'AbortError') status.textContent = `The search failed: ${e.message}`;
+    }
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 200);
+  });
+  const form = h('form', { role: 'search', class: 'search', onsubmit: (e) => {
+    e.preventDefault();
+    clearTimeout(timer);
+    run();
+  } },
+  h('label', { for: 'search' }, 'Search the register'),
+  h('p', { id: 'search-help', class: 'help' }, 'Any word from a record: name, force, supplier, data…'),
+  h('div', { class: 'row' }, input, h('button', { type: 'submit' }, 'Search')));
+  show(main, 'Register of predictive-policing tools', form, status, results);
+  run();
+}
+
+function fieldRows(rows) {
+  return h('dl', { class: 'fields' }, rows.map((row) => [
+    h('dt', {}, row.label, row.required ? h('span', { class: 'req' }, ' (required by the standard)') : null),
+    row.value
+      ? h('dd', {}, row.key === 'tier1.website' && /^https?:\/\//.test(row.value)
+        ? h('a', { href: row.value, rel: 'noopener noreferrer' }, row.value) : row.value)
+      : h('dd', { class: 'missing' }, 'Not disclosed'),
+  ]));
+}
+
+function recordView(record, specs) {
+  const sections = recordSections(record, specs);
+  const tier = (n, title) => h('section', { 'aria-labelledby': `tier${n}` },
+    h('h2', { id: `tier${n}` }, title),
+    sections.filter((s) => s.tier === n).map((s) => [
+      n === 2 ? h('h3', {}, s.title) : null, fieldRows(s.rows)]));
+  return [tier(1, 'Tier 1: overview for the public'), tier(2, 'Tier 2: detail for interested parties')];
+}
+
+function auditTable(record) {
+  if (record.audits.length === 0) return h('p', {}, 'No audit is linked to this tool yet.');
+  return h('table', { class: 'audits' },
+    h('caption', {}, `Audits of ${record.tier1.name}`),
+    h('thead', {}, h('tr', {}, ['Audit', 'Kind', 'Findings', 'Run at (UTC)', 'Engine'].map(
+      (t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, record.audits.map((a) => h('tr', {},
+      h('th', { scope: 'row' }, h('a', { href: auditPath(record.slug, a.id) }, `Audit ${a.id}`)),
+      h('td', {}, a.kind), h('td', {}, a.summary), h('td', {}, a.run_at),
+      h('td', {}, a.engine_version)))));
+}
+
+export async function showTool(main, slug) {
+  const [record, specs] = await Promise.all([getJson(`/api/tools/${encodeURIComponent(slug)}`), fields()]);
+  const missing = undisclosed(record, specs);
+  show(main, record.tier1.name,
+    h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Register'), ' › ', record.tier1.name),
+    missing.length ? h('p', { class: 'note' }, h('strong', {}, 'Not disclosed: '),
+      `${missing.length} of the fields the standard requires (${missing.join('; ')}).`) : null,
+    recordView(record, specs),
+    h('section', { 'aria-labelledby': 'audits' }, h('h2', { id: 'audits' }, 'Audits'),
+      auditTable(record)));
+}
+
+function resultsList(audit) {
+  if (!audit.files || audit.files.length === 0) return null;
+  return h('section', { 'aria-labelledby': 'raw' },
+    h('h2', { id: 'raw' }, 'Raw results'),
+    h('p', {}, 'Every table the audit wrote (CSV, JSON, GeoJSON), to check or reuse.'),
+    h('ul', { class: 'files' }, audit.files.map((f) => h('li', {}, h('a', { href: f.url }, f.path)))));
+}
+
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+export async function showAudit(main, slug, id) {
+  const record = await getJson(`/api/tools/${encodeURIComponent(slug)}`);
+  const audit = record.audits.find((a) => a.id === id);
+  if (!audit) return showMissing(main);
+  const name = record.tier1.name;
+  const report = audit.report_url
+    ? h('section', { 'aria-labelledby': 'report' },
+      h('h2', { id: 'report' }, 'Report'),
+      h('p', {}, h('a', { href: audit.report_url }, 'Open the report on its own page')),
+      h('iframe', { src: audit.report_url, title: `Audit report: ${audit.kind} audit of ${name}`,
+        sandbox: '', referrerpolicy: 'no-referrer', class: 'report' }))
+    : h('p', { class: 'note' }, `This server does not hold this audit's results; they are recorded at ${audit.location}.`);
+  show(main, `${capitalised(audit.kind)} audit of ${name}`,
+    h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Register'), ' › ',
+      h('a', { href: toolPath(slug) }, name), ' › ', `Audit ${audit.id}`),
+    h('dl', { class: 'fields' },
+      h('dt', {}, 'Findings'), h('dd', {}, audit.summary),
+      h('dt', {}, 'Run at (UTC)'), h('dd', {}, audit.run_at),
+      h('dt', {}, 'scrutineer version'), h('dd', {}, audit.engine_version),
+      h('dt', {}, 'Results'), h('dd', {}, audit.location)),
+    report, resultsList(audit));
+}
