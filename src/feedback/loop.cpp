@@ -124,9 +124,8 @@ struct Context {
   std::int64_t areas = 0, groups = 0, reference = 0, total_days = 0;
 };
 
-// Residents of each group in valid cell c, Σ_a pop_g(a) · I(c,a) / area(a) (DESIGN.md
-// "Disparity"), and its share of the stationary true crime (rate μ_c / (1 − θ): shares follow μ),
-// split between areas by area of intersection and within an area by its residents' groups.
+// Valid cell c's share of the stationary true crime (rate μ_c / (1 − θ): shares follow μ), split
+// between areas by area of intersection and within an area by its residents' groups.
 void add_cell(Context& ctx, std::int64_t c) {
   const auto& w = ctx.world;
   const auto& ov = w.overlay;
@@ -136,10 +135,9 @@ void add_cell(Context& ctx, std::int64_t c) {
     ctx.area_weight[k] = ov.intersection[k] / ov.cell_covered[c];
     const double crime = w.mu[c] * ctx.area_weight[k];
     ctx.true_area[a] += crime;
-    for (std::int64_t g = 0; g < ctx.groups; ++g) {
-      ctx.pop[g][c] += w.population[g][a] * ov.intersection[k] / ov.area_total[a];
-      if (w.total[a] > 0) ctx.true_group[g] += crime * w.population[g][a] / w.total[a];
-    }
+    if (w.total[a] > 0)
+      for (std::int64_t g = 0; g < ctx.groups; ++g)
+        ctx.true_group[g] += crime * w.population[g][a] / w.total[a];
   }
   for (std::int64_t g = 0; g < ctx.groups; ++g) ctx.group_total[g] += ctx.pop[g][c];
 }
@@ -158,7 +156,7 @@ Context make_context(const World& world, const LoopOptions& o) {
   ctx.reporting = cell_reporting(world);
   if (o.equal_reporting >= 0)
     for (auto c : ctx.valid) ctx.reporting[c] = o.equal_reporting;
-  ctx.pop.assign(static_cast<std::size_t>(ctx.groups), std::vector<double>(cells, 0));
+  ctx.pop = cell_population(world);
   ctx.group_total.assign(static_cast<std::size_t>(ctx.groups), 0);
   ctx.true_area.assign(static_cast<std::size_t>(ctx.areas), 0);
   ctx.true_group.assign(static_cast<std::size_t>(ctx.groups), 0);

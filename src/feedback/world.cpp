@@ -108,6 +108,18 @@ std::vector<double> cell_reporting(const World& w) {
   return out;
 }
 
+std::vector<std::vector<double>> cell_population(const World& w) {
+  const auto& ov = w.overlay;
+  std::vector<std::vector<double>> out(
+      w.groups.size(), std::vector<double>(static_cast<std::size_t>(w.grid.cells())));
+  for (auto c : w.grid.valid_cells())
+    for (auto k = static_cast<std::size_t>(ov.start[c]);
+         k < static_cast<std::size_t>(ov.start[c + 1]); ++k)
+      for (std::size_t g = 0; g < w.groups.size(); ++g)  // p · I / A: exact for whole cells
+        out[g][c] += w.population[g][ov.area[k]] * ov.intersection[k] / ov.area_total[ov.area[k]];
+  return out;
+}
+
 World fit_world(const EventSet& events, const geo::Grid& grid, const geo::Areas& areas,
                 const disparity::GroupCounts& counts, const std::vector<double>& reporting,
                 const forecast::SeppGridOptions& em) {

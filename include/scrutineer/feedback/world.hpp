@@ -50,6 +50,10 @@ void validate(const World& world);
 // cell overlaps, `outside_reporting` for a valid cell that touches none, 0 for invalid cells.
 std::vector<double> cell_reporting(const World& world);
 
+// Residents of each group in every grid cell, pop_g(c) = Σ_a pop_g(a) · I(c, a) / area(a) (the
+// population of an area spread evenly over its surface; DESIGN.md "Disparity"): [group][cell].
+std::vector<std::vector<double>> cell_population(const World& world);
+
 // How fit_world reads real data. Only `events`, `region`, `cell_size`, `areas`, `area_id` and
 // `groups` are required; everything else has a default.
 struct FitWorldOptions {
