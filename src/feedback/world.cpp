@@ -187,6 +187,16 @@ World fit_world(const EventSet& events, const geo::Grid& grid, const geo::Areas&
   if (outside > 0)
     w.notes.push_back(fmt::format(
         "{} events fall outside the grid's valid cells and are not in the fit", outside));
+  double left_out = 0, all = 0;
+  for (std::size_t a = 0; a < w.total.size(); ++a) {
+    left_out += w.total[a] * w.overlay.area_outside_share(a);
+    all += w.total[a];
+  }
+  if (all > 0 && left_out > 1e-6 * all)
+    w.notes.push_back(
+        fmt::format("{:.2f}% of the population lives outside the grid's valid cells "
+                    "and is left out of exposure",
+                    100 * left_out / all));
   return w;
 }
 
