@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "loop_test_helpers.hpp"
 #include "scrutineer/core/parallel.hpp"
 #include "scrutineer/feedback/loop.hpp"
 #include "scrutineer/feedback/world.hpp"
@@ -46,23 +47,7 @@ TEST(FitWorldChicago, SouthSideFitsAndTheLoopRunsOnIt) {
   const auto recorded = fit_world(o);
   EXPECT_DOUBLE_EQ(recorded.theta, world.theta);
   for (auto c : world.grid.valid_cells()) EXPECT_DOUBLE_EQ(world.mu[c], 2 * recorded.mu[c]);
-  LoopOptions lo;
-  lo.model = "naive";
-  lo.policy.count = 20;
-  lo.days = 20;
-  lo.history_days = 60;
-  lo.window_days = 60;
-  lo.replicates = 2;
-  lo.progress = false;
-  LoopResult one, two;
-  {
-    ThreadLimit limit(1);
-    one = run_loop(world, lo);
-  }
-  {
-    ThreadLimit limit(2);
-    two = run_loop(world, lo);
-  }
+  const auto [one, two] = run_with_1_and_2_threads(world, quick_loop(20, 60, 2, 20));
   EXPECT_EQ(one.scenarios[0].days_flagged, two.scenarios[0].days_flagged);
   EXPECT_EQ(one.groups, (std::vector<std::string>{"white", "black", "hispanic"}));
   EXPECT_EQ(one.groups[static_cast<std::size_t>(one.reference_group)], "black");

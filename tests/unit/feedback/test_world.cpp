@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iomanip>
 
+#include "loop_test_helpers.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/parallel.hpp"
 #include "scrutineer/feedback/loop.hpp"
@@ -79,15 +80,7 @@ TEST(World, CellsSplitBetweenAreasTakeTheirShares) {
   EXPECT_DOUBLE_EQ(rate[0], 0.8);
   EXPECT_DOUBLE_EQ(rate[1], 0.6);
   // True-crime shares by area: A gets 0.1 + 0.2 · ½ = 0.2, B 0.2 · ½ = 0.1 -> 2/3, 1/3.
-  LoopOptions o;
-  o.model = "naive";
-  o.policy.count = 1;
-  o.days = 5;
-  o.history_days = 5;
-  o.window_days = 5;
-  o.replicates = 1;
-  o.progress = false;
-  const auto r = run_loop(w, o);
+  const auto r = run_loop(w, quick_loop(5, 5, 1, 1));
   EXPECT_DOUBLE_EQ(r.true_area_share[0], 2.0 / 3.0);
   EXPECT_DOUBLE_EQ(r.true_area_share[1], 1.0 / 3.0);
   w.theta = 1.0;
@@ -207,24 +200,9 @@ TEST(FitWorld, FromFilesInflatesTheBackgroundByTheReportingRate) {
   }
   EXPECT_NEAR(extra, 0.0, 1e-12);
   // The loop runs on the fitted world, identically with 1 and 2 threads.
-  LoopOptions lo;
-  lo.model = "naive";
-  lo.policy.count = 10;
-  lo.days = 20;
-  lo.history_days = 30;
-  lo.window_days = 30;
-  lo.replicates = 3;
-  lo.progress = false;
+  auto lo = quick_loop(20, 30, 3, 10);
   lo.mitigations = {Mitigation::kNone, Mitigation::kExploration};
-  LoopResult one, two;
-  {
-    ThreadLimit limit(1);
-    one = run_loop(world, lo);
-  }
-  {
-    ThreadLimit limit(2);
-    two = run_loop(world, lo);
-  }
+  const auto [one, two] = run_with_1_and_2_threads(world, lo);
   ASSERT_EQ(one.areas.size(), 9u);
   EXPECT_EQ(one.scenarios[1].days_flagged, two.scenarios[1].days_flagged);
   EXPECT_EQ(one.scenarios[0].final_values, two.scenarios[0].final_values);
