@@ -202,6 +202,33 @@ World fit_world(const EventSet& events, const geo::Grid& grid, const geo::Areas&
 
 FitWorldOptions::FitWorldOptions() { em.edge_corrected = true; }
 
+namespace {
+
+// The recorded events in `crs`, of o.category only when given; rows the reader dropped are noted.
+EventSet read_fit_events(const FitWorldOptions& o, const std::string& crs,
+                         std::vector<std::string>& notes) {
+  auto read = o.read;
+  read.target_crs = crs;
+  auto result = ingest::read_events(o.events, read);
+  const auto& report = result.report;
+  if (report.rows_dropped > 0)
+    notes.push_back(
+        fmt::format("{} of {} rows of {} could not be read and are not in the fit "
+                    "(`scrutineer ingest` lists the reasons)",
+                    report.rows_dropped, report.rows_read, o.events));
+  if (o.category.empty()) return std::move(result.events);
+  const auto& events = result.events;
+  std::vector<bool> keep(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i)
+    keep[i] = events.categories[static_cast<std::size_t>(events.category[i])] == o.category;
+  auto kept = events.filter(keep);
+  notes.push_back(
+      fmt::format("{} of {} events are of category '{}'", kept.size(), events.size(), o.category));
+  return kept;
+}
+
+}  // namespace
+
 World fit_world(const FitWorldOptions& o) {
   if (o.events.empty()) throw ConfigError("fit world: give the recorded events (--events)");
   if (o.areas.empty() || o.area_id.empty())
@@ -217,16 +244,8 @@ World fit_world(const FitWorldOptions& o) {
       disparity::combine_groups(specs, areas.numeric_names, areas.numeric, group_options);
   const auto region = geo::read_region(o.region.empty() ? o.areas : o.region, areas.crs);
   const auto grid = geo::make_grid(region, o.cell_size, o.origin_x, o.origin_y);
-  auto read = o.read;
-  read.target_crs = areas.crs;
-  auto events = ingest::read_events(o.events, read).events;
-  if (!o.category.empty()) {
-    std::vector<bool> keep(events.size());
-    for (std::size_t i = 0; i < events.size(); ++i)
-      keep[i] = events.categories[static_cast<std::size_t>(events.category[i])] == o.category;
-    events = events.filter(keep);
-  }
   std::vector<std::string> notes;
+  const auto events = read_fit_events(o, areas.crs, notes);
   const auto rates = o.reporting_file.empty()
                          ? std::vector<double>(areas.size(), o.reporting_rate)
                          : read_reporting_rates(o.reporting_file, o.reporting_id,
