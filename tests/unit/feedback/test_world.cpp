@@ -140,6 +140,14 @@ TEST(FitWorld, RecoversTheParametersOfSimulatedEvents) {
   EXPECT_NEAR(fitted / truth, 1.0, 0.03);
   for (std::size_t a = 0; a < by_area.size(); ++a)
     EXPECT_NEAR(by_area[a] / true_by_area[a], 1.0, 0.12) << "neighbourhood " << a;
+  World one;
+  {
+    ThreadLimit limit(1);  // the fit does not depend on the thread count
+    one = fit_world(t.events, city.grid, t.areas, t.counts,
+                    std::vector<double>(t.areas.size(), 1.0), FitWorldOptions().em);
+  }
+  EXPECT_EQ(one.mu, world.mu);
+  EXPECT_EQ(one.theta, world.theta);
   EXPECT_GT(world.burn_in_days, 59.0);
   EXPECT_EQ(world.start % 86400, 0);
   ASSERT_FALSE(world.notes.empty());
