@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "command.hpp"
+#include "read_options.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/feedback/output.hpp"
+#include "scrutineer/feedback/world.hpp"
 #include "scrutineer/synth/city.hpp"
 
 namespace scrutineer::cli {
@@ -128,17 +130,77 @@ void setup_lum_isaac(CLI::App& parent) {
 
 struct LoopArgs {
   feedback::LoopOptions options;
+  feedback::FitWorldOptions fit;
+  std::string reporting;
   std::string city, mitigations = "none,reported-only,rejection,exploration,downweight";
   std::string tie_rule = "random", out = "feedback-loop";
   double coverage = -1;
 };
 
+// The truth fitted to real records instead of the synthetic city (feedback::fit_world).
+void add_truth_options(CLI::App& app, LoopArgs& a) {
+  const char* group = "Truth fitted to real records (instead of the synthetic city)";
+  auto& f = a.fit;
+  app.add_option("--events", f.events,
+                 "Recorded crime (any format `scrutineer ingest` reads): fit sepp-grid to it")
+      ->group(group);
+  app.add_option("--region", f.region, "Study region polygons (default: the union of --areas)")
+      ->group(group);
+  app.add_option("--cell-size", f.cell_size, "Grid cell size, metres")->group(group);
+  app.add_option("--origin-x", f.origin_x, "Grid origin x")->group(group);
+  app.add_option("--origin-y", f.origin_y, "Grid origin y")->group(group);
+  app.add_option("--areas", f.areas, "Areas with group counts (census polygons)")->group(group);
+  app.add_option("--id-field", f.area_id, "Id column of --areas")->group(group);
+  app.add_option("--groups", f.groups, "Groups: name=col+col or col (comma-separated)")
+      ->delimiter(',')
+      ->group(group);
+  app.add_option("--total", f.total, "Total-population column (default: the sum of the groups)")
+      ->group(group);
+  app.add_option("--crs", f.crs, "Study CRS: EPSG code, utm, or empty for the areas' own")
+      ->capture_default_str()
+      ->group(group);
+  app.add_option("--reporting", a.reporting,
+                 "Reporting rates: a CSV (area id, rate) or one rate in (0, 1] for every area "
+                 "(default 1: recorded crime taken as true)")
+      ->group(group);
+  app.add_option("--reporting-id", f.reporting_id, "Area-id column of the --reporting CSV")
+      ->capture_default_str()
+      ->group(group);
+  app.add_option("--reporting-column", f.reporting_rate_column, "Rate column of --reporting CSV")
+      ->capture_default_str()
+      ->group(group);
+  app.add_option("--crime-category", f.category, "Fit on events of this category only")
+      ->group(group);
+  add_read_options(app, f.read);
+}
+
+// The city unless --events is given.
+feedback::World world_of(LoopArgs& a) {
+  if (a.fit.events.empty()) {
+    ParamSet params(synth::city_param_specs());
+    if (!a.city.empty()) params.set_all(a.city);
+    return feedback::world_from_city(synth::generate_city(synth::city_options_from(params)));
+  }
+  if (!a.city.empty()) throw ConfigError("feedback loop: give either --city or --events, not both");
+  if (!a.reporting.empty()) {
+    try {
+      std::size_t used = 0;
+      a.fit.reporting_rate = std::stod(a.reporting, &used);
+      if (used != a.reporting.size()) a.fit.reporting_file = a.reporting;
+    } catch (const std::exception&) {
+      a.fit.reporting_file = a.reporting;
+    }
+  }
+  return feedback::fit_world(a.fit);
+}
+
 void setup_loop(CLI::App& parent) {
   auto a = std::make_shared<LoopArgs>();
   auto* app = parent.add_subcommand(
       "loop",
-      "Closed-loop simulation on the synthetic city: true crime -> reports + discovery by patrols "
-      "-> forecast -> top cells patrolled, with mitigations compared on the same replicates. "
+      "Closed-loop simulation: true crime (the synthetic city, or sepp-grid fitted to --events) -> "
+      "reports + discovery by patrols -> forecast -> top cells patrolled, with mitigations "
+      "compared on the same replicates. "
       "Writes loop_series.csv, loop_summary.json and SVG charts");
   auto& o = a->options;
   app->add_option("--city", a->city,
@@ -175,11 +237,9 @@ void setup_loop(CLI::App& parent) {
   app->add_option("--replicates", o.replicates, "Seeded replicates")->capture_default_str();
   app->add_option("--seed", o.seed, "Random seed")->capture_default_str();
   app->add_option("-o,--out", a->out, "Output folder")->capture_default_str();
+  add_truth_options(*app, *a);
   app->callback([a] {
     auto& opt = a->options;
-    ParamSet params(synth::city_param_specs());
-    if (!a->city.empty()) params.set_all(a->city);
-    const auto city = synth::generate_city(synth::city_options_from(params));
     opt.mitigations = feedback::mitigations_from_string(a->mitigations);
     opt.policy.tie_rule = evaluate::tie_rule_from_string(a->tie_rule);
     if (a->coverage >= 0) {
@@ -187,7 +247,8 @@ void setup_loop(CLI::App& parent) {
       opt.policy.coverage = a->coverage;
     }
     opt.progress = !global_options().quiet;
-    const auto result = feedback::run_loop(city, opt);
+    feedback::validate(opt);  // before a fit that may take a while
+    const auto result = feedback::run_loop(world_of(*a), opt);
     fmt::print("{}", feedback::loop_text(result));
     print_paths(feedback::write_loop_outputs(result, opt, a->out));
   });

@@ -110,72 +110,76 @@ struct TrueCrime {
   std::int32_t cell;
 };
 
-// The city's geography as the loop needs it, shared by every replicate.
+// The world's geography as the loop needs it, shared by every replicate.
 struct Context {
-  const synth::City& city;
+  const World& world;
   const LoopOptions& o;
   std::vector<std::int64_t> valid;       // valid cells
   std::vector<std::int32_t> valid_slot;  // cell -> index in `valid`, -1 when invalid
-  std::vector<std::int32_t> area;        // cell -> neighbourhood
+  std::vector<double> area_weight;       // per overlay entry k of cell c: I(c,a) / Σ_a' I(c,a')
   std::vector<double> reporting;         // cell -> reporting rate
-  std::vector<std::vector<double>> pop;  // [group][cell] residents (neighbourhood spread evenly)
+  std::vector<std::vector<double>> pop;  // [group][cell] residents, pop_g(a) · I(c,a) / area(a)
   std::vector<double> group_total;
   std::vector<double> true_area, true_group;
   std::int64_t areas = 0, groups = 0, reference = 0, total_days = 0;
 };
 
-Context make_context(const synth::City& city, const LoopOptions& o) {
-  Context ctx{city, o, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0, 0, 0};
-  const auto& grid = city.grid;
+// Valid cell c's share of the stationary true crime (rate μ_c / (1 − θ): shares follow μ), split
+// between areas by area of intersection and within an area by its residents' groups.
+void add_cell(Context& ctx, std::int64_t c) {
+  const auto& w = ctx.world;
+  const auto& ov = w.overlay;
+  for (auto k = static_cast<std::size_t>(ov.start[c]);
+       k < static_cast<std::size_t>(ov.start[c + 1]); ++k) {
+    const auto a = static_cast<std::size_t>(ov.area[k]);
+    ctx.area_weight[k] = ov.intersection[k] / ov.cell_covered[c];
+    const double crime = w.mu[c] * ctx.area_weight[k];
+    ctx.true_area[a] += crime;
+    if (w.total[a] > 0)
+      for (std::int64_t g = 0; g < ctx.groups; ++g)
+        ctx.true_group[g] += crime * w.population[g][a] / w.total[a];
+  }
+  for (std::int64_t g = 0; g < ctx.groups; ++g) ctx.group_total[g] += ctx.pop[g][c];
+}
+
+Context make_context(const World& world, const LoopOptions& o) {
+  Context ctx{world, o, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0, 0, 0};
+  const auto& grid = world.grid;
+  const auto cells = static_cast<std::size_t>(grid.cells());
   ctx.valid = grid.valid_cells();
-  ctx.valid_slot.assign(static_cast<std::size_t>(grid.cells()), -1);
+  ctx.valid_slot.assign(cells, -1);
   for (std::size_t i = 0; i < ctx.valid.size(); ++i)
     ctx.valid_slot[static_cast<std::size_t>(ctx.valid[i])] = static_cast<std::int32_t>(i);
-  ctx.area = city.cell_neighbourhood;
-  ctx.areas = static_cast<std::int64_t>(city.neighbourhoods.size());
-  ctx.groups = static_cast<std::int64_t>(city.groups.size());
-  std::vector<double> cells_in(static_cast<std::size_t>(ctx.areas), 0);
-  for (auto c : ctx.valid) cells_in[static_cast<std::size_t>(ctx.area[c])] += 1;
-  ctx.reporting.assign(static_cast<std::size_t>(grid.cells()), 0);
-  ctx.pop.assign(static_cast<std::size_t>(ctx.groups),
-                 std::vector<double>(static_cast<std::size_t>(grid.cells()), 0));
+  ctx.areas = static_cast<std::int64_t>(world.areas.size());
+  ctx.groups = static_cast<std::int64_t>(world.groups.size());
+  ctx.area_weight.assign(world.overlay.entries(), 0);
+  ctx.reporting = cell_reporting(world);
+  if (o.equal_reporting >= 0)
+    for (auto c : ctx.valid) ctx.reporting[c] = o.equal_reporting;
+  ctx.pop = cell_population(world);
   ctx.group_total.assign(static_cast<std::size_t>(ctx.groups), 0);
   ctx.true_area.assign(static_cast<std::size_t>(ctx.areas), 0);
   ctx.true_group.assign(static_cast<std::size_t>(ctx.groups), 0);
-  for (auto c : ctx.valid) {
-    const auto& n = city.neighbourhoods[static_cast<std::size_t>(ctx.area[c])];
-    ctx.reporting[c] = o.equal_reporting >= 0 ? o.equal_reporting : n.reporting_rate;
-    const double cells = cells_in[static_cast<std::size_t>(ctx.area[c])];
-    // Stationary true-crime rate of a cell is mu / (1 − θ): shares follow mu.
-    ctx.true_area[static_cast<std::size_t>(ctx.area[c])] += city.mu[c];
-    for (std::int64_t g = 0; g < ctx.groups; ++g) {
-      const double residents = n.population[g] / cells;
-      ctx.pop[g][c] = residents;
-      ctx.group_total[g] += residents;
-      if (n.total_population > 0)
-        ctx.true_group[g] += city.mu[c] * n.population[g] / n.total_population;
-    }
-  }
+  for (auto c : ctx.valid) add_cell(ctx, c);
   ctx.reference =
       std::max_element(ctx.group_total.begin(), ctx.group_total.end()) - ctx.group_total.begin();
   ctx.total_days = o.history_days + o.days;
   return ctx;
 }
 
-// True crime of one replicate over history + deployment, simulated cell by cell with the city's
+// True crime of one replicate over history + deployment, simulated cell by cell with the world's
 // self-exciting process (synth::simulate_cell), sorted by time then cell.
 std::vector<TrueCrime> simulate_truth(const Context& ctx, Rng& rng) {
-  const auto& city = ctx.city;
-  const auto& grid = city.grid;
+  const auto& w = ctx.world;
+  const auto& grid = w.grid;
   std::vector<TrueCrime> out;
   for (auto c : ctx.valid) {
-    const auto process =
-        synth::simulate_cell(city.mu[c], city.options.theta, city.options.omega,
-                             static_cast<double>(ctx.total_days), city.options.burn_in_days, rng);
+    const auto process = synth::simulate_cell(
+        w.mu[c], w.theta, w.omega, static_cast<double>(ctx.total_days), w.burn_in_days, rng);
     const double x0 = grid.centre_x(c) - grid.size / 2, y0 = grid.centre_y(c) - grid.size / 2;
     for (double t : process.t) {
       const auto seconds = static_cast<std::int64_t>(std::floor(t * kDay));
-      out.push_back({city.start + seconds, x0 + rng.uniform() * grid.size,
+      out.push_back({w.start + seconds, x0 + rng.uniform() * grid.size,
                      y0 + rng.uniform() * grid.size, static_cast<std::int32_t>(c)});
     }
   }
@@ -197,7 +201,7 @@ struct ReplicateScenario {
 // drawn uniformly among the valid cells not already flagged.
 std::vector<std::int64_t> choose_flags(const Context& ctx, const forecast::Surface& surface,
                                        Mitigation mitigation, Rng& explore) {
-  auto flags = evaluate::select_top(surface.risk, ctx.city.grid, ctx.o.policy);
+  auto flags = evaluate::select_top(surface.risk, ctx.world.grid, ctx.o.policy);
   if (mitigation != Mitigation::kExploration || flags.empty()) return flags;
   const auto random = std::min<std::int64_t>(
       std::llround(ctx.o.exploration_share * static_cast<double>(flags.size())),
@@ -218,7 +222,7 @@ std::vector<std::int64_t> choose_flags(const Context& ctx, const forecast::Surfa
 ReplicateScenario run_scenario(const Context& ctx, const std::vector<TrueCrime>& truth,
                                Mitigation mitigation, std::uint64_t replicate) {
   const auto& o = ctx.o;
-  const auto& grid = ctx.city.grid;
+  const auto& grid = ctx.world.grid;
   const auto nvalid = ctx.valid.size();
   // Streams shared by all scenarios of a replicate: the same true crime is reported (or found
   // with the same draw) whatever the mitigation.
@@ -227,7 +231,7 @@ ReplicateScenario run_scenario(const Context& ctx, const std::vector<TrueCrime>&
   auto model = forecast::make_model(o.model, o.model_params);
   EventSet train;
   train.crs = grid.crs;
-  train.time_zone = ctx.city.options.time_zone;
+  train.time_zone = ctx.world.time_zone;
   train.resolution = TimeResolution::kMinute;
 
   ReplicateScenario out;
@@ -249,7 +253,7 @@ ReplicateScenario run_scenario(const Context& ctx, const std::vector<TrueCrime>&
   std::size_t next = 0;
   std::int64_t row = 0;
   for (std::int64_t d = 0; d < ctx.total_days; ++d) {
-    const std::int64_t day_start = ctx.city.start + d * kDay, j = d - o.history_days;
+    const std::int64_t day_start = ctx.world.start + d * kDay, j = d - o.history_days;
     const bool deployed = j >= 0;
     if (deployed) {
       if (j % o.refit_every == 0) {
@@ -313,8 +317,11 @@ ReplicateScenario run_scenario(const Context& ctx, const std::vector<TrueCrime>&
     // Measures of deployed day j.
     std::vector<double> patrol_area(static_cast<std::size_t>(ctx.areas), 0);
     std::vector<double> exposure(static_cast<std::size_t>(ctx.groups), 0);
+    const auto& ov = ctx.world.overlay;
     for (auto c : flags) {
-      patrol_area[static_cast<std::size_t>(ctx.area[c])] += 1;
+      for (auto k = static_cast<std::size_t>(ov.start[c]);
+           k < static_cast<std::size_t>(ov.start[c + 1]); ++k)
+        patrol_area[static_cast<std::size_t>(ov.area[k])] += ctx.area_weight[k];
       for (std::int64_t g = 0; g < ctx.groups; ++g) exposure[g] += ctx.pop[g][c];
     }
     const double max_area = *std::max_element(patrol_area.begin(), patrol_area.end()) /
@@ -363,7 +370,13 @@ void summarise(const std::vector<const std::vector<float>*>& series, std::size_t
 
 LoopResult run_loop(const synth::City& city, const LoopOptions& options) {
   validate(options);
-  const Context ctx = make_context(city, options);
+  return run_loop(world_from_city(city), options);
+}
+
+LoopResult run_loop(const World& world, const LoopOptions& options) {
+  validate(options);
+  validate(world);
+  const Context ctx = make_context(world, options);
   const auto reps = options.replicates;
   const auto scenarios = options.mitigations.size();
   std::vector<std::vector<ReplicateScenario>> runs(static_cast<std::size_t>(reps),
@@ -383,8 +396,9 @@ LoopResult run_loop(const synth::City& city, const LoopOptions& options) {
   progress.finish();
 
   LoopResult result;
-  for (const auto& n : city.neighbourhoods) result.areas.push_back(n.name);
-  result.groups = city.groups;
+  result.areas = world.areas;
+  result.groups = world.groups;
+  result.notes = world.notes;
   result.reference_group = ctx.reference;
   result.true_area_share = ctx.true_area;
   result.true_group_share = ctx.true_group;

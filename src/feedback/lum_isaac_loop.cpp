@@ -25,20 +25,20 @@ BinDays read_oakland_bin_days(const std::string& crimes_csv, const std::string& 
   if (!first)
     throw ConfigError(fmt::format("first date: expected YYYY-MM-DD, found '{}'", first_date));
   if (window_days < 1) throw ConfigError("window: expected at least 1 day");
-  // The reader lives in forecast::run_lum_isaac; a one-day window makes its fits trivial, and its
-  // `observed` table is the records per bin and day from its first to its last date.
-  forecast::LumIsaacOptions read;
-  read.crimes_csv = crimes_csv;
-  read.first_date =
-      format_iso_date(*first - static_cast<std::int64_t>(window_days) * kSecondsPerDay);
-  read.last_date = last_date;
-  read.window_days = 1;
-  read.top_k = 0;
-  const auto table = forecast::run_lum_isaac(read);
+  const auto last = parse_iso_datetime(last_date);
+  if (!last)
+    throw ConfigError(fmt::format("last date: expected YYYY-MM-DD, found '{}'", last_date));
+  const std::int64_t from = *first / kSecondsPerDay - window_days, to = *last / kSecondsPerDay;
+  if (to < *first / kSecondsPerDay) throw ConfigError("last date: expected on or after the first");
+  const auto read = forecast::read_oakland_records(crimes_csv);
   BinDays out;
-  out.counts = table.observed;
-  for (std::size_t k = static_cast<std::size_t>(window_days); k < table.days.size(); ++k)
-    out.dates.push_back(table.days[k].date);
+  out.counts.assign(static_cast<std::size_t>(read.max_bin),
+                    std::vector<std::int64_t>(static_cast<std::size_t>(to - from + 1), 0));
+  for (const auto& r : read.records)
+    if (r.day >= from && r.day <= to)
+      ++out.counts[static_cast<std::size_t>(r.bin - 1)][static_cast<std::size_t>(r.day - from)];
+  for (std::int64_t d = *first / kSecondsPerDay; d <= to; ++d)
+    out.dates.push_back(format_iso_date(d * kSecondsPerDay));
   return out;
 }
 

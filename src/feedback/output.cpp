@@ -363,6 +363,7 @@ std::string loop_summary_json(const LoopResult& r, const LoopOptions& o) {
       r.groups.empty() ? "" : r.groups[static_cast<std::size_t>(r.reference_group)];
   j["true_area_share"] = r.true_area_share;
   j["true_group_share"] = r.true_group_share;
+  j["notes"] = r.notes;
   Json scenarios = Json::array();
   for (const auto& sc : r.scenarios) {
     Json s;
@@ -414,6 +415,10 @@ std::string loop_text(const LoopResult& r) {
         s += fmt::format("  {} {:.3f}", r.groups[g], sc.exposure_ratio[g].back());
       s += "\n";
     }
+  }
+  if (!r.notes.empty()) {
+    s += "Notes:\n";
+    for (const auto& n : r.notes) s += "  - " + n + "\n";
   }
   return s;
 }

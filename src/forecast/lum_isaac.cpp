@@ -30,11 +30,6 @@ SeppGridOptions lum_isaac_em_options() {
 
 namespace {
 
-struct Record {
-  int bin;
-  std::int64_t day;  // days since 1970-01-01
-};
-
 template <typename T>
 bool parse_int(std::string_view s, T& out) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -63,11 +58,14 @@ std::int64_t parse_iso_day(const std::string& text, const char* what) {
   return *s / kSecondsPerDay;
 }
 
-std::vector<Record> read_records(const std::string& path, LumIsaacResult& result) {
+}  // namespace
+
+OaklandRecords read_oakland_records(const std::string& path) {
+  OaklandRecords result;
   io::CsvReader reader(path);
   const auto bin_col = reader.require_column("bin");
   const auto date_col = reader.require_column("OCCURRED");
-  std::vector<Record> out;
+  auto& out = result.records;
   io::CsvRecord rec;
   while (reader.next(rec)) {
     ++result.rows;
@@ -75,7 +73,7 @@ std::vector<Record> read_records(const std::string& path, LumIsaacResult& result
     if (rec.size() < need)
       throw InputError(path, rec.line, 1,
                        fmt::format("expected at least {} fields, found {}", need, rec.size()));
-    Record r{};
+    OaklandRecord r{};
     if (!parse_mdy(rec[date_col], r.day))
       throw InputError(
           path, rec.line, rec.columns[date_col],
@@ -87,13 +85,13 @@ std::vector<Record> read_records(const std::string& path, LumIsaacResult& result
     if (!parse_int(rec[bin_col], r.bin) || r.bin < 1)
       throw InputError(path, rec.line, rec.columns[bin_col],
                        fmt::format("expected a bin number >= 1 or NA, found '{}'", rec[bin_col]));
+    result.max_bin = std::max(result.max_bin, r.bin);
     out.push_back(r);
   }
-  std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.day < b.day; });
-  return out;
+  std::stable_sort(out.begin(), out.end(),
+                   [](const OaklandRecord& a, const OaklandRecord& b) { return a.day < b.day; });
+  return result;
 }
-
-}  // namespace
 
 LumIsaacResult run_lum_isaac(const LumIsaacOptions& options) {
   if (options.window_days < 1 || options.top_k < 0)
@@ -103,9 +101,11 @@ LumIsaacResult run_lum_isaac(const LumIsaacOptions& options) {
   const auto last = parse_iso_day(options.last_date, "--last");
   if (last < first) throw ConfigError("lum-isaac: --last is before --first");
   LumIsaacResult result;
-  const auto records = read_records(options.crimes_csv, result);
-  int bins = options.bins;
-  for (const auto& r : records) bins = options.bins > 0 ? bins : std::max(bins, r.bin);
+  const auto read = read_oakland_records(options.crimes_csv);
+  const auto& records = read.records;
+  result.rows = read.rows;
+  result.rows_na_bin = read.rows_na_bin;
+  const int bins = options.bins > 0 ? options.bins : read.max_bin;
   const auto ndays = static_cast<std::size_t>(last - first + 1);
   result.intensity.assign(static_cast<std::size_t>(bins), std::vector<double>(ndays, 0.0));
   result.observed.assign(static_cast<std::size_t>(bins), std::vector<std::int64_t>(ndays, 0));
@@ -123,8 +123,9 @@ LumIsaacResult run_lum_isaac(const LumIsaacOptions& options) {
     LumIsaacDay day;
     day.date = format_iso_date(D * kSecondsPerDay);
     // Records are sorted by day, so each bin's times come out sorted.
-    const auto lo = std::lower_bound(records.begin(), records.end(), start,
-                                     [](const Record& r, std::int64_t d) { return r.day < d; });
+    const auto lo =
+        std::lower_bound(records.begin(), records.end(), start,
+                         [](const OaklandRecord& r, std::int64_t d) { return r.day < d; });
     for (auto it = lo; it != records.end() && it->day < D; ++it) {
       if (it->bin > bins) continue;
       cell_times[static_cast<std::size_t>(it->bin - 1)].push_back(

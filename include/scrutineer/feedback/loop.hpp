@@ -1,5 +1,6 @@
 // The closed-loop simulator: true crime -> recording (reports + discovery by patrols) -> forecast
-// -> patrols -> recording, on the synthetic city (issue 6; Ensign et al. 2018, Lum & Isaac 2016).
+// -> patrols -> recording, on a World: the synthetic city or a model fitted to real records (issue
+// 6; Ensign et al. 2018, PMLR 81; Lum & Isaac 2016, Significance 13(5)).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "scrutineer/evaluate/policy.hpp"
+#include "scrutineer/feedback/world.hpp"
 #include "scrutineer/synth/city.hpp"
 
 namespace scrutineer::feedback {
@@ -33,7 +35,7 @@ struct LoopOptions {
   std::int64_t history_days = 180;  // recorded by reports alone before deployment
   std::int64_t window_days = 180;   // training window (events in [day − window, day))
   std::int64_t refit_every = 1;     // days between forecasts; flags persist in between
-  // Recording. A true crime is reported with its neighbourhood's reporting rate (or
+  // Recording. A true crime is reported with its area's reporting rate (or
   // `equal_reporting` everywhere when >= 0); a crime that is not reported is discovered with
   // probability q = discovery_base + (discovery − discovery_base) · presence, where presence is
   // the share of the last `presence_days` days (today included) on which its cell was patrolled.
@@ -44,7 +46,7 @@ struct LoopOptions {
   std::vector<Mitigation> mitigations{Mitigation::kNone};
   double exploration_share = 0.2;  // kExploration: share of the flagged cells drawn at random
   double discovered_weight = 0.5;  // kDownweight: keep probability of a discovered record
-  // Days-to-concentration threshold: first deployed day on which one neighbourhood holds more than
+  // Days-to-concentration threshold: first deployed day on which one area holds more than
   // this share of that day's flags.
   double concentration_share = 0.5;
   std::int64_t replicates = 20;
@@ -56,10 +58,10 @@ void validate(const LoopOptions& options);
 
 // Per-day measures of one replicate (index = deployed day).
 enum class Measure {
-  kTvdArea,    // ½ Σ_a |patrol share_a − true-crime share_a| over neighbourhoods (daily flags)
-  kTvdGroup,   // the same over groups: exposure share vs share of true crime where g lives
-  kGiniCells,  // Gini of cumulative days flagged per valid cell
-  kMaxAreaShare,       // largest share of the day's flags in one neighbourhood
+  kTvdArea,            // ½ Σ_a |patrol share_a − true-crime share_a| over areas (daily flags)
+  kTvdGroup,           // the same over groups: exposure share vs share of true crime where g lives
+  kGiniCells,          // Gini of cumulative days flagged per valid cell
+  kMaxAreaShare,       // largest share of the day's flags in one area
   kTrueHitRate,        // share of the day's true crimes that happen in flagged cells
   kRecordedHitRate,    // share of the day's recorded crimes recorded in flagged cells: above
                        // kTrueHitRate when patrols record more where they are sent
@@ -84,17 +86,23 @@ struct ScenarioResult {
 };
 
 struct LoopResult {
-  std::vector<std::string> areas;    // neighbourhood names
+  std::vector<std::string> areas;    // area names
   std::vector<std::string> groups;   // population groups
   std::int64_t reference_group = 0;  // the largest group
   std::vector<double> true_area_share, true_group_share;
   std::vector<ScenarioResult> scenarios;  // order of options.mitigations
   std::int64_t days = 0, replicates = 0;
+  std::vector<std::string> notes;  // the world's caveats (World::notes)
 };
 
-// Runs every mitigation on the same replicates: replicate r simulates the city's true crime afresh
+// Runs every mitigation on the same replicates: replicate r simulates the world's true crime afresh
 // from Rng(seed, r)-derived streams shared by all scenarios (common random numbers), so the
 // scenarios differ only through the loop. TBB over replicates; results do not depend on threads.
+// Areas are the world's; a cell's patrols, true crime and residents are split between the areas
+// it overlaps by area of intersection (geo::Overlay). ConfigError for bad options or world.
+LoopResult run_loop(const World& world, const LoopOptions& options);
+
+// The same on the synthetic city: run_loop(world_from_city(city), options).
 LoopResult run_loop(const synth::City& city, const LoopOptions& options);
 
 }  // namespace scrutineer::feedback

@@ -29,7 +29,8 @@ struct BinDays {
 };
 
 // The Oakland records from drug_crimes_with_bins.csv for the prediction dates first..last and the
-// window before them, read with the models engineer's reader (forecast::run_lum_isaac).
+// window before them (forecast::read_oakland_records); rows with an NA bin are left out, as the
+// authors did. ConfigError for a bad date or window.
 BinDays read_oakland_bin_days(const std::string& crimes_csv, const std::string& first_date,
                               const std::string& last_date, int window_days);
 

@@ -42,6 +42,23 @@ struct LumIsaacResult {
   std::int64_t rows_na_bin = 0;  // rows whose bin is NA (dropped, as the authors did)
 };
 
+// One record of drug_crimes_with_bins.csv: its bin and the day it occurred.
+struct OaklandRecord {
+  int bin = 0;           // 1-based
+  std::int64_t day = 0;  // days since 1970-01-01
+};
+
+struct OaklandRecords {
+  std::vector<OaklandRecord> records;  // sorted by day (stable: file order within a day)
+  std::int64_t rows = 0;               // data rows read
+  std::int64_t rows_na_bin = 0;  // rows whose bin is NA or empty (left out, as the authors did)
+  int max_bin = 0;               // the largest bin number (661 in the authors' file)
+};
+
+// Reads drug_crimes_with_bins.csv (columns bin and OCCURRED, mm/dd/yy read as strptime's %y).
+// Throws IoError / InputError (file, line, column) for an unreadable file or a malformed row.
+OaklandRecords read_oakland_records(const std::string& crimes_csv);
+
 // Throws IoError / InputError (file, line, column) for an unreadable file or a malformed row.
 LumIsaacResult run_lum_isaac(const LumIsaacOptions& options);
 

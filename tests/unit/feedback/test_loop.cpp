@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "loop_test_helpers.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/parallel.hpp"
 #include "scrutineer/feedback/loop.hpp"
@@ -39,17 +40,7 @@ synth::City small_city() {
   return synth::generate_city(c);
 }
 
-LoopOptions small_loop() {
-  LoopOptions o;
-  o.model = "naive";
-  o.policy.count = 10;
-  o.days = 90;
-  o.history_days = 60;
-  o.window_days = 60;
-  o.replicates = 8;
-  o.progress = false;
-  return o;
-}
+LoopOptions small_loop() { return quick_loop(90, 60, 8, 10); }
 
 double mean_of(const std::vector<double>& v) {
   double sum = 0, n = 0;
@@ -132,15 +123,7 @@ TEST(Loop, SameSeedSameResultWhateverTheThreads) {
   o.days = 30;
   o.replicates = 4;
   o.mitigations = {Mitigation::kNone, Mitigation::kRejection, Mitigation::kDownweight};
-  LoopResult one, two;
-  {
-    ThreadLimit limit(1);
-    one = run_loop(city, o);
-  }
-  {
-    ThreadLimit limit(2);
-    two = run_loop(city, o);
-  }
+  const auto [one, two] = run_with_1_and_2_threads(city, o);
   for (std::size_t s = 0; s < o.mitigations.size(); ++s) {
     EXPECT_EQ(one.scenarios[s].days_flagged, two.scenarios[s].days_flagged);
     EXPECT_EQ(one.scenarios[s].final_values, two.scenarios[s].final_values);

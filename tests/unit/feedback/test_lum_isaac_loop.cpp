@@ -1,10 +1,14 @@
 // Tests of Lum & Isaac's (2016) feedback loop on small hand-made bin records.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/parallel.hpp"
 #include "scrutineer/core/random.hpp"
 #include "scrutineer/feedback/lum_isaac_loop.hpp"
+#include "scrutineer/forecast/lum_isaac.hpp"
 
 namespace scrutineer::feedback {
 namespace {
@@ -94,6 +98,30 @@ TEST(LumIsaacLoop, BadOptionsAreRejected) {
   o = toy_options();
   o.window_days = 40;  // no day left to predict
   EXPECT_THROW(lum_isaac_run(data, o, 0.2, 0), ConfigError);
+}
+
+TEST(LumIsaacLoop, ReadsBinDaysWithTheSharedOaklandReader) {
+  // Prediction dates 2011-01-03 .. 2011-01-04 with a 2-day window: counted days are 01-01 .. 01-04.
+  // Bin 2: two records on 01-01 (day 0), one on 01-04 (day 3); bin 3: one on 01-02 (day 1); the
+  // 12/31/10 record is before the window, the NA bin is left out, bin 3 is the largest.
+  const auto path = std::filesystem::temp_directory_path() / "scrutineer_oakland_reader.csv";
+  std::ofstream(path) << "\"\",\"bin\",\"OCCURRED\",\"LAG\"\n"
+                         "\"1\",2,01/01/11,  0\n\"2\",2,01/01/11,  0\n\"3\",3,01/02/11,  0\n"
+                         "\"4\",NA,01/02/11,  0\n\"5\",2,01/04/11,  0\n\"6\",1,12/31/10,  0\n";
+  const auto read = forecast::read_oakland_records(path.string());
+  EXPECT_EQ(read.rows, 6);
+  EXPECT_EQ(read.rows_na_bin, 1);
+  EXPECT_EQ(read.max_bin, 3);
+  const auto data = read_oakland_bin_days(path.string(), "2011-01-03", "2011-01-04", 2);
+  using Row = std::vector<std::int64_t>;
+  ASSERT_EQ(data.counts.size(), 3u);
+  EXPECT_EQ(data.counts[0], (Row{0, 0, 0, 0}));
+  EXPECT_EQ(data.counts[1], (Row{2, 0, 0, 1}));
+  EXPECT_EQ(data.counts[2], (Row{0, 1, 0, 0}));
+  EXPECT_EQ(data.dates, (std::vector<std::string>{"2011-01-03", "2011-01-04"}));
+  std::ofstream(path) << "\"\",\"bin\",\"OCCURRED\",\"LAG\"\n\"1\",2,2011-01-01,  0\n";
+  EXPECT_THROW(forecast::read_oakland_records(path.string()), InputError);
+  std::filesystem::remove(path);
 }
 
 }  // namespace
