@@ -18,6 +18,7 @@
 #include "scrutineer/geo/grid.hpp"
 #include "scrutineer/geo/overlay.hpp"
 #include "scrutineer/geo/region.hpp"
+#include "scrutineer/geo/reporting.hpp"
 #include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/csv.hpp"
@@ -46,54 +47,6 @@ void check_options(const DisparityOptions& o) {
   if (o.out.empty()) throw ConfigError("disparity: give the output folder (--out)");
   if (o.bootstrap < 0) throw ConfigError("disparity: bootstrap replicates must be >= 0");
   if (o.cell_size < 0) throw ConfigError("disparity: the cell size must be positive");
-}
-
-// Reporting rates keyed by area id; areas without a rate keep their recorded crime (rate 1).
-std::vector<double> read_reporting(const DisparityOptions& o, const geo::Areas& areas,
-                                   std::vector<std::string>& notes) {
-  io::CsvReader csv(o.reporting);
-  const auto id_k = csv.require_column(o.reporting_id);
-  const auto rate_k = csv.require_column(o.reporting_rate);
-  std::vector<double> rate(areas.size(), kNaN);
-  io::CsvRecord rec;
-  std::int64_t unknown = 0;
-  while (csv.next(rec)) {
-    if (id_k >= rec.size() || rate_k >= rec.size())
-      throw InputError(
-          o.reporting, rec.line, 0,
-          fmt::format("expected {} fields, found {}", csv.header().size(), rec.size()));
-    const auto a = areas.find(rec[id_k]);
-    if (!a) {
-      ++unknown;
-      continue;
-    }
-    double v = 0;
-    try {
-      std::size_t used = 0;
-      v = std::stod(std::string(rec[rate_k]), &used);
-      if (used != rec[rate_k].size()) throw std::invalid_argument("trailing text");
-    } catch (const std::exception&) {
-      throw InputError(o.reporting, rec.line, rec.columns[rate_k],
-                       fmt::format("expected a reporting rate in (0, 1], found '{}'", rec[rate_k]));
-    }
-    if (!(v > 0 && v <= 1))
-      throw InputError(o.reporting, rec.line, rec.columns[rate_k],
-                       fmt::format("expected a reporting rate in (0, 1], found {}", v));
-    rate[*a] = v;
-  }
-  const auto missing =
-      std::count_if(rate.begin(), rate.end(), [](double v) { return std::isnan(v); });
-  if (missing > 0)
-    notes.push_back(
-        fmt::format("{} areas have no reporting rate in {}: their recorded crime is "
-                    "taken as true crime (rate 1)",
-                    missing, o.reporting));
-  if (unknown > 0)
-    notes.push_back(
-        fmt::format("{} rows of {} name areas that are not in {}", unknown, o.reporting, o.areas));
-  for (auto& v : rate)
-    if (std::isnan(v)) v = 1.0;
-  return rate;
 }
 
 // Index of the area holding each event (first in area order), -1 when none; bbox pre-filter.
@@ -364,7 +317,8 @@ DisparityReport run_disparity(const DisparityOptions& o) {
                       events.size(), o.events, format_iso_date(events.t.front()),
                       format_iso_date(events.t.back()), outside, grid ? "grid" : "areas"));
     if (!o.reporting.empty()) {
-      const auto rate = read_reporting(o, areas, report.notes);
+      const auto rate = geo::read_reporting_rates(o.reporting, o.reporting_id, o.reporting_rate,
+                                                  areas, report.notes);
       std::vector<UnitAreaShare> shares;
       if (grid) {
         // Share of each cell lying in each area, of the part of the cell inside any area.

@@ -10,8 +10,8 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
-#include "scrutineer/feedback/reporting.hpp"
 #include "scrutineer/geo/region.hpp"
+#include "scrutineer/geo/reporting.hpp"
 
 namespace scrutineer::feedback {
 
@@ -248,8 +248,8 @@ World fit_world(const FitWorldOptions& o) {
   const auto events = read_fit_events(o, areas.crs, notes);
   const auto rates = o.reporting_file.empty()
                          ? std::vector<double>(areas.size(), o.reporting_rate)
-                         : read_reporting_rates(o.reporting_file, o.reporting_id,
-                                                o.reporting_rate_column, areas, notes);
+                         : geo::read_reporting_rates(o.reporting_file, o.reporting_id,
+                                                     o.reporting_rate_column, areas, notes);
   auto world = fit_world(events, grid, areas, counts, rates, o.em);
   if (o.reporting_file.empty())
     notes.push_back(

@@ -11,9 +11,9 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/parallel.hpp"
 #include "scrutineer/feedback/loop.hpp"
-#include "scrutineer/feedback/reporting.hpp"
 #include "scrutineer/feedback/world.hpp"
 #include "scrutineer/geo/region.hpp"
+#include "scrutineer/geo/reporting.hpp"
 
 namespace scrutineer::feedback {
 namespace {
@@ -227,18 +227,18 @@ TEST(Reporting, RatesByAreaWithNotesAndErrors) {
     return (dir / "r.csv").string();
   };
   std::vector<std::string> notes;
-  const auto rate = read_reporting_rates(write("area,rate\nb,0.25\na,0.5\nzz,0.3\n"), "area",
-                                         "rate", areas, notes);
+  const auto rate = geo::read_reporting_rates(write("area,rate\nb,0.25\na,0.5\nzz,0.3\n"), "area",
+                                              "rate", areas, notes);
   EXPECT_EQ(rate, (std::vector<double>{0.5, 0.25, 1.0}));  // c is not named: rate 1
   EXPECT_EQ(notes.size(), 2u);                             // c missing, zz unknown
-  EXPECT_THROW(read_reporting_rates(write("area,rate\na,1.5\n"), "area", "rate", areas, notes),
+  EXPECT_THROW(geo::read_reporting_rates(write("area,rate\na,1.5\n"), "area", "rate", areas, notes),
                InputError);
-  EXPECT_THROW(read_reporting_rates(write("area,rate\na,x\n"), "area", "rate", areas, notes),
+  EXPECT_THROW(geo::read_reporting_rates(write("area,rate\na,x\n"), "area", "rate", areas, notes),
                InputError);
   EXPECT_THROW(
-      read_reporting_rates(write("area,rate\na,0.5\na,0.5\n"), "area", "rate", areas, notes),
+      geo::read_reporting_rates(write("area,rate\na,0.5\na,0.5\n"), "area", "rate", areas, notes),
       InputError);
-  EXPECT_THROW(read_reporting_rates(write("id,rate\na,0.5\n"), "area", "rate", areas, notes),
+  EXPECT_THROW(geo::read_reporting_rates(write("id,rate\na,0.5\n"), "area", "rate", areas, notes),
                InputError);
   fs::remove_all(dir);
 }

@@ -1,5 +1,5 @@
-// Reporting rates by area for the loop's truth (Akpinar et al. 2021, FAccT), read from a CSV.
-#include "scrutineer/feedback/reporting.hpp"
+// Reporting rates by area (Akpinar et al. 2021, FAccT), read from a CSV.
+#include "scrutineer/geo/reporting.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/csv.hpp"
 
-namespace scrutineer::feedback {
+namespace scrutineer::geo {
 
 namespace {
 
@@ -60,4 +60,4 @@ std::vector<double> read_reporting_rates(const std::string& path, const std::str
   return rate;
 }
 
-}  // namespace scrutineer::feedback
+}  // namespace scrutineer::geo

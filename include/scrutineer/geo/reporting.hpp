@@ -1,5 +1,6 @@
-// Reporting rates by area for the loop's truth: the share of true crimes that get recorded, e.g.
-// from a victimisation survey (Akpinar et al. 2021, FAccT: Bogotá's rates by district).
+// Reporting rates by area, the share of true crimes that get recorded (used by disparity's
+// true-crime estimate and the feedback loop's truth), e.g. from a victimisation survey (Akpinar et
+// al. 2021, FAccT: Bogotá's rates by district).
 #pragma once
 
 #include <string>
@@ -7,7 +8,7 @@
 
 #include "scrutineer/geo/areas.hpp"
 
-namespace scrutineer::feedback {
+namespace scrutineer::geo {
 
 // Rates per area (order of `areas`) from a CSV with an area-id column and a rate column in (0, 1].
 // An area the file does not name gets rate 1 (its recorded crime is taken as true crime) and rows
@@ -17,4 +18,4 @@ std::vector<double> read_reporting_rates(const std::string& path, const std::str
                                          const std::string& rate_column, const geo::Areas& areas,
                                          std::vector<std::string>& notes);
 
-}  // namespace scrutineer::feedback
+}  // namespace scrutineer::geo
