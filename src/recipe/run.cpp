@@ -121,7 +121,7 @@ std::string run_json(const Run& run, const std::vector<StageTiming>& timings) {
 
 RunResult run_recipe(const Recipe& recipe, const RunOptions& options) {
   ResultsFolder folder(options.out.empty() ? default_out(recipe) : options.out);
-  Run run{recipe, options, folder.path()};
+  Run run{recipe, options, folder.path(), folder.target()};
   RunResult result;
   for (const auto& stage : stages()) {
     if (!stage.wanted(recipe)) continue;
@@ -135,8 +135,7 @@ RunResult run_recipe(const Recipe& recipe, const RunOptions& options) {
   io::write_text_file(run.dir / "run.json", run_json(run, result.timings));
   result.written = files_under(run.dir);
   folder.commit();
-  result.folder = fs::absolute(options.out.empty() ? default_out(recipe) : options.out);
-  result.folder = result.folder.lexically_normal();
+  result.folder = folder.target();
   result.warnings = run.warnings;
   return result;
 }

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
@@ -16,6 +18,7 @@
 #include "scrutineer/geo/grid_command.hpp"
 #include "scrutineer/geo/region.hpp"
 #include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/io/event_writer.hpp"
 #include "scrutineer/io/vector.hpp"
 #include "scrutineer/synth/city.hpp"
 
@@ -151,6 +154,22 @@ const std::map<std::string, LoopOnTruth>& truths() {
   return list;
 }
 
+// Text naming files in the temporary folder, with the folder's final name instead.
+std::string final_paths(const Run& run, std::string text) {
+  const auto from = run.dir.string(), to = run.final_dir.string();
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+void final_paths(const Run& run, const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  in.close();
+  io::write_text_file(file, final_paths(run, text.str()));
+}
+
 }  // namespace
 
 void stage_data(Run& run) {
@@ -193,6 +212,9 @@ void stage_grid(Run& run) {
                            run.overlay);
   }
   write_cells(run);
+  // The events of the study (after the filters and the clip), read back by the disparity stage
+  // as its recorded-crime benchmark.
+  io::write_events_csv((run.dir / "ingest" / "events.csv").string(), run.events);
   run.say(fmt::format("grid         {} x {} cells of {} m, {} valid; {} events in the study area\n",
                       run.grid.nx, run.grid.ny, run.grid.size, run.grid.valid_count(),
                       run.events.size()));
@@ -235,14 +257,16 @@ void stage_disparity(Run& run) {
   o.flag_options.y_column = "centre_y";
   o.flag_options.crs = run.events.crs;
   o.flag_options.model = run.audited_model;
-  o.events = r.data.path;
-  o.events_read = r.data.read;
-  o.events_read.target_crs = run.events.crs;
-  if (o.crime_category.empty()) o.crime_category = r.data.category;
+  o.events = (run.dir / "ingest" / "events.csv").string();
+  o.events_read = ingest::ReadOptions{};
+  o.events_read.format = "events";
   o.out = (run.dir / "disparity").string();
   o.progress = run.options.progress;
   run.disparity = disparity::run_disparity(o);
-  for (const auto& note : run.disparity.notes) run.warnings.push_back(note);
+  for (const char* file : {"summary.txt", "disparity.json"})
+    final_paths(run, run.dir / "disparity" / file);
+  run.disparity.summary = final_paths(run, run.disparity.summary);
+  for (const auto& note : run.disparity.notes) run.warnings.push_back(final_paths(run, note));
   run.say(run.disparity.summary);
 }
 

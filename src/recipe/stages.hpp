@@ -27,11 +27,12 @@ struct DataCounts {
 
 // Each stage reads what earlier stages left here and adds its own results.
 struct Run {
-  Run(const Recipe& r, const RunOptions& o, std::filesystem::path d)
-      : recipe(r), options(o), dir(std::move(d)) {}
+  Run(const Recipe& r, const RunOptions& o, std::filesystem::path d, std::filesystem::path f)
+      : recipe(r), options(o), dir(std::move(d)), final_dir(std::move(f)) {}
   const Recipe& recipe;
   const RunOptions& options;
-  std::filesystem::path dir;  // the (temporary) results folder
+  std::filesystem::path dir;        // the (temporary) results folder
+  std::filesystem::path final_dir;  // its name once the run succeeds
   ingest::ReadReport read;
   DataCounts counts;
   EventSet events;

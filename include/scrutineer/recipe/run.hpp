@@ -45,6 +45,7 @@ class ResultsFolder {
   ResultsFolder(const ResultsFolder&) = delete;
   ResultsFolder& operator=(const ResultsFolder&) = delete;
   const std::filesystem::path& path() const { return temp_; }
+  const std::filesystem::path& target() const { return target_; }
   // Replaces `target` (an earlier run's results) with the folder. Throws IoError.
   void commit();
 
