@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "scrutineer/core/error.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/recipe/run.hpp"
 
@@ -115,5 +116,61 @@ TEST(RecipeData, CompasExampleMatchesProPublicasCohort) {
   const auto groups = slurp(folder / "results" / "scores" / "scores_groups.csv");
   EXPECT_NE(groups.find("score>=5,race,African-American,3175,"), std::string::npos) << groups;
   EXPECT_NE(groups.find("score>=5,race,Caucasian,2103,"), std::string::npos) << groups;
+  fs::remove_all(folder);
+}
+
+TEST(RecipeData, NycExampleMatchesProvenance) {
+  REQUIRE_DATA(kShared + "/nyc/vehicle_thefts_2014_2017.csv");
+  auto recipe = parse_recipe(kExamples / "nyc" / "audit.toml", kShared);
+  recipe.backtest.to = "2017-01-15";  // reduced for time: two weeks of daily forecasts
+  recipe.backtest.options.bootstrap.replicates = 100;
+  recipe.disparity.options.bootstrap = 100;
+  const auto folder = temp_folder();
+  RunOptions options;
+  options.out = folder / "results";
+  options.progress = false;
+  run_recipe(recipe, options);
+  const auto run = read_json(folder / "results" / "run.json");
+  // PROVENANCE.md and tests/unit/ingest: 35,746 rows; 2016 has 8,814 and 2017 7,885.
+  EXPECT_EQ(run["data"]["rows_read"], 35746);
+  EXPECT_EQ(run["data"]["after_date_filter"], 8814 + 7885);
+  EXPECT_EQ(read_json(folder / "results" / "backtest" / "summary.json")["periods"], 14);
+  const auto disparity = read_json(folder / "results" / "disparity" / "disparity.json");
+  // Sum of poptot over the 2,166 tract features (python3, json module): 8,199,221.
+  EXPECT_NEAR(disparity["total_population"].get<double>(), 8199221, 1e-6);
+  EXPECT_TRUE(disparity["groups_overlap"].get<bool>());  // hispanic overlaps the race counts
+  fs::remove_all(folder);
+}
+
+TEST(RecipeData, ManchesterExampleScoresMonthsAndRefusesDays) {
+  REQUIRE_DATA(kShared + "/manchester/burglary_manchester_2017.csv");
+  auto recipe = parse_recipe(kExamples / "manchester" / "audit.toml", kShared);
+  recipe.backtest.options.bootstrap.replicates = 100;
+  recipe.disparity.options.bootstrap = 100;
+  const auto folder = temp_folder();
+  RunOptions options;
+  options.out = folder / "results";
+  options.progress = false;
+  // Daily periods on month-only data: refused, and no results folder is left.
+  auto daily = recipe;
+  daily.backtest.options.period = scrutineer::evaluate::PeriodUnit::kDay;
+  try {
+    run_recipe(daily, options);
+    FAIL() << "daily periods on month data ran";
+  } catch (const scrutineer::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("month"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(folder / "results"));
+  run_recipe(recipe, options);
+  const auto run = read_json(folder / "results" / "run.json");
+  // tests/unit/ingest: 8,144 rows, month resolution.
+  EXPECT_EQ(run["data"]["rows_read"], 8144);
+  EXPECT_EQ(run["data"]["resolution"], "month");
+  EXPECT_NE(run["warnings"][0].get<std::string>().find("month of each crime only"),
+            std::string::npos);
+  EXPECT_EQ(read_json(folder / "results" / "backtest" / "summary.json")["periods"], 6);
+  // PROVENANCE.md: Persons, the Manchester total, is 503,127.
+  const auto disparity = read_json(folder / "results" / "disparity" / "disparity.json");
+  EXPECT_NEAR(disparity["total_population"].get<double>(), 503127, 1e-6);
   fs::remove_all(folder);
 }
