@@ -202,7 +202,7 @@ void stage_report(Run& run) {
       "people.",
       engine_version(), r.file.filename().string()));
   if (!run.warnings.empty()) {
-    html.heading("Warnings");
+    html.heading("Warnings and notes");
     for (const auto& w : run.warnings) html.warning(w);
   }
   if (r.has_data) report_data(run, html);

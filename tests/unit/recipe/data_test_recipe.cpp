@@ -10,12 +10,15 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "folders.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/recipe/run.hpp"
 
 namespace fs = std::filesystem;
 using namespace scrutineer::recipe;
+using recipe_test::slurp;
+using recipe_test::temp_folder;
 
 namespace {
 
@@ -26,25 +29,9 @@ const fs::path kExamples = fs::path(SCRUTINEER_TEST_DATA).parent_path().parent_p
 #define REQUIRE_DATA(path) \
   if (!fs::exists(path)) GTEST_SKIP() << (path) << " absent: see ../shared/data"
 
-fs::path temp_folder() {
-  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const auto path = fs::temp_directory_path() /
-                    ("scrutineer_recipe_data_" + std::to_string(::getpid()) + "_" + test->name());
-  fs::remove_all(path);
-  fs::create_directories(path);
-  return path;
-}
-
 nlohmann::json read_json(const fs::path& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // The operating-point hit rate of each model in a backtest's summary.json.
@@ -56,21 +43,31 @@ std::map<std::string, double> hit_rates(const fs::path& summary) {
   return out;
 }
 
-}  // namespace
-
-TEST(RecipeData, ChicagoExampleMatchesProvenanceAndTheBacktestCommand) {
-  REQUIRE_DATA(kShared + "/chicago/aggravated_assaults_2010_2019.csv");
-  auto recipe = parse_recipe(kExamples / "chicago" / "audit.toml", kShared);
-  // Reduced for time: January 2017 only, fewer bootstrap replicates.
-  recipe.backtest.to = "2017-02-01";
+// The example's recipe with 100 bootstrap replicates (for time) and `to` as the backtest's end.
+Recipe example(const std::string& name, const std::string& to = "") {
+  auto recipe = parse_recipe(kExamples / name / "audit.toml", kShared);
+  if (!to.empty()) recipe.backtest.to = to;
   recipe.backtest.options.bootstrap.replicates = 100;
   recipe.disparity.options.bootstrap = 100;
-  const auto folder = temp_folder();
+  recipe.scores.command.audit.bootstrap = 0;
+  return recipe;
+}
+
+// Runs `recipe` into folder/results; returns its run.json.
+nlohmann::json run_into(const Recipe& recipe, const fs::path& folder) {
   RunOptions options;
   options.out = folder / "results";
   options.progress = false;
   run_recipe(recipe, options);
-  const auto run = read_json(folder / "results" / "run.json");
+  return read_json(folder / "results" / "run.json");
+}
+
+}  // namespace
+
+TEST(RecipeData, ChicagoExampleMatchesProvenanceAndTheBacktestCommand) {
+  REQUIRE_DATA(kShared + "/chicago/aggravated_assaults_2010_2019.csv");
+  const auto folder = temp_folder();
+  const auto run = run_into(example("chicago", "2017-02-01"), folder);  // January 2017 only
   // PROVENANCE.md and tests/unit/ingest: 148,636 rows, none dropped; 2016 has 15,329 rows and
   // 2017 15,022: 30,351 in the recipe's dates.
   EXPECT_EQ(run["data"]["rows_read"], 148636);
@@ -102,13 +99,8 @@ TEST(RecipeData, ChicagoExampleMatchesProvenanceAndTheBacktestCommand) {
 
 TEST(RecipeData, CompasExampleMatchesProPublicasCohort) {
   REQUIRE_DATA(kShared + "/compas/compas-scores-two-years.csv");
-  auto recipe = parse_recipe(kExamples / "compas" / "audit.toml", kShared);
-  recipe.scores.command.audit.bootstrap = 0;
   const auto folder = temp_folder();
-  RunOptions options;
-  options.out = folder / "results";
-  run_recipe(recipe, options);
-  const auto run = read_json(folder / "results" / "run.json");
+  const auto run = run_into(example("compas"), folder);
   // tests/unit/scores/data_test_compas.cpp: 7,214 rows; ProPublica's notebook keeps 6,172.
   EXPECT_EQ(run["scores"]["rows_read"], 7214);
   EXPECT_EQ(run["scores"]["people"], 6172);
@@ -121,16 +113,8 @@ TEST(RecipeData, CompasExampleMatchesProPublicasCohort) {
 
 TEST(RecipeData, NycExampleMatchesProvenance) {
   REQUIRE_DATA(kShared + "/nyc/vehicle_thefts_2014_2017.csv");
-  auto recipe = parse_recipe(kExamples / "nyc" / "audit.toml", kShared);
-  recipe.backtest.to = "2017-01-15";  // reduced for time: two weeks of daily forecasts
-  recipe.backtest.options.bootstrap.replicates = 100;
-  recipe.disparity.options.bootstrap = 100;
   const auto folder = temp_folder();
-  RunOptions options;
-  options.out = folder / "results";
-  options.progress = false;
-  run_recipe(recipe, options);
-  const auto run = read_json(folder / "results" / "run.json");
+  const auto run = run_into(example("nyc", "2017-01-15"), folder);  // two weeks of forecasts
   // PROVENANCE.md and tests/unit/ingest: 35,746 rows; 2016 has 8,814 and 2017 7,885.
   EXPECT_EQ(run["data"]["rows_read"], 35746);
   EXPECT_EQ(run["data"]["after_date_filter"], 8814 + 7885);
@@ -144,25 +128,18 @@ TEST(RecipeData, NycExampleMatchesProvenance) {
 
 TEST(RecipeData, ManchesterExampleScoresMonthsAndRefusesDays) {
   REQUIRE_DATA(kShared + "/manchester/burglary_manchester_2017.csv");
-  auto recipe = parse_recipe(kExamples / "manchester" / "audit.toml", kShared);
-  recipe.backtest.options.bootstrap.replicates = 100;
-  recipe.disparity.options.bootstrap = 100;
   const auto folder = temp_folder();
-  RunOptions options;
-  options.out = folder / "results";
-  options.progress = false;
   // Daily periods on month-only data: refused, and no results folder is left.
-  auto daily = recipe;
+  auto daily = example("manchester");
   daily.backtest.options.period = scrutineer::evaluate::PeriodUnit::kDay;
   try {
-    run_recipe(daily, options);
+    run_into(daily, folder);
     FAIL() << "daily periods on month data ran";
   } catch (const scrutineer::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("month"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(fs::exists(folder / "results"));
-  run_recipe(recipe, options);
-  const auto run = read_json(folder / "results" / "run.json");
+  const auto run = run_into(example("manchester"), folder);
   // tests/unit/ingest: 8,144 rows, month resolution.
   EXPECT_EQ(run["data"]["rows_read"], 8144);
   EXPECT_EQ(run["data"]["resolution"], "month");

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "folders.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/recipe/recipe.hpp"
@@ -16,24 +17,10 @@
 namespace fs = std::filesystem;
 using scrutineer::ConfigError;
 using namespace scrutineer::recipe;
+using recipe_test::slurp;
+using recipe_test::temp_folder;
 
 namespace {
-
-fs::path temp_folder() {
-  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const auto path = fs::temp_directory_path() /
-                    ("scrutineer_recipe_" + std::to_string(::getpid()) + "_" + test->name());
-  fs::remove_all(path);
-  fs::create_directories(path);
-  return path;
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The message of the ConfigError that parsing `text` as /tmp/.../audit.toml throws.
 std::string parse_error(const std::string& text, const std::string& data_dir = "") {
