@@ -8,6 +8,7 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/forecast/model.hpp"
+#include "scrutineer/geo/crs.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/synth/city.hpp"
 #include "section.hpp"
@@ -61,6 +62,9 @@ void parse_data(Section& s, DataStage& d) {
   if (!r.time_zone.empty()) checked(s, "time_zone", [&] { return TimeZone(r.time_zone).name(); });
   r.source_crs = s.text("source_crs");
   r.target_crs = s.text("crs");
+  for (const auto& [key, crs] : {std::pair{"source_crs", r.source_crs}, {"crs", r.target_crs}})
+    if (!crs.empty())
+      checked(s, key, [&] { return geo::Transformer("EPSG:4326", crs).is_identity(); });
   r.strict = s.boolean("strict", r.strict);
   r.drop_duplicates = s.boolean("drop_duplicates", r.drop_duplicates);
   r.keep_columns = s.texts("keep");
@@ -305,6 +309,11 @@ void check_stages(Section& top, const Recipe& r) {
     top.fail(r.backtest.enabled ? "backtest" : "areas", "needs a [data] table (the crime data)");
   if (r.backtest.enabled && r.models.empty())
     top.fail("backtest", "needs at least one [[models]] table (name = a registered model)");
+  if (r.backtest.enabled && r.data.read.format == "police-uk" &&
+      r.backtest.options.period != evaluate::PeriodUnit::kMonth)
+    top.fail("backtest",
+             "data.police.uk gives the month of each crime only: set period = \"month\" (daily "
+             "and weekly periods cannot be scored on month-only data)");
   if (r.disparity.enabled && !r.backtest.enabled)
     top.fail("disparity", "needs a [backtest] table: the flags audited are the backtest's");
   if (r.disparity.enabled && !r.areas.enabled)

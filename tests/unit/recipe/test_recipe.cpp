@@ -158,6 +158,35 @@ TEST(RecipeErrors, StagesThatNeedAnotherStageSaySo) {
   fs::remove_all(folder);
 }
 
+TEST(RecipeErrors, UnknownCrsAndDailyPeriodsOnMonthDataAreRefusedBeforeAnyWork) {
+  const auto folder = temp_folder();
+  std::ofstream(folder / "people.csv") << kPeople;  // any existing file: it is not read here
+  try {
+    parse_recipe_text(folder / "audit.toml",
+                      "[data]\npath = \"people.csv\"\ncrs = \"EPSG:99999\"\n");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("audit.toml:3:7: data.crs:"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("EPSG:99999"), std::string::npos) << e.what();
+  }
+  const std::string uk =
+      "[data]\npath = \"people.csv\"\nformat = \"police-uk\"\n[[models]]\nname = "
+      "\"prohotspot\"\n[backtest]\nfrom = \"2017-07-01\"\nto = \"2018-01-01\"\n";
+  try {
+    parse_recipe_text(folder / "audit.toml", uk);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    // [backtest] is on line 6.
+    EXPECT_NE(std::string(e.what()).find(
+                  "audit.toml:6:1: backtest: data.police.uk gives the month of each crime only"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_NO_THROW(parse_recipe_text(folder / "audit.toml", uk + "period = \"month\"\n"));
+  fs::remove_all(folder);
+}
+
 TEST(RecipePaths, RelativePathsResolveAgainstTheRecipeFolder) {
   const auto folder = temp_folder();
   fs::create_directories(folder / "in");
