@@ -39,20 +39,6 @@ struct BacktestArgs {
   std::string out = "backtest-output";
 };
 
-// "5%" or "0.05" -> 0.05.
-double parse_fraction(const std::string& text, const std::string& option) {
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(text, &used);
-    const bool pct = used < text.size() && text.substr(used) == "%";
-    if (used != text.size() && !pct) throw std::invalid_argument(text);
-    return pct ? v / 100 : v;
-  } catch (const std::exception&) {
-    throw ConfigError(
-        fmt::format("{}: expected a share such as 5% or 0.05, found '{}'", option, text));
-  }
-}
-
 // "1..20" (percent, step 1), or "1,5,10" (percent).
 std::vector<double> parse_coverages(const std::string& text) {
   std::vector<double> out;
@@ -82,23 +68,13 @@ std::vector<double> parse_coverages(const std::string& text) {
   return out;
 }
 
-// "5%" / "0.05" (coverage), "count:20", "area:5%".
+// "5%" / "0.05" (coverage), "count:20", "area:5%" (evaluate::parse_policy).
 evaluate::Policy parse_operating(const std::string& text) {
-  evaluate::Policy p;
-  if (text.rfind("count:", 0) == 0) {
-    p.mode = evaluate::PolicyMode::kCount;
-    try {
-      p.count = std::stoll(text.substr(6));
-    } catch (const std::exception&) {
-      throw ConfigError(fmt::format("--operating: expected count:N, found '{}'", text));
-    }
-  } else if (text.rfind("area:", 0) == 0) {
-    p.mode = evaluate::PolicyMode::kArea;
-    p.coverage = parse_fraction(text.substr(5), "--operating");
-  } else {
-    p.coverage = parse_fraction(text, "--operating");
+  try {
+    return evaluate::parse_policy(text);
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("--operating: {}", e.what()));
   }
-  return p;
 }
 
 // "name" or "name:k=v,k=v".

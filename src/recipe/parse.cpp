@@ -123,37 +123,6 @@ evaluate::ModelSpec parse_model(Section& s) {
   return m;
 }
 
-// "5%" or "0.05" -> 0.05.
-double share(const Section& s, const std::string& key, const std::string& text) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  const bool percent = used > 0 && text.substr(used) == "%";
-  if (used == 0 || (used != text.size() && !percent) || !(v >= 0))
-    s.fail(key, fmt::format("expected a share such as 5% or 0.05, found '{}'", text));
-  return percent ? v / 100 : v;
-}
-
-// The operating point, as `scrutineer backtest --operating`: "5%", "count:20" or "area:5%".
-evaluate::Policy parse_policy(const Section& s, const std::string& key, const std::string& text) {
-  evaluate::Policy p;
-  if (text.rfind("count:", 0) == 0) {
-    p.mode = evaluate::PolicyMode::kCount;
-    p.count = static_cast<std::int64_t>(share(s, key, text.substr(6)));
-    if (p.count < 1) s.fail(key, fmt::format("expected count:N with N >= 1, found '{}'", text));
-  } else if (text.rfind("area:", 0) == 0) {
-    p.mode = evaluate::PolicyMode::kArea;
-    p.coverage = share(s, key, text.substr(5));
-  } else {
-    p.coverage = share(s, key, text);
-  }
-  return p;
-}
-
 void parse_backtest(Section& s, BacktestStage& b) {
   b.enabled = true;
   auto& o = b.options;
@@ -170,7 +139,8 @@ void parse_backtest(Section& s, BacktestStage& b) {
   }
   const auto tie = s.text("tie_rule", "random");
   o.tie_rule = checked(s, "tie_rule", [&] { return evaluate::tie_rule_from_string(tie); });
-  o.operating_point = parse_policy(s, "operating", s.text("operating", "5%"));
+  const auto operating = s.text("operating", "5%");
+  o.operating_point = checked(s, "operating", [&] { return evaluate::parse_policy(operating); });
   o.operating_point.tie_rule = o.tie_rule;
   o.seed = static_cast<std::uint64_t>(s.integer("seed", 1));
   o.bootstrap.replicates = static_cast<int>(s.integer("bootstrap", 1000));
@@ -220,7 +190,8 @@ void parse_feedback(Section& s, FeedbackStage& f) {
   for (const auto& [key, value] : s.assignments("params"))
     o.model_params += (o.model_params.empty() ? "" : ",") + key + "=" + value;
   checked(s, "params", [&] { return forecast::make_model(o.model, o.model_params) != nullptr; });
-  o.policy = parse_policy(s, "operating", s.text("operating", "count:20"));
+  const auto operating = s.text("operating", "count:20");
+  o.policy = checked(s, "operating", [&] { return evaluate::parse_policy(operating); });
   o.policy.tie_rule = checked(
       s, "tie_rule", [&] { return evaluate::tie_rule_from_string(s.text("tie_rule", "random")); });
   o.days = s.integer("days", o.days);

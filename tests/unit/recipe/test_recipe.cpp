@@ -137,6 +137,11 @@ TEST(RecipeErrors, BadValuesSayWhatWasExpected) {
   const auto param = parse_error("[[models]]\nname = \"prohotspot\"\nparams = { nonsense = 3 }\n");
   EXPECT_EQ(param.rfind("audit.toml:3:10: models.params:", 0), 0u) << param;
   EXPECT_NE(param.find("nonsense"), std::string::npos) << param;
+  const auto operating =
+      parse_error("[backtest]\nfrom = \"2017-01-01\"\nto = \"2017-02-01\"\noperating = \"lots\"\n");
+  EXPECT_EQ(operating,
+            "audit.toml:4:13: backtest.operating: expected a share such as 5% or 0.05, "
+            "count:N or area:X%, found 'lots'");
   const auto mitigation = parse_error("[feedback]\nmitigations = [\"pray\"]\n");
   EXPECT_EQ(mitigation.rfind("audit.toml:2:15: feedback.mitigations:", 0), 0u) << mitigation;
 }
@@ -277,5 +282,27 @@ TEST(RecipeRun, RunJsonRecordsTheRun) {
   const auto groups = slurp(folder / "audit-results" / "scores" / "scores_groups.csv");
   EXPECT_NE(groups.find("race,A,2,1"), std::string::npos) << groups;
   EXPECT_NE(groups.find("race,B,2,2"), std::string::npos) << groups;
+  fs::remove_all(folder);
+}
+
+TEST(RecipeParse, OperatingPointsAsTheBacktestCommandReadsThem) {
+  const auto folder = temp_folder();
+  std::ofstream(folder / "people.csv") << kPeople;
+  const auto recipe = [&](const std::string& operating) {
+    return parse_recipe_text(folder / "audit.toml",
+                             "[data]\npath = \"people.csv\"\n[[models]]\nname = \"naive\"\n"
+                             "[backtest]\nfrom = \"2017-01-01\"\nto = \"2017-02-01\"\n"
+                             "operating = \"" +
+                                 operating + "\"\n")
+        .backtest.options.operating_point;
+  };
+  using scrutineer::evaluate::PolicyMode;
+  EXPECT_EQ(recipe("count:20").mode, PolicyMode::kCount);
+  EXPECT_EQ(recipe("count:20").count, 20);
+  EXPECT_EQ(recipe("area:5%").mode, PolicyMode::kArea);
+  EXPECT_DOUBLE_EQ(recipe("area:5%").coverage, 0.05);
+  EXPECT_DOUBLE_EQ(recipe("2.5%").coverage, 0.025);
+  EXPECT_DOUBLE_EQ(recipe("0.1").coverage, 0.1);
+  EXPECT_THROW(recipe("count:2.5"), ConfigError);
   fs::remove_all(folder);
 }
