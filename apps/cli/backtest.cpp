@@ -92,28 +92,6 @@ std::int64_t local_date(const std::string& text, const TimeZone& zone, const std
   return zone.to_utc(*wall);
 }
 
-// Without a region: every cell of the events' bounding box is valid.
-geo::Grid grid_over_events(const EventSet& e, double size, double ox, double oy) {
-  if (e.empty()) throw InputError("", 0, 0, "backtest: no events to build a grid over");
-  double xmin = e.x[0], xmax = e.x[0], ymin = e.y[0], ymax = e.y[0];
-  for (std::size_t i = 1; i < e.size(); ++i) {
-    xmin = std::min(xmin, e.x[i]);
-    xmax = std::max(xmax, e.x[i]);
-    ymin = std::min(ymin, e.y[i]);
-    ymax = std::max(ymax, e.y[i]);
-  }
-  geo::Grid g;
-  g.size = size;
-  const double ix0 = std::floor((xmin - ox) / size), iy0 = std::floor((ymin - oy) / size);
-  g.x0 = ox + ix0 * size;
-  g.y0 = oy + iy0 * size;
-  g.nx = static_cast<std::int32_t>(std::floor((xmax - ox) / size) - ix0 + 1);
-  g.ny = static_cast<std::int32_t>(std::floor((ymax - oy) / size) - iy0 + 1);
-  g.valid.assign(static_cast<std::size_t>(g.cells()), 1);
-  g.crs = e.crs;
-  return g;
-}
-
 void run(const BacktestArgs& a) {
   ingest::ReadOptions read;
   read.format = a.format;
@@ -148,7 +126,8 @@ void run(const BacktestArgs& a) {
       fmt::print(stderr, "clipped to the region: kept {} of {} events\n", events.size(), before);
     }
   } else {
-    grid = grid_over_events(events, a.cell_size, a.origin_x, a.origin_y);
+    grid =
+        geo::grid_over_points(events.x, events.y, events.crs, a.cell_size, a.origin_x, a.origin_y);
   }
   fmt::print(stderr, "grid {} x {} cells of {} m, {} valid\n", grid.nx, grid.ny, grid.size,
              grid.valid_count());

@@ -78,24 +78,6 @@ void data_warnings(Run& run) {
   }
 }
 
-// Without a region every cell of the events' bounding box is valid.
-geo::Grid grid_over_events(const EventSet& e, const GridStage& g) {
-  if (e.empty()) throw InputError("", 0, 0, "no events to lay a grid over");
-  const auto [xmin, xmax] = std::minmax_element(e.x.begin(), e.x.end());
-  const auto [ymin, ymax] = std::minmax_element(e.y.begin(), e.y.end());
-  geo::Grid grid;
-  grid.size = g.cell_size;
-  const double ix0 = std::floor((*xmin - g.origin_x) / g.cell_size);
-  const double iy0 = std::floor((*ymin - g.origin_y) / g.cell_size);
-  grid.x0 = g.origin_x + ix0 * g.cell_size;
-  grid.y0 = g.origin_y + iy0 * g.cell_size;
-  grid.nx = static_cast<std::int32_t>(std::floor((*xmax - g.origin_x) / g.cell_size) - ix0 + 1);
-  grid.ny = static_cast<std::int32_t>(std::floor((*ymax - g.origin_y) / g.cell_size) - iy0 + 1);
-  grid.valid.assign(static_cast<std::size_t>(grid.cells()), 1);
-  grid.crs = e.crs;
-  return grid;
-}
-
 void clip_to_region(Run& run, const geo::Region& region) {
   auto& e = run.events;
   if (run.recipe.grid.clip) {
@@ -202,7 +184,8 @@ void stage_grid(Run& run) {
     }
     clip_to_region(run, region);
   } else {
-    run.grid = grid_over_events(run.events, g);
+    run.grid = geo::grid_over_points(run.events.x, run.events.y, run.events.crs, g.cell_size,
+                                     g.origin_x, g.origin_y);
   }
   fs::create_directories(run.dir / "grid");
   if (run.recipe.areas.enabled) {
