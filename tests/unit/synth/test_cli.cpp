@@ -78,13 +78,12 @@ TEST(DemoCli, RunsEveryStepAndSaysWhereTheOutputsAre) {
   const auto result = run("demo --out " + (folder / "demo").string() + " --days 60", folder);
   ASSERT_EQ(result.code, 0) << result.out << result.err;
   // The demo writes the city and its recipe, then runs the recipe into results/.
-  for (const char* file :
-       {"city/events.csv", "city/truth.json", "city/areas.geojson", "demo.toml",
-        "results/ingest/summary.json", "results/grid/cells.gpkg", "results/grid/overlay.csv",
-        "results/backtest/summary.json", "results/backtest/flagged.csv",
-        "results/disparity/groups.csv", "results/disparity/areas.geojson",
-        "results/feedback/loop_summary.json", "results/run.json", "results/recipe.toml",
-        "results/report.html"}) {
+  for (const char* file : {"city/events.csv", "city/truth.json", "city/areas.geojson", "demo.toml",
+                           "results/ingest/summary.json", "results/grid/cells.gpkg",
+                           "results/grid/overlay.csv", "results/backtest/summary.json",
+                           "results/backtest/flagged.csv", "results/disparity/groups.csv",
+                           "results/disparity/areas.geojson", "results/feedback/loop_summary.json",
+                           "results/run.json", "results/recipe.toml", "results/report.html"}) {
     const auto path = folder / "demo" / file;
     EXPECT_TRUE(fs::exists(path)) << file;
     EXPECT_NE(result.out.find(path.string()), std::string::npos) << file;
