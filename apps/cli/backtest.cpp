@@ -39,20 +39,6 @@ struct BacktestArgs {
   std::string out = "backtest-output";
 };
 
-// "5%" or "0.05" -> 0.05.
-double parse_fraction(const std::string& text, const std::string& option) {
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(text, &used);
-    const bool pct = used < text.size() && text.substr(used) == "%";
-    if (used != text.size() && !pct) throw std::invalid_argument(text);
-    return pct ? v / 100 : v;
-  } catch (const std::exception&) {
-    throw ConfigError(
-        fmt::format("{}: expected a share such as 5% or 0.05, found '{}'", option, text));
-  }
-}
-
 // "1..20" (percent, step 1), or "1,5,10" (percent).
 std::vector<double> parse_coverages(const std::string& text) {
   std::vector<double> out;
@@ -82,23 +68,13 @@ std::vector<double> parse_coverages(const std::string& text) {
   return out;
 }
 
-// "5%" / "0.05" (coverage), "count:20", "area:5%".
+// "5%" / "0.05" (coverage), "count:20", "area:5%" (evaluate::parse_policy).
 evaluate::Policy parse_operating(const std::string& text) {
-  evaluate::Policy p;
-  if (text.rfind("count:", 0) == 0) {
-    p.mode = evaluate::PolicyMode::kCount;
-    try {
-      p.count = std::stoll(text.substr(6));
-    } catch (const std::exception&) {
-      throw ConfigError(fmt::format("--operating: expected count:N, found '{}'", text));
-    }
-  } else if (text.rfind("area:", 0) == 0) {
-    p.mode = evaluate::PolicyMode::kArea;
-    p.coverage = parse_fraction(text.substr(5), "--operating");
-  } else {
-    p.coverage = parse_fraction(text, "--operating");
+  try {
+    return evaluate::parse_policy(text);
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("--operating: {}", e.what()));
   }
-  return p;
 }
 
 // "name" or "name:k=v,k=v".
@@ -114,28 +90,6 @@ std::int64_t local_date(const std::string& text, const TimeZone& zone, const std
     throw ConfigError(
         fmt::format("{}: expected a date YYYY-MM-DD (local time), found '{}'", option, text));
   return zone.to_utc(*wall);
-}
-
-// Without a region: every cell of the events' bounding box is valid.
-geo::Grid grid_over_events(const EventSet& e, double size, double ox, double oy) {
-  if (e.empty()) throw InputError("", 0, 0, "backtest: no events to build a grid over");
-  double xmin = e.x[0], xmax = e.x[0], ymin = e.y[0], ymax = e.y[0];
-  for (std::size_t i = 1; i < e.size(); ++i) {
-    xmin = std::min(xmin, e.x[i]);
-    xmax = std::max(xmax, e.x[i]);
-    ymin = std::min(ymin, e.y[i]);
-    ymax = std::max(ymax, e.y[i]);
-  }
-  geo::Grid g;
-  g.size = size;
-  const double ix0 = std::floor((xmin - ox) / size), iy0 = std::floor((ymin - oy) / size);
-  g.x0 = ox + ix0 * size;
-  g.y0 = oy + iy0 * size;
-  g.nx = static_cast<std::int32_t>(std::floor((xmax - ox) / size) - ix0 + 1);
-  g.ny = static_cast<std::int32_t>(std::floor((ymax - oy) / size) - iy0 + 1);
-  g.valid.assign(static_cast<std::size_t>(g.cells()), 1);
-  g.crs = e.crs;
-  return g;
 }
 
 void run(const BacktestArgs& a) {
@@ -172,7 +126,8 @@ void run(const BacktestArgs& a) {
       fmt::print(stderr, "clipped to the region: kept {} of {} events\n", events.size(), before);
     }
   } else {
-    grid = grid_over_events(events, a.cell_size, a.origin_x, a.origin_y);
+    grid =
+        geo::grid_over_points(events.x, events.y, events.crs, a.cell_size, a.origin_x, a.origin_y);
   }
   fmt::print(stderr, "grid {} x {} cells of {} m, {} valid\n", grid.nx, grid.ny, grid.size,
              grid.valid_count());

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 
 #include "scrutineer/core/error.hpp"
 
@@ -45,6 +47,48 @@ TieRule tie_rule_from_string(std::string_view name) {
   if (name == "random") return TieRule::kRandom;
   throw ConfigError(
       fmt::format("unknown tie rule '{}' (expected open_cp, row-major or random)", name));
+}
+
+namespace {
+
+// "5%" or "0.05" -> 0.05; nullopt when the text is neither.
+std::optional<double> parse_share(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    const bool percent = used < text.size() && text.substr(used) == "%";
+    if ((used != text.size() && !percent) || !(v >= 0)) return std::nullopt;
+    return percent ? v / 100 : v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+Policy parse_policy(std::string_view text) {
+  const std::string t(text);
+  Policy p;
+  std::optional<double> share;
+  if (t.rfind("count:", 0) == 0) {
+    p.mode = PolicyMode::kCount;
+    share = parse_share(t.substr(6));
+    if (share && *share >= 1 && *share == std::floor(*share)) {
+      p.count = static_cast<std::int64_t>(*share);
+      return p;
+    }
+    share.reset();
+  } else if (t.rfind("area:", 0) == 0) {
+    p.mode = PolicyMode::kArea;
+    share = parse_share(t.substr(5));
+  } else {
+    share = parse_share(t);
+  }
+  if (!share)
+    throw ConfigError(
+        fmt::format("expected a share such as 5% or 0.05, count:N or area:X%, found '{}'", text));
+  p.coverage = *share;
+  return p;
 }
 
 std::string_view to_string(PolicyMode mode) {

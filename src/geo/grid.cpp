@@ -6,6 +6,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -88,6 +89,27 @@ Grid make_grid(const Region& region, double cell_size, double origin_x, double o
       }
     }
   });
+  return grid;
+}
+
+Grid grid_over_points(const std::vector<double>& x, const std::vector<double>& y,
+                      const std::string& crs, double cell_size, double origin_x, double origin_y) {
+  if (!(cell_size > 0) || !std::isfinite(cell_size))
+    throw ConfigError(
+        fmt::format("cell size must be a positive number of metres, found {}", cell_size));
+  if (x.empty()) throw InputError("", 0, 0, "no events to lay a grid over");
+  const auto [xmin, xmax] = std::minmax_element(x.begin(), x.end());
+  const auto [ymin, ymax] = std::minmax_element(y.begin(), y.end());
+  const auto [fx0, fx1] = cell_span(*xmin, *xmax, origin_x, cell_size);
+  const auto [fy0, fy1] = cell_span(*ymin, *ymax, origin_y, cell_size);
+  Grid grid;
+  grid.size = cell_size;
+  grid.x0 = origin_x + fx0 * cell_size;
+  grid.y0 = origin_y + fy0 * cell_size;
+  grid.nx = static_cast<std::int32_t>(fx1 - fx0);
+  grid.ny = static_cast<std::int32_t>(fy1 - fy0);
+  grid.valid.assign(static_cast<std::size_t>(grid.cells()), 1);
+  grid.crs = crs;
   return grid;
 }
 

@@ -43,6 +43,10 @@ struct Policy {
   std::uint64_t seed = 0;  // kRandom: the key of cell c is a hash of (seed, c)
 };
 
+// An operating point as written on the command line and in recipes: "5%" or "0.05" (coverage),
+// "count:20" (fixed cells) or "area:5%". ConfigError saying what was expected otherwise.
+Policy parse_policy(std::string_view text);
+
 // The valid cells of `grid`, best first: risk decreasing, ties by `rule`. `risk` has grid.cells()
 // entries; invalid cells are left out; NaN risk ranks below every number.
 std::vector<std::int64_t> rank_cells(const std::vector<double>& risk, const geo::Grid& grid,

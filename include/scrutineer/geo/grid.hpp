@@ -47,4 +47,10 @@ struct Grid {
 // Throws ConfigError for a cell size that is not positive and finite or a grid over 2^31 cells.
 Grid make_grid(const Region& region, double cell_size, double origin_x = 0, double origin_y = 0);
 
+// Without a region: the grid over the points' bounding box by the same rule, every cell valid.
+// Throws InputError when there is no point.
+Grid grid_over_points(const std::vector<double>& x, const std::vector<double>& y,
+                      const std::string& crs, double cell_size, double origin_x = 0,
+                      double origin_y = 0);
+
 }  // namespace scrutineer::geo

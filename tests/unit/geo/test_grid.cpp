@@ -80,5 +80,23 @@ TEST(Grid, RejectsBadCellSize) {
   EXPECT_THROW(make_grid(region, 1e-6), ConfigError);  // 1e16 cells
 }
 
+TEST(Grid, OverPointsCoversTheirBoundingBoxEveryCellValid) {
+  // x in [10, 340], y in [5, 95], 100 m cells from the origin (0, 0): ix from floor(0.1) = 0 to
+  // floor(3.4) = 3, so 4 columns; iy from 0 to floor(0.95) = 0, one row.
+  const auto grid = grid_over_points({10, 340, 200}, {5, 95, 50}, "EPSG:2790", 100);
+  EXPECT_EQ(grid.x0, 0);
+  EXPECT_EQ(grid.y0, 0);
+  EXPECT_EQ(grid.nx, 4);
+  EXPECT_EQ(grid.ny, 1);
+  EXPECT_EQ(grid.valid_count(), 4);
+  EXPECT_EQ(grid.crs, "EPSG:2790");
+  // Origin 50: ix from floor(-0.4) = -1 to floor(2.9) = 2, x0 = 50 - 100 = -50.
+  const auto shifted = grid_over_points({10, 340}, {5, 95}, "", 100, 50, 0);
+  EXPECT_EQ(shifted.x0, -50);
+  EXPECT_EQ(shifted.nx, 4);
+  EXPECT_THROW(grid_over_points({}, {}, "", 100), InputError);
+  EXPECT_THROW(grid_over_points({1}, {1}, "", 0), ConfigError);
+}
+
 }  // namespace
 }  // namespace scrutineer::geo

@@ -77,23 +77,25 @@ TEST(DemoCli, RunsEveryStepAndSaysWhereTheOutputsAre) {
   const auto folder = temp_folder("demo");
   const auto result = run("demo --out " + (folder / "demo").string() + " --days 60", folder);
   ASSERT_EQ(result.code, 0) << result.out << result.err;
-  for (const char* file :
-       {"city/events.csv", "city/truth.json", "city/areas.geojson", "ingest/summary.json",
-        "grid/cells.gpkg", "grid/overlay.csv", "backtest/summary.json", "backtest/flagged.csv",
-        "disparity/groups.csv", "disparity/areas.geojson", "feedback/loop_summary.json",
-        "report.html"}) {
+  // The demo writes the city and its recipe, then runs the recipe into results/.
+  for (const char* file : {"city/events.csv", "city/truth.json", "city/areas.geojson", "demo.toml",
+                           "results/ingest/summary.json", "results/grid/cells.gpkg",
+                           "results/grid/overlay.csv", "results/backtest/summary.json",
+                           "results/backtest/flagged.csv", "results/disparity/groups.csv",
+                           "results/disparity/areas.geojson", "results/feedback/loop_summary.json",
+                           "results/run.json", "results/recipe.toml", "results/report.html"}) {
     const auto path = folder / "demo" / file;
     EXPECT_TRUE(fs::exists(path)) << file;
     EXPECT_NE(result.out.find(path.string()), std::string::npos) << file;
   }
   // The report holds each section, two maps and no reference to anything on the network.
-  std::ifstream in(folder / "demo" / "report.html");
+  std::ifstream in(folder / "demo" / "results" / "report.html");
   const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const char* section : {"Accuracy: how often", "Disparity: on whom", "Feedback: does",
                               "Methods and references", "Mohler", "Ensign"})
     EXPECT_NE(html.find(section), std::string::npos) << section;
-  EXPECT_NE(html.find("Days each cell was flagged"), std::string::npos);
-  EXPECT_NE(html.find("Patrol exposure per resident by neighbourhood"), std::string::npos);
+  EXPECT_NE(html.find("Periods each cell was flagged"), std::string::npos);
+  EXPECT_NE(html.find("Patrol exposure per resident by area"), std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);
   fs::remove_all(folder);
 }

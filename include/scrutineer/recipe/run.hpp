@@ -1,0 +1,57 @@
+// Runs a parsed recipe into a results folder: every stage's tables, report.html, run.json and the
+// recipe itself. The folder is built beside its target and renamed into place only when every
+// stage succeeded, so a failure or Ctrl-C leaves no half-written results.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "scrutineer/recipe/recipe.hpp"
+
+namespace scrutineer::recipe {
+
+struct RunOptions {
+  std::filesystem::path out;  // results folder ("" = <recipe stem>-results beside the recipe)
+  std::string command_line;   // recorded in run.json
+  bool progress = true;       // progress bars on long stages
+  std::function<void(const std::string&)> print;  // stage summaries (none when empty)
+};
+
+struct StageTiming {
+  std::string stage;
+  double seconds = 0;
+};
+
+struct RunResult {
+  std::filesystem::path folder;                // the results folder
+  std::vector<std::filesystem::path> written;  // every file in it, relative, sorted
+  std::vector<StageTiming> timings;
+  std::vector<std::string> warnings;  // also in report.html and run.json
+};
+
+RunResult run_recipe(const Recipe& recipe, const RunOptions& options);
+
+// The engine's version: the CMake project version, then `git describe` at build time if known.
+std::string engine_version();
+
+// A folder built under a temporary name beside `target` and renamed onto it by commit(); removed
+// by the destructor (on error) and by the SIGINT/SIGTERM handler while it exists.
+class ResultsFolder {
+ public:
+  explicit ResultsFolder(std::filesystem::path target);
+  ~ResultsFolder();
+  ResultsFolder(const ResultsFolder&) = delete;
+  ResultsFolder& operator=(const ResultsFolder&) = delete;
+  const std::filesystem::path& path() const { return temp_; }
+  const std::filesystem::path& target() const { return target_; }
+  // Replaces `target` (an earlier run's results) with the folder. Throws IoError.
+  void commit();
+
+ private:
+  std::filesystem::path target_, temp_;
+  bool committed_ = false;
+};
+
+}  // namespace scrutineer::recipe

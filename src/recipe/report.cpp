@@ -1,0 +1,217 @@
+// report.html of a run: one self-contained page (report/html.hpp) with the data's provenance and
+// warnings, the accuracy, disparity, feedback and score-audit sections, and the methods cited.
+#include "scrutineer/evaluate/report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "scrutineer/core/error.hpp"
+#include "scrutineer/forecast/model.hpp"
+#include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/io/vector.hpp"
+#include "scrutineer/report/html.hpp"
+#include "scrutineer/report/svg_map.hpp"
+#include "stages.hpp"
+
+namespace scrutineer::recipe {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Grids larger than this are mapped by their flagged cells only, to keep the page small.
+constexpr std::int64_t kMapAllCellsUpTo = 10000;
+
+std::string fixed(double v, int digits = 3) {
+  return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : std::string("n/a");
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string percent(double share) { return fmt::format("{:g}%", share * 100); }
+
+void report_data(const Run& run, report::HtmlReport& html) {
+  html.heading("The data and its provenance");
+  const auto& r = run.read;
+  html.table({{"item", "value"},
+              {"file", r.path},
+              {"format", r.format},
+              {"time zone", r.time_zone},
+              {"time resolution", std::string(to_string(r.resolution))},
+              {"coordinates", r.coordinates},
+              {"study CRS", r.target_crs},
+              {"rows read", std::to_string(r.rows_read)},
+              {"rows kept", std::to_string(r.rows_kept)},
+              {"rows dropped", std::to_string(r.rows_dropped)},
+              {"after the category and date filters", std::to_string(run.counts.after_dates)},
+              {"in the study area", std::to_string(run.counts.after_clip)},
+              {"grid", fmt::format("{} x {} cells of {} m, {} valid", run.grid.nx, run.grid.ny,
+                                   run.grid.size, run.grid.valid_count())}},
+             "How the crime data were read (the input files' SHA-256 are in run.json)");
+  if (!r.personal_identifiers.empty())
+    html.paragraph(fmt::format("Columns that can identify people or places were not carried: {}.",
+                               fmt::join(r.personal_identifiers, ", ")));
+}
+
+std::int64_t cell_count_to_map(const geo::Grid& grid) { return grid.valid_count(); }
+
+// Times each cell was flagged by the audited model over the backtest, as a map of the grid.
+std::string flag_map(const Run& run) {
+  const auto& grid = run.grid;
+  std::vector<double> times(static_cast<std::size_t>(grid.cells()), 0.0);
+  for (const auto& m : run.backtest.models)
+    if (m.spec.name == run.audited_model)
+      for (const auto& p : m.periods)
+        for (auto c : p.flagged) times[static_cast<std::size_t>(c)] += 1;
+  const bool all = cell_count_to_map(grid) <= kMapAllCellsUpTo;
+  std::vector<io::MultiPolygon> squares;
+  std::vector<double> values;
+  for (std::int64_t c = 0; c < grid.cells(); ++c) {
+    const auto flagged = times[static_cast<std::size_t>(c)];
+    if (!grid.valid[static_cast<std::size_t>(c)] || (!all && flagged == 0)) continue;
+    const double x = grid.x0 + static_cast<double>(c % grid.nx) * grid.size;
+    const double y = grid.y0 + static_cast<double>(c / grid.nx) * grid.size;
+    io::Ring ring{{x, x + grid.size, x + grid.size, x, x}, {y, y, y + grid.size, y + grid.size, y}};
+    squares.push_back({io::Polygon{{ring}}});
+    values.push_back(flagged > 0 ? flagged : NAN);
+  }
+  report::MapOptions o;
+  o.title = fmt::format("Periods each cell was flagged by {} ({})", run.audited_model,
+                        percent(run.backtest.operating_point.coverage));
+  o.legend = "periods flagged";
+  o.missing_label = "never flagged";
+  return report::choropleth_svg(squares, values, o);
+}
+
+void report_accuracy(const Run& run, report::HtmlReport& html) {
+  const auto& b = run.backtest;
+  html.heading("Accuracy: how often the flagged places are wrong");
+  html.paragraph(fmt::format(
+      "{} periods from {} to {}. At the start of each period every model was fitted on the "
+      "earlier recorded crimes and flagged its top cells; the period's recorded crimes were then "
+      "counted in the flagged cells. Intervals are bootstrap intervals over periods.",
+      b.periods.size(), run.recipe.backtest.from, run.recipe.backtest.to));
+  std::vector<std::vector<std::string>> rows = {
+      {"model", "hit rate", "interval", "PAI", "PEI", "wrong share", "vs best baseline"}};
+  for (const auto& m : b.models) {
+    const auto& s = m.operating;
+    rows.push_back({m.spec.label.empty() ? m.spec.name : m.spec.label, fixed(s.hit_rate.estimate),
+                    fixed(s.hit_rate.lo) + " to " + fixed(s.hit_rate.hi), fixed(s.pai.estimate, 2),
+                    fixed(s.pei.estimate), fixed(s.wrong_share.estimate),
+                    m.spec.baseline
+                        ? "baseline"
+                        : fixed(m.vs_best_baseline.estimate) + " [" + fixed(m.vs_best_baseline.lo) +
+                              ", " + fixed(m.vs_best_baseline.hi) + "]"});
+  }
+  html.table(rows, "At the operating point");
+  html.figure(evaluate::coverage_svg(b), "Hit rate against the share of cells flagged");
+  html.figure(flag_map(run), "Where the patrols were sent");
+}
+
+std::string exposure_map(const Run& run) {
+  const auto layer = io::read_polygons((run.dir / "disparity" / "areas.geojson").string());
+  const auto field = layer.find_field("exposure_per_capita");
+  if (!field) throw InternalError("disparity areas.geojson has no exposure_per_capita");
+  report::MapOptions o;
+  o.title = "Patrol exposure per resident by area";
+  o.legend = "periods in a flagged cell per resident";
+  o.geographic = layer.geographic;
+  return report::choropleth_svg(layer.geometries, layer.numbers[*field], o);
+}
+
+void report_disparity(const Run& run, report::HtmlReport& html) {
+  html.heading("Disparity: on whom the patrols fall");
+  html.paragraph(fmt::format(
+      "Exposure of a group = the residents of that group living in cells flagged by {}, summed "
+      "over periods. A disparity ratio above 1 means the group's share of patrol exposure exceeds "
+      "its share of the population; the crime ratios compare it with the group's share of "
+      "recorded crime (and of estimated true crime when reporting rates are given).",
+      run.audited_model));
+  html.csv_table(disparity::groups_csv(run.disparity.result), "Exposure by group");
+  html.figure(exposure_map(run), "Patrol exposure per resident");
+}
+
+void report_feedback(const Run& run, report::HtmlReport& html) {
+  const auto& o = run.recipe.feedback.options;
+  html.heading("Feedback: does the deployed forecast make its own data?");
+  html.paragraph(fmt::format(
+      "{} was deployed for {} days on the {} truth ({} replicates). Patrols discover crimes that "
+      "victims did not report, and those records train the next forecast; each mitigation is run "
+      "on the same simulated crime (Ensign et al. 2018).",
+      o.model, o.days, run.recipe.feedback.truth, o.replicates));
+  html.preformatted(run.loop_text);
+  for (const auto& entry : fs::directory_iterator(run.dir / "feedback"))
+    if (entry.path().extension() == ".svg")
+      html.figure(slurp(entry.path()), entry.path().filename().string());
+}
+
+void report_scores(const Run& run, report::HtmlReport& html) {
+  const auto& c = run.recipe.scores.command;
+  html.heading("Score audit: a people-scoring tool's outputs by group");
+  html.paragraph(fmt::format(
+      "{} rows read from {}, {} people audited. scrutineer audits the tool's outputs; it never "
+      "scores a person. Counts below {} are suppressed.",
+      run.scores.rows_read, run.scores.source, run.scores.people, c.publish.min_cell));
+  html.csv_table(scores::groups_csv(run.scores, c.publish), "Rates by group");
+  html.csv_table(scores::disparities_csv(run.scores, c.publish), "Disparities");
+}
+
+std::vector<report::Citation> citations(const Run& run) {
+  std::vector<report::Citation> out;
+  std::set<std::string> seen;
+  if (run.recipe.backtest.enabled) {
+    for (const auto& m : run.backtest.models) {
+      if (!seen.insert(m.spec.name).second) continue;
+      const auto& info = forecast::find_model(m.spec.name);
+      out.push_back({info.summary, info.citation});
+    }
+    out.push_back({"PAI", "Chainey, Tompson & Uhlig (2008), Security Journal 21"});
+    out.push_back({"PEI, PEI*", "Hunt (2016), NIJ; see docs/backtest.md for the definitions"});
+  }
+  if (run.recipe.feedback.enabled) {
+    out.push_back({"Runaway feedback loops",
+                   "Ensign, Friedler, Neville, Scheidegger & Venkatasubramanian (2018), FAT*, "
+                   "PMLR 81"});
+    out.push_back({"Feedback on recorded crime", "Lum & Isaac (2016), Significance 13(5)"});
+  }
+  if (run.recipe.scores.enabled) {
+    out.push_back(
+        {"Group metrics and parities", "Saleiro et al. (2018), Aequitas, arXiv:1811.05577"});
+    out.push_back({"Error-rate identity", "Chouldechova (2017), Big Data 5(2)"});
+  }
+  return out;
+}
+
+}  // namespace
+
+void stage_report(Run& run) {
+  const auto& r = run.recipe;
+  report::HtmlReport html(r.title);
+  html.paragraph(fmt::format(
+      "Produced by scrutineer {} from the recipe {} (copied as recipe.toml; run.json records the "
+      "inputs and their SHA-256). scrutineer audits forecasts and tools' outputs; it never scores "
+      "people.",
+      engine_version(), r.file.filename().string()));
+  if (!run.warnings.empty()) {
+    html.heading("Warnings and notes");
+    for (const auto& w : run.warnings) html.warning(w);
+  }
+  if (r.has_data) report_data(run, html);
+  if (r.backtest.enabled) report_accuracy(run, html);
+  if (r.disparity.enabled) report_disparity(run, html);
+  if (r.feedback.enabled) report_feedback(run, html);
+  if (r.scores.enabled) report_scores(run, html);
+  html.methods(citations(run));
+  io::write_text_file(run.dir / "report.html", html.html());
+}
+
+}  // namespace scrutineer::recipe
