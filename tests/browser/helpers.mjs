@@ -20,7 +20,8 @@ export function scrutineer(...args) {
   execFileSync(cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
-// Writes the demo's results (report.html and every table) to `out`.
+// Writes the demo (the city, demo.toml, and its results with report.html and every table under
+// results/) to `out`.
 export function runDemo(out) {
   scrutineer('demo', '--out', out);
 }

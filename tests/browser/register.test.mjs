@@ -20,7 +20,7 @@ before(async () => {
   const db = path.join(dir, 'register.sqlite');
   scrutineer('register', '--db', db, 'add', path.join(fixtures, 'tools.json'));
   scrutineer('register', '--db', db, 'link', 'synthetic-city-hotspots', '--kind', 'report',
-    '--location', 'demo', '--summary', 'sepp-grid hit rate 0.40 at 5% of cells');
+    '--location', 'demo/results', '--summary', 'sepp-grid hit rate 0.40 at 5% of cells');
   server = await startServer(['--db', db, '--reports', path.join(dir, 'reports'), '--web', webDist]);
   context = await launchBrowser(path.join(dir, 'profile'));
   problems = await watch(context, (url) => url.startsWith(`${server.url}/`));

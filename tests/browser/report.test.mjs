@@ -14,7 +14,7 @@ before(async () => {
   runDemo(path.join(dir, 'demo'));
   context = await launchBrowser(path.join(dir, 'profile'));
   // The report is self-contained: the only thing it may load is itself.
-  const report = pathToFileURL(path.join(dir, 'demo', 'report.html')).href;
+  const report = pathToFileURL(path.join(dir, 'demo', 'results', 'report.html')).href;
   problems = await watch(context, (url) => url === report);
   page = await context.newPage();
   await page.goto(report, { waitUntil: 'load' });
