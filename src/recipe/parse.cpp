@@ -175,9 +175,16 @@ void parse_feedback(Section& s, FeedbackStage& f) {
   f.enabled = true;
   auto& o = f.options;
   f.truth = s.text("truth", "city");
-  if (f.truth != "city")
-    s.fail("truth",
-           fmt::format("expected \"city\" (the synthetic city's truth), found '{}'", f.truth));
+  if (f.truth != "city" && f.truth != "fitted")
+    s.fail("truth", fmt::format("expected \"city\" (the synthetic city's truth) or \"fitted\" "
+                                "(fitted to the recorded crime), found '{}'",
+                                f.truth));
+  f.reporting = s.input_path("reporting", false);
+  f.reporting_id = s.text("reporting_id", f.reporting_id);
+  f.reporting_rate = s.text("reporting_rate", f.reporting_rate);
+  f.reporting_everywhere = s.number("reporting_everywhere", f.reporting_everywhere);
+  if (!(f.reporting_everywhere > 0 && f.reporting_everywhere <= 1))
+    s.fail("reporting_everywhere", "expected a reporting rate in (0, 1]");
   f.city = ParamSet(synth::city_param_specs());
   for (const auto& [key, value] : s.assignments("city"))
     checked(s, "city", [&] {
@@ -291,6 +298,10 @@ void check_stages(Section& top, const Recipe& r) {
     top.fail("disparity", "needs an [areas] table (census polygons with group counts)");
   if (r.disparity.enabled && r.disparity.model.empty() && r.models.size() > 1)
     top.fail("disparity", "names no model, and the recipe has several: set model = \"NAME\"");
+  if (r.feedback.enabled && r.feedback.truth == "fitted" && !(r.has_data && r.areas.enabled))
+    top.fail("feedback",
+             "truth = \"fitted\" needs [data] and [areas]: the truth is fitted to the "
+             "study's recorded crime, and exposure is counted by area");
   if (!r.has_data && !r.feedback.enabled && !r.scores.enabled)
     top.fail("", "the recipe runs nothing: add [data] with [backtest], [feedback] or [scores]");
 }

@@ -13,10 +13,13 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/disparity/groups.hpp"
 #include "scrutineer/evaluate/report.hpp"
 #include "scrutineer/feedback/output.hpp"
+#include "scrutineer/feedback/world.hpp"
 #include "scrutineer/geo/grid_command.hpp"
 #include "scrutineer/geo/region.hpp"
+#include "scrutineer/geo/reporting.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/event_writer.hpp"
 #include "scrutineer/io/vector.hpp"
@@ -124,15 +127,46 @@ void write_cells(Run& run) {
 }
 
 // Feedback on the synthetic city's own truth (Ensign et al. 2018's setting with known crime).
-feedback::LoopResult loop_on_city(const Run& run, const feedback::LoopOptions& options) {
+feedback::LoopResult loop_on_city(Run& run, const feedback::LoopOptions& options) {
   const auto city = synth::generate_city(synth::city_options_from(run.recipe.feedback.city));
   return feedback::run_loop(city, options);
 }
 
-// One function per truth kind; the fitted truth (feedback::fit_world) adds a line here.
-using LoopOnTruth = feedback::LoopResult (*)(const Run&, const feedback::LoopOptions&);
+// Group counts per area, as the disparity stage combines them.
+disparity::GroupCounts area_groups(const Run& run) {
+  const auto& a = run.recipe.areas;
+  std::vector<disparity::GroupSpec> specs;
+  for (const auto& text : a.groups) specs.push_back(disparity::parse_group(text));
+  disparity::GroupOptions options;
+  options.total_column = a.total;
+  options.ethnicity_columns = a.ethnicity_columns;
+  return disparity::combine_groups(specs, run.areas.numeric_names, run.areas.numeric, options);
+}
+
+// Feedback on a truth fitted to the study's recorded crime (feedback::fit_world: sepp-grid per
+// cell, Mohler et al. 2015, with the background divided by the area's reporting rate).
+feedback::LoopResult loop_on_fitted(Run& run, const feedback::LoopOptions& options) {
+  const auto& stage = run.recipe.feedback;
+  std::vector<std::string> notes;
+  const std::vector<double> reporting =
+      stage.reporting.empty() ? std::vector<double>(run.areas.size(), stage.reporting_everywhere)
+                              : geo::read_reporting_rates(stage.reporting, stage.reporting_id,
+                                                          stage.reporting_rate, run.areas, notes);
+  const auto world = feedback::fit_world(run.events, run.grid, run.areas, area_groups(run),
+                                         reporting, feedback::FitWorldOptions().em);
+  if (stage.reporting.empty() && stage.reporting_everywhere == 1.0)
+    notes.push_back(
+        "No reporting rates given: the loop's truth takes recorded crime as true crime");
+  for (const auto& note : notes) run.warnings.push_back(note);
+  for (const auto& note : world.notes) run.warnings.push_back(note);
+  return feedback::run_loop(world, options);
+}
+
+// One function per truth kind.
+using LoopOnTruth = feedback::LoopResult (*)(Run&, const feedback::LoopOptions&);
 const std::map<std::string, LoopOnTruth>& truths() {
-  static const std::map<std::string, LoopOnTruth> list = {{"city", loop_on_city}};
+  static const std::map<std::string, LoopOnTruth> list = {{"city", loop_on_city},
+                                                          {"fitted", loop_on_fitted}};
   return list;
 }
 

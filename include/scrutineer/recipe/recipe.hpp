@@ -63,8 +63,14 @@ struct DisparityStage {
 // [feedback]: the closed-loop simulator on a truth. One function per truth kind (recipe/run.cpp).
 struct FeedbackStage {
   bool enabled = false;
-  std::string truth = "city";  // "city": the synthetic city of `city`
-  ParamSet city;               // synth::city_param_specs()
+  // "city": the synthetic city of `city`; "fitted": sepp-grid fitted per cell to the study's
+  // recorded crime (needs [data] and [areas]), its background divided by the reporting rates.
+  std::string truth = "city";
+  ParamSet city;  // synth::city_param_specs()
+  // Reporting rates for the fitted truth: a CSV of (area id, rate), else one rate everywhere
+  // (1 = recorded crime taken as true, said in the warnings).
+  std::string reporting, reporting_id = "area", reporting_rate = "rate";
+  double reporting_everywhere = 1.0;
   feedback::LoopOptions options;
 };
 

@@ -1,8 +1,10 @@
 // Tests of recipe parsing (every error names FILE:LINE:COL), path resolution, ${data}, SHA-256
 // (FIPS 180-2 examples), the atomic results folder and run.json.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -13,6 +15,7 @@
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/recipe/run.hpp"
 #include "scrutineer/recipe/sha256.hpp"
+#include "scrutineer/synth/city.hpp"
 
 namespace fs = std::filesystem;
 using scrutineer::ConfigError;
@@ -282,6 +285,78 @@ TEST(RecipeRun, RunJsonRecordsTheRun) {
   const auto groups = slurp(folder / "audit-results" / "scores" / "scores_groups.csv");
   EXPECT_NE(groups.find("race,A,2,1"), std::string::npos) << groups;
   EXPECT_NE(groups.find("race,B,2,2"), std::string::npos) << groups;
+  fs::remove_all(folder);
+}
+
+TEST(RecipeRun, FeedbackOnATruthFittedToTheRecordedCrime) {
+  const auto folder = temp_folder();
+  scrutineer::synth::CityOptions city_options;
+  city_options.neighbourhoods_x = city_options.neighbourhoods_y = 2;
+  city_options.cells_per_side = 5;
+  city_options.days = 200;
+  const auto city = scrutineer::synth::generate_city(city_options);
+  scrutineer::synth::write_city(city, folder / "city");
+  std::string rates = "area,rate\n";
+  for (const auto& n : city.neighbourhoods) rates += fmt::format("{},{}\n", n.id, n.reporting_rate);
+  std::ofstream(folder / "city" / "rates.csv") << rates;
+  const std::string text = fmt::format(R"([data]
+path = "city/events.csv"
+format = "generic"
+time_zone = "Europe/London"
+source_crs = "EPSG:32630"
+crs = "EPSG:32630"
+[data.columns]
+time = "time"
+time_format = "%Y-%m-%d %H:%M"
+x = "x"
+y = "y"
+[grid]
+region = "city/region.geojson"
+cell_size = 100
+origin_x = {}
+origin_y = {}
+valid = "shares-area"
+[areas]
+path = "city/areas.geojson"
+id = "id"
+groups = ["group_a", "group_b", "group_c"]
+total = "population"
+[feedback]
+truth = "fitted"
+reporting = "city/rates.csv"
+days = 20
+history_days = 30
+replicates = 2
+)",
+                                       city_options.origin_x, city_options.origin_y);
+  std::ofstream(folder / "audit.toml") << text;
+  const auto result = run_recipe(parse_recipe(folder / "audit.toml"), RunOptions{});
+  // Every recorded crime of the city lies in a valid cell, so the fit uses all of them (the
+  // generator's count, not the fit's).
+  const auto fitted =
+      std::find_if(result.warnings.begin(), result.warnings.end(),
+                   [](const std::string& w) { return w.rfind("sepp-grid fitted on ", 0) == 0; });
+  ASSERT_NE(fitted, result.warnings.end());
+  EXPECT_EQ(
+      fitted->rfind(
+          fmt::format("sepp-grid fitted on {} events in 100 valid cells", city.recorded.size()), 0),
+      0u)
+      << *fitted;
+  EXPECT_TRUE(std::any_of(result.warnings.begin(), result.warnings.end(), [](const auto& w) {
+    return w.find("RECORDED crime, which is not true crime") != std::string::npos;
+  }));
+  EXPECT_FALSE(fs::is_empty(result.folder / "feedback"));
+  // Without [areas] the fitted truth is refused at parse time, at the [feedback] table.
+  const auto no_areas = text.substr(0, text.find("[areas]")) + text.substr(text.find("[feedback]"));
+  std::ofstream(folder / "no_areas.toml") << no_areas;
+  try {
+    parse_recipe(folder / "no_areas.toml");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("truth = \"fitted\" needs [data] and [areas]"),
+              std::string::npos)
+        << e.what();
+  }
   fs::remove_all(folder);
 }
 
