@@ -53,8 +53,10 @@ std::vector<double> kth_neighbour_distance(const EventSet& e, int k) {
   const auto nx = static_cast<std::int64_t>(std::floor((*xmax - *xmin) / side)) + 1;
   const auto ny = static_cast<std::int64_t>(std::floor((*ymax - *ymin) / side)) + 1;
   std::vector<std::vector<std::size_t>> bucket(static_cast<std::size_t>(nx * ny));
-  auto bx = [&](double x) { return static_cast<std::int64_t>(std::floor((x - *xmin) / side)); };
-  auto by = [&](double y) { return static_cast<std::int64_t>(std::floor((y - *ymin) / side)); };
+  // Plain copies: clang 14 cannot capture structured bindings in a lambda.
+  const double x0 = *xmin, y0 = *ymin;
+  auto bx = [&](double x) { return static_cast<std::int64_t>(std::floor((x - x0) / side)); };
+  auto by = [&](double y) { return static_cast<std::int64_t>(std::floor((y - y0) / side)); };
   for (std::size_t i = 0; i < n; ++i)
     bucket[static_cast<std::size_t>(by(e.y[i]) * nx + bx(e.x[i]))].push_back(i);
   const auto kk =

@@ -62,9 +62,10 @@ void parse_data(Section& s, DataStage& d) {
   if (!r.time_zone.empty()) checked(s, "time_zone", [&] { return TimeZone(r.time_zone).name(); });
   r.source_crs = s.text("source_crs");
   r.target_crs = s.text("crs");
-  for (const auto& [key, crs] : {std::pair{"source_crs", r.source_crs}, {"crs", r.target_crs}})
-    if (!crs.empty())
-      checked(s, key, [&] { return geo::Transformer("EPSG:4326", crs).is_identity(); });
+  for (const auto& item : {std::pair{"source_crs", r.source_crs}, {"crs", r.target_crs}})
+    if (!item.second.empty())
+      checked(s, item.first,
+              [&] { return geo::Transformer("EPSG:4326", item.second).is_identity(); });
   r.strict = s.boolean("strict", r.strict);
   r.drop_duplicates = s.boolean("drop_duplicates", r.drop_duplicates);
   r.keep_columns = s.texts("keep");
@@ -186,9 +187,9 @@ void parse_feedback(Section& s, FeedbackStage& f) {
   if (!(f.reporting_everywhere > 0 && f.reporting_everywhere <= 1))
     s.fail("reporting_everywhere", "expected a reporting rate in (0, 1]");
   f.city = ParamSet(synth::city_param_specs());
-  for (const auto& [key, value] : s.assignments("city"))
+  for (const auto& assignment : s.assignments("city"))
     checked(s, "city", [&] {
-      f.city.set(key, value);
+      f.city.set(assignment.first, assignment.second);
       return true;
     });
   checked(s, "city", [&] { return synth::city_options_from(f.city).days; });

@@ -297,8 +297,9 @@ AuditResult run_audit(const People& people, const AuditOptions& options) {
     }
   }
   for (const auto& [attribute, group] : options.named_reference) {
+    const std::string& column = attribute;  // clang 14 cannot capture a structured binding
     if (std::none_of(people.groups.begin(), people.groups.end(),
-                     [&](const GroupColumn& c) { return c.name == attribute; })) {
+                     [&](const GroupColumn& c) { return c.name == column; })) {
       throw ConfigError(fmt::format("reference '{}={}': '{}' is not a group column", attribute,
                                     group, attribute));
     }
