@@ -2,11 +2,13 @@
 #include "scrutineer/io/atomic_file.hpp"
 
 #include <fmt/format.h>
+#include <ftw.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 
 #include "scrutineer/core/error.hpp"
@@ -18,28 +20,22 @@ namespace {
 constexpr int kSlots = 256;
 constexpr std::size_t kPathMax = 4096;
 std::array<std::atomic<bool>, kSlots> g_used{};
+std::array<bool, kSlots> g_folder{};
 std::array<std::array<char, kPathMax>, kSlots> g_paths{};
 
-int claim_slot(const std::filesystem::path& p) {
-  const std::string s = p.string();
-  if (s.size() >= kPathMax) return -1;
-  for (int i = 0; i < kSlots; ++i) {
-    bool expected = false;
-    if (g_used[i].compare_exchange_strong(expected, true)) {
-      std::memcpy(g_paths[i].data(), s.c_str(), s.size() + 1);
-      return i;
-    }
-  }
-  return -1;
+extern "C" int remove_entry(const char* path, const struct stat*, int, struct FTW*) {
+  return std::remove(path);
 }
 
-void release_slot(int slot) {
-  if (slot >= 0) g_used[slot] = false;
-}
-
+// nftw is not on POSIX's async-signal-safe list, but the process ends right after.
 extern "C" void on_interrupt(int sig) {
-  for (int i = 0; i < kSlots; ++i)
-    if (g_used[i]) unlink(g_paths[i].data());
+  for (int i = 0; i < kSlots; ++i) {
+    if (!g_used[i]) continue;
+    if (g_folder[i])
+      nftw(g_paths[i].data(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    else
+      unlink(g_paths[i].data());
+  }
   const char msg[] = "\ninterrupted: no partial output was left\n";
   [[maybe_unused]] auto n = write(STDERR_FILENO, msg, sizeof msg - 1);
   _exit(128 + sig);
@@ -52,7 +48,7 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
   auto dir = target_.parent_path();
   if (!dir.empty()) std::filesystem::create_directories(dir);
   temp_ = dir / fmt::format(".{}.tmp-{}-{}", target_.filename().string(), getpid(), g_counter++);
-  slot_ = claim_slot(temp_);
+  slot_ = watch_temporary(temp_);
 }
 
 AtomicFile::~AtomicFile() {
@@ -61,7 +57,7 @@ AtomicFile::~AtomicFile() {
     std::error_code ec;
     std::filesystem::remove(temp_, ec);
   }
-  release_slot(slot_);
+  unwatch_temporary(slot_);
 }
 
 std::ofstream& AtomicFile::stream() {
@@ -90,6 +86,24 @@ void write_text_file(const std::filesystem::path& target, const std::string& tex
   AtomicFile file(target);
   file.stream() << text;
   file.commit();
+}
+
+int watch_temporary(const std::filesystem::path& path, bool folder) {
+  const std::string s = path.string();
+  if (s.size() >= kPathMax) return -1;
+  for (int i = 0; i < kSlots; ++i) {
+    bool expected = false;
+    if (g_used[i].compare_exchange_strong(expected, true)) {
+      std::memcpy(g_paths[i].data(), s.c_str(), s.size() + 1);
+      g_folder[i] = folder;
+      return i;
+    }
+  }
+  return -1;
+}
+
+void unwatch_temporary(int slot) {
+  if (slot >= 0) g_used[slot] = false;
 }
 
 void install_interrupt_cleanup() {

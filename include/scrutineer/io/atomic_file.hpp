@@ -35,6 +35,12 @@ class AtomicFile {
 // Writes a whole text file atomically.
 void write_text_file(const std::filesystem::path& target, const std::string& text);
 
+// Registers a temporary file, or a folder (removed with everything in it), for the interrupt
+// handler to delete; returns its slot (-1 when every slot is taken). unwatch_temporary() releases
+// it.
+int watch_temporary(const std::filesystem::path& path, bool folder = false);
+void unwatch_temporary(int slot);
+
 // Installs SIGINT and SIGTERM handlers that delete uncommitted temporaries, then exit with
 // 128 + signal. Called once by the front ends.
 void install_interrupt_cleanup();

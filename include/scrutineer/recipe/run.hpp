@@ -37,7 +37,7 @@ RunResult run_recipe(const Recipe& recipe, const RunOptions& options);
 std::string engine_version();
 
 // A folder built under a temporary name beside `target` and renamed onto it by commit(); removed
-// by the destructor (on error) and by the SIGINT/SIGTERM handler while it exists.
+// by the destructor (on error) and, while it exists, by io::install_interrupt_cleanup()'s handler.
 class ResultsFolder {
  public:
   explicit ResultsFolder(std::filesystem::path target);
@@ -52,6 +52,7 @@ class ResultsFolder {
  private:
   std::filesystem::path target_, temp_;
   bool committed_ = false;
+  int slot_ = -1;  // io::watch_temporary
 };
 
 }  // namespace scrutineer::recipe
