@@ -109,14 +109,8 @@ std::vector<double> cell_reporting(const World& w) {
 }
 
 std::vector<std::vector<double>> cell_population(const World& w) {
-  const auto& ov = w.overlay;
-  std::vector<std::vector<double>> out(
-      w.groups.size(), std::vector<double>(static_cast<std::size_t>(w.grid.cells())));
-  for (auto c : w.grid.valid_cells())
-    for (auto k = static_cast<std::size_t>(ov.start[c]);
-         k < static_cast<std::size_t>(ov.start[c + 1]); ++k)
-      for (std::size_t g = 0; g < w.groups.size(); ++g)  // p · I / A: exact for whole cells
-        out[g][c] += w.population[g][ov.area[k]] * ov.intersection[k] / ov.area_total[ov.area[k]];
+  std::vector<std::vector<double>> out;
+  for (const auto& population : w.population) out.push_back(w.overlay.spread_to_cells(population));
   return out;
 }
 

@@ -78,7 +78,8 @@ std::vector<double> Overlay::spread_to_cells(const std::vector<double>& area_val
   for (std::int64_t c = 0; c < cells; ++c)
     for (auto k = start[c]; k < start[c + 1]; ++k) {
       const auto a = static_cast<std::size_t>(area[k]);
-      if (area_total[a] > 0) out[c] += area_values[a] * (intersection[k] / area_total[a]);
+      // v · I / A in this order: exact when a cell lies wholly in an area of whole cells.
+      if (area_total[a] > 0) out[c] += area_values[a] * intersection[k] / area_total[a];
     }
   return out;
 }
