@@ -9,6 +9,7 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/io/output_folder.hpp"
 #include "scrutineer/recipe/run.hpp"
 #include "scrutineer/synth/city.hpp"
 
@@ -22,6 +23,7 @@ struct DemoOptions {
   std::string out = "demo-output";
   std::uint64_t seed = 1;
   std::int32_t days = 730;
+  bool replace = false;
 };
 
 // Reporting rates by neighbourhood, as a victimisation survey would give them.
@@ -122,6 +124,7 @@ days = {days}
 
 void run_demo(const DemoOptions& d) {
   const fs::path out = d.out;
+  io::check_output_folder(out / "results", d.replace);  // before any work
   synth::CityOptions options;
   options.seed = d.seed;
   options.days = d.days;
@@ -136,6 +139,7 @@ void run_demo(const DemoOptions& d) {
 
   recipe::RunOptions run;
   run.out = out / "results";
+  run.replace = d.replace;
   run.command_line =
       fmt::format("scrutineer demo --out {} --seed {} --days {}", d.out, d.seed, d.days);
   run.progress = !global_options().quiet;
@@ -157,6 +161,9 @@ void setup(CLI::App& parent) {
   app->add_option("--days", options->days, "Days of synthetic crime")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app->add_flag("--replace", options->replace,
+                "Write the results into OUT/results even if it holds files scrutineer did not "
+                "write (only scrutineer's own files there are replaced)");
   app->callback([options] { run_demo(*options); });
 }
 

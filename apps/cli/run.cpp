@@ -16,6 +16,7 @@ namespace {
 
 struct RunArgs {
   std::string recipe, data, out;
+  bool replace = false;
 };
 
 // The command line as typed, for run.json (Linux: /proc/self/cmdline; else the recipe alone).
@@ -35,6 +36,7 @@ void run(const RunArgs& args) {
   const auto recipe = recipe::parse_recipe(args.recipe, args.data);
   recipe::RunOptions options;
   options.out = args.out;
+  options.replace = args.replace;
   options.command_line = command_line(args);
   options.progress = !global_options().quiet;
   options.print = [](const std::string& text) { fmt::print("{}", text); };
@@ -53,8 +55,12 @@ void setup(CLI::App& parent) {
   app->add_option("recipe", args->recipe, "The recipe (see docs/run.md and examples/)")->required();
   app->add_option("--data", args->data, "Folder that ${data} in the recipe stands for");
   app->add_option("-o,--out", args->out,
-                  "Results folder (default: RECIPE-STEM-results beside the recipe); replaced "
-                  "only when the whole run succeeds");
+                  "Results folder (default: RECIPE-STEM-results beside the recipe); an earlier "
+                  "result there is replaced only when the whole run succeeds");
+  app->add_flag("--replace", args->replace,
+                "Write into an existing folder that holds other files: only the files scrutineer "
+                "wrote there before, and files of the same names, are replaced; nothing else is "
+                "deleted (without it such a folder is refused)");
   app->callback([args] { run(*args); });
 }
 

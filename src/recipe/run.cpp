@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/io/output_folder.hpp"
 #include "scrutineer/recipe/sha256.hpp"
 #include "stages.hpp"
 
@@ -77,7 +78,8 @@ nlohmann::json data_json(const Run& run) {
 std::vector<fs::path> files_under(const fs::path& dir) {
   std::vector<fs::path> out;
   for (const auto& entry : fs::recursive_directory_iterator(dir))
-    if (entry.is_regular_file()) out.push_back(fs::relative(entry.path(), dir));
+    if (entry.is_regular_file() && entry.path().filename().string().rfind(".scrutineer-", 0) != 0)
+      out.push_back(fs::relative(entry.path(), dir));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -120,7 +122,7 @@ std::string run_json(const Run& run, const std::vector<StageTiming>& timings) {
 }
 
 RunResult run_recipe(const Recipe& recipe, const RunOptions& options) {
-  ResultsFolder folder(options.out.empty() ? default_out(recipe) : options.out);
+  io::OutputFolder folder(options.out.empty() ? default_out(recipe) : options.out, options.replace);
   Run run{recipe, options, folder.path(), folder.target()};
   RunResult result;
   for (const auto& stage : stages()) {

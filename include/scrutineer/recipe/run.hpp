@@ -16,6 +16,9 @@ struct RunOptions {
   std::filesystem::path out;  // results folder ("" = <recipe stem>-results beside the recipe)
   std::string command_line;   // recorded in run.json
   bool progress = true;       // progress bars on long stages
+  // Write into an existing folder that holds files scrutineer did not write (io::OutputFolder:
+  // only scrutineer's own files there are replaced). Without it such a folder is refused.
+  bool replace = false;
   std::function<void(const std::string&)> print;  // stage summaries (none when empty)
 };
 
@@ -26,7 +29,7 @@ struct StageTiming {
 
 struct RunResult {
   std::filesystem::path folder;                // the results folder
-  std::vector<std::filesystem::path> written;  // every file in it, relative, sorted
+  std::vector<std::filesystem::path> written;  // every file written, relative, sorted
   std::vector<StageTiming> timings;
   std::vector<std::string> warnings;  // also in report.html and run.json
 };
@@ -35,24 +38,5 @@ RunResult run_recipe(const Recipe& recipe, const RunOptions& options);
 
 // The engine's version: the CMake project version, then `git describe` at build time if known.
 std::string engine_version();
-
-// A folder built under a temporary name beside `target` and renamed onto it by commit(); removed
-// by the destructor (on error) and, while it exists, by io::install_interrupt_cleanup()'s handler.
-class ResultsFolder {
- public:
-  explicit ResultsFolder(std::filesystem::path target);
-  ~ResultsFolder();
-  ResultsFolder(const ResultsFolder&) = delete;
-  ResultsFolder& operator=(const ResultsFolder&) = delete;
-  const std::filesystem::path& path() const { return temp_; }
-  const std::filesystem::path& target() const { return target_; }
-  // Replaces `target` (an earlier run's results) with the folder. Throws IoError.
-  void commit();
-
- private:
-  std::filesystem::path target_, temp_;
-  bool committed_ = false;
-  int slot_ = -1;  // io::watch_temporary
-};
 
 }  // namespace scrutineer::recipe

@@ -244,6 +244,27 @@ TEST(RecipeRun, AFailingStageLeavesNoResultsFolder) {
   fs::remove_all(folder);
 }
 
+TEST(RecipeRun, RunIntoTheRecipesOwnFolderDeletesNothing) {
+  // Issue 19, item 1: `run -o .` emptied the current folder, the recipe itself included.
+  const auto folder = temp_folder();
+  std::ofstream(folder / "people.csv") << kPeople;
+  std::ofstream(folder / "audit.toml") << scores_recipe();
+  const auto recipe = parse_recipe(folder / "audit.toml");
+  RunOptions options;
+  options.out = folder;
+  EXPECT_THROW(run_recipe(recipe, options), ConfigError);
+  EXPECT_EQ(slurp(folder / "audit.toml"), scores_recipe());
+  EXPECT_EQ(slurp(folder / "people.csv"), kPeople);
+  // With --replace the results go in beside the user's files, which stay as they were.
+  options.replace = true;
+  const auto result = run_recipe(recipe, options);
+  EXPECT_EQ(slurp(folder / "audit.toml"), scores_recipe());
+  EXPECT_EQ(slurp(folder / "people.csv"), kPeople);
+  EXPECT_TRUE(fs::exists(folder / "run.json"));
+  EXPECT_FALSE(result.written.empty());
+  fs::remove_all(folder);
+}
+
 TEST(RecipeRun, AFailedRunKeepsTheEarlierResults) {
   const auto folder = temp_folder();
   std::ofstream(folder / "people.csv") << kPeople;
