@@ -12,6 +12,7 @@ Format events_format();
 Format chicago_format();
 Format code_format();
 Format police_uk_format();
+Format sfpd_format();
 Format generic_format();
 
 const std::vector<Format>& formats() {
@@ -21,6 +22,7 @@ const std::vector<Format>& formats() {
       chicago_format(),    // Primary Type, Date
       code_format(),       // date_single
       police_uk_format(),  // Month and a crime type
+      sfpd_format(),       // Incident Datetime, Incident Category
       generic_format(),    // last: what auto falls back to
   };
   return kFormats;
