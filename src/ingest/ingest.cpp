@@ -27,8 +27,8 @@ void Drops::fail(std::int64_t line, std::int64_t column, const std::string& mess
   throw InputError(input_.path(), line, column, message);
 }
 
-void Drops::record(DropReason reason, const io::CsvRecord& rec, int column,
-                   const std::string& what) {
+void Drops::bad_record(DropReason reason, const io::CsvRecord& rec, int column,
+                       const std::string& what) {
   if (options_.strict) {
     std::int64_t col = 0;
     if (column != kNone && static_cast<std::size_t>(column) < rec.columns.size())
@@ -42,7 +42,8 @@ void Drops::record(DropReason reason, const io::CsvRecord& rec, int column,
   count(reason, rec.line);
 }
 
-void Drops::line(DropReason reason, std::int64_t line, const std::function<std::string()>& what) {
+void Drops::bad_line(DropReason reason, std::int64_t line,
+                     const std::function<std::string()>& what) {
   if (options_.strict) fail(line, 0, fmt::format("{}: {}", to_string(reason), what()));
   count(reason, line);
 }

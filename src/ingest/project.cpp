@@ -130,7 +130,7 @@ void Projection::scatter(const std::vector<std::size_t>& which, std::size_t k0, 
   for (std::size_t k = 0; k < n; ++k) {
     const auto i = which[k0 + k];
     if (std::isnan(x_[k])) {
-      drops_.line(DropReason::kProjectionFailed, rows_.line[i], [&] {
+      drops_.bad_line(DropReason::kProjectionFailed, rows_.line[i], [&] {
         return fmt::format("PROJ cannot take ({}, {}) from {} to {}", rows_.a[i], rows_.b[i], from,
                            target_);
       });

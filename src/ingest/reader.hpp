@@ -52,9 +52,9 @@ class Drops {
   Drops(const Input& input, const ReadOptions& options, ReadReport& report)
       : input_(input), options_(options), report_(report) {}
   // A bad record, blamed on a column (kNone: the row).
-  void record(DropReason reason, const io::CsvRecord& rec, int column, const std::string& what);
+  void bad_record(DropReason reason, const io::CsvRecord& rec, int column, const std::string& what);
   // A row found bad after reading (by line): `what` is built only when strict.
-  void line(DropReason reason, std::int64_t line, const std::function<std::string()>& what);
+  void bad_line(DropReason reason, std::int64_t line, const std::function<std::string()>& what);
   void count(DropReason reason, std::int64_t line);
   [[noreturn]] void fail(std::int64_t line, std::int64_t column, const std::string& message) const;
 

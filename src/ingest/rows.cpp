@@ -187,21 +187,22 @@ void RowReader::reserve() {
 bool RowReader::well_formed(const io::CsvRecord& rec, std::string_view raw) {
   const std::size_t columns = input_.header().size();
   if (rec.unterminated_quote) {
-    drops_.record(DropReason::kUnterminatedQuote, rec, static_cast<int>(rec.size()) - 1,
-                  "the file ends inside a quoted field (expected a closing '\"')");
+    drops_.bad_record(DropReason::kUnterminatedQuote, rec, static_cast<int>(rec.size()) - 1,
+                      "the file ends inside a quoted field (expected a closing '\"')");
     return false;
   }
   if (rec.too_long) {
     int col = 0;
     for (std::size_t i = 0; i < rec.size(); ++i)
       if (rec[i].size() > options_.max_field_bytes) col = static_cast<int>(i);
-    drops_.record(DropReason::kFieldTooLong, rec, col >= static_cast<int>(columns) ? kNone : col,
-                  fmt::format("a field of {} bytes (the limit is {})",
-                              rec[static_cast<std::size_t>(col)].size(), options_.max_field_bytes));
+    drops_.bad_record(
+        DropReason::kFieldTooLong, rec, col >= static_cast<int>(columns) ? kNone : col,
+        fmt::format("a field of {} bytes (the limit is {})",
+                    rec[static_cast<std::size_t>(col)].size(), options_.max_field_bytes));
     return false;
   }
   if (rec.size() != columns) {
-    drops_.record(
+    drops_.bad_record(
         DropReason::kWrongColumnCount, rec, kNone,
         fmt::format("expected {} fields as in the header, found {}", columns, rec.size()));
     return false;
@@ -210,7 +211,7 @@ bool RowReader::well_formed(const io::CsvRecord& rec, std::string_view raw) {
     int col = kNone;
     for (std::size_t i = 0; i < rec.size() && col == kNone; ++i)
       if (!io::valid_utf8(rec[i])) col = static_cast<int>(i);
-    drops_.record(DropReason::kInvalidUtf8, rec, col, "the text is not valid UTF-8");
+    drops_.bad_record(DropReason::kInvalidUtf8, rec, col, "the text is not valid UTF-8");
     return false;
   }
   return true;
@@ -219,9 +220,9 @@ bool RowReader::well_formed(const io::CsvRecord& rec, std::string_view raw) {
 bool RowReader::read_time(const io::CsvRecord& rec, std::int64_t& t) {
   std::int64_t local = 0;
   if (!parser_.parse(field(rec, plan_.time), local)) {
-    drops_.record(DropReason::kBadTime, rec, plan_.time,
-                  fmt::format("expected a time like '{}', found {}", parser_.pattern(),
-                              shown(field(rec, plan_.time))));
+    drops_.bad_record(DropReason::kBadTime, rec, plan_.time,
+                      fmt::format("expected a time like '{}', found {}", parser_.pattern(),
+                                  shown(field(rec, plan_.time))));
     return false;
   }
   t = cache_.to_utc(local);
@@ -231,9 +232,9 @@ bool RowReader::read_time(const io::CsvRecord& rec, std::int64_t& t) {
 bool RowReader::read_pair(const io::CsvRecord& rec, int first, int second, Place& place) {
   if (parse_double(field(rec, first), place.a) && parse_double(field(rec, second), place.b))
     return true;
-  drops_.record(DropReason::kMissingCoordinates, rec, first,
-                fmt::format("expected numbers, found {} and {}", shown(field(rec, first)),
-                            shown(field(rec, second))));
+  drops_.bad_record(DropReason::kMissingCoordinates, rec, first,
+                    fmt::format("expected numbers, found {} and {}", shown(field(rec, first)),
+                                shown(field(rec, second))));
   return false;
 }
 
@@ -252,21 +253,21 @@ bool RowReader::read_place(const io::CsvRecord& rec, Place& place) {
     place.source = Source::kXY;
     if (!read_pair(rec, plan_.x, plan_.y, place)) return false;
   } else if (blamed != kNone) {
-    drops_.record(DropReason::kMissingCoordinates, rec, blamed, "the coordinates are empty");
+    drops_.bad_record(DropReason::kMissingCoordinates, rec, blamed, "the coordinates are empty");
     return false;
   }
   if (place.source != Source::kNone && place.a == 0 && place.b == 0) {
-    drops_.record(DropReason::kMissingCoordinates, rec, blamed,
-                  "the coordinates are (0, 0), a placeholder for a missing location");
+    drops_.bad_record(DropReason::kMissingCoordinates, rec, blamed,
+                      "the coordinates are (0, 0), a placeholder for a missing location");
     return false;
   }
   const double a = place.a, b = place.b;
   if (place.source == Source::kLonLat && !(std::abs(a) <= 180 && std::abs(b) <= 90)) {
     const bool swapped = std::abs(b) <= 180 && std::abs(a) <= 90;
-    drops_.record(swapped ? DropReason::kSwappedLatLon : DropReason::kOutOfRangeCoordinates, rec,
-                  plan_.lat,
-                  fmt::format("longitude {} / latitude {}: expected -180..180 / -90..90{}", a, b,
-                              swapped ? " (they fit when exchanged)" : ""));
+    drops_.bad_record(swapped ? DropReason::kSwappedLatLon : DropReason::kOutOfRangeCoordinates,
+                      rec, plan_.lat,
+                      fmt::format("longitude {} / latitude {}: expected -180..180 / -90..90{}", a,
+                                  b, swapped ? " (they fit when exchanged)" : ""));
     return false;
   }
   return true;
@@ -274,7 +275,7 @@ bool RowReader::read_place(const io::CsvRecord& rec, Place& place) {
 
 bool RowReader::read_cell(const io::CsvRecord& rec, std::int64_t& cell) {
   if (plan_.cell == kNone || parse_int(field(rec, plan_.cell), cell)) return true;
-  drops_.record(
+  drops_.bad_record(
       DropReason::kBadCell, rec, plan_.cell,
       fmt::format("expected an integer cell id, found {}", shown(field(rec, plan_.cell))));
   return false;
@@ -350,7 +351,7 @@ void check_extent(Rows& rows, Drops& drops) {
     const double as_given = std::abs(a - mlon) + std::abs(b - mlat);
     const double exchanged = std::abs(b - mlon) + std::abs(a - mlat);
     if (as_given > 5.0 && exchanged < 1.0) {
-      drops.line(DropReason::kSwappedLatLon, rows.line[i], [&] {
+      drops.bad_line(DropReason::kSwappedLatLon, rows.line[i], [&] {
         return fmt::format(
             "longitude {} / latitude {} lie far from the data's centre ({}, {}) but next to it "
             "when exchanged",
