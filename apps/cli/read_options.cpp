@@ -1,14 +1,20 @@
 // Command-line options for reading crime exports (ingest::ReadOptions).
 #include "read_options.hpp"
 
+#include <fmt/format.h>
+
+#include "scrutineer/ingest/format.hpp"
+
 namespace scrutineer::cli {
 
 void add_read_options(CLI::App& app, ingest::ReadOptions& o) {
   const char* group = "Reading the input CSV";
+  std::string names;
+  for (const auto& format : ingest::formats())
+    names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", format.name, format.description);
   app.add_option("--format", o.format,
-                 "auto (from the header), chicago, police-uk, code, generic, or events (a CSV "
-                 "written by scrutineer ingest)")
-      ->check(CLI::IsMember({"auto", "chicago", "police-uk", "code", "generic", "events"}))
+                 "auto (detected from the header), or one of: " + names + "; see docs/ingest.md")
+      ->check(CLI::IsMember(ingest::format_names()))
       ->capture_default_str()
       ->group(group);
   app.add_option("--time", o.columns.time, "Time column (overrides the format's)")->group(group);

@@ -52,12 +52,8 @@ void parse_data(Section& s, DataStage& d) {
   d.path = s.input_path("path", true);
   auto& r = d.read;
   r.format = s.text("format", r.format);
-  static const std::vector<std::string> kFormats = {"auto", "chicago", "police-uk",
-                                                    "code", "generic", "events"};
-  if (std::find(kFormats.begin(), kFormats.end(), r.format) == kFormats.end())
-    s.fail("format", fmt::format("expected auto, chicago, police-uk, code, generic or events, "
-                                 "found '{}'",
-                                 r.format));
+  if (const auto why = ingest::unknown_format_message(r.format); !why.empty())
+    s.fail("format", why);
   r.time_zone = s.text("time_zone");
   if (!r.time_zone.empty()) checked(s, "time_zone", [&] { return TimeZone(r.time_zone).name(); });
   r.source_crs = s.text("source_crs");
