@@ -587,7 +587,7 @@ ScoreBins score_bins(const std::vector<double>& scores, int bins) {
   return out;
 }
 
-// Outcome rate per score bin and group.
+// Outcome rate per score bin and group: every group gets every bin, an empty one with n = 0.
 void add_calibration(const Tabulation& tab, const AuditOptions& options, AuditResult& r) {
   const People& people = tab.people;
   if (!people.has_outcome() || people.is_flag || options.calibration_bins <= 0 ||
@@ -608,9 +608,7 @@ void add_calibration(const Tabulation& tab, const AuditOptions& options, AuditRe
         ++row.n;
         row.outcomes += people.outcome[i];
       }
-      for (auto& row : rows) {
-        if (row.n > 0) r.calibration.push_back(row);
-      }
+      r.calibration.insert(r.calibration.end(), rows.begin(), rows.end());
     }
   }
 }
