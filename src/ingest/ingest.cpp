@@ -20,6 +20,7 @@
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/geo/crs.hpp"
 #include "scrutineer/io/csv.hpp"
+#include "scrutineer/io/identifiers.hpp"
 
 namespace scrutineer::ingest {
 
@@ -900,19 +901,7 @@ std::string detect_format(const std::vector<std::string>& header) {
   return "generic";
 }
 
-bool is_personal_identifier(std::string_view column) {
-  std::string n;
-  for (char c : column)
-    if (c != ' ' && c != '_' && c != '.' && c != '-') n.push_back(static_cast<char>(c | 0x20));
-  static const std::array<std::string_view, 14> kExact{
-      "id",   "uid",   "casenumber", "caseno", "case", "block",          "dob",
-      "name", "phone", "ssn",        "email",  "rdno", "incidentnumber", "reportnumber"};
-  if (std::find(kExact.begin(), kExact.end(), n) != kExact.end()) return true;
-  for (std::string_view part : {"birth", "address", "firstname", "lastname", "surname", "fullname",
-                                "victimname", "suspectname", "offendername", "officername"})
-    if (n.find(part) != std::string::npos) return true;
-  return false;
-}
+bool is_personal_identifier(std::string_view column) { return io::identifies_people(column); }
 
 ReadResult read_events(const std::string& path, const ReadOptions& options) {
   const io::CsvOptions csv{options.delimiter, '"', options.max_field_bytes};

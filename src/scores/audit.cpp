@@ -189,9 +189,8 @@ std::vector<Benchmark> read_benchmarks(const std::string& path) {
       b.share = -1.0;
     }
     if (!(b.share > 0.0 && b.share <= 1.0)) {
-      throw InputError(
-          path, record.line, record.columns[share],
-          fmt::format("the share must be a number in (0, 1], found '{}'", record[share]));
+      throw InputError(path, record.line, record.columns[share],
+                       "the share must be a number in (0, 1]");
     }
     out.push_back(std::move(b));
   }

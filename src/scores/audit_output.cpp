@@ -455,7 +455,8 @@ std::string audit_json(const AuditResult& r, const PublishOptions& p) {
   j["options"] = options;
   j["suppressed"] = all.where;
   for (const auto& t : all.tables) j[t.name] = to_json(t);
-  return j.dump(2) + "\n";
+  // Labels are checked to be UTF-8 when read; a path that is not is written with U+FFFD.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string audit_table(const AuditResult& r, const PublishOptions& p) {

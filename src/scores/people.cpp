@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/io/identifiers.hpp"
 
 namespace scrutineer::scores {
 
@@ -22,10 +23,36 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+// A header name or label as it may appear in a message or a note: printable ASCII and valid UTF-8
+// characters from U+00A0 on are kept, every other byte (control characters, terminal escapes,
+// invalid UTF-8) is written \xNN, and the text is cut at 40 characters.
+std::string printable(std::string_view s) {
+  constexpr std::size_t kMax = 40;
+  std::string out;
+  std::size_t shown = 0;
+  for (std::size_t i = 0; i < s.size(); ++shown) {
+    if (shown == kMax) return out + "...";
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    // U+0080 to U+009F (C2 80 to C2 9F) are C1 controls, some of them terminal escapes.
+    const bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (c >= 0x20 && c < 0x7F) {
+      out += s[i++];
+    } else if (c >= 0xC0 && !c1 && i + n <= s.size() && io::valid_utf8(s.substr(i, n))) {
+      out += s.substr(i, n);
+      i += n;
+    } else {
+      out += fmt::format("\\x{:02X}", c);
+      ++i;
+    }
+  }
   return out;
+}
+
+std::string printable_list(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + printable(n);
+  return list;
 }
 
 std::optional<double> parse_number(std::string_view s) {
@@ -60,16 +87,14 @@ Column resolve(const io::CsvReader& reader, const std::string& name, const char*
     }
   }
   if (!found) {
-    std::string names;
-    for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
     throw ConfigError(fmt::format("{}: no column '{}' for the {} (columns: {})", reader.path(),
-                                  name, role, names));
+                                  printable(name), role, printable_list(header)));
   }
   for (std::size_t d : column.duplicates) {
     people.notes.push_back(fmt::format(
         "column '{}' appears more than once (columns {} and {}); used column {}, and every row "
         "was checked to hold the same value in both",
-        name, column.index + 1, d + 1, column.index + 1));
+        printable(name), column.index + 1, d + 1, column.index + 1));
   }
   return column;
 }
@@ -81,8 +106,8 @@ std::string_view field(const io::CsvReader& reader, const io::CsvRecord& record,
     if (trim(record[d]) != value) {
       throw InputError(reader.path(), record.line, record.columns[d],
                        fmt::format("column '{}' appears twice (columns {} and {}) and the two "
-                                   "differ on this row ('{}' and '{}'): the mapping is ambiguous",
-                                   column.name, column.index + 1, d + 1, value, trim(record[d])));
+                                   "differ on this row: the mapping is ambiguous",
+                                   printable(column.name), column.index + 1, d + 1));
     }
   }
   return value;
@@ -94,7 +119,29 @@ std::int8_t parse_binary(const io::CsvReader& reader, const io::CsvRecord& recor
   if (value == "1") return 1;
   throw InputError(
       reader.path(), record.line, record.columns[column.index],
-      fmt::format("the {} column '{}' must hold 0 or 1, found '{}'", role, column.name, value));
+      fmt::format("the {} column '{}' must hold 0 or 1{}", role, printable(column.name),
+                  value.empty() ? ", found an empty field" : ""));
+}
+
+// A group label is written into every output: it must be UTF-8 text without control characters
+// (which would be terminal escapes in the readable table).
+void check_label(const io::CsvReader& reader, const io::CsvRecord& record, const Column& column,
+                 std::string_view label) {
+  const char* problem = nullptr;
+  if (!io::valid_utf8(label)) {
+    problem =
+        "is not valid UTF-8 (Latin-1 or another encoding?); convert the file to UTF-8, e.g. "
+        "iconv -f latin1 -t utf-8";
+  } else if (std::any_of(label.begin(), label.end(), [](char c) {
+               return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+             })) {
+    problem = "holds a control character";
+  }
+  if (problem) {
+    throw InputError(
+        reader.path(), record.line, record.columns[column.index],
+        fmt::format("the value of the group column '{}' {}", printable(column.name), problem));
+  }
 }
 
 bool compare(RowFilter::Op op, int order) {
@@ -152,19 +199,7 @@ RowFilter parse_filter(std::string_view text) {
   return filter;
 }
 
-bool is_identifier_name(std::string_view column) {
-  static const char* const kNames[] = {
-      "id",        "name",          "first",      "last",        "first_name", "last_name",
-      "firstname", "lastname",      "full_name",  "fullname",    "surname",    "forename",
-      "dob",       "date_of_birth", "birth_date", "birthdate",   "ssn",        "address",
-      "phone",     "email",         "person_id",  "case_number", "case_no"};
-  const std::string name = lower(trim(column));
-  for (const char* candidate : kNames) {
-    if (name == candidate) return true;
-  }
-  return name.find("case_number") != std::string::npos ||
-         name.find("case_num") != std::string::npos || name.find("casenumber") != std::string::npos;
-}
+bool is_identifier_name(std::string_view column) { return io::identifies_people(column); }
 
 People load_people(const PeopleOptions& options) {
   io::CsvReader reader(options.path);
@@ -193,10 +228,8 @@ People load_people(io::CsvReader& reader, const PeopleOptions& options) {
     if (identifying(h) && !kept(h)) dropped.push_back(h);
   }
   if (!dropped.empty()) {
-    std::string list;
-    for (const auto& d : dropped) list += (list.empty() ? "" : ", ") + d;
-    people.notes.push_back(
-        fmt::format("identifier columns dropped (never read into any output): {}", list));
+    people.notes.push_back(fmt::format(
+        "identifier columns dropped (never read into any output): {}", printable_list(dropped)));
   }
   auto check_not_identifier = [&](const std::string& name, const char* role) {
     if (identifying(name) && !kept(name)) {
@@ -249,7 +282,10 @@ People load_people(io::CsvReader& reader, const PeopleOptions& options) {
     if (record.unterminated_quote) {
       throw InputError(reader.path(), record.line, 0, "the file ends inside a quoted field");
     }
-    if (record.too_long) throw InputError(reader.path(), record.line, 0, "a field is too long");
+    if (record.too_long) {
+      throw InputError(reader.path(), record.line, 0,
+                       "a field is longer than the reader allows (1 MiB by default)");
+    }
     if (record.size() != width) {
       throw InputError(
           reader.path(), record.line, 0,
@@ -269,9 +305,11 @@ People load_people(io::CsvReader& reader, const PeopleOptions& options) {
       if (filter.numeric) {
         const auto x = parse_number(value);
         if (!x) {
-          throw InputError(reader.path(), record.line, record.columns[filter_columns[f].index],
-                           fmt::format("filter '{}' compares numbers, but column '{}' holds '{}'",
-                                       people.filters[f].filter, filter.column, value));
+          throw InputError(
+              reader.path(), record.line, record.columns[filter_columns[f].index],
+              fmt::format("filter '{}' compares numbers, but column '{}' does not "
+                          "hold a number here",
+                          printable(people.filters[f].filter), printable(filter.column)));
         }
         const double y = *parse_number(filter.value);
         order = *x < y ? -1 : (*x > y ? 1 : 0);
@@ -292,7 +330,8 @@ People load_people(io::CsvReader& reader, const PeopleOptions& options) {
       if (!x) {
         throw InputError(
             reader.path(), record.line, record.columns[score->index],
-            fmt::format("the score column '{}' must hold a number, found '{}'", score->name, text));
+            fmt::format("the score column '{}' must hold a number{}", printable(score->name),
+                        text.empty() ? ", found an empty field" : ""));
       }
       people.score.push_back(*x);
     } else if (flag) {
@@ -307,6 +346,7 @@ People load_people(io::CsvReader& reader, const PeopleOptions& options) {
     }
     for (std::size_t g = 0; g < groups.size(); ++g) {
       std::string_view label = field(reader, record, groups[g]);
+      check_label(reader, record, groups[g], label);
       if (label.empty() || label == "NA") label = "(missing)";
       auto& codes = code_of[g];
       auto it = codes.find(label);
@@ -316,6 +356,14 @@ People load_people(io::CsvReader& reader, const PeopleOptions& options) {
       }
       people.groups[g].codes.push_back(it->second);
     }
+  }
+  if (people.rows_read == 0) {
+    throw InputError(reader.path(), 1, 0, "no rows: the file holds a header line and no data");
+  }
+  if (people.size() == 0) {
+    throw InputError(
+        reader.path(), 0, 0,
+        fmt::format("no rows left: the filters dropped all {} rows read", people.rows_read));
   }
   return people;
 }
