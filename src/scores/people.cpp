@@ -206,156 +206,187 @@ People load_people(const PeopleOptions& options) {
   return load_people(reader, options);
 }
 
-People load_people(io::CsvReader& reader, const PeopleOptions& options) {
-  People people;
-  people.source = reader.path();
+namespace {
+
+// Which columns identify people (by name, or marked) and which the user keeps explicitly.
+struct IdentifierRule {
+  const PeopleOptions& options;
+  bool identifying(const std::string& name) const {
+    const auto& marked = options.identifiers;
+    return std::find(marked.begin(), marked.end(), name) != marked.end() ||
+           is_identifier_name(name);
+  }
+  bool kept(const std::string& name) const {
+    return std::find(options.keep.begin(), options.keep.end(), name) != options.keep.end();
+  }
+  void refuse(const std::string& name, const char* role) const {
+    if (identifying(name) && !kept(name)) {
+      throw ConfigError(fmt::format(
+          "column '{}' identifies people and cannot be the {} unless kept explicitly (--keep {})",
+          name, role, name));
+    }
+  }
+};
+
+// The columns a load reads, resolved against the header.
+struct Mapping {
+  std::optional<Column> score, flag, outcome;
+  std::vector<Column> groups;
+  std::vector<RowFilter> filters;
+  std::vector<Column> filter_columns;
+};
+
+Mapping map_columns(const io::CsvReader& reader, const PeopleOptions& options, People& people) {
   if (options.group_columns.empty()) {
     throw ConfigError("at least one group column is needed (--group)");
   }
   if (!options.score_column.empty() && !options.flag_column.empty()) {
     throw ConfigError("give either a score column or a flag column, not both");
   }
-  auto identifying = [&](const std::string& name) {
-    const bool marked = std::find(options.identifiers.begin(), options.identifiers.end(), name) !=
-                        options.identifiers.end();
-    return marked || is_identifier_name(name);
-  };
-  auto kept = [&](const std::string& name) {
-    return std::find(options.keep.begin(), options.keep.end(), name) != options.keep.end();
-  };
+  const IdentifierRule rule{options};
   std::vector<std::string> dropped;
   for (const auto& h : reader.header()) {
-    if (identifying(h) && !kept(h)) dropped.push_back(h);
+    if (rule.identifying(h) && !rule.kept(h)) dropped.push_back(h);
   }
   if (!dropped.empty()) {
     people.notes.push_back(fmt::format(
         "identifier columns dropped (never read into any output): {}", printable_list(dropped)));
   }
-  auto check_not_identifier = [&](const std::string& name, const char* role) {
-    if (identifying(name) && !kept(name)) {
-      throw ConfigError(fmt::format(
-          "column '{}' identifies people and cannot be the {} unless kept explicitly (--keep {})",
-          name, role, name));
-    }
-  };
-
-  std::optional<Column> score, flag, outcome;
+  Mapping m;
   if (!options.score_column.empty()) {
-    check_not_identifier(options.score_column, "score");
-    score = resolve(reader, options.score_column, "score", people);
+    rule.refuse(options.score_column, "score");
+    m.score = resolve(reader, options.score_column, "score", people);
     people.score_name = options.score_column;
   } else if (!options.flag_column.empty()) {
-    check_not_identifier(options.flag_column, "flag");
-    flag = resolve(reader, options.flag_column, "flag", people);
+    rule.refuse(options.flag_column, "flag");
+    m.flag = resolve(reader, options.flag_column, "flag", people);
     people.score_name = options.flag_column;
     people.is_flag = true;
   } else {
     people.is_flag = true;  // a list: everyone in the file is on it
   }
   if (!options.outcome_column.empty()) {
-    check_not_identifier(options.outcome_column, "outcome");
-    outcome = resolve(reader, options.outcome_column, "outcome", people);
+    rule.refuse(options.outcome_column, "outcome");
+    m.outcome = resolve(reader, options.outcome_column, "outcome", people);
     people.outcome_mapped = true;
   }
-  std::vector<Column> groups;
   for (const auto& name : options.group_columns) {
-    check_not_identifier(name, "group attribute");
-    if (kept(name) && identifying(name)) {
+    rule.refuse(name, "group attribute");
+    if (rule.kept(name) && rule.identifying(name)) {
       people.notes.push_back(fmt::format("identifier column '{}' kept explicitly", name));
     }
-    groups.push_back(resolve(reader, name, "group attribute", people));
+    m.groups.push_back(resolve(reader, name, "group attribute", people));
     people.groups.push_back(GroupColumn{name, {}, {}});
   }
-  std::vector<RowFilter> filters;
-  std::vector<Column> filter_columns;
   for (const auto& text : options.where) {
-    filters.push_back(parse_filter(text));
-    filter_columns.push_back(resolve(reader, filters.back().column, "filter", people));
+    m.filters.push_back(parse_filter(text));
+    m.filter_columns.push_back(resolve(reader, m.filters.back().column, "filter", people));
     people.filters.push_back(FilterCount{text, 0, 0});
   }
-  std::vector<std::map<std::string, std::uint32_t, std::less<>>> code_of(groups.size());
+  return m;
+}
 
-  io::CsvRecord record;
+// A record the reader flagged, or one of another width than the header.
+void check_record(const io::CsvReader& reader, const io::CsvRecord& record) {
+  if (record.unterminated_quote) {
+    throw InputError(reader.path(), record.line, 0, "the file ends inside a quoted field");
+  }
+  if (record.too_long) {
+    throw InputError(reader.path(), record.line, 0,
+                     "a field is longer than the reader allows (1 MiB by default)");
+  }
   const std::size_t width = reader.header().size();
-  while (reader.next(record)) {
-    ++people.rows_read;
-    if (record.unterminated_quote) {
-      throw InputError(reader.path(), record.line, 0, "the file ends inside a quoted field");
-    }
-    if (record.too_long) {
-      throw InputError(reader.path(), record.line, 0,
-                       "a field is longer than the reader allows (1 MiB by default)");
-    }
-    if (record.size() != width) {
-      throw InputError(
-          reader.path(), record.line, 0,
-          fmt::format("expected {} fields as in the header, found {}", width, record.size()));
-    }
-    bool keep_row = true;
-    for (std::size_t f = 0; f < filters.size() && keep_row; ++f) {
-      const RowFilter& filter = filters[f];
-      const std::string_view value = field(reader, record, filter_columns[f]);
-      const bool na = value == "NA" || (filter.numeric && value.empty());
-      if (na) {
-        ++people.filters[f].missing;
-        keep_row = false;
-        break;
-      }
-      int order = 0;
-      if (filter.numeric) {
-        const auto x = parse_number(value);
-        if (!x) {
-          throw InputError(
-              reader.path(), record.line, record.columns[filter_columns[f].index],
-              fmt::format("filter '{}' compares numbers, but column '{}' does not "
-                          "hold a number here",
-                          printable(people.filters[f].filter), printable(filter.column)));
-        }
-        const double y = *parse_number(filter.value);
-        order = *x < y ? -1 : (*x > y ? 1 : 0);
-      } else {
-        const int c = value.compare(filter.value);
-        order = c < 0 ? -1 : (c > 0 ? 1 : 0);
-      }
-      if (!compare(filter.op, order)) {
-        ++people.filters[f].rejected;
-        keep_row = false;
-      }
-    }
-    if (!keep_row) continue;
+  if (record.size() != width) {
+    throw InputError(
+        reader.path(), record.line, 0,
+        fmt::format("expected {} fields as in the header, found {}", width, record.size()));
+  }
+}
 
-    if (score) {
-      const std::string_view text = field(reader, record, *score);
-      const auto x = parse_number(text);
+// Applies the filters in order; the first that drops the row counts it, as missing or rejected.
+bool passes_filters(const io::CsvReader& reader, const io::CsvRecord& record, const Mapping& m,
+                    People& people) {
+  for (std::size_t f = 0; f < m.filters.size(); ++f) {
+    const RowFilter& filter = m.filters[f];
+    const std::string_view value = field(reader, record, m.filter_columns[f]);
+    if (value == "NA" || (filter.numeric && value.empty())) {
+      ++people.filters[f].missing;
+      return false;
+    }
+    int order = 0;
+    if (filter.numeric) {
+      const auto x = parse_number(value);
       if (!x) {
         throw InputError(
-            reader.path(), record.line, record.columns[score->index],
-            fmt::format("the score column '{}' must hold a number{}", printable(score->name),
-                        text.empty() ? ", found an empty field" : ""));
+            reader.path(), record.line, record.columns[m.filter_columns[f].index],
+            fmt::format("filter '{}' compares numbers, but column '{}' does not hold a number here",
+                        printable(people.filters[f].filter), printable(filter.column)));
       }
-      people.score.push_back(*x);
-    } else if (flag) {
-      people.score.push_back(
-          parse_binary(reader, record, *flag, field(reader, record, *flag), "flag"));
+      const double y = *parse_number(filter.value);
+      order = *x < y ? -1 : (*x > y ? 1 : 0);
     } else {
-      people.score.push_back(1.0);
+      const int c = value.compare(filter.value);
+      order = c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
-    if (outcome) {
-      people.outcome.push_back(
-          parse_binary(reader, record, *outcome, field(reader, record, *outcome), "outcome"));
+    if (!compare(filter.op, order)) {
+      ++people.filters[f].rejected;
+      return false;
     }
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      std::string_view label = field(reader, record, groups[g]);
-      check_label(reader, record, groups[g], label);
-      if (label.empty() || label == "NA") label = "(missing)";
-      auto& codes = code_of[g];
-      auto it = codes.find(label);
-      if (it == codes.end()) {
-        it = codes.emplace(std::string(label), static_cast<std::uint32_t>(codes.size())).first;
-        people.groups[g].labels.emplace_back(label);
-      }
-      people.groups[g].codes.push_back(it->second);
+  }
+  return true;
+}
+
+using LabelCodes = std::vector<std::map<std::string, std::uint32_t, std::less<>>>;
+
+// Appends the row's person: score (or flag, or 1 for a list), outcome and group codes.
+void read_person(const io::CsvReader& reader, const io::CsvRecord& record, const Mapping& m,
+                 LabelCodes& code_of, People& people) {
+  if (m.score) {
+    const std::string_view text = field(reader, record, *m.score);
+    const auto x = parse_number(text);
+    if (!x) {
+      throw InputError(
+          reader.path(), record.line, record.columns[m.score->index],
+          fmt::format("the score column '{}' must hold a number{}", printable(m.score->name),
+                      text.empty() ? ", found an empty field" : ""));
     }
+    people.score.push_back(*x);
+  } else if (m.flag) {
+    people.score.push_back(
+        parse_binary(reader, record, *m.flag, field(reader, record, *m.flag), "flag"));
+  } else {
+    people.score.push_back(1.0);
+  }
+  if (m.outcome) {
+    people.outcome.push_back(
+        parse_binary(reader, record, *m.outcome, field(reader, record, *m.outcome), "outcome"));
+  }
+  for (std::size_t g = 0; g < m.groups.size(); ++g) {
+    std::string_view label = field(reader, record, m.groups[g]);
+    check_label(reader, record, m.groups[g], label);
+    if (label.empty() || label == "NA") label = "(missing)";
+    auto& codes = code_of[g];
+    auto it = codes.find(label);
+    if (it == codes.end()) {
+      it = codes.emplace(std::string(label), static_cast<std::uint32_t>(codes.size())).first;
+      people.groups[g].labels.emplace_back(label);
+    }
+    people.groups[g].codes.push_back(it->second);
+  }
+}
+
+}  // namespace
+
+People load_people(io::CsvReader& reader, const PeopleOptions& options) {
+  People people;
+  people.source = reader.path();
+  const Mapping m = map_columns(reader, options, people);
+  LabelCodes code_of(m.groups.size());
+  io::CsvRecord record;
+  while (reader.next(record)) {
+    ++people.rows_read;
+    check_record(reader, record);
+    if (passes_filters(reader, record, m, people)) read_person(reader, record, m, code_of, people);
   }
   if (people.rows_read == 0) {
     throw InputError(reader.path(), 1, 0, "no rows: the file holds a header line and no data");
