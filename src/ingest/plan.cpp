@@ -8,6 +8,7 @@
 
 #include "reader.hpp"
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/io/identifiers.hpp"
 
 namespace scrutineer::ingest::detail {
 
@@ -200,18 +201,6 @@ Plan make_plan(const Input& input, const ReadOptions& options, ReadReport& repor
 
 namespace scrutineer::ingest {
 
-bool is_personal_identifier(std::string_view column) {
-  std::string n;
-  for (char c : column)
-    if (c != ' ' && c != '_' && c != '.' && c != '-') n.push_back(static_cast<char>(c | 0x20));
-  static const std::array<std::string_view, 14> kExact{
-      "id",   "uid",   "casenumber", "caseno", "case", "block",          "dob",
-      "name", "phone", "ssn",        "email",  "rdno", "incidentnumber", "reportnumber"};
-  if (std::find(kExact.begin(), kExact.end(), n) != kExact.end()) return true;
-  for (std::string_view part : {"birth", "address", "firstname", "lastname", "surname", "fullname",
-                                "victimname", "suspectname", "offendername", "officername"})
-    if (n.find(part) != std::string::npos) return true;
-  return false;
-}
+bool is_personal_identifier(std::string_view column) { return io::identifies_people(column); }
 
 }  // namespace scrutineer::ingest
