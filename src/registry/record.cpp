@@ -81,6 +81,8 @@ void flatten(const nlohmann::json& j, const std::string& prefix, ToolRecord& r,
       throw InputError(source, 0, 0, fmt::format("unknown field '{}' (see docs/register.md)", key));
     } else if (!v.is_string()) {
       throw InputError(source, 0, 0, fmt::format("field '{}' must be text", key));
+    } else if (v.get<std::string>().find('\0') != std::string::npos) {
+      throw InputError(source, 0, 0, fmt::format("field '{}' holds a NUL character", key));
     } else if (!v.get<std::string>().empty()) {
       r.set(key, v.get<std::string>());
     }
