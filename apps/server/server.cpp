@@ -363,6 +363,8 @@ FrontLimits front_limits(const ServerOptions& o) {
   l.workers = o.workers == 0 ? default_workers() : o.workers;
   l.max_connections = o.max_connections;
   l.max_body = o.max_body;
+  l.request_time = o.request_timeout;
+  l.keep_alive = o.keep_alive_timeout;
   return l;
 }
 

@@ -221,7 +221,8 @@ class SqlStore : public Store {
     return static_cast<std::size_t>(integer(db_->query(sql_.count, {search}).at(0).at(0)));
   }
 
-  void ping() const override { db_->query("SELECT 1", {}); }
+  // Reads the tools table (not just "SELECT 1"): a register whose file or schema is gone fails.
+  void ping() const override { db_->query("SELECT 1 FROM tools LIMIT 1", {}); }
 
   std::int64_t link_audit(const std::string& slug, const AuditLink& audit) override {
     auto r = get(slug);

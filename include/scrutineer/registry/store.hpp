@@ -56,7 +56,7 @@ class Store {
   virtual std::size_t count(const std::string& text = "") const = 0;
   virtual std::int64_t link_audit(const std::string& slug, const AuditLink& audit) = 0;
   virtual int schema_version() const = 0;
-  // Runs a trivial query: throws IoError when the register cannot be reached.
+  // Runs a trivial query on the tools table: throws IoError when the register cannot be reached.
   virtual void ping() const = 0;
   // False once the connection is lost or a transaction was left open: do not reuse the handle.
   virtual bool usable() const { return true; }
