@@ -116,17 +116,18 @@ TEST(DisparityRun, OneCellStraddlingTwoAreas) {
 {"type":"Feature","properties":{"id":"B","white":10,"black":90},
  "geometry":{"type":"Polygon","coordinates":[[[200,0],[300,0],[300,100],[200,100],[200,0]]]}}]})";
   std::ofstream(dir / "flags.csv") << "date,x,y\n2020-01-01,200,50\n";
+  study::StudyOptions st;
+  st.areas = (dir / "areas.geojson").string();
+  st.area_id = "id";
+  st.groups = {"white", "black"};
+  st.read.target_crs = "";  // the areas' own CRS
+  st.cell_size = 100;
+  st.origin_x = 50;
   DisparityOptions o;
-  o.areas = (dir / "areas.geojson").string();
-  o.area_id = "id";
-  o.groups = {"white", "black"};
-  o.crs = "";
-  o.cell_size = 100;
-  o.origin_x = 50;
   o.flags = (dir / "flags.csv").string();
   o.out = (dir / "out").string();
   o.bootstrap = 0;
-  const auto report = run_disparity(o);
+  const auto report = run_disparity(st, o);
   const auto& r = report.result;
   EXPECT_NEAR(r.groups[0].exposure, 30, 1e-9);
   EXPECT_NEAR(r.groups[1].exposure, 50, 1e-9);
