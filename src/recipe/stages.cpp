@@ -73,8 +73,10 @@ void write_cells(const Run& run) {
 
 // Feedback on the synthetic city's own truth (Ensign et al. 2018's setting with known crime).
 feedback::LoopResult loop_on_city(Run& run, const feedback::LoopOptions& options) {
-  const auto city = synth::generate_city(synth::city_options_from(run.recipe.feedback.city));
-  return feedback::run_loop(city, options);
+  const auto wanted = synth::city_options_from(run.recipe.feedback.city);
+  if (run.options.city != nullptr && run.options.city->options == wanted)
+    return feedback::run_loop(*run.options.city, options);  // generated once, by the caller
+  return feedback::run_loop(synth::generate_city(wanted), options);
 }
 
 // Feedback on a truth fitted to the study's recorded crime (feedback::fit_world: sepp-grid per

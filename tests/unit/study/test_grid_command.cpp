@@ -46,7 +46,9 @@ TEST(GridCommand, CellsOverlayAndEventsOutside) {
                               "2020-01-01 00:00,500350,4600050\n";
   st.read.format = "generic";
   st.read.time_zone = "UTC";
-  st.read.columns = {.time = "time", .x = "x", .y = "y"};
+  st.read.columns.time = "time";
+  st.read.columns.x = "x";
+  st.read.columns.y = "y";
   st.read.source_crs = st.read.target_crs = "EPSG:32616";
   GridCommandOptions o;
   o.output = (dir / "cells.gpkg").string();

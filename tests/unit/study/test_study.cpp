@@ -29,7 +29,10 @@ StudyOptions with_events(const fs::path& dir) {
                              "2020-01-05 10:00,500100,4600300,a\n";
   o.read.format = "generic";
   o.read.time_zone = "UTC";
-  o.read.columns = {.time = "time", .x = "x", .y = "y", .category = "kind"};
+  o.read.columns.time = "time";
+  o.read.columns.x = "x";
+  o.read.columns.y = "y";
+  o.read.columns.category = "kind";
   o.read.source_crs = o.read.target_crs = "EPSG:32616";
   o.cell_size = 100;
   return o;
