@@ -13,20 +13,14 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/evaluate/report.hpp"
-#include "scrutineer/geo/areas.hpp"
-#include "scrutineer/geo/overlay.hpp"
-#include "scrutineer/geo/region.hpp"
-#include "scrutineer/ingest/ingest.hpp"
+#include "scrutineer/study/study.hpp"
 
 namespace {
 
 using namespace scrutineer;
 
 struct BacktestArgs {
-  std::string events, format = "auto", time_zone, crs, source_crs, category, region;
-  scrutineer::ingest::ColumnMapping columns;
-  double cell_size = 150, origin_x = 0, origin_y = 0;
-  bool no_clip = false;
+  study::StudyOptions study;  // events, filters, region, grid (docs/study.md)
   std::vector<std::string> models;
   std::string from, to, train_from, period = "day";
   int window = 0;
@@ -93,44 +87,13 @@ std::int64_t local_date(const std::string& text, const TimeZone& zone, const std
 }
 
 void run(const BacktestArgs& a) {
-  ingest::ReadOptions read;
-  read.format = a.format;
-  read.time_zone = a.time_zone;
-  read.target_crs = a.crs;
-  read.columns = a.columns;
-  read.source_crs = a.source_crs;
-  auto input = ingest::read_events(a.events, read);
-  EventSet events = std::move(input.events);
-  fmt::print(stderr, "read {} events from {} ({} rows dropped), CRS {}, time zone {}\n",
-             events.size(), a.events, input.report.rows_dropped, events.crs, events.time_zone);
-  if (!a.category.empty()) {
-    std::vector<bool> keep(events.size());
-    for (std::size_t i = 0; i < events.size(); ++i)
-      keep[i] = events.categories[static_cast<std::size_t>(events.category[i])] == a.category;
-    events = events.filter(keep);
-    fmt::print(stderr, "kept {} events of category '{}'\n", events.size(), a.category);
-  }
-  geo::Grid grid;
-  std::vector<double> cell_area;
-  if (!a.region.empty()) {
-    const auto region = geo::read_region(a.region, events.crs);
-    grid = geo::make_grid(region, a.cell_size, a.origin_x, a.origin_y);
-    if (a.operating.rfind("area:", 0) == 0)  // area of each cell inside the region (GEOS)
-      cell_area =
-          geo::make_overlay(grid, geo::make_areas({region.polygons}, region.crs)).cell_covered;
-    if (!a.no_clip) {
-      const auto inside = geo::inside_region(region, events.x, events.y);
-      std::vector<bool> keep(inside.begin(), inside.end());
-      const auto before = events.size();
-      events = events.filter(keep);
-      fmt::print(stderr, "clipped to the region: kept {} of {} events\n", events.size(), before);
-    }
-  } else {
-    grid =
-        geo::grid_over_points(events.x, events.y, events.crs, a.cell_size, a.origin_x, a.origin_y);
-  }
-  fmt::print(stderr, "grid {} x {} cells of {} m, {} valid\n", grid.nx, grid.ny, grid.size,
-             grid.valid_count());
+  auto options = a.study;
+  options.progress = !cli::global_options().quiet;
+  options.cell_areas = parse_operating(a.operating).mode == evaluate::PolicyMode::kArea;
+  const auto st = study::build_study(options);
+  fmt::print(stderr, "{}", st.describe());
+  const auto& events = st.events;
+  const auto& grid = st.grid;
 
   evaluate::BacktestOptions o;
   for (const auto& m : a.models) o.models.push_back(parse_model(m));
@@ -146,7 +109,7 @@ void run(const BacktestArgs& a) {
   o.tie_rule = evaluate::tie_rule_from_string(a.tie_rule);
   o.operating_point = parse_operating(a.operating);
   o.operating_point.tie_rule = o.tie_rule;
-  o.cell_area = std::move(cell_area);
+  o.cell_area = st.cell_area;  // the area policy's cells' areas inside the region
   o.seed = a.seed;
   o.add_baselines = !a.no_baselines;
   o.bootstrap.replicates = a.bootstrap;
@@ -169,27 +132,32 @@ void setup(CLI::App& app) {
       "backtest",
       "Rolling-origin accuracy of forecast models (hit rate, PAI, PEI, PEI*, share of flags where "
       "nothing happened) against the naive and random baselines");
-  sub->add_option("events", a->events, "Crime export CSV (any format `scrutineer ingest` reads)")
+  sub->add_option("events", a->study.events,
+                  "Crime export CSV (any format `scrutineer ingest` reads)")
       ->required();
-  sub->add_option("--format", a->format,
+  sub->add_option("--format", a->study.read.format,
                   "Input format (auto, chicago, police-uk, code, generic, events)")
       ->capture_default_str();
-  sub->add_option("--time", a->columns.time, "Time column (generic CSV)");
-  sub->add_option("--time-format", a->columns.time_format, "Time pattern, e.g. %Y-%m-%d %H:%M");
-  sub->add_option("--lon", a->columns.lon, "Longitude column (generic CSV)");
-  sub->add_option("--lat", a->columns.lat, "Latitude column (generic CSV)");
-  sub->add_option("--x", a->columns.x, "x column in --source-crs (generic CSV)");
-  sub->add_option("--y", a->columns.y, "y column in --source-crs (generic CSV)");
-  sub->add_option("--category-column", a->columns.category, "Offence category column");
-  sub->add_option("--source-crs", a->source_crs, "CRS of the --x/--y columns");
-  sub->add_option("--time-zone", a->time_zone, "IANA zone of the file's local times");
-  sub->add_option("--crs", a->crs, "Projected CRS for the study (e.g. EPSG:2790); default UTM");
-  sub->add_option("--category", a->category, "Keep only events of this category");
-  sub->add_option("--region", a->region, "Study region (any GDAL vector file)");
-  sub->add_option("--cell-size", a->cell_size, "Grid cell side in metres")->capture_default_str();
-  sub->add_option("--origin-x", a->origin_x, "Grid origin x")->capture_default_str();
-  sub->add_option("--origin-y", a->origin_y, "Grid origin y")->capture_default_str();
-  sub->add_flag("--no-clip", a->no_clip, "Keep events outside the region (they count as missed)");
+  sub->add_option("--time", a->study.read.columns.time, "Time column (generic CSV)");
+  sub->add_option("--time-format", a->study.read.columns.time_format,
+                  "Time pattern, e.g. %Y-%m-%d %H:%M");
+  sub->add_option("--lon", a->study.read.columns.lon, "Longitude column (generic CSV)");
+  sub->add_option("--lat", a->study.read.columns.lat, "Latitude column (generic CSV)");
+  sub->add_option("--x", a->study.read.columns.x, "x column in --source-crs (generic CSV)");
+  sub->add_option("--y", a->study.read.columns.y, "y column in --source-crs (generic CSV)");
+  sub->add_option("--category-column", a->study.read.columns.category, "Offence category column");
+  sub->add_option("--source-crs", a->study.read.source_crs, "CRS of the --x/--y columns");
+  sub->add_option("--time-zone", a->study.read.time_zone, "IANA zone of the file's local times");
+  sub->add_option("--crs", a->study.read.target_crs,
+                  "Projected CRS for the study (e.g. EPSG:2790); default UTM");
+  sub->add_option("--category", a->study.category, "Keep only events of this category");
+  sub->add_option("--region", a->study.region, "Study region (any GDAL vector file)");
+  sub->add_option("--cell-size", a->study.cell_size, "Grid cell side in metres")
+      ->capture_default_str();
+  sub->add_option("--origin-x", a->study.origin_x, "Grid origin x")->capture_default_str();
+  sub->add_option("--origin-y", a->study.origin_y, "Grid origin y")->capture_default_str();
+  sub->add_flag("!--no-clip", a->study.clip,
+                "Keep events outside the region (they count as missed)");
   sub->add_option("--model", a->models, "Model to test, NAME or NAME:k=v,k=v (repeatable)");
   sub->add_option("--from", a->from, "First period start (local date)");
   sub->add_option("--to", a->to, "End of the last period (local date, exclusive)");

@@ -12,33 +12,45 @@ namespace {
 
 using namespace scrutineer;
 
+struct DisparityArgs {
+  study::StudyOptions study;  // areas, groups, grid and the recorded-crime benchmark
+  disparity::DisparityOptions options;
+  DisparityArgs() {
+    study.cell_size = 0;  // area flags need no grid; cell and x/y flags give --cell-size
+    study.read.target_crs = "utm";
+  }
+};
+
 void setup(CLI::App& app) {
-  auto o = std::make_shared<disparity::DisparityOptions>();
+  auto a = std::make_shared<DisparityArgs>();
+  auto* o = &a->options;
+  auto* st = &a->study;
   auto* sub = app.add_subcommand(
       "disparity",
       "On which communities do the flags fall: exposure of each population group to a backtest's "
       "or a police tool's own flags, against population and recorded crime, with trends and "
       "bootstrap intervals");
   const char* areas = "Areas and groups";
-  sub->add_option("--areas", o->areas, "Polygons with group counts (GeoJSON, GeoPackage, ...)")
+  sub->add_option("--areas", st->areas, "Polygons with group counts (GeoJSON, GeoPackage, ...)")
       ->required()
       ->group(areas);
-  sub->add_option("--area-id", o->area_id, "Id column of the areas")->required()->group(areas);
-  sub->add_option("--group", o->groups,
+  sub->add_option("--area-id", st->area_id, "Id column of the areas")->required()->group(areas);
+  sub->add_option("--group", st->groups,
                   "A group: NAME=COL+COL+... or COL (repeatable), e.g. "
                   "black=BlkAfrican+BlkCaribbean+OtherBlk")
       ->required()
       ->group(areas);
-  sub->add_option("--total", o->total,
+  sub->add_option("--total", st->total,
                   "Total-population column (the denominator; needed when groups overlap, as US "
                   "Hispanic and race counts do)")
       ->group(areas);
-  sub->add_option("--ethnicity-column", o->ethnicity_columns,
+  sub->add_option("--ethnicity-column", st->ethnicity_columns,
                   "Columns that overlap the race counts (default: names with hisp or latin)")
       ->group(areas);
-  sub->add_option("--reference", o->reference, "Reference group (default: the largest)")
+  sub->add_option("--reference", st->reference, "Reference group (default: the largest)")
       ->group(areas);
-  sub->add_option("--crs", o->crs, "Projected study CRS: EPSG code, or utm (zone of the areas)")
+  sub->add_option("--crs", st->read.target_crs,
+                  "Projected study CRS: EPSG code, or utm (zone of the areas)")
       ->capture_default_str()
       ->group(areas);
 
@@ -72,16 +84,17 @@ void setup(CLI::App& app) {
   sub->add_option("--flags-crs", o->flag_options.crs,
                   "CRS of the x/y columns (default EPSG:4326 for lon/lat, else the study CRS)")
       ->group(flags);
-  sub->add_option("--cell-size", o->cell_size,
+  sub->add_option("--cell-size", st->cell_size,
                   "Grid cell side in metres (as the backtest's, or the tool's box size)")
       ->group(flags);
-  sub->add_option("--origin-x", o->origin_x, "Grid origin x")->capture_default_str()->group(flags);
-  sub->add_option("--origin-y", o->origin_y, "Grid origin y")->capture_default_str()->group(flags);
-  sub->add_option("--region", o->region, "Grid region (default: the union of the areas)")
+  sub->add_option("--origin-x", st->origin_x, "Grid origin x")->capture_default_str()->group(flags);
+  sub->add_option("--origin-y", st->origin_y, "Grid origin y")->capture_default_str()->group(flags);
+  sub->add_option("--region", st->region,
+                  "Grid region (default: the union of the areas; docs/study.md)")
       ->group(flags);
 
   const char* crime = "Recorded crime (optional)";
-  sub->add_option("--events", o->events,
+  sub->add_option("--events", st->events,
                   "Recorded crime CSV, the benchmark: is the tool only following recorded crime?")
       ->group(crime);
   sub->add_option("--crime-category", o->crime_category, "Keep only events of this category")
@@ -97,16 +110,16 @@ void setup(CLI::App& app) {
   sub->add_option("--reporting-rate", o->reporting_rate, "Rate column of --reporting, in (0, 1]")
       ->capture_default_str()
       ->group(crime);
-  cli::add_read_options(*sub, o->events_read);  // how to read --events, as `scrutineer ingest`
+  cli::add_read_options(*sub, st->read);  // how to read --events, as `scrutineer ingest`
 
   sub->add_option("--bootstrap", o->bootstrap, "Bootstrap replicates over periods (0 = none)")
       ->capture_default_str();
   sub->add_option("--seed", o->seed, "Seed of the bootstrap")->capture_default_str();
   sub->add_option("--level", o->level, "Interval level")->capture_default_str();
   sub->add_option("--out", o->out, "Output folder")->required();
-  sub->callback([o] {
-    o->progress = !cli::global_options().quiet;
-    const auto report = disparity::run_disparity(*o);
+  sub->callback([a] {
+    a->options.progress = !cli::global_options().quiet;
+    const auto report = disparity::run_disparity(a->study, a->options);
     fmt::print("{}", report.summary);
     fmt::print(stderr, "wrote {}\n", fmt::join(report.written, ", "));
   });

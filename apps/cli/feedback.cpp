@@ -130,6 +130,7 @@ void setup_lum_isaac(CLI::App& parent) {
 
 struct LoopArgs {
   feedback::LoopOptions options;
+  study::StudyOptions study;  // the study the truth is fitted to (with --events)
   feedback::FitWorldOptions fit;
   std::string reporting;
   std::string city, mitigations = "none,reported-only,rejection,exploration,downweight";
@@ -141,23 +142,26 @@ struct LoopArgs {
 void add_truth_options(CLI::App& app, LoopArgs& a) {
   const char* group = "Truth fitted to real records (instead of the synthetic city)";
   auto& f = a.fit;
-  app.add_option("--events", f.events,
+  auto& s = a.study;
+  app.add_option("--events", s.events,
                  "Recorded crime (any format `scrutineer ingest` reads): fit sepp-grid to it")
       ->group(group);
-  app.add_option("--region", f.region, "Study region polygons (default: the union of --areas)")
+  app.add_option("--region", s.region, "Study region polygons (default: the union of --areas)")
       ->group(group);
-  app.add_option("--cell-size", f.cell_size, "Grid cell size, metres")->group(group);
-  app.add_option("--origin-x", f.origin_x, "Grid origin x")->group(group);
-  app.add_option("--origin-y", f.origin_y, "Grid origin y")->group(group);
-  app.add_option("--areas", f.areas, "Areas with group counts (census polygons)")->group(group);
-  app.add_option("--id-field", f.area_id, "Id column of --areas")->group(group);
-  app.add_option("--groups", f.groups, "Groups: name=col+col or col (comma-separated)")
+  app.add_option("--cell-size", s.cell_size, "Grid cell size, metres")
+      ->capture_default_str()
+      ->group(group);
+  app.add_option("--origin-x", s.origin_x, "Grid origin x")->group(group);
+  app.add_option("--origin-y", s.origin_y, "Grid origin y")->group(group);
+  app.add_option("--areas", s.areas, "Areas with group counts (census polygons)")->group(group);
+  app.add_option("--id-field", s.area_id, "Id column of --areas")->group(group);
+  app.add_option("--groups", s.groups, "Groups: name=col+col or col (comma-separated)")
       ->delimiter(',')
       ->group(group);
-  app.add_option("--total", f.total, "Total-population column (default: the sum of the groups)")
+  app.add_option("--total", s.total, "Total-population column (default: the sum of the groups)")
       ->group(group);
-  app.add_option("--crs", f.crs, "Study CRS: EPSG code, utm, or empty for the areas' own")
-      ->capture_default_str()
+  app.add_option("--crs", s.read.target_crs,
+                 "Study CRS: EPSG code, or utm (default: the UTM zone of the events)")
       ->group(group);
   app.add_option("--reporting", a.reporting,
                  "Reporting rates: a CSV (area id, rate) or one rate in (0, 1] for every area "
@@ -169,14 +173,14 @@ void add_truth_options(CLI::App& app, LoopArgs& a) {
   app.add_option("--reporting-column", f.reporting_rate_column, "Rate column of --reporting CSV")
       ->capture_default_str()
       ->group(group);
-  app.add_option("--crime-category", f.category, "Fit on events of this category only")
+  app.add_option("--crime-category", s.category, "Fit on events of this category only")
       ->group(group);
-  add_read_options(app, f.read);
+  add_read_options(app, s.read);
 }
 
 // The city unless --events is given.
 feedback::World world_of(LoopArgs& a) {
-  if (a.fit.events.empty()) {
+  if (a.study.events.empty()) {
     ParamSet params(synth::city_param_specs());
     if (!a.city.empty()) params.set_all(a.city);
     return feedback::world_from_city(synth::generate_city(synth::city_options_from(params)));
@@ -191,7 +195,9 @@ feedback::World world_of(LoopArgs& a) {
       a.fit.reporting_file = a.reporting;
     }
   }
-  return feedback::fit_world(a.fit);
+  const auto study = study::build_study(a.study);
+  if (!global_options().quiet) fmt::print(stderr, "{}", study.describe());
+  return feedback::fit_world(study, a.fit);
 }
 
 void setup_loop(CLI::App& parent) {

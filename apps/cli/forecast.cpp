@@ -9,39 +9,36 @@
 #include "scrutineer/evaluate/policy.hpp"
 #include "scrutineer/forecast/lum_isaac.hpp"
 #include "scrutineer/forecast/run.hpp"
-#include "scrutineer/geo/region.hpp"
-#include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/vector.hpp"
+#include "scrutineer/study/study.hpp"
 
 namespace {
 
 namespace fc = scrutineer::forecast;
 
 struct ForecastArgs {
-  std::string events, format = "auto", time_zone, crs, region, at, output, map, top_output;
+  scrutineer::study::StudyOptions study;  // events clipped to the region, as the backtest's
+  std::string at, output, map, top_output;
   std::string model, params, tie_rule = "random";
-  scrutineer::ingest::ColumnMapping columns;
-  double cell_size = 150, coverage = 0.05, train_days = 0;
+  double coverage = 0.05, train_days = 0;
   std::uint64_t seed = 0;
 };
 
 void run_forecast_command(const ForecastArgs& a) {
   using namespace scrutineer;
-  ingest::ReadOptions ro;
-  ro.format = a.format;
-  ro.time_zone = a.time_zone;
-  ro.target_crs = a.crs;
-  ro.columns = a.columns;
-  auto read = ingest::read_events(a.events, ro);
-  const auto region = geo::read_region(a.region, read.events.crs);
-  const auto grid = geo::make_grid(region, a.cell_size);
+  auto options = a.study;
+  options.progress = !cli::global_options().quiet;
+  const auto st = study::build_study(options);
+  if (options.progress) fmt::print(stderr, "{}", st.describe());
+  const auto& events = st.events;
+  const auto& grid = st.grid;
   const auto wall = parse_iso_datetime(a.at);
   if (!wall) throw ConfigError(fmt::format("--at must be YYYY-MM-DD[ HH:MM]; got '{}'", a.at));
-  const TimeZone zone(read.events.time_zone.empty() ? "UTC" : read.events.time_zone);
+  const TimeZone zone(events.time_zone.empty() ? "UTC" : events.time_zone);
   fc::ForecastRequest req{a.model, a.params, zone.to_utc(*wall),
                           static_cast<std::int64_t>(a.train_days * kSecondsPerDay)};
-  const auto surface = fc::forecast_at(read.events, grid, req);
+  const auto surface = fc::forecast_at(events, grid, req);
   evaluate::Policy policy;
   policy.coverage = a.coverage;
   policy.tie_rule = evaluate::tie_rule_from_string(a.tie_rule);
@@ -64,25 +61,30 @@ void run_forecast_command(const ForecastArgs& a) {
                         grid.centre_y(top[r]), surface.risk[static_cast<std::size_t>(top[r])]);
   if (!a.top_output.empty()) io::write_text_file(a.top_output, text);
   fmt::print("{}: {} events read, {} valid cells, top {} cells ({:g}% coverage) -> {}\n", a.model,
-             read.events.size(), grid.valid_cells().size(), top.size(), a.coverage * 100, a.output);
+             events.size(), grid.valid_cells().size(), top.size(), a.coverage * 100, a.output);
 }
 
 void setup_forecast(CLI::App& app) {
   auto a = std::make_shared<ForecastArgs>();
   auto* sub =
       app.add_subcommand("forecast", "Risk surface of one model at a date, and its top cells");
-  sub->add_option("--events", a->events, "Events CSV (see `scrutineer ingest`)")->required();
-  sub->add_option("--format", a->format, "Events format (auto, chicago, police-uk, ...)")
+  sub->add_option("--events", a->study.events, "Events CSV (see `scrutineer ingest`)")->required();
+  sub->add_option("--format", a->study.read.format, "Events format (auto, chicago, police-uk, ...)")
       ->capture_default_str();
-  sub->add_option("--time", a->columns.time, "Time column (overrides the format's)");
-  sub->add_option("--lon", a->columns.lon, "Longitude column");
-  sub->add_option("--lat", a->columns.lat, "Latitude column");
-  sub->add_option("--category", a->columns.category, "Category column");
-  sub->add_option("--time-zone", a->time_zone, "IANA zone of the events' local times");
-  sub->add_option("--crs", a->crs, "Metric CRS of the study, e.g. EPSG:2790 (default: UTM zone)");
-  sub->add_option("--region", a->region, "Study region polygons (GeoJSON, GPKG, shapefile)")
+  sub->add_option("--time", a->study.read.columns.time, "Time column (overrides the format's)");
+  sub->add_option("--lon", a->study.read.columns.lon, "Longitude column");
+  sub->add_option("--lat", a->study.read.columns.lat, "Latitude column");
+  sub->add_option("--category", a->study.read.columns.category, "Category column");
+  sub->add_option("--time-zone", a->study.read.time_zone, "IANA zone of the events' local times");
+  sub->add_option("--crs", a->study.read.target_crs,
+                  "Metric CRS of the study, e.g. EPSG:2790 (default: UTM zone)");
+  sub->add_option("--region", a->study.region, "Study region polygons (GeoJSON, GPKG, shapefile)")
       ->required();
-  sub->add_option("--cell-size", a->cell_size, "Grid cell side in metres")->capture_default_str();
+  sub->add_option("--cell-size", a->study.cell_size, "Grid cell side in metres")
+      ->capture_default_str();
+  sub->add_option("--origin-x", a->study.origin_x, "Grid origin x")->capture_default_str();
+  sub->add_option("--origin-y", a->study.origin_y, "Grid origin y")->capture_default_str();
+  sub->add_flag("!--no-clip", a->study.clip, "Fit on events outside the region too");
   sub->add_option("--model", a->model, "Model name (see `scrutineer models`)")->required();
   sub->add_option("--params", a->params, "Model parameters k=v,k=v");
   sub->add_option("--at", a->at, "Forecast date (local time of the events), YYYY-MM-DD[ HH:MM]")

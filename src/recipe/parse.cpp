@@ -48,8 +48,8 @@ void parse_columns(Section& s, ingest::ColumnMapping& c) {
   s.finish();
 }
 
-void parse_data(Section& s, DataStage& d) {
-  d.path = s.input_path("path", true);
+void parse_data(Section& s, study::StudyOptions& d) {
+  d.events = s.input_path("path", true);
   auto& r = d.read;
   r.format = s.text("format", r.format);
   if (const auto why = ingest::unknown_format_message(r.format); !why.empty())
@@ -82,7 +82,7 @@ void parse_data(Section& s, DataStage& d) {
   s.finish();
 }
 
-void parse_grid(Section& s, GridStage& g) {
+void parse_grid(Section& s, study::StudyOptions& g) {
   g.region = s.input_path("region", false);
   g.cell_size = s.number("cell_size", g.cell_size);
   if (!(g.cell_size > 0)) s.fail("cell_size", "expected a positive number of metres");
@@ -95,10 +95,9 @@ void parse_grid(Section& s, GridStage& g) {
   s.finish();
 }
 
-void parse_areas(Section& s, AreasStage& a) {
-  a.enabled = true;
-  a.path = s.input_path("path", true);
-  a.id = s.required_text("id");
+void parse_areas(Section& s, study::StudyOptions& a) {
+  a.areas = s.input_path("path", true);
+  a.area_id = s.required_text("id");
   a.groups = s.texts("groups");
   if (a.groups.empty()) s.fail("groups", "expected at least one group column");
   a.total = s.text("total");
@@ -280,22 +279,22 @@ void parse_scores(Section& s, ScoresStage& st) {
 
 // Stages that need another stage say so at their own table.
 void check_stages(Section& top, const Recipe& r) {
-  if (!r.has_data && (r.backtest.enabled || r.areas.enabled))
+  if (!r.has_data && (r.backtest.enabled || !r.study.areas.empty()))
     top.fail(r.backtest.enabled ? "backtest" : "areas", "needs a [data] table (the crime data)");
   if (r.backtest.enabled && r.models.empty())
     top.fail("backtest", "needs at least one [[models]] table (name = a registered model)");
-  if (r.backtest.enabled && r.data.read.format == "police-uk" &&
+  if (r.backtest.enabled && r.study.read.format == "police-uk" &&
       r.backtest.options.period != evaluate::PeriodUnit::kMonth)
     top.fail("backtest",
              "data.police.uk gives the month of each crime only: set period = \"month\" (daily "
              "and weekly periods cannot be scored on month-only data)");
   if (r.disparity.enabled && !r.backtest.enabled)
     top.fail("disparity", "needs a [backtest] table: the flags audited are the backtest's");
-  if (r.disparity.enabled && !r.areas.enabled)
+  if (r.disparity.enabled && r.study.areas.empty())
     top.fail("disparity", "needs an [areas] table (census polygons with group counts)");
   if (r.disparity.enabled && r.disparity.model.empty() && r.models.size() > 1)
     top.fail("disparity", "names no model, and the recipe has several: set model = \"NAME\"");
-  if (r.feedback.enabled && r.feedback.truth == "fitted" && !(r.has_data && r.areas.enabled))
+  if (r.feedback.enabled && r.feedback.truth == "fitted" && !(r.has_data && !r.study.areas.empty()))
     top.fail("feedback",
              "truth = \"fitted\" needs [data] and [areas]: the truth is fitted to the "
              "study's recorded crime, and exposure is counted by area");
@@ -309,10 +308,10 @@ Recipe parse_table(const toml::table& root, Context& context) {
   r.title = top.text("title", "scrutineer audit");
   if (auto data = top.table("data")) {
     r.has_data = true;
-    parse_data(*data, r.data);
+    parse_data(*data, r.study);
   }
-  if (auto grid = top.table("grid")) parse_grid(*grid, r.grid);
-  if (auto areas = top.table("areas")) parse_areas(*areas, r.areas);
+  if (auto grid = top.table("grid")) parse_grid(*grid, r.study);
+  if (auto areas = top.table("areas")) parse_areas(*areas, r.study);
   for (auto& model : top.tables("models")) r.models.push_back(parse_model(model));
   if (auto backtest = top.table("backtest")) parse_backtest(*backtest, r.backtest);
   r.backtest.options.models = r.models;
