@@ -4,6 +4,7 @@
 // Pacific Standard Time is UTC-8, daylight time UTC-7; in 2023 the clocks went forward at 02:00 on
 // 12 March and back at 02:00 on 5 November (checked with Python's zoneinfo, which agrees).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -80,7 +81,9 @@ TEST(FormatSfpd, IdentifierColumnsAreListedAndNeverCarried) {
                                                              "Latitude", "Incident Category"}));
   EXPECT_TRUE(r.kept.empty());
   // The events CSV written by `scrutineer ingest` holds none of their values.
-  const auto out = std::filesystem::temp_directory_path() / "scrutineer_sfpd_events.csv";
+  // Named by the process, so that test runs in parallel (other checkouts too) never share it.
+  const auto out = std::filesystem::temp_directory_path() /
+                   ("scrutineer_sfpd_events_" + std::to_string(::getpid()) + ".csv");
   IngestOptions o;
   o.input = kFile;
   o.out = out.string();
