@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace scrutineer {
 
 namespace {
@@ -39,7 +41,7 @@ std::string escape_bytes(std::string_view text) {
       out.append(text.substr(i, n));
       i += n;
     } else {
-      out += fmt::format("\\x{:02x}", c);
+      out += fmt::format("\\x{:02X}", c);
       ++i;
     }
   }
@@ -80,6 +82,19 @@ std::string printable_message(std::string_view text, std::size_t max_quoted,
     auto cut = max_bytes;
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
     out = fmt::format("{}... (message cut at {} bytes)", out.substr(0, cut), max_bytes);
+  }
+  return out;
+}
+
+std::string printable_name(std::string_view name, std::size_t max_chars) {
+  std::string out;
+  std::size_t shown = 0;
+  for (std::size_t i = 0; i < name.size(); ++shown) {
+    if (shown == max_chars) return out + "...";
+    const auto c = static_cast<unsigned char>(name[i]);
+    const auto n = c >= 0x20 && c < 0x7F ? 1 : c >= 0x80 ? utf8_length(name, i) : 0;
+    out += n > 0 ? std::string(name.substr(i, n)) : fmt::format("\\x{:02X}", c);
+    i += std::max<std::size_t>(n, 1);
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/core/printable.hpp"
 #include "scrutineer/io/identifiers.hpp"
 
 namespace scrutineer::scores {
@@ -23,35 +24,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// A header name or label as it may appear in a message or a note: printable ASCII and valid UTF-8
-// characters from U+00A0 on are kept, every other byte (control characters, terminal escapes,
-// invalid UTF-8) is written \xNN, and the text is cut at 40 characters.
-std::string printable(std::string_view s) {
-  constexpr std::size_t kMax = 40;
-  std::string out;
-  std::size_t shown = 0;
-  for (std::size_t i = 0; i < s.size(); ++shown) {
-    if (shown == kMax) return out + "...";
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    // U+0080 to U+009F (C2 80 to C2 9F) are C1 controls, some of them terminal escapes.
-    const bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0;
-    if (c >= 0x20 && c < 0x7F) {
-      out += s[i++];
-    } else if (c >= 0xC0 && !c1 && i + n <= s.size() && io::valid_utf8(s.substr(i, n))) {
-      out += s.substr(i, n);
-      i += n;
-    } else {
-      out += fmt::format("\\x{:02X}", c);
-      ++i;
-    }
-  }
-  return out;
-}
-
 std::string printable_list(const std::vector<std::string>& names) {
   std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + printable(n);
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + printable_name(n);
   return list;
 }
 
@@ -88,13 +63,13 @@ Column resolve(const io::CsvReader& reader, const std::string& name, const char*
   }
   if (!found) {
     throw ConfigError(fmt::format("{}: no column '{}' for the {} (columns: {})", reader.path(),
-                                  printable(name), role, printable_list(header)));
+                                  printable_name(name), role, printable_list(header)));
   }
   for (std::size_t d : column.duplicates) {
     people.notes.push_back(fmt::format(
         "column '{}' appears more than once (columns {} and {}); used column {}, and every row "
         "was checked to hold the same value in both",
-        printable(name), column.index + 1, d + 1, column.index + 1));
+        printable_name(name), column.index + 1, d + 1, column.index + 1));
   }
   return column;
 }
@@ -107,7 +82,7 @@ std::string_view field(const io::CsvReader& reader, const io::CsvRecord& record,
       throw InputError(reader.path(), record.line, record.columns[d],
                        fmt::format("column '{}' appears twice (columns {} and {}) and the two "
                                    "differ on this row: the mapping is ambiguous",
-                                   printable(column.name), column.index + 1, d + 1));
+                                   printable_name(column.name), column.index + 1, d + 1));
     }
   }
   return value;
@@ -119,7 +94,7 @@ std::int8_t parse_binary(const io::CsvReader& reader, const io::CsvRecord& recor
   if (value == "1") return 1;
   throw InputError(
       reader.path(), record.line, record.columns[column.index],
-      fmt::format("the {} column '{}' must hold 0 or 1{}", role, printable(column.name),
+      fmt::format("the {} column '{}' must hold 0 or 1{}", role, printable_name(column.name),
                   value.empty() ? ", found an empty field" : ""));
 }
 
@@ -140,7 +115,7 @@ void check_label(const io::CsvReader& reader, const io::CsvRecord& record, const
   if (problem) {
     throw InputError(
         reader.path(), record.line, record.columns[column.index],
-        fmt::format("the value of the group column '{}' {}", printable(column.name), problem));
+        fmt::format("the value of the group column '{}' {}", printable_name(column.name), problem));
   }
 }
 
@@ -320,7 +295,7 @@ bool passes_filters(const io::CsvReader& reader, const io::CsvRecord& record, co
         throw InputError(
             reader.path(), record.line, record.columns[m.filter_columns[f].index],
             fmt::format("filter '{}' compares numbers, but column '{}' does not hold a number here",
-                        printable(people.filters[f].filter), printable(filter.column)));
+                        printable_name(people.filters[f].filter), printable_name(filter.column)));
       }
       const double y = *parse_number(filter.value);
       order = *x < y ? -1 : (*x > y ? 1 : 0);
@@ -347,7 +322,7 @@ void read_person(const io::CsvReader& reader, const io::CsvRecord& record, const
     if (!x) {
       throw InputError(
           reader.path(), record.line, record.columns[m.score->index],
-          fmt::format("the score column '{}' must hold a number{}", printable(m.score->name),
+          fmt::format("the score column '{}' must hold a number{}", printable_name(m.score->name),
                       text.empty() ? ", found an empty field" : ""));
     }
     people.score.push_back(*x);

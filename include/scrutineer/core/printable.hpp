@@ -14,4 +14,8 @@ namespace scrutineer {
 std::string printable_message(std::string_view text, std::size_t max_quoted = 80,
                               std::size_t max_bytes = 2000);
 
+// A name (a header, a label) as a message may quote it: escaped as printable_message escapes, and
+// cut after `max_chars` characters with "...".
+std::string printable_name(std::string_view name, std::size_t max_chars = 40);
+
 }  // namespace scrutineer

@@ -23,12 +23,12 @@ TEST(PrintableMessage, PlainTextAndUtf8PassUnchanged) {
 
 TEST(PrintableMessage, ControlBytesAndBadUtf8AreEscaped) {
   // ESC [ 2 J clears a terminal; \xe9 is Latin-1 é (not UTF-8); \xc2\x9b is the C1 CSI control.
-  EXPECT_EQ(printable_message("no column '\x1b[2Jname'"), "no column '\\x1b[2Jname'");
-  EXPECT_EQ(printable_message("group 'caf\xe9'"), "group 'caf\\xe9'");
+  EXPECT_EQ(printable_message("no column '\x1b[2Jname'"), "no column '\\x1B[2Jname'");
+  EXPECT_EQ(printable_message("group 'caf\xe9'"), "group 'caf\\xE9'");
   EXPECT_EQ(printable_message("x\xc2\x9b"
                               "1m"),
-            "x\\xc2\\x9b1m");
-  EXPECT_EQ(printable_message("line\nbreak"), "line\\x0abreak");
+            "x\\xC2\\x9B1m");
+  EXPECT_EQ(printable_message("line\nbreak"), "line\\x0Abreak");
 }
 
 TEST(PrintableMessage, LongQuotedValuesAreShortened) {
@@ -36,6 +36,13 @@ TEST(PrintableMessage, LongQuotedValuesAreShortened) {
   const auto out = printable_message("expected a number, found '" + field + "'");
   // 40 bytes kept (half of the 80-byte limit) and the length said.
   EXPECT_EQ(out, "expected a number, found '" + std::string(40, 'A') + "... (10485760 bytes)'");
+}
+
+TEST(PrintableName, EscapedAndCutByCharacters) {
+  EXPECT_EQ(printable_name("\x1b]0;owned\x07"), "\\x1B]0;owned\\x07");
+  // Characters, not bytes: 'é' is one.
+  EXPECT_EQ(printable_name("ééééé", 3), "ééé...");
+  EXPECT_EQ(printable_name("abc", 3), "abc");
 }
 
 TEST(PrintableMessage, TheWholeIsCapped) {
