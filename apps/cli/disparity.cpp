@@ -99,6 +99,9 @@ void setup(CLI::App& app) {
       ->group(crime);
   sub->add_option("--crime-category", o->crime_category, "Keep only events of this category")
       ->group(crime);
+  sub->add_option("--from", st->from, "Keep events of local dates from this one")->group(crime);
+  sub->add_option("--to", st->to, "Keep events of local dates before this one")->group(crime);
+  sub->add_flag("!--no-clip", st->clip, "Keep events outside the region (counted)")->group(crime);
   sub->add_option(
          "--reporting", o->reporting,
          "CSV of reporting (or victimisation-survey) rates by area, to estimate true crime "

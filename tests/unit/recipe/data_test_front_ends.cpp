@@ -129,7 +129,7 @@ TEST(FrontEnds, ForecastAtADateEqualsTheBacktestsForecastForThatPeriod) {
     const auto bt = folder / ("backtest-" + model);
     cli(fmt::format(
         "backtest {} {} --model {} --no-baselines --from 2017-01-10 --to 2017-01-11 "
-        "--train-from 2016-01-01 --coverages 5 --operating 5% --tie-rule row-major --bootstrap 0 "
+        "--train-from 2016-01-01 --coverages 5 --operating 5% --tie-rule row-major --bootstrap 10 "
         "--out {}",
         kAssaults, kStudyFlags, model, bt.string()));
     const auto top = folder / (model + "-top.csv");
