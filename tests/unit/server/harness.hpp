@@ -86,7 +86,7 @@ class RawConnection {
     while (fd_ >= 0 && !(done && done(got))) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           end - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
+      if (left.count() < 0) break;  // a limit of 0 still looks once
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
       char buffer[65536];
