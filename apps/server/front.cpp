@@ -317,6 +317,7 @@ struct FrontServer::Hub {
     if (!keep) return close(*c);
     buffered_ -= std::min(buffered_, c->request);
     c->in.erase(0, c->request);
+    if (c->in.capacity() > 2 * limits_.max_head) c->in.shrink_to_fit();  // after a large body
     c->request = 0;
     c->scanned = 0;
     c->started = !c->in.empty();

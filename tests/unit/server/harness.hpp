@@ -1,6 +1,7 @@
-// What the server tests share: a server running on a loopback port in a thread of its own, and the
-// bounded load test (10,000 GET requests from two keep-alive clients, half /api/health and half
-// one record). Only 127.0.0.1 is ever contacted.
+// What the server tests share: a server running on a loopback port in a thread of its own, a raw
+// TCP connection for idle, slow and pipelining clients, and the bounded load test (10,000 GET
+// requests from two keep-alive clients, half /api/health and half one record). Only 127.0.0.1 is
+// ever contacted.
 #pragma once
 
 #include <arpa/inet.h>
