@@ -84,6 +84,12 @@ void setup(CLI::App& app) {
                   "File holding the write token (default: $SCRUTINEER_TOKEN; none = read-only)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--max-body", o->server.max_body, "Largest request body in bytes");
+  cmd->add_option("--workers", o->server.workers,
+                  "Threads that run requests (default 0: four per core, from 4 to 16)")
+      ->check(CLI::Range(0, 256));
+  cmd->add_option("--max-connections", o->server.max_connections,
+                  "Connections open at once; more are answered 503 (default 512)")
+      ->check(CLI::Range(1, 10000));
   cmd->callback([o] { run_serve(*o); });
 }
 

@@ -53,7 +53,18 @@ struct Connection {
   bool draining = false;  // refused: what arrives is dropped until the peer closes
   std::size_t drained = 0;
   std::size_t served = 0;
+  bool urgent = false;  // a health check: ahead of the queue, with a worker of its own
 };
+
+// GET or HEAD of /api/health: answered ahead of other requests, so that a monitor sees the
+// server alive while its workers are busy.
+bool is_health_check(std::string_view head) {
+  for (const std::string_view prefix : {"GET /api/health", "HEAD /api/health"})
+    if (head.substr(0, prefix.size()) == prefix && head.size() > prefix.size() &&
+        (head[prefix.size()] == ' ' || head[prefix.size()] == '?'))
+      return true;
+  return false;
+}
 
 // A reply the front writes itself (the request never reached a worker), then closes.
 std::string refusal(int status, const char* reason, const char* message) {
@@ -185,7 +196,8 @@ struct FrontServer::Hub {
     ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wake_, &e);
     thread_ = std::thread([this] { run(); });
     for (std::size_t i = 0; i < std::max<std::size_t>(1, limits_.workers); ++i)
-      workers_.emplace_back([this] { work(); });
+      workers_.emplace_back([this] { work(false); });
+    workers_.emplace_back([this] { work(true); });  // health checks only
   }
 
   ~Hub() { stop(); }
@@ -216,6 +228,7 @@ struct FrontServer::Hub {
       stopping_ = true;
     }
     jobs_cv_.notify_all();
+    health_cv_.notify_all();
     for (auto& t : workers_) t.join();
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -224,7 +237,9 @@ struct FrontServer::Hub {
     wake();
     thread_.join();
     for (auto& c : jobs_) close(*c);
+    for (auto& c : urgent_) close(*c);
     jobs_.clear();
+    urgent_.clear();
     ::close(epoll_);
     ::close(wake_);
   }
@@ -302,6 +317,7 @@ struct FrontServer::Hub {
     if (!keep) return close(*c);
     buffered_ -= std::min(buffered_, c->request);
     c->in.erase(0, c->request);
+    if (c->in.capacity() > 2 * limits_.max_head) c->in.shrink_to_fit();  // after a large body
     c->request = 0;
     c->scanned = 0;
     c->started = !c->in.empty();
@@ -458,6 +474,7 @@ struct FrontServer::Hub {
     c.in.replace(0, end, head);
     buffered_ -= std::min(buffered_, removed);
     c.request = head.size() + body;
+    c.urgent = is_health_check(head);
     if (expect_continue && body > 0 && c.in.size() < c.request)
       send_best_effort(c.fd, "HTTP/1.1 100 Continue\r\n\r\n");
     return true;
@@ -469,10 +486,12 @@ struct FrontServer::Hub {
     auto it = connections_.find(fd);
     auto owned = std::move(it->second);
     connections_.erase(it);
+    const bool urgent = owned->urgent;
     {
       std::lock_guard<std::mutex> lock(jobs_mutex_);
-      jobs_.push_back(std::move(owned));
+      (urgent ? urgent_ : jobs_).push_back(std::move(owned));
     }
+    if (urgent) health_cv_.notify_one();
     jobs_cv_.notify_one();
   }
 
@@ -490,15 +509,19 @@ struct FrontServer::Hub {
     }
   }
 
-  void work() {
+  // A worker takes health checks first; the health worker takes nothing else.
+  void work(bool health_only) {
     for (;;) {
       std::unique_ptr<Connection> c;
       {
         std::unique_lock<std::mutex> lock(jobs_mutex_);
-        jobs_cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+        (health_only ? health_cv_ : jobs_cv_).wait(lock, [&] {
+          return stopping_ || !urgent_.empty() || (!health_only && !jobs_.empty());
+        });
         if (stopping_) return;
-        c = std::move(jobs_.front());
-        jobs_.pop_front();
+        auto& queue = urgent_.empty() ? jobs_ : urgent_;
+        c = std::move(queue.front());
+        queue.pop_front();
       }
       bool keep = false;
       try {
@@ -536,9 +559,11 @@ struct FrontServer::Hub {
   std::vector<std::pair<std::unique_ptr<Connection>, bool>> returned_;
   bool hub_stop_ = false;
 
-  std::mutex jobs_mutex_;  // guards jobs_, stopping_
-  std::condition_variable jobs_cv_;
+  std::mutex jobs_mutex_;              // guards jobs_, urgent_, stopping_
+  std::condition_variable jobs_cv_;    // for the workers
+  std::condition_variable health_cv_;  // for the health worker
   std::deque<std::unique_ptr<Connection>> jobs_;
+  std::deque<std::unique_ptr<Connection>> urgent_;
   bool stopping_ = false;
 };
 

@@ -424,9 +424,10 @@ struct Server::Impl {
         return send_error(res, 400,
                           fmt::format("'offset' must be a whole number from 0 to {}", kMaxOffset));
       auto s = store();
-      const auto total = s->count(search);
+      std::size_t total = 0;
       json out = json::array();
-      for (const auto& t : s->list_summaries(search, *limit, *offset)) out.push_back(summary(t));
+      for (const auto& t : s->list_summaries(search, *limit, *offset, &total))
+        out.push_back(summary(t));
       res.set_header("X-Total-Count", std::to_string(total));
       if (*offset + *limit < total)
         res.set_header("Link",

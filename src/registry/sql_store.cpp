@@ -91,8 +91,9 @@ Sql make_sql(Dialect d) {
   // substr() and length() count characters in both dialects (the register is UTF-8).
   const auto cut = fmt::format("substr(value, 1, {})", kSummaryDescriptionChars);
   s.summaries = fmt::format(
-      "SELECT t.slug, {}, {}, {}, {}, (SELECT count(*) FROM audits a WHERE a.tool_id = t.id)"
-      " FROM tools t WHERE {} ORDER BY slug{} LIMIT CAST($2 AS BIGINT) OFFSET CAST($3 AS BIGINT)",
+      "SELECT t.slug, {}, {}, {}, {}, (SELECT count(*) FROM audits a WHERE a.tool_id = t.id),"
+      " count(*) OVER () FROM tools t WHERE {} ORDER BY slug{} LIMIT CAST($2 AS BIGINT) OFFSET "
+      "CAST($3 AS BIGINT)",
       field_of("tier1.name", cut), field_of("tier1.description", cut),
       "COALESCE((SELECT length(value) FROM tool_fields f WHERE f.tool_id = t.id AND"
       " f.key = 'tier1.description'), 0)",
@@ -207,13 +208,16 @@ class SqlStore : public Store {
   }
 
   std::vector<ToolSummary> list_summaries(const std::string& search, std::size_t limit,
-                                          std::size_t offset) const override {
+                                          std::size_t offset, std::size_t* total) const override {
     std::vector<ToolSummary> out;
-    for (const auto& row :
-         db_->query(sql_.summaries, {search, std::to_string(limit), std::to_string(offset)}))
+    const auto rows =
+        db_->query(sql_.summaries, {search, std::to_string(limit), std::to_string(offset)});
+    for (const auto& row : rows)
       out.push_back({row[0], row[1], row[2],
-                     integer(row[3]) > std::int64_t(kSummaryDescriptionChars), row[4],
+                     integer(row[3]) > static_cast<std::int64_t>(kSummaryDescriptionChars), row[4],
                      integer(row[5])});
+    if (total)
+      *total = rows.empty() ? count(search) : static_cast<std::size_t>(integer(rows[0][6]));
     return out;
   }
 

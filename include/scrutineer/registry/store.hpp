@@ -50,9 +50,11 @@ class Store {
   // SQLite's lower()); all when empty. Ordered by slug, byte by byte.
   virtual std::vector<ToolRecord> list(const std::string& text = "") const = 0;
   // The summaries of the records that list(text) returns, `limit` of them from `offset` on, read
-  // with one query; and how many records match in all.
+  // with one query; `total`, when given, is set to how many match in all (from the same query, or
+  // from count() when the page is empty).
   virtual std::vector<ToolSummary> list_summaries(const std::string& text, std::size_t limit,
-                                                  std::size_t offset) const = 0;
+                                                  std::size_t offset,
+                                                  std::size_t* total = nullptr) const = 0;
   virtual std::size_t count(const std::string& text = "") const = 0;
   virtual std::int64_t link_audit(const std::string& slug, const AuditLink& audit) = 0;
   virtual int schema_version() const = 0;

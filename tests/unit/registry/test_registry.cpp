@@ -368,8 +368,8 @@ TEST_P(RegisterStore, ABatchIsWrittenWholeOrNotAtAll) {
 
 // Finding: two concurrent add-or-update runs over the same slugs failed with a unique-key error
 // (and, through the server, "database is locked"). Eight writers, each with its own handle, write
-// the same 20 slugs three times over (a batch, single upserts, a batch): every call succeeds, and each
-// slug is added exactly once in all, so the added counts sum to 20.
+// the same 20 slugs three times over (a batch, single upserts, a batch): every call succeeds, and
+// each slug is added exactly once in all, so the added counts sum to 20.
 TEST_P(RegisterStore, ConcurrentUpsertsOfTheSameSlugsAllSucceed) {
   const auto where = location();
   { open_store(where); }  // migrated before the race
@@ -416,8 +416,10 @@ TEST_P(RegisterStore, SummariesArePagedAndCut) {
   store->link_audit("predpol-lapd", {0, "backtest", "r", "s", "", ""});
   EXPECT_EQ(store->count(), 8u);
   EXPECT_EQ(store->count("tool-00"), 7u);
-  const auto page = store->list_summaries("", 2, 0);
+  std::size_t total = 0;
+  const auto page = store->list_summaries("", 2, 0, &total);
   ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(total, 8u);
   EXPECT_EQ(page[0].slug, "predpol-lapd");  // 'p' < 't'
   EXPECT_EQ(page[0].name, "PredPol");
   EXPECT_EQ(page[0].organisation, "Metropolitan Police Service");
@@ -432,7 +434,8 @@ TEST_P(RegisterStore, SummariesArePagedAndCut) {
   EXPECT_EQ(last[0].slug, "tool-006");
   EXPECT_EQ(last[1].slug, "tool-007");
   EXPECT_EQ(store->list_summaries("tool", 100, 0).size(), 7u);
-  EXPECT_TRUE(store->list_summaries("", 10, 8).empty());
+  EXPECT_TRUE(store->list_summaries("", 10, 8, &total).empty());
+  EXPECT_EQ(total, 8u);  // from count(): the page past the end has no row to carry it
   EXPECT_NO_THROW(store->ping());
 }
 

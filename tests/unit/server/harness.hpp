@@ -1,6 +1,7 @@
-// What the server tests share: a server running on a loopback port in a thread of its own, and the
-// bounded load test (10,000 GET requests from two keep-alive clients, half /api/health and half
-// one record). Only 127.0.0.1 is ever contacted.
+// What the server tests share: a server running on a loopback port in a thread of its own, a raw
+// TCP connection for idle, slow and pipelining clients, and the bounded load test (10,000 GET
+// requests from two keep-alive clients, half /api/health and half one record). Only 127.0.0.1 is
+// ever contacted.
 #pragma once
 
 #include <arpa/inet.h>
@@ -86,7 +87,7 @@ class RawConnection {
     while (fd_ >= 0 && !(done && done(got))) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           end - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
+      if (left.count() < 0) break;  // a limit of 0 still looks once
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
       char buffer[65536];

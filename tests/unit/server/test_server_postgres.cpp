@@ -79,6 +79,30 @@ TEST_F(PostgresServerTest, ListsSearchesShowsAndWritesWithTheToken) {
   EXPECT_EQ(client_->Get("/api/tools/nobody")->status, 404);
 }
 
+// Finding 10: error bodies named the database, host, port and user with PostgreSQL's own text, and
+// health said ok with the database gone. With the register's database dropped under the running
+// server, health and a list answer 503 with a generic message and a reference for the log; no
+// reply holds the host, the port, the user, the database's name or PostgreSQL's words.
+TEST_F(PostgresServerTest, ErrorsNameNoDatabaseDetailsAndHealthSeesItGone) {
+  ASSERT_EQ(client_->Get("/api/health")->status, 200);
+  const std::string conninfo = db_->conninfo();
+  const std::string name = db_->name();
+  const auto port_at = conninfo.find("port=");
+  ASSERT_NE(port_at, std::string::npos);
+  const std::string port = conninfo.substr(port_at + 5, conninfo.find(' ', port_at) - port_at - 5);
+  db_.reset();  // DROP DATABASE ... WITH (FORCE): the server's connections are ended
+  for (const char* path : {"/api/health", "/api/health", "/api/tools", "/api/tools/predpol-x"}) {
+    const auto r = client_->Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 503) << path << ": " << r->body;
+    const auto body = json::parse(r->body);
+    EXPECT_TRUE(body.contains("reference")) << r->body;
+    for (const std::string& leak : {std::string("127.0.0.1"), port, std::string("postgres"), name,
+                                    std::string("does not exist"), std::string("FATAL")})
+      EXPECT_EQ(r->body.find(leak), std::string::npos) << leak << " in " << r->body;
+  }
+}
+
 // 10,000 requests from 2 keep-alive clients on loopback, every one must succeed; half read the
 // register. The rate is printed, never asserted.
 TEST_F(PostgresServerTest, TenThousandRequestsWithoutError) {
