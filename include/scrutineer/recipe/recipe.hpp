@@ -9,7 +9,7 @@
 
 #include "scrutineer/core/params.hpp"
 #include "scrutineer/disparity/run.hpp"
-#include "scrutineer/evaluate/backtest.hpp"
+#include "scrutineer/evaluate/backtest_options.hpp"
 #include "scrutineer/feedback/loop.hpp"
 #include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/scores/audit.hpp"
@@ -47,10 +47,8 @@ struct AreasStage {
 };
 
 // [backtest]: dates are local (the data's zone); the options' first/stop are set at run time.
-struct BacktestStage {
+struct BacktestStage : evaluate::BacktestSetup {
   bool enabled = false;
-  std::string from, to, train_from;
-  evaluate::BacktestOptions options;
 };
 
 // [disparity]: exposure of each group to the audited model's flags.

@@ -119,18 +119,22 @@ TEST(RecipeErrors, WrongTypeNamesTheValuePosition) {
 
 TEST(RecipeErrors, MissingRequiredKeyNamesTheTable) {
   EXPECT_EQ(parse_error("title = \"x\"\n[data]\nformat = \"chicago\"\n"),
-            "audit.toml:2:1: [data]: the key 'path' is required");
+            "audit.toml:2:1: [data]: the key 'events' is required");
 }
 
 TEST(RecipeErrors, BadValuesSayWhatWasExpected) {
   EXPECT_EQ(parse_error("[grid]\ncell_size = -5\n"),
-            "audit.toml:2:13: grid.cell_size: expected a positive number of metres");
+            "audit.toml:2:13: grid.cell_size: expected a value > 0, found -5");
   EXPECT_EQ(parse_error("[grid]\nvalid = \"some\"\n"),
-            "audit.toml:2:9: grid.valid: expected \"touches\" or \"shares-area\", found 'some'");
+            "audit.toml:2:9: grid.valid: expected one of touches, shares-area, found 'some'");
   const auto period = parse_error(
       "[backtest]\nfrom = \"2017-01-01\"\nto = \"2017-02-01\"\n"
       "period = \"fortnight\"\n");
-  EXPECT_EQ(period.rfind("audit.toml:4:10: backtest.period: unknown period 'fortnight'", 0), 0u)
+  EXPECT_EQ(
+      period.rfind("audit.toml:4:10: backtest.period: expected one of day, week, month, found "
+                   "'fortnight'",
+                   0),
+      0u)
       << period;
   EXPECT_EQ(parse_error("[backtest]\nfrom = \"2017-13-01\"\n"),
             "audit.toml:2:8: backtest.from: expected a local date YYYY-MM-DD, found '2017-13-01'");
