@@ -153,6 +153,33 @@ TEST(RecipeErrors, BadValuesSayWhatWasExpected) {
   EXPECT_EQ(mitigation.rfind("audit.toml:2:15: feedback.mitigations:", 0), 0u) << mitigation;
 }
 
+TEST(RecipeErrors, CategoryIsTheValueAndCategoryColumnTheColumn) {
+  // `category` in [data.columns] was the column; it is now category_column, and says so.
+  const auto folder = temp_folder();
+  std::ofstream(folder / "people.csv") << kPeople;  // any existing file: it is not read here
+  try {
+    parse_recipe_text(folder / "audit.toml",
+                      "[data]\nevents = \"people.csv\"\n[data.columns]\ncategory = \"c\"\n");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("audit.toml:4:12: data.columns.category: is now "
+                                         "category_column"),
+              std::string::npos)
+        << e.what();
+  }
+  const auto recipe = parse_recipe_text(
+      folder / "audit.toml",
+      "[data]\nevents = \"people.csv\"\ncategory = \"A\"\ncategory_column = \"race\"\n"
+      "[feedback]\nhistory = 30\nwindow = 20\n[feedback.params]\ntime_bandwidth = 4\n");
+  EXPECT_EQ(recipe.data.category, "A");
+  EXPECT_EQ(recipe.data.read.columns.category, "race");
+  // The older feedback names are aliases of history_days, window_days and model_params.
+  EXPECT_EQ(recipe.feedback.options.history_days, 30);
+  EXPECT_EQ(recipe.feedback.options.window_days, 20);
+  EXPECT_EQ(recipe.feedback.options.model_params, "time_bandwidth=4");
+  fs::remove_all(folder);
+}
+
 TEST(RecipeErrors, StagesThatNeedAnotherStageSaySo) {
   const auto folder = temp_folder();
   std::ofstream(folder / "people.csv") << kPeople;
