@@ -28,7 +28,7 @@ const feedback::World& fitted() {
     const auto& c = city();
     const auto base = feedback::world_from_city(c);
     std::vector<io::MultiPolygon> squares;
-    disparity::GroupCounts counts;
+    study::GroupCounts counts;
     counts.names = c.groups;
     counts.by_group = base.population;
     counts.total = base.total;

@@ -15,11 +15,8 @@
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/evaluate/backtest_options.hpp"
 #include "scrutineer/evaluate/report.hpp"
-#include "scrutineer/geo/areas.hpp"
-#include "scrutineer/geo/overlay.hpp"
-#include "scrutineer/geo/region.hpp"
-#include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/study/options.hpp"
+#include "scrutineer/study/study.hpp"
 
 namespace {
 
@@ -48,39 +45,13 @@ std::int64_t local_date(const std::string& text, const TimeZone& zone, const std
 }
 
 void run(const BacktestArgs& a) {
-  const auto& st = a.study;
-  auto input = ingest::read_events(st.events, st.read);
-  EventSet events = std::move(input.events);
-  fmt::print(stderr, "read {} events from {} ({} rows dropped), CRS {}, time zone {}\n",
-             events.size(), st.events, input.report.rows_dropped, events.crs, events.time_zone);
-  if (!st.category.empty()) {
-    std::vector<bool> keep(events.size());
-    for (std::size_t i = 0; i < events.size(); ++i)
-      keep[i] = events.categories[static_cast<std::size_t>(events.category[i])] == st.category;
-    events = events.filter(keep);
-    fmt::print(stderr, "kept {} events of category '{}'\n", events.size(), st.category);
-  }
-  geo::Grid grid;
-  std::vector<double> cell_area;
-  if (!st.region.empty()) {
-    const auto region = geo::read_region(st.region, events.crs);
-    grid = geo::make_grid(region, st.cell_size, st.origin_x, st.origin_y);
-    if (a.backtest.options.operating_point.mode == evaluate::PolicyMode::kArea)  // (GEOS)
-      cell_area =
-          geo::make_overlay(grid, geo::make_areas({region.polygons}, region.crs)).cell_covered;
-    if (st.clip) {
-      const auto inside = geo::inside_region(region, events.x, events.y);
-      std::vector<bool> keep(inside.begin(), inside.end());
-      const auto before = events.size();
-      events = events.filter(keep);
-      fmt::print(stderr, "clipped to the region: kept {} of {} events\n", events.size(), before);
-    }
-  } else {
-    grid = geo::grid_over_points(events.x, events.y, events.crs, st.cell_size, st.origin_x,
-                                 st.origin_y);
-  }
-  fmt::print(stderr, "grid {} x {} cells of {} m, {} valid\n", grid.nx, grid.ny, grid.size,
-             grid.valid_count());
+  auto options = a.study;
+  options.progress = !cli::global_options().quiet;
+  options.cell_areas = a.backtest.options.operating_point.mode == evaluate::PolicyMode::kArea;
+  const auto st = study::build_study(options);
+  fmt::print(stderr, "{}", st.describe());
+  const auto& events = st.events;
+  const auto& grid = st.grid;
 
   evaluate::BacktestOptions o = a.backtest.options;
   for (const auto& m : a.models) o.models.push_back(parse_model(m));
@@ -89,7 +60,7 @@ void run(const BacktestArgs& a) {
   o.stop = local_date(a.backtest.to, zone, "--to");
   if (!a.backtest.train_from.empty())
     o.train_start = local_date(a.backtest.train_from, zone, "--train-from");
-  o.cell_area = std::move(cell_area);
+  o.cell_area = st.cell_area;  // the area policy's cells' areas inside the region
   o.progress = !cli::global_options().quiet;
   const auto result = evaluate::run_backtest(events, grid, o);
   evaluate::write_backtest_outputs(result, grid, a.out);
@@ -109,7 +80,7 @@ void setup(CLI::App& app) {
   // The data's from/to (an event filter) are the recipe's; here --from/--to are the periods.
   cli::add_stage_flags(*sub, study::data_option_set(), a->study,
                        {"Data", {"events"}, {"from", "to"}, {"events"}});
-  cli::add_stage_flags(*sub, study::grid_option_set(), a->study, {"Grid", {}, {"valid"}, {}});
+  cli::add_stage_flags(*sub, study::grid_option_set(), a->study, {"Grid", {}, {}, {}});
   sub->add_option("--model", a->models, "Model to test, NAME or NAME:k=v,k=v (repeatable)")
       ->allow_extra_args(false);
   cli::add_stage_flags(*sub, evaluate::backtest_option_set(), a->backtest);

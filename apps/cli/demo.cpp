@@ -144,6 +144,7 @@ void run_demo(const DemoOptions& d) {
       fmt::format("scrutineer demo --out {} --seed {} --days {}", d.out, d.seed, d.days);
   run.progress = !global_options().quiet;
   run.print = [](const std::string& text) { fmt::print("{}", text); };
+  run.city = &city;  // the loop's truth is this city: generated once
   const auto result = recipe::run_recipe(recipe::parse_recipe(recipe_path), run);
   fmt::print("== outputs in {}\n", result.folder.string());
   for (const auto& path : result.written) fmt::print("  {}\n", (result.folder / path).string());

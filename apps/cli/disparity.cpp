@@ -15,32 +15,9 @@ namespace {
 using namespace scrutineer;
 
 struct DisparityArgs {
-  study::StudyOptions study;
+  study::StudyOptions study;  // areas, groups, grid and the recorded-crime benchmark
   disparity::DisparityOptions options;
 };
-
-// The study set-up's options as run_disparity takes them. The study CRS: --crs, else the UTM zone
-// of the areas' centre.
-disparity::DisparityOptions with_study(const DisparityArgs& a) {
-  auto o = a.options;
-  const auto& st = a.study;
-  o.areas = st.areas;
-  o.area_id = st.area_id;
-  o.groups = st.groups;
-  o.total = st.total;
-  o.ethnicity_columns = st.ethnicity_columns;
-  o.reference = st.reference;
-  o.crs = st.read.target_crs.empty() ? "utm" : st.read.target_crs;
-  o.cell_size = st.cell_size;
-  o.origin_x = st.origin_x;
-  o.origin_y = st.origin_y;
-  o.region = st.region;
-  o.events = st.events;
-  o.events_read = st.read;
-  o.events_read.target_crs.clear();  // the events go into the study CRS
-  if (!st.category.empty()) o.crime_category = st.category;
-  return o;
-}
 
 void setup(CLI::App& app) {
   auto a = std::make_shared<DisparityArgs>();
@@ -52,21 +29,20 @@ void setup(CLI::App& app) {
   cli::add_stage_flags(*sub, study::areas_option_set(), a->study,
                        {"Areas and groups", {}, {}, {"areas", "area_id", "groups"}});
   cli::add_stage_flags(*sub, disparity::flags_option_set(), a->options, {"Flags", {}, {}, {}});
-  cli::add_stage_flags(
-      *sub, study::grid_option_set(), a->study,
-      {"Grid of cell flags (default region: the union of the areas)", {}, {"clip", "valid"}, {}});
+  cli::add_stage_flags(*sub, study::grid_option_set(), a->study,
+                       {"Grid of cell flags (default region: the union of the areas)", {}, {}, {}});
   // The recorded crime is optional; its category filter is the disparity stage's crime_category.
   cli::add_stage_flags(*sub, study::data_option_set(), a->study,
-                       {"Recorded crime (optional)", {}, {"category", "from", "to"}, {}});
+                       {"Recorded crime (optional)", {}, {"category"}, {}});
   cli::add_stage_flags(*sub, disparity::disparity_option_set(), a->options);
   sub->add_option("--out", a->options.out, "Output folder")->required();
   const auto* cell_size = sub->get_option("--cell-size");
   sub->callback([a, cell_size] {
-    auto o = with_study(*a);
     // No grid unless asked for: area flags need none, and cell flags name their cell size.
-    if (cell_size->count() == 0) o.cell_size = 0;
-    o.progress = !cli::global_options().quiet;
-    const auto report = disparity::run_disparity(o);
+    if (cell_size->count() == 0) a->study.cell_size = 0;
+    if (a->study.read.target_crs.empty()) a->study.read.target_crs = "utm";  // zone of the areas
+    a->options.progress = !cli::global_options().quiet;
+    const auto report = disparity::run_disparity(a->study, a->options);
     fmt::print("{}", report.summary);
     fmt::print(stderr, "wrote {}\n", fmt::join(report.written, ", "));
   });

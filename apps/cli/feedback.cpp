@@ -152,23 +152,13 @@ feedback::World world_of(const LoopArgs& a) {
   if (st.events.empty() || st.areas.empty())
     throw ConfigError("feedback loop: --truth fitted needs --events and --areas");
   feedback::FitWorldOptions f;
-  f.events = st.events;
-  f.read = st.read;
-  f.region = st.region;
-  f.cell_size = st.cell_size;
-  f.origin_x = st.origin_x;
-  f.origin_y = st.origin_y;
-  f.areas = st.areas;
-  f.area_id = st.area_id;
-  f.groups = st.groups;
-  f.total = st.total;
-  f.crs = st.read.target_crs.empty() ? "utm" : st.read.target_crs;
   f.reporting_file = t.reporting;
   f.reporting_id = t.reporting_id;
   f.reporting_rate_column = t.reporting_rate;
   f.reporting_rate = t.reporting_everywhere;
-  f.category = st.category;
-  return feedback::fit_world(f);
+  const auto study = study::build_study(st);
+  if (!global_options().quiet) fmt::print(stderr, "{}", study.describe());
+  return feedback::fit_world(study, f);
 }
 
 void setup_loop(CLI::App& parent) {
@@ -183,7 +173,7 @@ void setup_loop(CLI::App& parent) {
   add_stage_flags(*app, feedback::truth_option_set(), a->truth, {"Truth", {}, {}, {}});
   const char* fitted = "Fitted truth: the study's recorded crime, region, grid and areas";
   add_stage_flags(*app, study::data_option_set(), a->study, {fitted, {}, {"from", "to"}, {}});
-  add_stage_flags(*app, study::grid_option_set(), a->study, {fitted, {}, {"clip", "valid"}, {}});
+  add_stage_flags(*app, study::grid_option_set(), a->study, {fitted, {}, {}, {}});
   add_stage_flags(*app, study::areas_option_set(), a->study,
                   {fitted, {}, {"reference", "ethnicity_columns"}, {}});
   app->add_option("-o,--out", a->out, "Output folder")->capture_default_str();

@@ -11,35 +11,36 @@
 #include "scrutineer/forecast/lum_isaac.hpp"
 #include "scrutineer/forecast/options.hpp"
 #include "scrutineer/forecast/run.hpp"
-#include "scrutineer/geo/region.hpp"
-#include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/vector.hpp"
 #include "scrutineer/study/options.hpp"
+#include "scrutineer/study/study.hpp"
 
 namespace {
 
 namespace fc = scrutineer::forecast;
 
 struct ForecastArgs {
-  scrutineer::study::StudyOptions study;
+  scrutineer::study::StudyOptions study;  // events clipped to the region, as the backtest's
   fc::ForecastSetup forecast;
   std::string output, map, top_output;
 };
 
 void run_forecast_command(const ForecastArgs& args) {
   using namespace scrutineer;
-  const auto& st = args.study;
   const auto& a = args.forecast;
-  auto read = ingest::read_events(st.events, st.read);
-  const auto region = geo::read_region(st.region, read.events.crs);
-  const auto grid = geo::make_grid(region, st.cell_size, st.origin_x, st.origin_y);
+  auto options = args.study;
+  options.progress = !cli::global_options().quiet;
+  const auto st = study::build_study(options);
+  if (options.progress) fmt::print(stderr, "{}", st.describe());
+  const auto& events = st.events;
+  const auto& grid = st.grid;
   const auto wall = parse_iso_datetime(a.at);
   if (!wall) throw ConfigError(fmt::format("--at must be YYYY-MM-DD[ HH:MM]; got '{}'", a.at));
-  const TimeZone zone(read.events.time_zone.empty() ? "UTC" : read.events.time_zone);
+  const TimeZone zone(events.time_zone.empty() ? "UTC" : events.time_zone);
   fc::ForecastRequest req{a.model, a.model_params, zone.to_utc(*wall),
                           static_cast<std::int64_t>(a.train_days * kSecondsPerDay)};
-  const auto surface = fc::forecast_at(read.events, grid, req);
+  const auto surface = fc::forecast_at(events, grid, req);
   evaluate::Policy policy;
   policy.coverage = a.coverage;
   policy.tie_rule = evaluate::tie_rule_from_string(a.tie_rule);
@@ -62,20 +63,18 @@ void run_forecast_command(const ForecastArgs& args) {
                         grid.centre_y(top[r]), surface.risk[static_cast<std::size_t>(top[r])]);
   if (!args.top_output.empty()) io::write_text_file(args.top_output, text);
   fmt::print("{}: {} events read, {} valid cells, top {} cells ({:g}% coverage) -> {}\n", a.model,
-             read.events.size(), grid.valid_cells().size(), top.size(), a.coverage * 100,
-             args.output);
+             events.size(), grid.valid_cells().size(), top.size(), a.coverage * 100, args.output);
 }
 
 void setup_forecast(CLI::App& app) {
   auto a = std::make_shared<ForecastArgs>();
   auto* sub =
       app.add_subcommand("forecast", "Risk surface of one model at a date, and its top cells");
-  // Options forecast cannot honour are not offered: it reads every event of the file (no category,
-  // date filter or clipping) and every cell of the region's grid is valid when it touches it.
+  // The study as the backtest's: events filtered and clipped to the region, the same grid.
   scrutineer::cli::add_stage_flags(*sub, scrutineer::study::data_option_set(), a->study,
-                                   {"Data", {}, {"category", "from", "to"}, {"events"}});
+                                   {"Data", {}, {"from", "to"}, {"events"}});
   scrutineer::cli::add_stage_flags(*sub, scrutineer::study::grid_option_set(), a->study,
-                                   {"Grid", {}, {"clip", "valid"}, {"region"}});
+                                   {"Grid", {}, {}, {"region"}});
   scrutineer::cli::add_stage_flags(*sub, fc::forecast_option_set(), a->forecast);
   sub->add_option("--output,-o", a->output, "Surface CSV: cell,ix,iy,x,y,risk,rank")->required();
   sub->add_option("--map", a->map, "Also write the surface as .gpkg or .geojson");

@@ -1,40 +1,24 @@
 // `scrutineer grid`: the study grid over a region with its validity mask, events outside the
-// region, and the cell x area overlay table (library: geo/grid_command.hpp).
+// region, and the cell x area overlay table (library: study/grid_command.hpp).
 #include <fmt/format.h>
 
 #include "command.hpp"
 #include "option_flags.hpp"
-#include "scrutineer/geo/grid_command.hpp"
-#include "scrutineer/ingest/ingest.hpp"
+#include "scrutineer/study/grid_command.hpp"
 #include "scrutineer/study/options.hpp"
 
 namespace {
 
 struct GridArgs {
-  scrutineer::study::StudyOptions study;  // region, grid, events and areas
-  scrutineer::geo::GridCommandOptions options;
+  scrutineer::study::StudyOptions study;  // region, grid, events (listed when outside), areas
+  scrutineer::study::GridCommandOptions options;
+  GridArgs() { study.read.target_crs = "utm"; }  // the grid's CRS: the region centre's zone
 };
 
 void run(GridArgs& a) {
   using namespace scrutineer;
-  const auto& st = a.study;
-  a.options.region = st.region;
-  a.options.cell_size = st.cell_size;
-  a.options.origin_x = st.origin_x;
-  a.options.origin_y = st.origin_y;
-  a.options.areas = st.areas;
-  a.options.id_column = st.area_id;
-  std::function<geo::EventPoints(const std::string&)> load;
-  if (!st.events.empty())
-    load = [&st](const std::string& crs) {
-      auto read = st.read;
-      read.target_crs = crs;  // events go into the grid's CRS
-      auto result = ingest::read_events(st.events, read);
-      return geo::EventPoints{std::move(result.events.x), std::move(result.events.y),
-                              std::move(result.events.source_row)};
-    };
-  const auto result = geo::run_grid(a.options, load);
-  fmt::print("{}", geo::describe(result, a.options));
+  const auto result = study::run_grid(a.study, a.options);
+  fmt::print("{}", study::describe(result, a.options));
 }
 
 void setup(CLI::App& app) {
@@ -47,10 +31,6 @@ void setup(CLI::App& app) {
   namespace study = scrutineer::study;
   cli::add_stage_flags(*sub, study::grid_option_set(), a->study,
                        {"Grid", {}, {"clip", "valid"}, {"region"}});
-  sub->add_option("--crs", o.crs,
-                  "Projected CRS of the grid: EPSG code, 'utm' (zone of the region's centre), "
-                  "or '' to keep the region's")
-      ->capture_default_str();
   sub->add_option("--output,-o", o.output, "Grid cells: .gpkg or .geojson");
   sub->add_flag("--all-cells", o.all_cells, "Write invalid cells too, with a 'valid' field");
   cli::add_stage_flags(
@@ -62,10 +42,11 @@ void setup(CLI::App& app) {
       ->delimiter(',');
   sub->add_option("--overlay", o.overlay_output,
                   "Overlay CSV: cell,ix,iy,area_id,intersection,cell_share,area_share");
-  // Events outside the region are reported; the grid's --crs is its own (default utm).
+  // Events outside the region are reported. --crs is the grid's CRS here: default utm (the zone of
+  // the region's centre), '' keeps the region's.
   cli::add_stage_flags(
       *sub, study::data_option_set(), a->study,
-      {"Events (report those outside the region)", {}, {"category", "from", "to", "crs"}, {}});
+      {"Events (report those outside the region)", {}, {"category", "from", "to"}, {}});
   sub->callback([a] { run(*a); });
 }
 

@@ -8,6 +8,7 @@
 #include "command.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/parallel.hpp"
+#include "scrutineer/core/printable.hpp"
 #include "scrutineer/core/progress.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 
@@ -58,16 +59,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 64;
   } catch (const InputError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    fmt::print(stderr, "error: {}\n", printable_message(e.what()));
     return 65;
   } catch (const ConfigError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    fmt::print(stderr, "error: {}\n", printable_message(e.what()));
     return 64;
   } catch (const IoError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    fmt::print(stderr, "error: {}\n", printable_message(e.what()));
     return 74;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "internal error (please report it): {}\n", e.what());
+    fmt::print(stderr, "internal error (please report it): {}\n", printable_message(e.what()));
     return 70;
   }
   return 0;

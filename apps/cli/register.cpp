@@ -86,6 +86,7 @@ void run_export(const RegisterOptions& o) {
 void run_link(const RegisterOptions& o) {
   auto store = registry::open_store(o.db);
   auto audit = o.audit;
+  registry::check_audit_link(audit, "register link");
   audit.engine_version = SCRUTINEER_VERSION;
   const auto id = store->link_audit(o.slug, audit);
   fmt::print("audit {} linked to {}\n", id, o.slug);

@@ -6,13 +6,16 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "front.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/registry/exchange.hpp"
 #include "scrutineer/registry/record.hpp"
@@ -100,12 +103,22 @@ std::optional<fs::path> file_below(const std::string& root, const std::string& r
   return p;
 }
 
+// Streams the file in pieces of 64 KiB, so that a large file costs no more memory than a small one.
 void send_file(httplib::Response& res, const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
+  std::error_code ec;
+  const auto size = fs::file_size(p, ec);
+  auto in = std::make_shared<std::ifstream>(p, std::ios::binary);
+  if (ec || !*in) return send_error(res, 404, "not found");
   res.status = 200;
-  res.set_content(s.str(), content_type(p).c_str());
+  res.set_content_provider(static_cast<std::size_t>(size), content_type(p),
+                           [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             std::vector<char> piece(std::min<std::size_t>(length, 64 * 1024));
+                             in->seekg(static_cast<std::streamoff>(offset));
+                             in->read(piece.data(), static_cast<std::streamsize>(piece.size()));
+                             const auto got = static_cast<std::size_t>(in->gcount());
+                             if (got == 0) return false;  // the file shrank while being sent
+                             return sink.write(piece.data(), got);
+                           });
 }
 
 std::string status_text(int status) {
@@ -120,17 +133,94 @@ std::string status_text(int status) {
       return "request body too large";
     case 414:
       return "request URI too long";
+    case 416:
+      return "range not satisfiable";
     default:
       return fmt::format("HTTP status {}", status);
   }
 }
 
-json summary(const registry::ToolRecord& r) {
-  return {{"slug", r.slug},
-          {"name", r.get("tier1.name")},
-          {"description", r.get("tier1.description")},
-          {"organisation", r.get("tier2.owner.organisation")},
-          {"audits", r.audits.size()}};
+json summary(const registry::ToolSummary& s) {
+  json out = {{"slug", s.slug},
+              {"name", s.name},
+              {"description", s.description},
+              {"organisation", s.organisation},
+              {"audits", s.audits}};
+  if (s.description_cut) out["description_cut"] = true;
+  return out;
+}
+
+constexpr std::size_t kDefaultPage = 50;
+constexpr std::size_t kMaxPage = 200;
+constexpr std::size_t kMaxOffset = 1000000000;
+
+// A query parameter that must be a whole number in [low, high]; `fallback` when absent.
+std::optional<std::size_t> whole_number(const httplib::Request& req, const char* name,
+                                        std::size_t fallback, std::size_t low, std::size_t high) {
+  if (!req.has_param(name)) return fallback;
+  const std::string text = req.get_param_value(name);
+  std::size_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < low ||
+      value > high)
+    return std::nullopt;
+  return value;
+}
+
+// Percent-encodes a query value (RFC 3986 unreserved characters kept).
+std::string query_value(const std::string& text) {
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+// Errors are logged with a number that the client's reply also carries, so that an operator can
+// find the details; the reply itself says only what kind of failure it was.
+std::atomic<std::uint64_t> error_number{0};
+
+std::uint64_t log_error(const httplib::Request& req, const char* kind, const std::string& what) {
+  const auto n = ++error_number;
+  fmt::print(stderr, "scrutineer serve: error {} ({}) on {} {}: {}\n", n, kind, req.method,
+             req.path, what);
+  std::fflush(stderr);
+  return n;
+}
+
+void send_logged_error(const httplib::Request& req, httplib::Response& res, int status,
+                       const char* kind, const std::string& message, const std::string& what) {
+  const auto n = log_error(req, kind, what);
+  send_json(res, status, {{"error", message}, {"status", status}, {"reference", n}});
+}
+
+// The body of a POST, read through the content reader (so that httplib's 8 KB limit on form
+// bodies, a constant of the packaged library, does not apply: every body has the --max-body
+// limit). Empty optional when it answered an error.
+std::optional<std::string> read_body(const httplib::Request& req, httplib::Response& res,
+                                     const httplib::ContentReader& reader, std::size_t max_body) {
+  if (req.is_multipart_form_data()) {
+    send_error(res, 415, "send the record as JSON, not multipart form data");
+    return std::nullopt;
+  }
+  std::string body;
+  bool too_large = false;
+  reader([&](const char* data, std::size_t length) {
+    if (body.size() + length > max_body) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (too_large) {
+    send_error(res, 413, "request body too large");
+    return std::nullopt;
+  }
+  return body;
 }
 
 // The page shown when no built web front end is given: lists and searches the register. Its script
@@ -261,11 +351,29 @@ void serve_web(const std::string& root, std::string path, httplib::Response& res
   send_web_file(res, *index, false);
 }
 
+// Worker threads when ServerOptions::workers is 0: four per core, at least 4 and at most 16 (each
+// may hold a register connection).
+std::size_t default_workers() {
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::clamp<std::size_t>(4 * cores, 4, 16);
+}
+
+FrontLimits front_limits(const ServerOptions& o) {
+  FrontLimits l;
+  l.workers = o.workers == 0 ? default_workers() : o.workers;
+  l.max_connections = o.max_connections;
+  l.max_body = o.max_body;
+  l.request_time = o.request_timeout;
+  l.keep_alive = o.keep_alive_timeout;
+  return l;
+}
+
 }  // namespace
 
 struct Server::Impl {
+  explicit Impl(ServerOptions o) : options(std::move(o)), http(front_limits(options)) {}
   ServerOptions options;
-  httplib::Server http;
+  FrontServer http;
   int port = 0;
 
   bool authorised(const httplib::Request& req, httplib::Response& res) const {
@@ -290,15 +398,40 @@ struct Server::Impl {
   registry::StorePool::Lease store() const { return pool->lease(); }
 
   void routes() {
-    http.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
+    http.Get("/api/health", [this](const httplib::Request& req, httplib::Response& res) {
+      try {
+        store()->ping();
+      } catch (const std::exception& e) {
+        const auto n = log_error(req, "health", e.what());
+        return send_json(res, 503,
+                         {{"status", "unavailable"},
+                          {"error", "the register cannot be reached"},
+                          {"reference", n},
+                          {"version", SCRUTINEER_VERSION}});
+      }
       send_json(res, 200, {{"status", "ok"}, {"version", SCRUTINEER_VERSION}});
     });
     http.Get("/api/tools", [this](const httplib::Request& req, httplib::Response& res) {
       const std::string search = req.get_param_value("search");
       if (search.size() > 200)
         return send_error(res, 400, "search text longer than 200 characters");
+      const auto limit = whole_number(req, "limit", kDefaultPage, 1, kMaxPage);
+      if (!limit)
+        return send_error(res, 400,
+                          fmt::format("'limit' must be a whole number from 1 to {}", kMaxPage));
+      const auto offset = whole_number(req, "offset", 0, 0, kMaxOffset);
+      if (!offset)
+        return send_error(res, 400,
+                          fmt::format("'offset' must be a whole number from 0 to {}", kMaxOffset));
+      auto s = store();
+      const auto total = s->count(search);
       json out = json::array();
-      for (const auto& r : store()->list(search)) out.push_back(summary(r));
+      for (const auto& t : s->list_summaries(search, *limit, *offset)) out.push_back(summary(t));
+      res.set_header("X-Total-Count", std::to_string(total));
+      if (*offset + *limit < total)
+        res.set_header("Link",
+                       fmt::format("</api/tools?search={}&limit={}&offset={}>; rel=\"next\"",
+                                   query_value(search), *limit, *offset + *limit));
       send_json(res, 200, out);
     });
     http.Get(R"(/api/tools/([A-Za-z0-9_-]{1,100}))",
@@ -311,37 +444,45 @@ struct Server::Impl {
                for (auto& audit : record["audits"]) add_served_results(audit, options.reports_root);
                send_json(res, 200, record);
              });
-    http.Post("/api/tools", [this](const httplib::Request& req, httplib::Response& res) {
+    http.Post("/api/tools", [this](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& reader) {
       if (!authorised(req, res)) return;
-      const json body = json::parse(req.body, nullptr, false);
+      const auto text = read_body(req, res, reader, options.max_body);
+      if (!text) return;
+      const json body = json::parse(*text, nullptr, false);
       if (body.is_discarded()) return send_error(res, 400, "the body is not valid JSON");
       const auto record = registry::record_from_json(body, "request body");
       auto s = store();
-      const bool exists = s->get(record.slug).has_value();
-      if (exists)
-        s->update(record);
-      else
-        s->add(record);
-      send_json(res, exists ? 200 : 201, registry::record_to_json(*s->get(record.slug)));
+      const bool added = s->upsert(record);
+      send_json(res, added ? 201 : 200, registry::record_to_json(*s->get(record.slug)));
     });
-    http.Post(R"(/api/tools/([A-Za-z0-9_-]{1,100})/audits)", [this](const httplib::Request& req,
-                                                                    httplib::Response& res) {
-      if (!authorised(req, res)) return;
-      const json body = json::parse(req.body, nullptr, false);
-      if (!body.is_object()) return send_error(res, 400, "the body must be a JSON object");
-      registry::AuditLink link;
-      for (auto [field, target] : {std::pair{"kind", &link.kind},
-                                   {"location", &link.location},
-                                   {"summary", &link.summary}}) {
-        if (!body.contains(field) || !body[field].is_string() ||
-            body[field].get<std::string>().empty())
-          return send_error(res, 400, fmt::format("'{}' must be a non-empty string", field));
-        *target = body[field].get<std::string>();
-      }
-      link.engine_version = SCRUTINEER_VERSION;
-      const auto id = store()->link_audit(req.matches[1], link);
-      send_json(res, 201, {{"id", id}});
-    });
+    http.Post(R"(/api/tools/([A-Za-z0-9_-]{1,100})/audits)",
+              [this](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) {
+                if (!authorised(req, res)) return;
+                const auto text = read_body(req, res, reader, options.max_body);
+                if (!text) return;
+                const json body = json::parse(*text, nullptr, false);
+                if (!body.is_object())
+                  return send_error(res, 400, "the body must be a JSON object");
+                registry::AuditLink link;
+                for (auto [field, target] : {std::pair{"kind", &link.kind},
+                                             {"location", &link.location},
+                                             {"summary", &link.summary}}) {
+                  if (!body.contains(field) || !body[field].is_string())
+                    return send_error(res, 400,
+                                      fmt::format("'{}' must be a non-empty string", field));
+                  *target = body[field].get<std::string>();
+                }
+                registry::check_audit_link(link, "request body");
+                link.engine_version = SCRUTINEER_VERSION;
+                auto s = store();
+                if (!s->get(req.matches[1]))
+                  return send_error(
+                      res, 409, fmt::format("no tool '{}' in the register", req.matches[1].str()));
+                const auto id = s->link_audit(req.matches[1], link);
+                send_json(res, 201, {{"id", id}});
+              });
     http.Get(R"(/reports/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
       const auto p = file_below(options.reports_root, req.matches[1]);
       if (!p) return send_error(res, 404, "no such report file");
@@ -361,8 +502,6 @@ struct Server::Impl {
   }
 
   void handlers() {
-    http.set_payload_max_length(options.max_body);
-    http.set_tcp_nodelay(true);  // small JSON replies: no Nagle delay
     http.set_default_headers(
         {{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
     http.set_error_handler(
@@ -371,23 +510,30 @@ struct Server::Impl {
           send_error(res, res.status, status_text(res.status));
           return httplib::Server::HandlerResponse::Handled;
         }));
-    http.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-          try {
-            std::rethrow_exception(ep);
-          } catch (const InputError& e) {
-            send_error(res, 400, e.what());
-          } catch (const ConfigError& e) {
-            send_error(res, 409, e.what());
-          } catch (const std::exception& e) {
-            send_error(res, 500, fmt::format("internal error: {}", e.what()));
-          }
-        });
+    // Only the client's own input is described to the client (InputError names its field); any
+    // other failure gets a generic message and a reference, the details going to the log: the
+    // register's host, port, user and the database's own messages never reach a client.
+    http.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
+                                  std::exception_ptr ep) {
+      try {
+        std::rethrow_exception(ep);
+      } catch (const InputError& e) {
+        send_error(res, 400, e.what());
+      } catch (const ConfigError& e) {
+        send_logged_error(req, res, 409, "conflict",
+                          "the request conflicts with the register's contents", e.what());
+      } catch (const IoError& e) {
+        send_logged_error(req, res, 503, "register", "the register cannot be reached", e.what());
+      } catch (const std::exception& e) {
+        send_logged_error(req, res, 500, "internal", "internal error", e.what());
+      } catch (...) {
+        send_logged_error(req, res, 500, "internal", "internal error", "unknown exception");
+      }
+    });
   }
 };
 
-Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->options = std::move(options);
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   impl_->pool = std::make_unique<registry::StorePool>(impl_->options.db);
   impl_->pool->lease();  // creates and migrates before serving
   impl_->handlers();
@@ -398,13 +544,12 @@ Server::~Server() { stop(); }
 
 int Server::bind() {
   auto& o = impl_->options;
-  impl_->port = o.port == 0 ? impl_->http.bind_to_any_port(o.host)
-                            : (impl_->http.bind_to_port(o.host, o.port) ? o.port : -1);
+  impl_->port = impl_->http.bind(o.host, o.port);
   if (impl_->port < 0) throw IoError(fmt::format("cannot listen on {}:{}", o.host, o.port));
   return impl_->port;
 }
 
-void Server::serve() { impl_->http.listen_after_bind(); }
+void Server::serve() { impl_->http.serve(); }
 
 void Server::stop() {
   if (impl_->http.is_running()) impl_->http.stop();

@@ -102,10 +102,36 @@ std::string_view field(const io::CsvRecord& rec, std::size_t k) {
   return k < rec.size() ? rec[k] : std::string_view{};
 }
 
+// An option that the flags' format cannot honour is an error, never silently ignored (issue 12).
+void check_honoured(const FlagReadOptions& o, FlagFormat format, const std::string& file) {
+  const FlagReadOptions defaults;
+  std::vector<std::string> unused;
+  if (format != FlagFormat::kBacktest) {
+    if (!o.model.empty()) unused.push_back("model (--model)");
+    if (o.top != defaults.top) unused.push_back("top (--top)");
+  }
+  if (format != FlagFormat::kCell && o.cell_column != defaults.cell_column)
+    unused.push_back("cell column (--cell-column)");
+  if (format != FlagFormat::kXy) {
+    if (!o.x_column.empty()) unused.push_back("x column (--x-column)");
+    if (!o.y_column.empty()) unused.push_back("y column (--y-column)");
+    if (!o.crs.empty()) unused.push_back("CRS of x/y (--flags-crs)");
+  }
+  if (format != FlagFormat::kArea && o.area_column != defaults.area_column)
+    unused.push_back("area column (--area-column)");
+  if (!unused.empty())
+    throw ConfigError(fmt::format(
+        "disparity: the flags of {} are in the '{}' format, which has no use for the {}: remove "
+        "{} or give the format that uses {}",
+        file, to_string(format), fmt::join(unused, ", "), unused.size() > 1 ? "them" : "it",
+        unused.size() > 1 ? "them" : "it"));
+}
+
 FlagTable read(io::CsvReader& csv, const FlagReadOptions& o, const geo::Grid* grid,
                const geo::Areas* areas) {
   FlagTable table;
   table.format = decide_format(csv, o);
+  check_honoured(o, table.format, csv.path());
   const std::string& file = csv.path();
   if (table.format != FlagFormat::kArea && grid == nullptr)
     throw ConfigError("disparity: cell and x/y flags need a grid (give the cell size)");

@@ -19,7 +19,6 @@
 #include "scrutineer/geo/overlay.hpp"
 #include "scrutineer/geo/region.hpp"
 #include "scrutineer/geo/reporting.hpp"
-#include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/csv.hpp"
 #include "scrutineer/io/vector.hpp"
@@ -39,14 +38,12 @@ std::string period_label(std::int64_t start) {
   return start % kSecondsPerDay == 0 ? format_iso_date(start) : format_iso_utc(start);
 }
 
-void check_options(const DisparityOptions& o) {
-  if (o.areas.empty()) throw ConfigError("disparity: give the areas with group counts (--areas)");
-  if (o.area_id.empty()) throw ConfigError("disparity: give the areas' id column (--area-id)");
-  if (o.groups.empty()) throw ConfigError("disparity: give at least one group (--group)");
-  if (o.flags.empty()) throw ConfigError("disparity: give the flags per period (--flags)");
-  if (o.out.empty()) throw ConfigError("disparity: give the output folder (--out)");
+void check_options(const study::Study& s, const DisparityOptions& o) {
+  if (!s.has_areas) throw ConfigError("disparity: give the areas with group counts (--areas)");
+  if (s.groups.names.empty()) throw ConfigError("disparity: give at least one group (--group)");
   if (o.bootstrap < 0) throw ConfigError("disparity: bootstrap replicates must be >= 0");
-  if (o.cell_size < 0) throw ConfigError("disparity: the cell size must be positive");
+  if (!o.reporting.empty() && !s.has_events)
+    throw ConfigError("disparity: reporting rates adjust recorded crime; give the events too");
 }
 
 // Index of the area holding each event (first in area order), -1 when none; bbox pre-filter.
@@ -72,7 +69,8 @@ std::vector<std::int64_t> events_to_areas(const geo::Areas& areas, const EventSe
   return owner;
 }
 
-nlohmann::json result_json(const DisparityReport& r, const DisparityOptions& o) {
+nlohmann::json result_json(const DisparityReport& r, const study::Study& s,
+                           const DisparityOptions& o, const std::string& flags_name) {
   const auto& res = r.result;
   nlohmann::json groups = nlohmann::json::array();
   for (const auto& g : res.groups) {
@@ -118,13 +116,13 @@ nlohmann::json result_json(const DisparityReport& r, const DisparityOptions& o) 
   }
   return {
       {"tool", "scrutineer disparity"},
-      {"areas", o.areas},
-      {"area_id", o.area_id},
-      {"flags", o.flags},
+      {"areas", s.areas.source},
+      {"area_id", s.areas.id_column},
+      {"flags", flags_name},
       {"flags_format", std::string(to_string(r.flags.format))},
       {"model", r.flags.model},
       {"units", r.flags.format == FlagFormat::kArea ? "areas" : "grid cells"},
-      {"cell_size", o.cell_size},
+      {"cell_size", r.grid_units ? s.grid.size : 0.0},
       {"denominator", r.groups.total_source},
       {"groups_overlap", r.groups.overlapping},
       {"reference_group", res.groups[static_cast<std::size_t>(res.reference)].name},
@@ -218,57 +216,30 @@ std::string summary_text(const ExposureResult& r, const std::vector<std::string>
   return out;
 }
 
-DisparityReport run_disparity(const DisparityOptions& o) {
-  check_options(o);
+DisparityReport compute_disparity(const study::Study& s, const FlagTable& flags,
+                                  const DisparityOptions& o, const std::string& flags_name) {
+  check_options(s, o);
   DisparityReport report;
-  const geo::Areas areas = geo::read_areas(o.areas, o.area_id, o.crs);
-  if (!areas.repaired.empty())
-    report.notes.push_back(fmt::format("{} area polygons were invalid and repaired (MakeValid)",
-                                       areas.repaired.size()));
-  std::vector<GroupSpec> specs;
-  for (const auto& text : o.groups) specs.push_back(parse_group(text));
-  GroupOptions group_options;
-  group_options.total_column = o.total;
-  group_options.ethnicity_columns = o.ethnicity_columns;
-  report.groups = combine_groups(specs, areas.numeric_names, areas.numeric, group_options);
-  for (const auto& n : report.groups.notes) report.notes.push_back(n);
+  const geo::Areas& areas = s.areas;
+  report.notes = s.notes;
+  report.groups = s.groups;
+  report.flags = flags;
 
-  // Units: grid cells (with an overlay) or the areas themselves.
-  std::optional<geo::Grid> grid;
-  std::optional<geo::Overlay> overlay;
+  // Units: grid cells (with the study's overlay) or the areas themselves (area flags).
+  if (flags.format != FlagFormat::kArea && !s.has_grid)
+    throw ConfigError("disparity: cell and x/y flags need the grid's cell size (--cell-size)");
+  const bool grid = flags.format != FlagFormat::kArea;
+  report.grid_units = grid;
+  const geo::Overlay* overlay = grid ? &s.overlay : nullptr;
   UnitPopulation pop;
   pop.groups = report.groups.names;
-  if (o.cell_size > 0) {
-    const geo::Region region = geo::read_region(o.region.empty() ? o.areas : o.region, areas.crs);
-    grid = geo::make_grid(region, o.cell_size, o.origin_x, o.origin_y);
-    overlay = geo::make_overlay(*grid, areas);
+  if (grid) {
     for (const auto& g : report.groups.by_group)
       pop.by_group.push_back(overlay->spread_to_cells(g));
     pop.total = overlay->spread_to_cells(report.groups.total);
-    double outside = 0, all = 0;
-    for (std::size_t a = 0; a < areas.size(); ++a) {
-      outside += report.groups.total[a] * overlay->area_outside_share(a);
-      all += report.groups.total[a];
-    }
-    if (all > 0 && outside > 1e-6 * all)
-      report.notes.push_back(fmt::format(
-          "{:.2f}% of the population lives in parts of areas outside the grid's valid cells and is "
-          "left out",
-          100 * outside / all));
   } else {
     pop.by_group = report.groups.by_group;
     pop.total = report.groups.total;
-  }
-
-  report.flags = read_flags(o.flags, o.flag_options, grid ? &*grid : nullptr, &areas);
-  if (report.flags.format != FlagFormat::kArea && !grid)
-    throw ConfigError("disparity: cell and x/y flags need the grid's cell size (--cell-size)");
-  if (report.flags.format == FlagFormat::kArea && grid) {
-    // Area flags work on the areas; the grid is not used.
-    pop.by_group = report.groups.by_group;
-    pop.total = report.groups.total;
-    grid.reset();
-    overlay.reset();
   }
   if (report.flags.outside_grid > 0)
     report.notes.push_back(
@@ -280,10 +251,8 @@ DisparityReport run_disparity(const DisparityOptions& o) {
         report.flags.invalid_cells));
 
   std::vector<double> crime, true_crime;
-  if (!o.events.empty()) {
-    ingest::ReadOptions read = o.events_read;
-    read.target_crs = areas.crs;
-    EventSet events = ingest::read_events(o.events, read).events;
+  if (s.has_events) {
+    EventSet events = s.events;
     if (!o.crime_category.empty()) {
       std::vector<bool> keep(events.size());
       for (std::size_t i = 0; i < events.size(); ++i)
@@ -295,7 +264,7 @@ DisparityReport run_disparity(const DisparityOptions& o) {
     std::int64_t outside = 0;
     if (grid) {
       for (std::size_t i = 0; i < events.size(); ++i) {
-        const auto c = grid->cell_of(events.x[i], events.y[i]);
+        const auto c = s.grid.cell_of(events.x[i], events.y[i]);
         if (c < 0) {
           ++outside;
           continue;
@@ -312,10 +281,13 @@ DisparityReport run_disparity(const DisparityOptions& o) {
       }
     }
     if (!events.empty())
-      report.notes.push_back(
-          fmt::format("recorded crime: {} events of {} from {} to {} ({} outside the {})",
-                      events.size(), o.events, format_iso_date(events.t.front()),
-                      format_iso_date(events.t.back()), outside, grid ? "grid" : "areas"));
+      report.notes.push_back(fmt::format(
+          "recorded crime: {} events of {} from {} to {} ({} outside the {}{})", events.size(),
+          s.read.path, format_iso_date(events.t.front()), format_iso_date(events.t.back()), outside,
+          grid ? "grid" : "areas",
+          s.counts.clipped && s.counts.outside > 0
+              ? fmt::format("; {} events outside the region were left out", s.counts.outside)
+              : ""));
     if (!o.reporting.empty()) {
       const auto rate = geo::read_reporting_rates(o.reporting, o.reporting_id, o.reporting_rate,
                                                   areas, report.notes);
@@ -332,12 +304,10 @@ DisparityReport run_disparity(const DisparityOptions& o) {
       }
       true_crime = estimate_true_crime(crime, shares, rate);
     }
-  } else if (!o.reporting.empty()) {
-    throw ConfigError("disparity: reporting rates adjust recorded crime; give the events too");
   }
 
   ExposureOptions exposure_options;
-  exposure_options.reference = o.reference;
+  exposure_options.reference = s.options.reference;
   exposure_options.bootstrap = o.bootstrap;
   exposure_options.seed = o.seed;
   exposure_options.level = o.level;
@@ -359,22 +329,28 @@ DisparityReport run_disparity(const DisparityOptions& o) {
   }
   for (std::size_t a = 0; a < areas.size(); ++a)
     exposure[a] = per_capita[a] * report.groups.total[a];
+  report.areas = {std::move(exposure), std::move(per_capita)};
 
-  // Outputs.
-  std::filesystem::create_directories(o.out);
-  const std::filesystem::path dir(o.out);
-  const std::string title =
-      fmt::format("scrutineer disparity: {} flags{} on {} ({} areas, {})", o.flags,
-                  report.flags.model.empty() ? "" : " of model " + report.flags.model, o.areas,
-                  areas.size(), grid ? fmt::format("{} m cells", o.cell_size) : "area flags");
-  report.summary = summary_text(report.result, report.notes, title);
+  report.title =
+      fmt::format("scrutineer disparity: {} flags{} on {} ({} areas, {})", flags_name,
+                  report.flags.model.empty() ? "" : " of model " + report.flags.model, areas.source,
+                  areas.size(), grid ? fmt::format("{} m cells", s.grid.size) : "area flags");
+  report.summary = summary_text(report.result, report.notes, report.title);
+  report.json = result_json(report, s, o, flags_name);
+  return report;
+}
+
+void write_disparity(DisparityReport& report, const study::Study& s,
+                     const std::filesystem::path& dir) {
+  const geo::Areas& areas = s.areas;
+  std::filesystem::create_directories(dir);
   const auto write = [&](const std::string& name, const std::string& text) {
     io::write_text_file(dir / name, text);
     report.written.push_back((dir / name).string());
   };
   write("groups.csv", groups_csv(report.result));
   write("periods.csv", periods_csv(report.result));
-  write("disparity.json", result_json(report, o).dump(2) + "\n");
+  write("disparity.json", report.json.dump(2) + "\n");
   write("summary.txt", report.summary);
 
   // The areas map in WGS 84 (RFC 7946), with exposure per capita.
@@ -384,9 +360,10 @@ DisparityReport run_disparity(const DisparityOptions& o) {
     for (auto& part : polygon)
       for (auto& ring : part.rings) to_wgs84.transform(ring.x, ring.y);
   const double n_periods = static_cast<double>(report.result.period_starts.size());
+  const auto& per_capita = report.areas.per_capita;
   std::vector<io::Column> columns = {
       {"population", report.groups.total, false},
-      {"exposure", exposure, false},
+      {"exposure", report.areas.exposure, false},
       {"exposure_per_capita", per_capita, false},
   };
   std::vector<double> mean_share(areas.size(), kNaN);
@@ -398,6 +375,16 @@ DisparityReport run_disparity(const DisparityOptions& o) {
   const auto map_path = (dir / "areas.geojson").string();
   io::write_polygons(map_path, "areas", "EPSG:4326", polygons, columns, {{"id", areas.ids}});
   report.written.push_back(map_path);
+}
+
+DisparityReport run_disparity(const study::StudyOptions& study_options, const DisparityOptions& o) {
+  if (o.flags.empty()) throw ConfigError("disparity: give the flags per period (--flags)");
+  if (o.out.empty()) throw ConfigError("disparity: give the output folder (--out)");
+  const auto s = study::build_study(study_options);
+  check_options(s, o);
+  const auto flags = read_flags(o.flags, o.flag_options, s.has_grid ? &s.grid : nullptr, &s.areas);
+  auto report = compute_disparity(s, flags, o, o.flags);
+  write_disparity(report, s, o.out);
   return report;
 }
 

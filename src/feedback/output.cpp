@@ -423,8 +423,7 @@ std::string loop_text(const LoopResult& r) {
   return s;
 }
 
-std::vector<std::filesystem::path> write_loop_outputs(const LoopResult& r, const LoopOptions& o,
-                                                      const std::filesystem::path& folder) {
+std::vector<std::pair<std::string, std::string>> loop_charts(const LoopResult& r) {
   const auto x = iota_days(static_cast<std::size_t>(r.days));
   auto chart = [&](Measure measure) {
     std::vector<ChartSeries> series;
@@ -433,17 +432,21 @@ std::vector<std::filesystem::path> write_loop_outputs(const LoopResult& r, const
           {std::string(to_string(sc.mitigation)), x, sc.mean[static_cast<std::size_t>(measure)]});
     return series;
   };
-  return write_all(
-      folder,
-      {{"loop_series.csv", loop_series_csv(r)},
-       {"loop_summary.json", loop_summary_json(r, o)},
-       {"loop_tvd_area.svg", line_chart_svg("Patrol share vs true-crime share by area (TVD)", "day",
-                                            "TVD", chart(Measure::kTvdArea))},
-       {"loop_gini.svg", line_chart_svg("Gini of days flagged per cell", "day", "Gini",
-                                        chart(Measure::kGiniCells), 1.0)},
-       {"loop_recorded_hit.svg",
-        line_chart_svg("Share of recorded crime found in flagged cells", "day", "share",
-                       chart(Measure::kRecordedHitRate))}});
+  return {
+      {"loop_tvd_area.svg", line_chart_svg("Patrol share vs true-crime share by area (TVD)", "day",
+                                           "TVD", chart(Measure::kTvdArea))},
+      {"loop_gini.svg", line_chart_svg("Gini of days flagged per cell", "day", "Gini",
+                                       chart(Measure::kGiniCells), 1.0)},
+      {"loop_recorded_hit.svg", line_chart_svg("Share of recorded crime found in flagged cells",
+                                               "day", "share", chart(Measure::kRecordedHitRate))}};
+}
+
+std::vector<std::filesystem::path> write_loop_outputs(const LoopResult& r, const LoopOptions& o,
+                                                      const std::filesystem::path& folder) {
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"loop_series.csv", loop_series_csv(r)}, {"loop_summary.json", loop_summary_json(r, o)}};
+  for (auto& chart : loop_charts(r)) files.push_back(std::move(chart));
+  return write_all(folder, files);
 }
 
 }  // namespace scrutineer::feedback

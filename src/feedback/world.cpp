@@ -115,7 +115,7 @@ std::vector<std::vector<double>> cell_population(const World& w) {
 }
 
 World fit_world(const EventSet& events, const geo::Grid& grid, const geo::Areas& areas,
-                const disparity::GroupCounts& counts, const std::vector<double>& reporting,
+                const study::GroupCounts& counts, const std::vector<double>& reporting,
                 const forecast::SeppGridOptions& em) {
   if (events.size() == 0) throw ConfigError("fit world: no recorded events to fit");
   if (reporting.size() != areas.size())
@@ -196,55 +196,29 @@ World fit_world(const EventSet& events, const geo::Grid& grid, const geo::Areas&
 
 FitWorldOptions::FitWorldOptions() { em.edge_corrected = true; }
 
-namespace {
-
-// The recorded events in `crs`, of o.category only when given; rows the reader dropped are noted.
-EventSet read_fit_events(const FitWorldOptions& o, const std::string& crs,
-                         std::vector<std::string>& notes) {
-  auto read = o.read;
-  read.target_crs = crs;
-  auto result = ingest::read_events(o.events, read);
-  const auto& report = result.report;
-  if (report.rows_dropped > 0)
+World fit_world(const study::Study& s, const FitWorldOptions& o) {
+  if (!s.has_events) throw ConfigError("fit world: give the recorded events (--events)");
+  if (!s.has_areas)
+    throw ConfigError("fit world: give the areas and their id column (--areas, --id-field)");
+  if (s.groups.names.empty()) throw ConfigError("fit world: give at least one group (--groups)");
+  if (!s.has_grid) throw ConfigError("fit world: expected a cell size > 0 (--cell-size)");
+  std::vector<std::string> notes;
+  if (s.counts.rows_dropped > 0)
     notes.push_back(
         fmt::format("{} of {} rows of {} could not be read and are not in the fit "
                     "(`scrutineer ingest` lists the reasons)",
-                    report.rows_dropped, report.rows_read, o.events));
-  if (o.category.empty()) return std::move(result.events);
-  const auto& events = result.events;
-  std::vector<bool> keep(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i)
-    keep[i] = events.categories[static_cast<std::size_t>(events.category[i])] == o.category;
-  auto kept = events.filter(keep);
-  notes.push_back(
-      fmt::format("{} of {} events are of category '{}'", kept.size(), events.size(), o.category));
-  return kept;
-}
-
-}  // namespace
-
-World fit_world(const FitWorldOptions& o) {
-  if (o.events.empty()) throw ConfigError("fit world: give the recorded events (--events)");
-  if (o.areas.empty() || o.area_id.empty())
-    throw ConfigError("fit world: give the areas and their id column (--areas, --id-field)");
-  if (o.groups.empty()) throw ConfigError("fit world: give at least one group (--groups)");
-  if (!(o.cell_size > 0)) throw ConfigError("fit world: expected a cell size > 0 (--cell-size)");
-  const auto areas = geo::read_areas(o.areas, o.area_id, o.crs);
-  std::vector<disparity::GroupSpec> specs;
-  for (const auto& text : o.groups) specs.push_back(disparity::parse_group(text));
-  disparity::GroupOptions group_options;
-  group_options.total_column = o.total;
-  const auto counts =
-      disparity::combine_groups(specs, areas.numeric_names, areas.numeric, group_options);
-  const auto region = geo::read_region(o.region.empty() ? o.areas : o.region, areas.crs);
-  const auto grid = geo::make_grid(region, o.cell_size, o.origin_x, o.origin_y);
-  std::vector<std::string> notes;
-  const auto events = read_fit_events(o, areas.crs, notes);
+                    s.counts.rows_dropped, s.counts.rows_read, s.read.path));
+  if (s.counts.clipped && s.counts.outside > 0)
+    notes.push_back(fmt::format("{} of {} events lie outside the region and are not in the fit",
+                                s.counts.outside, s.counts.inside + s.counts.outside));
+  if (s.counts.after_category != s.counts.rows_kept)
+    notes.push_back(fmt::format("{} of {} events are of the category kept", s.counts.after_category,
+                                s.counts.rows_kept));
   const auto rates = o.reporting_file.empty()
-                         ? std::vector<double>(areas.size(), o.reporting_rate)
+                         ? std::vector<double>(s.areas.size(), o.reporting_rate)
                          : geo::read_reporting_rates(o.reporting_file, o.reporting_id,
-                                                     o.reporting_rate_column, areas, notes);
-  auto world = fit_world(events, grid, areas, counts, rates, o.em);
+                                                     o.reporting_rate_column, s.areas, notes);
+  auto world = fit_world(s.events, s.grid, s.areas, s.groups, rates, o.em);
   if (o.reporting_file.empty())
     notes.push_back(
         o.reporting_rate == 1.0

@@ -6,6 +6,7 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/geo/crs.hpp"
+#include "scrutineer/ingest/format.hpp"
 
 namespace scrutineer::ingest {
 
@@ -13,14 +14,12 @@ namespace {
 
 void check_crs(const OptionValue& v) {
   const auto& crs = std::get<std::string>(v);
-  if (!crs.empty()) (void)geo::Transformer("EPSG:4326", crs).is_identity();
+  if (!crs.empty() && crs != "utm") (void)geo::Transformer("EPSG:4326", crs).is_identity();
 }
 
 }  // namespace
 
-std::vector<std::string> format_choices() {
-  return {"auto", "chicago", "police-uk", "code", "generic", "events"};
-}
+std::vector<std::string> format_choices() { return format_names(); }
 
 const OptionSet<ColumnMapping>& column_option_set() {
   static const auto set = [] {
@@ -60,8 +59,8 @@ const OptionSet<ReadOptions>& read_option_set() {
     OptionSet<ReadOptions> s("read", "Reading the crime export (as `scrutineer ingest` reads it)");
     s.field(
          "format", [](auto& r) -> auto& { return r.format; },
-         "Input format; auto detects it from the header; events is a CSV written by "
-         "`scrutineer ingest`")
+         "Input format; auto detects it from the header (see the formats table in "
+         "docs/ingest.md)")
         .choices(format_choices())
         .example("generic");
     s.include(

@@ -36,7 +36,7 @@ auto checked(const Section& section, const std::string& key, F&& check) -> declt
 
 // [data]: the events, how to read them ([data.columns] may hold the column overrides) and which
 // to keep; declared in study/options.cpp and ingest/options.cpp.
-void parse_data(Section& s, study::StudyOptions& study, DataStage& d) {
+void parse_data(Section& s, study::StudyOptions& study) {
   if (!s.has("events") && !s.has("path")) s.fail("events", "the key 'events' is required");
   read_options(s, study::data_option_set(), study);
   if (auto columns = s.table("columns")) {
@@ -47,38 +47,20 @@ void parse_data(Section& s, study::StudyOptions& study, DataStage& d) {
     columns->finish();
   }
   s.finish();
-  d.path = study.events;
-  d.read = study.read;
-  d.category = study.category;
-  d.from = study.from;
-  d.to = study.to;
 }
 
-void parse_grid(Section& s, study::StudyOptions& study, GridStage& g) {
+void parse_grid(Section& s, study::StudyOptions& study) {
   read_options(s, study::grid_option_set(), study);
   s.finish();
-  g.region = study.region;
-  g.cell_size = study.cell_size;
-  g.origin_x = study.origin_x;
-  g.origin_y = study.origin_y;
-  g.clip = study.clip;
-  g.valid = study.valid;
 }
 
-void parse_areas(Section& s, study::StudyOptions& study, AreasStage& a) {
-  a.enabled = true;
+void parse_areas(Section& s, study::StudyOptions& study) {
   if (!s.has("areas") && !s.has("path")) s.fail("areas", "the key 'areas' is required");
   if (!s.has("area_id") && !s.has("id") && !s.has("id_field"))
     s.fail("area_id", "the key 'area_id' is required");
   read_options(s, study::areas_option_set(), study);
   if (study.groups.empty()) s.fail("groups", "expected at least one group column");
   s.finish();
-  a.path = study.areas;
-  a.id = study.area_id;
-  a.groups = study.groups;
-  a.total = study.total;
-  a.reference = study.reference;
-  a.ethnicity_columns = study.ethnicity_columns;
 }
 
 // "k=v,k=v" from a [models.params] table, checked against the model's declarations.
@@ -134,22 +116,22 @@ void parse_scores(Section& s, ScoresStage& st) {
 
 // Stages that need another stage say so at their own table.
 void check_stages(Section& top, const Recipe& r) {
-  if (!r.has_data && (r.backtest.enabled || r.areas.enabled))
+  if (!r.has_data && (r.backtest.enabled || !r.study.areas.empty()))
     top.fail(r.backtest.enabled ? "backtest" : "areas", "needs a [data] table (the crime data)");
   if (r.backtest.enabled && r.models.empty())
     top.fail("backtest", "needs at least one [[models]] table (name = a registered model)");
-  if (r.backtest.enabled && r.data.read.format == "police-uk" &&
+  if (r.backtest.enabled && r.study.read.format == "police-uk" &&
       r.backtest.options.period != evaluate::PeriodUnit::kMonth)
     top.fail("backtest",
              "data.police.uk gives the month of each crime only: set period = \"month\" (daily "
              "and weekly periods cannot be scored on month-only data)");
   if (r.disparity.enabled && !r.backtest.enabled)
     top.fail("disparity", "needs a [backtest] table: the flags audited are the backtest's");
-  if (r.disparity.enabled && !r.areas.enabled)
+  if (r.disparity.enabled && r.study.areas.empty())
     top.fail("disparity", "needs an [areas] table (census polygons with group counts)");
   if (r.disparity.enabled && r.disparity.model.empty() && r.models.size() > 1)
     top.fail("disparity", "names no model, and the recipe has several: set model = \"NAME\"");
-  if (r.feedback.enabled && r.feedback.truth == "fitted" && !(r.has_data && r.areas.enabled))
+  if (r.feedback.enabled && r.feedback.truth == "fitted" && !(r.has_data && !r.study.areas.empty()))
     top.fail("feedback",
              "truth = \"fitted\" needs [data] and [areas]: the truth is fitted to the "
              "study's recorded crime, and exposure is counted by area");
@@ -161,13 +143,12 @@ Recipe parse_table(const toml::table& root, Context& context) {
   Recipe r;
   Section top(context, root, "");
   r.title = top.text("title", "scrutineer audit");
-  study::StudyOptions study;
   if (auto data = top.table("data")) {
     r.has_data = true;
-    parse_data(*data, study, r.data);
+    parse_data(*data, r.study);
   }
-  if (auto grid = top.table("grid")) parse_grid(*grid, study, r.grid);
-  if (auto areas = top.table("areas")) parse_areas(*areas, study, r.areas);
+  if (auto grid = top.table("grid")) parse_grid(*grid, r.study);
+  if (auto areas = top.table("areas")) parse_areas(*areas, r.study);
   for (auto& model : top.tables("models")) r.models.push_back(parse_model(model));
   if (auto backtest = top.table("backtest")) parse_backtest(*backtest, r.backtest);
   r.backtest.options.models = r.models;

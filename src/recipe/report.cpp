@@ -5,11 +5,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/feedback/output.hpp"
 #include "scrutineer/forecast/model.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/vector.hpp"
@@ -30,18 +29,12 @@ std::string fixed(double v, int digits = 3) {
   return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : std::string("n/a");
 }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string percent(double share) { return fmt::format("{:g}%", share * 100); }
 
 void report_data(const Run& run, report::HtmlReport& html) {
   html.heading("The data and its provenance");
-  const auto& r = run.read;
+  const auto& r = run.study.read;
+  const auto& grid = run.study.grid;
   html.table({{"item", "value"},
               {"file", r.path},
               {"format", r.format},
@@ -52,10 +45,12 @@ void report_data(const Run& run, report::HtmlReport& html) {
               {"rows read", std::to_string(r.rows_read)},
               {"rows kept", std::to_string(r.rows_kept)},
               {"rows dropped", std::to_string(r.rows_dropped)},
-              {"after the category and date filters", std::to_string(run.counts.after_dates)},
-              {"in the study area", std::to_string(run.counts.after_clip)},
-              {"grid", fmt::format("{} x {} cells of {} m, {} valid", run.grid.nx, run.grid.ny,
-                                   run.grid.size, run.grid.valid_count())}},
+              {"after the category and date filters", std::to_string(run.study.counts.after_dates)},
+              {"outside the region", fmt::format("{} ({})", run.study.counts.outside,
+                                                 run.study.counts.clipped ? "dropped" : "kept")},
+              {"in the study area", std::to_string(run.study.events.size())},
+              {"grid", fmt::format("{} x {} cells of {} m, {} valid", grid.nx, grid.ny, grid.size,
+                                   grid.valid_count())}},
              "How the crime data were read (the input files' SHA-256 are in run.json)");
   if (!r.personal_identifiers.empty())
     html.paragraph(fmt::format("Columns that can identify people or places were not carried: {}.",
@@ -66,7 +61,7 @@ std::int64_t cell_count_to_map(const geo::Grid& grid) { return grid.valid_count(
 
 // Times each cell was flagged by the audited model over the backtest, as a map of the grid.
 std::string flag_map(const Run& run) {
-  const auto& grid = run.grid;
+  const auto& grid = run.study.grid;
   std::vector<double> times(static_cast<std::size_t>(grid.cells()), 0.0);
   for (const auto& m : run.backtest.models)
     if (m.spec.name == run.audited_model)
@@ -117,15 +112,13 @@ void report_accuracy(const Run& run, report::HtmlReport& html) {
   html.figure(flag_map(run), "Where the patrols were sent");
 }
 
+// Exposure per resident of each area, mapped from the disparity result in memory (study CRS).
 std::string exposure_map(const Run& run) {
-  const auto layer = io::read_polygons((run.dir / "disparity" / "areas.geojson").string());
-  const auto field = layer.find_field("exposure_per_capita");
-  if (!field) throw InternalError("disparity areas.geojson has no exposure_per_capita");
   report::MapOptions o;
   o.title = "Patrol exposure per resident by area";
   o.legend = "periods in a flagged cell per resident";
-  o.geographic = layer.geographic;
-  return report::choropleth_svg(layer.geometries, layer.numbers[*field], o);
+  o.geographic = false;
+  return report::choropleth_svg(run.study.areas.polygons, run.disparity.areas.per_capita, o);
 }
 
 void report_disparity(const Run& run, report::HtmlReport& html) {
@@ -149,9 +142,7 @@ void report_feedback(const Run& run, report::HtmlReport& html) {
       "on the same simulated crime (Ensign et al. 2018).",
       o.model, o.days, run.recipe.feedback.truth, o.replicates));
   html.preformatted(run.loop_text);
-  for (const auto& entry : fs::directory_iterator(run.dir / "feedback"))
-    if (entry.path().extension() == ".svg")
-      html.figure(slurp(entry.path()), entry.path().filename().string());
+  for (const auto& [name, svg] : feedback::loop_charts(run.loop)) html.figure(svg, name);
 }
 
 void report_scores(const Run& run, report::HtmlReport& html) {

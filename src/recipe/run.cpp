@@ -56,7 +56,8 @@ std::string utc_now() {
 }
 
 nlohmann::json data_json(const Run& run) {
-  const auto& r = run.read;
+  const auto& r = run.study.read;
+  const auto& counts = run.study.counts;
   nlohmann::json dropped = nlohmann::json::object();
   for (std::size_t i = 0; i < ingest::kDropReasons; ++i)
     dropped[std::string(ingest::to_string(static_cast<ingest::DropReason>(i)))] =
@@ -70,9 +71,11 @@ nlohmann::json data_json(const Run& run) {
           {"rows_kept", r.rows_kept},
           {"rows_dropped", r.rows_dropped},
           {"dropped_by_reason", dropped},
-          {"after_category_filter", run.counts.after_category},
-          {"after_date_filter", run.counts.after_dates},
-          {"in_study_area", run.counts.after_clip}};
+          {"after_category_filter", counts.after_category},
+          {"after_date_filter", counts.after_dates},
+          {"outside_region", counts.outside},
+          {"outside_dropped", counts.clipped},
+          {"in_study_area", static_cast<std::int64_t>(run.study.events.size())}};
 }
 
 std::vector<fs::path> files_under(const fs::path& dir) {
@@ -123,7 +126,7 @@ std::string run_json(const Run& run, const std::vector<StageTiming>& timings) {
 
 RunResult run_recipe(const Recipe& recipe, const RunOptions& options) {
   io::OutputFolder folder(options.out.empty() ? default_out(recipe) : options.out, options.replace);
-  Run run{recipe, options, folder.path(), folder.target()};
+  Run run{recipe, options, folder.path()};
   RunResult result;
   for (const auto& stage : stages()) {
     if (!stage.wanted(recipe)) continue;

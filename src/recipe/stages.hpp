@@ -10,35 +10,22 @@
 #include "scrutineer/disparity/run.hpp"
 #include "scrutineer/evaluate/backtest.hpp"
 #include "scrutineer/feedback/loop.hpp"
-#include "scrutineer/geo/areas.hpp"
-#include "scrutineer/geo/grid.hpp"
-#include "scrutineer/geo/overlay.hpp"
-#include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/recipe/run.hpp"
 #include "scrutineer/scores/audit.hpp"
+#include "scrutineer/study/study.hpp"
 
 namespace scrutineer::recipe {
 
-// Rows left after each filter of the data stage.
-struct DataCounts {
-  std::int64_t after_category = 0, after_dates = 0, after_clip = 0;
-};
-
-// Each stage reads what earlier stages left here and adds its own results.
+// Each stage computes from the study and the results of earlier stages in memory, then writes its
+// own files; no stage reads a file another stage wrote.
 struct Run {
-  Run(const Recipe& r, const RunOptions& o, std::filesystem::path d, std::filesystem::path f)
-      : recipe(r), options(o), dir(std::move(d)), final_dir(std::move(f)) {}
+  Run(const Recipe& r, const RunOptions& o, std::filesystem::path d)
+      : recipe(r), options(o), dir(std::move(d)) {}
   const Recipe& recipe;
   const RunOptions& options;
-  std::filesystem::path dir;        // the (temporary) results folder
-  std::filesystem::path final_dir;  // its name once the run succeeds
-  ingest::ReadReport read;
-  DataCounts counts;
-  EventSet events;
-  geo::Grid grid;
-  geo::Areas areas;
-  geo::Overlay overlay;
+  std::filesystem::path dir;  // the (temporary) results folder
+  study::Study study;         // events, region, grid, areas, overlay, groups (build_study)
   evaluate::BacktestResult backtest;
   std::string audited_model;  // the model whose flags the disparity stage audits and maps
   disparity::DisparityReport disparity;

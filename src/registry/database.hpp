@@ -27,6 +27,7 @@ class Database {
   // Starts the transaction of one migration step, serialised against other openers of the same
   // register (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock).
   virtual void begin_migration() = 0;
+  virtual void commit() { script("COMMIT"); }
   virtual void rollback() noexcept = 0;
   // Schema version (0 for an empty register) and, inside begin_migration(), its update.
   virtual int version() = 0;
@@ -55,7 +56,7 @@ class Transaction {
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   void commit() {
-    db_.script("COMMIT");
+    db_.commit();
     done_ = true;
   }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -24,37 +25,107 @@ std::string csv_field(const std::string& s) {
   return out;
 }
 
-void add_or_update(Store& store, const ToolRecord& r, ImportCounts& counts) {
-  if (store.get(r.slug)) {
-    store.update(r);
-    ++counts.updated;
-  } else {
-    store.add(r);
-    ++counts.added;
+// Where the JSON parser is: a stack of the arrays (with the index of the current element) and
+// objects (with the current key) it is inside, kept by the parser's callback; so an error that
+// nlohmann::json reports without a place (a number out of range) can name the record and field.
+struct JsonPlace {
+  struct Frame {
+    bool array = false;
+    std::size_t index = 0;
+    std::string key;
+  };
+  std::vector<Frame> frames;
+
+  void next_element() {
+    if (!frames.empty() && frames.back().array) ++frames.back().index;
   }
+  bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    switch (event) {
+      case Event::object_start:
+        frames.push_back({false, 0, ""});
+        break;
+      case Event::array_start:
+        frames.push_back({true, 0, ""});
+        break;
+      case Event::key:
+        if (!frames.empty()) frames.back().key = parsed.get<std::string>();
+        break;
+      case Event::object_end:
+      case Event::array_end:
+        if (!frames.empty()) frames.pop_back();
+        next_element();
+        break;
+      case Event::value:
+        next_element();
+        break;
+    }
+    return true;
+  }
+  // "record 3, field 'tier1.description'" (the record counted from 1 in a top-level array).
+  std::string describe() const {
+    std::size_t record = 1;
+    std::size_t first = 0;
+    if (!frames.empty() && frames[0].array) {
+      record = frames[0].index + 1;
+      first = 1;
+    }
+    std::string field;
+    for (std::size_t i = first; i < frames.size(); ++i) {
+      if (frames[i].array) break;
+      if (!field.empty()) field += '.';
+      field += frames[i].key;
+    }
+    return field.empty() ? fmt::format("record {}", record)
+                         : fmt::format("record {}, field '{}'", record, field);
+  }
+};
+
+// 1-based line and column of byte `offset` (counted from 1, as nlohmann::json reports it).
+std::pair<std::int64_t, std::int64_t> line_and_column(const std::string& text, std::size_t offset) {
+  std::int64_t line = 1, column = 1;
+  for (std::size_t i = 0; i + 1 < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
 }
 
-ImportCounts import_json(Store& store, const std::string& path) {
-  std::ifstream in(path);
+std::vector<ToolRecord> read_json(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(fmt::format("cannot open {}", path));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw IoError(fmt::format("cannot read {}", path));
+  const std::string text = buffer.str();
+  JsonPlace place;
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(in);
+    j = nlohmann::json::parse(text, std::ref(place));
   } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path, 0, 0, fmt::format("not valid JSON: {}", e.what()));
+    const auto [line, column] = line_and_column(text, e.byte);
+    throw InputError(path, line, column, fmt::format("not valid JSON ({})", place.describe()));
+  } catch (const nlohmann::json::exception& e) {
+    // Out of range: 1e999 and the like, which nlohmann::json reports with no place.
+    const std::string what = e.id == 406 ? "a number too large for a double" : e.what();
+    throw InputError(path, 0, 0, fmt::format("{}: {}", place.describe(), what));
   }
-  ImportCounts counts;
+  std::vector<ToolRecord> records;
   if (!j.is_array()) j = nlohmann::json::array({j});
+  records.reserve(j.size());
   for (std::size_t i = 0; i < j.size(); ++i)
-    add_or_update(store, record_from_json(j[i], fmt::format("{} (record {})", path, i + 1)),
-                  counts);
-  return counts;
+    records.push_back(record_from_json(j[i], fmt::format("{} (record {})", path, i + 1)));
+  return records;
 }
 
-ImportCounts import_csv(Store& store, const std::string& path) {
+std::vector<ToolRecord> read_csv(const std::string& path) {
   io::CsvReader reader(path);
   const auto& header = reader.header();
-  ImportCounts counts;
+  std::vector<ToolRecord> records;
   io::CsvRecord row;
   while (reader.next(row)) {
     if (row.size() != header.size())
@@ -70,15 +141,32 @@ ImportCounts import_csv(Store& store, const std::string& path) {
       // "tier2.owner.team" -> nested object, so record_from_json validates every key.
       nlohmann::json* node = &j;
       std::string key = header[i];
+      std::string section;
       for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.')) {
+        section += (section.empty() ? "" : ".") + key.substr(0, dot);
         node = &(*node)[key.substr(0, dot)];
+        if (!node->is_null() && !node->is_object())
+          throw InputError(path, 1, 0,
+                           fmt::format("column '{}' lies inside column '{}', which holds text",
+                                       header[i], section));
         key = key.substr(dot + 1);
       }
+      if (node->contains(key) && (*node)[key].is_object())
+        throw InputError(path, 1, 0,
+                         fmt::format("column '{}' names a section, not a field", header[i]));
       (*node)[key] = std::string(row[i]);
     }
-    add_or_update(store, record_from_json(j, fmt::format("{}:{}", path, row.line)), counts);
+    records.push_back(record_from_json(j, fmt::format("{}:{}", path, row.line)));
   }
-  return counts;
+  return records;
+}
+
+[[noreturn]] void nothing_written(const InputError& e) {
+  const std::string where = InputError(e.file(), e.line(), e.column(), "").what();
+  std::string what = e.what();
+  if (what.rfind(where, 0) == 0) what.erase(0, where.size());
+  throw InputError(e.file(), e.line(), e.column(),
+                   what + "; nothing was written (a file is imported whole or not at all)");
 }
 }  // namespace
 
@@ -102,8 +190,14 @@ std::string export_csv(const Store& store) {
 }
 
 ImportCounts import_file(Store& store, const std::string& path) {
-  if (path.size() >= 4 && path.substr(path.size() - 4) == ".csv") return import_csv(store, path);
-  return import_json(store, path);
+  std::vector<ToolRecord> records;
+  try {
+    const bool csv = path.size() >= 4 && path.substr(path.size() - 4) == ".csv";
+    records = csv ? read_csv(path) : read_json(path);
+  } catch (const InputError& e) {
+    nothing_written(e);
+  }
+  return store.upsert_all(records);
 }
 
 }  // namespace scrutineer::registry

@@ -81,6 +81,8 @@ void flatten(const nlohmann::json& j, const std::string& prefix, ToolRecord& r,
       throw InputError(source, 0, 0, fmt::format("unknown field '{}' (see docs/register.md)", key));
     } else if (!v.is_string()) {
       throw InputError(source, 0, 0, fmt::format("field '{}' must be text", key));
+    } else if (v.get<std::string>().find('\0') != std::string::npos) {
+      throw InputError(source, 0, 0, fmt::format("field '{}' holds a NUL character", key));
     } else if (!v.get<std::string>().empty()) {
       r.set(key, v.get<std::string>());
     }
@@ -105,6 +107,10 @@ ToolRecord record_from_json(const nlohmann::json& j, const std::string& source) 
     throw InputError(source, 0, 0,
                      "missing 'slug': a short public identifier such as 'met-gangs-matrix'");
   r.slug = j["slug"].get<std::string>();
+  if (r.slug.size() > kMaxSlugChars)
+    throw InputError(
+        source, 0, 0,
+        fmt::format("the slug is {} characters long; at most {}", r.slug.size(), kMaxSlugChars));
   for (char c : r.slug)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
       throw InputError(source, 0, 0,
@@ -115,10 +121,35 @@ ToolRecord record_from_json(const nlohmann::json& j, const std::string& source) 
     else if (k != "slug" && k != "id" && k != "audits" && k != "created_at" && k != "updated_at")
       throw InputError(source, 0, 0, fmt::format("unknown top-level key '{}'", k));
   }
+  std::size_t total = r.slug.size();
+  for (const auto& [key, value] : r.fields) {
+    if (value.size() > kMaxFieldBytes)
+      throw InputError(source, 0, 0,
+                       fmt::format("field '{}' holds {} bytes; at most {} (64 KiB)", key,
+                                   value.size(), kMaxFieldBytes));
+    total += value.size();
+  }
+  if (total > kMaxRecordBytes)
+    throw InputError(source, 0, 0,
+                     fmt::format("the record holds {} bytes of text; at most {} (1 MiB)", total,
+                                 kMaxRecordBytes));
   for (const char* key : {"tier1.name", "tier1.description"})
     if (r.get(key).empty())
       throw InputError(source, 0, 0, fmt::format("missing required field '{}'", key));
   return r;
+}
+
+void check_audit_link(const AuditLink& link, const std::string& source) {
+  for (const auto& [field, value] : {std::pair<const char*, const std::string*>{"kind", &link.kind},
+                                     {"location", &link.location},
+                                     {"summary", &link.summary}}) {
+    if (value->empty())
+      throw InputError(source, 0, 0, fmt::format("'{}' must be a non-empty string", field));
+    if (value->size() > kMaxAuditTextBytes)
+      throw InputError(
+          source, 0, 0,
+          fmt::format("'{}' holds {} bytes; at most {}", field, value->size(), kMaxAuditTextBytes));
+  }
 }
 
 nlohmann::json record_to_json(const ToolRecord& r) {

@@ -2,6 +2,7 @@
 // versioned schema migrations, written once for SQLite and PostgreSQL.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "database.hpp"
@@ -53,6 +54,8 @@ std::string now_iso() { return format_iso_utc(static_cast<std::int64_t>(std::tim
 // and ordering is by bytes (SQLite's BINARY; COLLATE "C" in PostgreSQL).
 struct Sql {
   std::string list;
+  std::string summaries;
+  std::string count;
   std::string fields;
 };
 
@@ -69,16 +72,54 @@ std::string contains(Dialect d, const std::string& haystack, const std::string& 
                                : fmt::format("strpos({}, {}) > 0", h, n);
 }
 
+// One field of tool t, "" when absent; `expr` applies to its value.
+std::string field_of(const char* key, const std::string& expr = "value") {
+  return fmt::format(
+      "COALESCE((SELECT {} FROM tool_fields f WHERE f.tool_id = t.id AND f.key = '{}'), '')", expr,
+      key);
+}
+
 Sql make_sql(Dialect d) {
   const char* bytes = d == Dialect::kSqlite ? "" : " COLLATE \"C\"";
+  const auto filter = fmt::format(
+      "$1 = '' OR {} OR EXISTS (SELECT 1 FROM tool_fields f WHERE f.tool_id = t.id AND {})",
+      contains(d, "t.slug", "$1"), contains(d, "f.value", "$1"));
   Sql s;
-  s.list = fmt::format(
-      "SELECT id, slug, created_at, updated_at FROM tools t WHERE $1 = '' OR {} OR EXISTS"
-      " (SELECT 1 FROM tool_fields f WHERE f.tool_id = t.id AND {}) ORDER BY slug{}",
-      contains(d, "t.slug", "$1"), contains(d, "f.value", "$1"), bytes);
+  s.list =
+      fmt::format("SELECT id, slug, created_at, updated_at FROM tools t WHERE {} ORDER BY slug{}",
+                  filter, bytes);
+  // substr() and length() count characters in both dialects (the register is UTF-8).
+  const auto cut = fmt::format("substr(value, 1, {})", kSummaryDescriptionChars);
+  s.summaries = fmt::format(
+      "SELECT t.slug, {}, {}, {}, {}, (SELECT count(*) FROM audits a WHERE a.tool_id = t.id)"
+      " FROM tools t WHERE {} ORDER BY slug{} LIMIT CAST($2 AS BIGINT) OFFSET CAST($3 AS BIGINT)",
+      field_of("tier1.name", cut), field_of("tier1.description", cut),
+      "COALESCE((SELECT length(value) FROM tool_fields f WHERE f.tool_id = t.id AND"
+      " f.key = 'tier1.description'), 0)",
+      field_of("tier2.owner.organisation", cut), filter, bytes);
+  s.count = fmt::format("SELECT count(*) FROM tools t WHERE {}", filter);
   s.fields =
       fmt::format("SELECT key, value FROM tool_fields WHERE tool_id = $1 ORDER BY key{}", bytes);
   return s;
+}
+
+// Rethrows the exception being handled as the same kind of error, its message followed by `note`.
+[[noreturn]] void rethrow_with(const std::string& prefix, const std::string& note) {
+  try {
+    throw;
+  } catch (const InputError& e) {
+    // what() starts with the location, which the new error adds again.
+    const std::string where = InputError(e.file(), e.line(), e.column(), "").what();
+    std::string what = e.what();
+    if (what.rfind(where, 0) == 0) what.erase(0, where.size());
+    throw InputError(e.file(), e.line(), e.column(), prefix + what + note);
+  } catch (const ConfigError& e) {
+    throw ConfigError(prefix + e.what() + note);
+  } catch (const IoError& e) {
+    throw IoError(prefix + e.what() + note);
+  } catch (const InternalError& e) {
+    throw InternalError(prefix + e.what() + note);
+  }
 }
 
 std::string text(std::int64_t v) { return std::to_string(v); }
@@ -116,6 +157,42 @@ class SqlStore : public Store {
     t.commit();
   }
 
+  bool upsert(const ToolRecord& r) override {
+    Transaction t(*db_);
+    const bool added = upsert_in_transaction(r);
+    t.commit();
+    return added;
+  }
+
+  WriteCounts upsert_all(const std::vector<ToolRecord>& records) override {
+    std::vector<std::size_t> order(records.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    // Stable: of two records with one slug, the later in the batch is written last and stays.
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return records[a].slug < records[b].slug;
+    });
+    WriteCounts counts;
+    Transaction t(*db_);
+    for (const auto i : order) {
+      try {
+        if (upsert_in_transaction(records[i]))
+          ++counts.added;
+        else
+          ++counts.updated;
+      } catch (const Error&) {
+        rethrow_with(
+            fmt::format("record {} of {} ('{}'): ", i + 1, records.size(), records[i].slug),
+            "; nothing was written (a batch is one transaction)");
+      }
+    }
+    try {
+      t.commit();
+    } catch (const Error&) {
+      rethrow_with("", "; nothing was written (a batch is one transaction)");
+    }
+    return counts;
+  }
+
   std::optional<ToolRecord> get(const std::string& slug) const override {
     const auto rows =
         db_->query("SELECT id, slug, created_at, updated_at FROM tools WHERE slug = $1", {slug});
@@ -128,6 +205,24 @@ class SqlStore : public Store {
     for (const auto& row : db_->query(sql_.list, {search})) out.push_back(load(row));
     return out;
   }
+
+  std::vector<ToolSummary> list_summaries(const std::string& search, std::size_t limit,
+                                          std::size_t offset) const override {
+    std::vector<ToolSummary> out;
+    for (const auto& row :
+         db_->query(sql_.summaries, {search, std::to_string(limit), std::to_string(offset)}))
+      out.push_back({row[0], row[1], row[2],
+                     integer(row[3]) > std::int64_t(kSummaryDescriptionChars), row[4],
+                     integer(row[5])});
+    return out;
+  }
+
+  std::size_t count(const std::string& search) const override {
+    return static_cast<std::size_t>(integer(db_->query(sql_.count, {search}).at(0).at(0)));
+  }
+
+  // Reads the tools table (not just "SELECT 1"): a register whose file or schema is gone fails.
+  void ping() const override { db_->query("SELECT 1 FROM tools LIMIT 1", {}); }
 
   std::int64_t link_audit(const std::string& slug, const AuditLink& audit) override {
     auto r = get(slug);
@@ -160,6 +255,32 @@ class SqlStore : public Store {
       }
       t.commit();
     }
+  }
+
+  // Inside a transaction. INSERT ... ON CONFLICT DO NOTHING returns the new row's id, or no row
+  // when the slug exists (PostgreSQL waits there for a concurrent writer of the same slug to
+  // finish); the UPDATE then takes the existing row, which locks it until the commit. So
+  // concurrent writers of one slug never meet a unique-key error, and "added" is exact.
+  bool upsert_in_transaction(const ToolRecord& r) {
+    const auto now = now_iso();
+    auto rows = db_->query(
+        "INSERT INTO tools (slug, created_at, updated_at) VALUES ($1, $2, $2)"
+        " ON CONFLICT (slug) DO NOTHING RETURNING id",
+        {r.slug, now});
+    const bool added = !rows.empty();
+    if (!added) {
+      rows = db_->query("UPDATE tools SET updated_at = $2 WHERE slug = $1 RETURNING id",
+                        {r.slug, now});
+      if (rows.empty())
+        throw InternalError(
+            fmt::format("register {}: '{}' neither inserted nor found", db_->name(), r.slug));
+      db_->query("DELETE FROM tool_fields WHERE tool_id = $1", {rows[0][0]});
+    }
+    const std::int64_t id = integer(rows.at(0).at(0));
+    write_fields(id, r);
+    if (added)
+      for (const auto& a : r.audits) insert_audit(id, a);
+    return added;
   }
 
   void write_fields(std::int64_t id, const ToolRecord& r) {

@@ -3,6 +3,12 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include "database.hpp"
 #include "scrutineer/core/error.hpp"
 
@@ -55,9 +61,30 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Writers of one SQLite file in this process take turns at this gate before BEGIN IMMEDIATE:
+// SQLite's busy handler polls, so under steady contention one writer could lose every poll for
+// longer than the busy timeout and fail with "database is locked"; blocked on a mutex, it waits
+// its turn instead. Writers in other processes still meet the busy timeout.
+class WriteGate {
+ public:
+  static std::shared_ptr<std::timed_mutex> of(const std::string& path) {
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<std::timed_mutex>> gates;
+    std::error_code ec;
+    auto key = std::filesystem::weakly_canonical(path, ec).string();
+    if (ec) key = path;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto& gate = gates[key];
+    if (!gate) gate = std::make_shared<std::timed_mutex>();
+    return gate;
+  }
+};
+
+constexpr int kBusyTimeoutMs = 15000;
+
 class SqliteDatabase : public Database {
  public:
-  explicit SqliteDatabase(const std::string& path) : name_(path) {
+  explicit SqliteDatabase(const std::string& path) : name_(path), gate_(WriteGate::of(path)) {
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
         SQLITE_OK) {
       const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -65,7 +92,7 @@ class SqliteDatabase : public Database {
       throw IoError(fmt::format("cannot open register {}: {}", path, msg));
     }
     // Several handles (one per server thread) may write: wait for the lock rather than fail.
-    sqlite3_busy_timeout(db_, 5000);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     try {
       script("PRAGMA foreign_keys = ON;");
     } catch (...) {
@@ -73,7 +100,10 @@ class SqliteDatabase : public Database {
       throw;
     }
   }
-  ~SqliteDatabase() override { sqlite3_close(db_); }
+  ~SqliteDatabase() override {
+    release();
+    sqlite3_close(db_);
+  }
   SqliteDatabase(const SqliteDatabase&) = delete;
   SqliteDatabase& operator=(const SqliteDatabase&) = delete;
 
@@ -96,9 +126,27 @@ class SqliteDatabase : public Database {
     }
   }
 
-  void begin() override { script("BEGIN IMMEDIATE"); }
-  void begin_migration() override { script("BEGIN IMMEDIATE"); }
-  void rollback() noexcept override { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
+  void begin() override {
+    if (!gate_->try_lock_for(std::chrono::milliseconds(kBusyTimeoutMs)))
+      throw IoError(fmt::format("register {}: busy (other writers held it for {} s)", name_,
+                                kBusyTimeoutMs / 1000));
+    try {
+      script("BEGIN IMMEDIATE");
+    } catch (...) {
+      gate_->unlock();
+      throw;
+    }
+    gated_ = true;
+  }
+  void begin_migration() override { begin(); }
+  void commit() override {
+    script("COMMIT");  // on failure the transaction stays open until rollback()
+    release();
+  }
+  void rollback() noexcept override {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    release();
+  }
 
   int version() override { return std::stoi(query("PRAGMA user_version", {}).at(0).at(0)); }
   void set_version(int version) override {
@@ -109,8 +157,15 @@ class SqliteDatabase : public Database {
   const std::string& name() const override { return name_; }
 
  private:
+  void release() noexcept {
+    if (gated_) gate_->unlock();
+    gated_ = false;
+  }
+
   sqlite3* db_ = nullptr;
   std::string name_;
+  std::shared_ptr<std::timed_mutex> gate_;
+  bool gated_ = false;
 };
 
 }  // namespace

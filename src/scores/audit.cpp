@@ -110,11 +110,6 @@ void test_rates(const Fraction& a, const Fraction& b, Disparity& d) {
   }
 }
 
-struct AttributeGroups {
-  std::size_t attribute = 0;
-  std::vector<std::vector<std::size_t>> members;  // per group, person indices
-};
-
 }  // namespace
 
 std::string Threshold::label() const {
@@ -194,9 +189,8 @@ std::vector<Benchmark> read_benchmarks(const std::string& path) {
       b.share = -1.0;
     }
     if (!(b.share > 0.0 && b.share <= 1.0)) {
-      throw InputError(
-          path, record.line, record.columns[share],
-          fmt::format("the share must be a number in (0, 1], found '{}'", record[share]));
+      throw InputError(path, record.line, record.columns[share],
+                       "the share must be a number in (0, 1]");
     }
     out.push_back(std::move(b));
   }
@@ -209,6 +203,464 @@ Fraction group_fraction(Metric metric, const GroupStats& s) {
   return metric_fraction(metric, s.confusion, s.all_selected);
 }
 
+namespace {
+
+// Checks the options that do not depend on the data. Throws ConfigError.
+void check_options(const AuditOptions& options) {
+  if (!(options.tau > 0.0 && options.tau <= 1.0)) {
+    throw ConfigError(fmt::format("tau must lie in (0, 1], found {}", options.tau));
+  }
+  if (!(options.level > 0.0 && options.level < 1.0)) {
+    throw ConfigError(
+        fmt::format("the interval level must lie in (0, 1), found {}", options.level));
+  }
+  if (options.bootstrap < 0) throw ConfigError("the number of bootstrap replicates must be >= 0");
+}
+
+// The thresholds asked for; a flag or a list without one is flagged at >= 1.
+std::vector<Threshold> thresholds_of(const People& people, const AuditOptions& options) {
+  if (!options.thresholds.empty()) return options.thresholds;
+  if (!people.is_flag) {
+    throw ConfigError("a score needs at least one threshold (--threshold >=5, top:100, top%:20)");
+  }
+  return {Threshold{Threshold::Kind::kAtLeast, 1.0}};
+}
+
+// The people of each group of one attribute.
+struct AttributeGroups {
+  std::size_t attribute = 0;
+  std::vector<std::vector<std::size_t>> members;  // per group, person indices
+};
+
+std::vector<AttributeGroups> group_members(const People& people) {
+  std::vector<AttributeGroups> attributes;
+  for (std::size_t a = 0; a < people.groups.size(); ++a) {
+    AttributeGroups ag{a, std::vector<std::vector<std::size_t>>(people.groups[a].labels.size())};
+    for (std::size_t i = 0; i < people.size(); ++i)
+      ag.members[people.groups[a].codes[i]].push_back(i);
+    attributes.push_back(std::move(ag));
+  }
+  return attributes;
+}
+
+// --- Tabulation: who is flagged, and each group's counts and confusion matrix. ---
+
+// stats[t][a][g]: threshold t, attribute a, group g.
+using StatsCube = std::vector<std::vector<std::vector<GroupStats>>>;
+
+struct Tabulation {
+  const People& people;
+  std::vector<Threshold> thresholds;
+  std::vector<std::vector<std::uint8_t>> selected;  // [t][person]
+  std::vector<AttributeGroups> attributes;
+  StatsCube stats;
+};
+
+// The counts of each group of `ag` at threshold t, over `members` (the data, or a resample).
+std::vector<GroupStats> count_groups(const Tabulation& tab, std::size_t t,
+                                     const AttributeGroups& ag,
+                                     const std::vector<std::vector<std::size_t>>& members) {
+  const GroupColumn& column = tab.people.groups[ag.attribute];
+  const bool outcome = tab.people.has_outcome();
+  std::vector<GroupStats> out(members.size());
+  std::int64_t all = 0;
+  for (std::size_t g = 0; g < members.size(); ++g) {
+    GroupStats& s = out[g];
+    s.threshold = tab.thresholds[t].label();
+    s.attribute = column.name;
+    s.group = column.labels[g];
+    s.n = static_cast<std::int64_t>(members[g].size());
+    for (std::size_t i : members[g]) {
+      s.selected += tab.selected[t][i];
+      if (outcome) add(s.confusion, tab.selected[t][i] != 0, tab.people.outcome[i] != 0);
+    }
+    all += s.selected;
+  }
+  for (auto& s : out) s.all_selected = all;
+  return out;
+}
+
+Tabulation tabulate(const People& people, std::vector<Threshold> thresholds) {
+  Tabulation tab{people, std::move(thresholds), {}, group_members(people), {}};
+  for (const auto& t : tab.thresholds) tab.selected.push_back(select(people, t));
+  tab.stats.resize(tab.thresholds.size());
+  for (std::size_t t = 0; t < tab.thresholds.size(); ++t) {
+    for (const auto& ag : tab.attributes)
+      tab.stats[t].push_back(count_groups(tab, t, ag, ag.members));
+  }
+  return tab;
+}
+
+// --- Reference groups. ---
+
+// Per attribute: the named group, else the largest (the first of equal sizes). Throws ConfigError
+// for a named group or attribute that does not occur.
+std::vector<std::size_t> reference_groups(const Tabulation& tab, const AuditOptions& options) {
+  const auto& groups = tab.people.groups;
+  std::vector<std::size_t> reference(tab.attributes.size(), 0);
+  for (std::size_t a = 0; a < tab.attributes.size(); ++a) {
+    const auto& members = tab.attributes[a].members;
+    for (std::size_t g = 1; g < members.size(); ++g) {
+      if (members[g].size() > members[reference[a]].size()) reference[a] = g;
+    }
+    if (options.reference != ReferenceRule::kNamed) continue;
+    const auto& name = groups[a].name;
+    auto it = std::find_if(options.named_reference.begin(), options.named_reference.end(),
+                           [&](const auto& p) { return p.first == name; });
+    if (it == options.named_reference.end()) continue;  // largest for unnamed attributes
+    const auto& labels = groups[a].labels;
+    auto found = std::find(labels.begin(), labels.end(), it->second);
+    if (found == labels.end()) {
+      throw ConfigError(
+          fmt::format("reference group '{}' does not occur in column '{}'", it->second, name));
+    }
+    reference[a] = static_cast<std::size_t>(found - labels.begin());
+  }
+  for (const auto& [attribute, group] : options.named_reference) {
+    const std::string& column = attribute;  // clang 14 cannot capture a structured binding
+    if (std::none_of(groups.begin(), groups.end(),
+                     [&](const GroupColumn& c) { return c.name == column; })) {
+      throw ConfigError(fmt::format("reference '{}={}': '{}' is not a group column", attribute,
+                                    group, attribute));
+    }
+  }
+  return reference;
+}
+
+// Aequitas "min_metric": the group with the lowest defined value of the metric (`fallback` when
+// none is defined).
+std::size_t lowest_group(Metric m, const std::vector<GroupStats>& groups, std::size_t fallback) {
+  std::size_t ref = fallback;
+  std::optional<double> best;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto v = group_fraction(m, groups[g]).value();
+    if (v && (!best || *v < *best)) {
+      best = v;
+      ref = g;
+    }
+  }
+  return ref;
+}
+
+// --- Disparities: ratios, differences, tests and bootstrap intervals. ---
+
+// Where a disparity row comes from, so the bootstrap can recompute it.
+struct DisparityKey {
+  std::size_t t, a, g, ref;
+  Metric metric;
+};
+
+std::vector<Metric> audited_metrics(bool outcome) {
+  std::vector<Metric> metrics;
+  for (Metric m : kAllMetrics) {
+    if (outcome || !metric_needs_outcome(m)) metrics.push_back(m);
+  }
+  return metrics;
+}
+
+Disparity compare_groups(const GroupStats& group, const GroupStats& reference, Metric m,
+                         double tau) {
+  Disparity d;
+  d.threshold = group.threshold;
+  d.attribute = group.attribute;
+  d.group = group.group;
+  d.reference = reference.group;
+  d.metric = m;
+  d.value = group_fraction(m, group);
+  d.reference_value = group_fraction(m, reference);
+  const auto v = d.value.value(), rv = d.reference_value.value();
+  d.ratio = ratio_of(v, rv);
+  if (v && rv) d.difference = *v - *rv;
+  if (d.ratio) d.fair = fair_ratio(*d.ratio, tau);
+  // ppr shares one denominator across groups, so a two-sample test does not apply.
+  if (m != Metric::kPpr) test_rates(d.value, d.reference_value, d);
+  return d;
+}
+
+// Every group against its reference, for every metric; the keys are in the rows' order.
+std::vector<DisparityKey> add_disparities(const Tabulation& tab,
+                                          const std::vector<std::size_t>& reference,
+                                          const AuditOptions& options, AuditResult& r) {
+  std::vector<DisparityKey> keys;
+  for (std::size_t t = 0; t < tab.thresholds.size(); ++t) {
+    for (std::size_t a = 0; a < tab.attributes.size(); ++a) {
+      const auto& groups = tab.stats[t][a];
+      for (Metric m : audited_metrics(tab.people.has_outcome())) {
+        const std::size_t ref = options.reference == ReferenceRule::kMin
+                                    ? lowest_group(m, groups, reference[a])
+                                    : reference[a];
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          if (g == ref) continue;
+          r.disparities.push_back(compare_groups(groups[g], groups[ref], m, options.tau));
+          keys.push_back(DisparityKey{t, a, g, ref, m});
+        }
+      }
+    }
+  }
+  return keys;
+}
+
+// Each group's people resampled with replacement (group sizes kept), tabulated at every threshold.
+StatsCube resample(const Tabulation& tab, Rng& rng) {
+  StatsCube boot(tab.thresholds.size());
+  for (auto& per_t : boot) per_t.resize(tab.attributes.size());
+  for (std::size_t a = 0; a < tab.attributes.size(); ++a) {
+    const auto& members = tab.attributes[a].members;
+    std::vector<std::vector<std::size_t>> resampled(members.size());
+    for (std::size_t g = 0; g < resampled.size(); ++g) {
+      const auto& m = members[g];
+      resampled[g].resize(m.size());
+      for (auto& i : resampled[g]) i = m[rng.below(m.size())];
+    }
+    for (std::size_t t = 0; t < tab.thresholds.size(); ++t) {
+      boot[t][a] = count_groups(tab, t, tab.attributes[a], resampled);
+    }
+  }
+  return boot;
+}
+
+std::vector<double> defined_values(const std::vector<double>& xs) {
+  std::vector<double> out;
+  for (double x : xs) {
+    if (!std::isnan(x)) out.push_back(x);
+  }
+  return out;
+}
+
+// Bootstrap stratified by group: each group's people are resampled with replacement, keeping the
+// group sizes and each person's flag (the tool's decision is data, not re-derived). Replicate b
+// uses its own stream Rng(seed, b), so results do not depend on the thread count.
+void add_bootstrap_intervals(const Tabulation& tab, const std::vector<DisparityKey>& keys,
+                             const AuditOptions& options, std::vector<Disparity>& disparities) {
+  if (options.bootstrap <= 0 || keys.empty()) return;
+  const int replicates = options.bootstrap;
+  std::vector<std::vector<double>> ratios(keys.size(), std::vector<double>(replicates, NAN));
+  std::vector<std::vector<double>> diffs(keys.size(), std::vector<double>(replicates, NAN));
+  Progress progress("bootstrap", replicates);
+  tbb::parallel_for(0, replicates, [&](int b) {
+    Rng rng(options.seed, static_cast<std::uint64_t>(b));
+    const StatsCube boot = resample(tab, rng);
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      const DisparityKey& key = keys[k];
+      const auto v = group_fraction(key.metric, boot[key.t][key.a][key.g]).value();
+      const auto rv = group_fraction(key.metric, boot[key.t][key.a][key.ref]).value();
+      if (const auto ratio = ratio_of(v, rv)) ratios[k][b] = *ratio;
+      if (v && rv) diffs[k][b] = *v - *rv;
+    }
+    progress.advance();
+  });
+  progress.finish();
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (disparities[k].ratio) {
+      disparities[k].ratio_ci = percentile_interval(defined_values(ratios[k]), options.level);
+    }
+    if (disparities[k].difference) {
+      disparities[k].difference_ci = percentile_interval(defined_values(diffs[k]), options.level);
+    }
+  }
+}
+
+// --- Composite parities. ---
+
+// Whether group g is fair on metric m: its disparity row's verdict, true when it is the reference
+// for m (equal to itself), nullopt otherwise.
+std::optional<bool> fair_on(const std::vector<DisparityKey>& keys,
+                            const std::vector<Disparity>& disparities, std::size_t t, std::size_t a,
+                            std::size_t g, Metric m) {
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (keys[k].t == t && keys[k].a == a && keys[k].g == g && keys[k].metric == m) {
+      return disparities[k].fair;
+    }
+  }
+  const bool is_reference = std::any_of(keys.begin(), keys.end(), [&](const DisparityKey& key) {
+    return key.t == t && key.a == a && key.ref == g && key.metric == m;
+  });
+  return is_reference ? std::optional<bool>(true) : std::nullopt;
+}
+
+std::optional<bool> both(std::optional<bool> f1, std::optional<bool> f2) {
+  if (!f1 || !f2) return std::nullopt;
+  return *f1 && *f2;
+}
+
+void add_parities(const Tabulation& tab, const std::vector<std::size_t>& reference,
+                  const std::vector<DisparityKey>& keys, const AuditOptions& options,
+                  AuditResult& r) {
+  const bool outcome = tab.people.has_outcome();
+  for (std::size_t t = 0; t < tab.thresholds.size(); ++t) {
+    for (std::size_t a = 0; a < tab.attributes.size(); ++a) {
+      for (std::size_t g = 0; g < tab.stats[t][a].size(); ++g) {
+        const auto fair = [&](Metric m) { return fair_on(keys, r.disparities, t, a, g, m); };
+        const auto& s = tab.stats[t][a][g];
+        Parity p;
+        p.threshold = s.threshold;
+        p.attribute = s.attribute;
+        p.group = s.group;
+        p.reference = options.reference == ReferenceRule::kMin
+                          ? std::string("lowest per metric")
+                          : tab.stats[t][a][reference[a]].group;
+        p.statistical = fair(Metric::kPprev);
+        p.impact = fair(Metric::kPpr);
+        if (outcome) {
+          p.equalised_odds = both(fair(Metric::kFpr), fair(Metric::kTpr));
+          p.type_i = both(fair(Metric::kFpr), fair(Metric::kFdr));
+          p.type_ii = both(fair(Metric::kFnr), fair(Metric::kFor));
+        }
+        r.parities.push_back(p);
+      }
+    }
+  }
+}
+
+// --- Chouldechova's identity. ---
+
+// Chouldechova (2017) eq. (2.6): FPR = p/(1 − p) · (1 − PPV)/PPV · (1 − FNR).
+std::optional<double> identity_fpr(std::optional<double> p, std::optional<double> ppv,
+                                   std::optional<double> fnr) {
+  if (!p || !ppv || !fnr || *p >= 1.0 || *ppv <= 0.0) return std::nullopt;
+  return *p / (1.0 - *p) * (1.0 - *ppv) / *ppv * (1.0 - *fnr);
+}
+
+IdentityRow identity_row(const GroupStats& s, const GroupStats& ref) {
+  IdentityRow row;
+  row.threshold = s.threshold;
+  row.attribute = s.attribute;
+  row.group = s.group;
+  row.prevalence = group_fraction(Metric::kPrev, s).value();
+  row.ppv = group_fraction(Metric::kPpv, s).value();
+  row.fnr = group_fraction(Metric::kFnr, s).value();
+  row.fpr = group_fraction(Metric::kFpr, s).value();
+  row.fpr_identity = identity_fpr(row.prevalence, row.ppv, row.fnr);
+  row.fpr_at_reference_ppv_fnr =
+      identity_fpr(row.prevalence, group_fraction(Metric::kPpv, ref).value(),
+                   group_fraction(Metric::kFnr, ref).value());
+  return row;
+}
+
+void add_identity(const Tabulation& tab, const std::vector<std::size_t>& reference,
+                  AuditResult& r) {
+  if (!tab.people.has_outcome()) return;
+  for (std::size_t t = 0; t < tab.thresholds.size(); ++t) {
+    for (std::size_t a = 0; a < tab.attributes.size(); ++a) {
+      if (tab.stats[t][a].empty()) continue;  // no people: no reference group
+      const auto& ref = tab.stats[t][a][reference[a]];
+      for (const auto& s : tab.stats[t][a]) r.identity.push_back(identity_row(s, ref));
+    }
+  }
+}
+
+// --- Calibration. ---
+
+// Score bins: bin(x) = number of cuts below x; lo and hi are the scores seen in each bin.
+struct ScoreBins {
+  std::vector<double> cuts, lo, hi;
+  std::size_t count() const { return cuts.size() + 1; }
+  std::size_t of(double x) const {
+    return static_cast<std::size_t>(std::lower_bound(cuts.begin(), cuts.end(), x) - cuts.begin());
+  }
+};
+
+// A score with at most `bins` distinct values gets one bin per value; otherwise bins cut at the
+// type-7 quantiles of all scores, ties kept in one bin. `scores` is not empty.
+ScoreBins score_bins(const std::vector<double>& scores, int bins) {
+  std::vector<double> sorted = scores;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<double> distinct = sorted;
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  ScoreBins out;
+  if (distinct.size() <= static_cast<std::size_t>(bins)) {
+    out.cuts.assign(distinct.begin(), distinct.end() - 1);
+  } else {
+    for (int i = 1; i < bins; ++i) {
+      out.cuts.push_back(quantile(sorted, static_cast<double>(i) / bins));
+    }
+    out.cuts.erase(std::unique(out.cuts.begin(), out.cuts.end()), out.cuts.end());
+  }
+  out.lo.assign(out.count(), INFINITY);
+  out.hi.assign(out.count(), -INFINITY);
+  for (double x : scores) {
+    const std::size_t b = out.of(x);
+    out.lo[b] = std::min(out.lo[b], x);
+    out.hi[b] = std::max(out.hi[b], x);
+  }
+  return out;
+}
+
+// Outcome rate per score bin and group: every group gets every bin, an empty one with n = 0.
+void add_calibration(const Tabulation& tab, const AuditOptions& options, AuditResult& r) {
+  const People& people = tab.people;
+  if (!people.has_outcome() || people.is_flag || options.calibration_bins <= 0 ||
+      people.size() == 0) {
+    return;
+  }
+  const ScoreBins bins = score_bins(people.score, options.calibration_bins);
+  for (const auto& ag : tab.attributes) {
+    const GroupColumn& column = people.groups[ag.attribute];
+    for (std::size_t g = 0; g < ag.members.size(); ++g) {
+      std::vector<CalibrationBin> rows(bins.count());
+      for (std::size_t b = 0; b < bins.count(); ++b) {
+        rows[b] = CalibrationBin{
+            column.name, column.labels[g], static_cast<int>(b + 1), bins.lo[b], bins.hi[b], 0, 0};
+      }
+      for (std::size_t i : ag.members[g]) {
+        auto& row = rows[bins.of(people.score[i])];
+        ++row.n;
+        row.outcomes += people.outcome[i];
+      }
+      r.calibration.insert(r.calibration.end(), rows.begin(), rows.end());
+    }
+  }
+}
+
+// --- Representation against benchmarks. ---
+
+// Share of the list held by a group, over its benchmark share, with Wilson's interval on the share
+// and the score test of share = benchmark.
+RepresentationRow represent(const Benchmark& b, const std::string& threshold,
+                            const std::vector<GroupStats>& groups, double level) {
+  RepresentationRow row;
+  row.threshold = threshold;
+  row.attribute = b.attribute;
+  row.group = b.group;
+  row.benchmark = b.name;
+  row.benchmark_share = b.share;
+  for (const auto& s : groups) {
+    row.all_listed = s.all_selected;
+    if (s.group == b.group) row.listed = s.selected;
+  }
+  if (row.all_listed > 0) {
+    row.share = static_cast<double>(row.listed) / static_cast<double>(row.all_listed);
+    row.ratio = row.share / b.share;
+    const double z = normal_quantile(1.0 - (1.0 - level) / 2.0);
+    row.share_ci = wilson_interval(row.listed, row.all_listed, z);
+    row.ratio_ci = Interval{row.share_ci.lo / b.share, row.share_ci.hi / b.share};
+    if (b.share < 1.0) {
+      const double se = std::sqrt(b.share * (1.0 - b.share) / row.all_listed);
+      row.p_value = std::erfc(std::fabs(row.share - b.share) / se / std::sqrt(2.0));
+    }
+  }
+  return row;
+}
+
+void add_representation(const Tabulation& tab, const AuditOptions& options, AuditResult& r) {
+  const auto& groups = tab.people.groups;
+  for (const auto& b : options.benchmarks) {
+    auto attr = std::find_if(groups.begin(), groups.end(),
+                             [&](const GroupColumn& c) { return c.name == b.attribute; });
+    if (attr == groups.end()) {
+      throw ConfigError(
+          fmt::format("benchmark '{}': '{}' is not a group column", b.name, b.attribute));
+    }
+    const auto a = static_cast<std::size_t>(attr - groups.begin());
+    for (std::size_t t = 0; t < tab.thresholds.size(); ++t) {
+      r.representation.push_back(
+          represent(b, tab.thresholds[t].label(), tab.stats[t][a], options.level));
+    }
+  }
+}
+
+}  // namespace
+
 AuditResult run_audit(const People& people, const AuditOptions& options) {
   AuditResult r;
   r.source = people.source;
@@ -218,348 +670,20 @@ AuditResult run_audit(const People& people, const AuditOptions& options) {
   r.filters = people.filters;
   r.notes = people.notes;
   r.options = options;
-  if (!(options.tau > 0.0 && options.tau <= 1.0)) {
-    throw ConfigError(fmt::format("tau must lie in (0, 1], found {}", options.tau));
-  }
-  if (!(options.level > 0.0 && options.level < 1.0)) {
-    throw ConfigError(
-        fmt::format("the interval level must lie in (0, 1), found {}", options.level));
-  }
-  if (options.bootstrap < 0) throw ConfigError("the number of bootstrap replicates must be >= 0");
-  std::vector<Threshold> thresholds = options.thresholds;
-  if (thresholds.empty()) {
-    if (!people.is_flag) {
-      throw ConfigError("a score needs at least one threshold (--threshold >=5, top:100, top%:20)");
-    }
-    thresholds.push_back(Threshold{Threshold::Kind::kAtLeast, 1.0});
-  }
-  r.options.thresholds = thresholds;
-  const std::size_t n = people.size();
-  const bool outcome = people.has_outcome();
+  check_options(options);
+  r.options.thresholds = thresholds_of(people, options);
 
-  std::vector<std::vector<std::uint8_t>> selected;
-  for (const auto& t : thresholds) selected.push_back(select(people, t));
-
-  std::vector<AttributeGroups> attributes;
-  for (std::size_t a = 0; a < people.groups.size(); ++a) {
-    AttributeGroups ag{a, std::vector<std::vector<std::size_t>>(people.groups[a].labels.size())};
-    for (std::size_t i = 0; i < n; ++i) ag.members[people.groups[a].codes[i]].push_back(i);
-    attributes.push_back(std::move(ag));
+  const Tabulation tab = tabulate(people, r.options.thresholds);
+  for (const auto& per_t : tab.stats) {
+    for (const auto& per_a : per_t) r.groups.insert(r.groups.end(), per_a.begin(), per_a.end());
   }
-
-  // stats[t][a][g]
-  auto tabulate = [&](std::size_t t, const AttributeGroups& ag,
-                      const std::vector<std::vector<std::size_t>>& members) {
-    std::vector<GroupStats> out(members.size());
-    std::int64_t all = 0;
-    for (std::size_t g = 0; g < members.size(); ++g) {
-      GroupStats& s = out[g];
-      s.threshold = thresholds[t].label();
-      s.attribute = people.groups[ag.attribute].name;
-      s.group = people.groups[ag.attribute].labels[g];
-      s.n = static_cast<std::int64_t>(members[g].size());
-      for (std::size_t i : members[g]) {
-        s.selected += selected[t][i];
-        if (outcome) add(s.confusion, selected[t][i] != 0, people.outcome[i] != 0);
-      }
-      all += s.selected;
-    }
-    for (auto& s : out) s.all_selected = all;
-    return out;
-  };
-  std::vector<std::vector<std::vector<GroupStats>>> stats(thresholds.size());
-  for (std::size_t t = 0; t < thresholds.size(); ++t) {
-    for (const auto& ag : attributes) {
-      stats[t].push_back(tabulate(t, ag, ag.members));
-      for (const auto& s : stats[t].back()) r.groups.push_back(s);
-    }
-  }
-
-  // Reference group per attribute (largest, or named); kMin picks per metric below.
-  std::vector<std::size_t> reference(attributes.size(), 0);
-  for (std::size_t a = 0; a < attributes.size(); ++a) {
-    const auto& members = attributes[a].members;
-    for (std::size_t g = 1; g < members.size(); ++g) {
-      if (members[g].size() > members[reference[a]].size()) reference[a] = g;
-    }
-    if (options.reference == ReferenceRule::kNamed) {
-      const auto& name = people.groups[a].name;
-      auto it = std::find_if(options.named_reference.begin(), options.named_reference.end(),
-                             [&](const auto& p) { return p.first == name; });
-      if (it == options.named_reference.end()) continue;  // largest for unnamed attributes
-      const auto& labels = people.groups[a].labels;
-      auto found = std::find(labels.begin(), labels.end(), it->second);
-      if (found == labels.end()) {
-        throw ConfigError(
-            fmt::format("reference group '{}' does not occur in column '{}'", it->second, name));
-      }
-      reference[a] = static_cast<std::size_t>(found - labels.begin());
-    }
-  }
-  for (const auto& [attribute, group] : options.named_reference) {
-    const std::string& column = attribute;  // clang 14 cannot capture a structured binding
-    if (std::none_of(people.groups.begin(), people.groups.end(),
-                     [&](const GroupColumn& c) { return c.name == column; })) {
-      throw ConfigError(fmt::format("reference '{}={}': '{}' is not a group column", attribute,
-                                    group, attribute));
-    }
-  }
-
-  std::vector<Metric> metrics;
-  for (Metric m : kAllMetrics) {
-    if (outcome || !metric_needs_outcome(m)) metrics.push_back(m);
-  }
-  // Disparity rows, and for each its (t, a, g, ref) so the bootstrap can recompute it.
-  struct Key {
-    std::size_t t, a, g, ref;
-    Metric metric;
-  };
-  std::vector<Key> keys;
-  for (std::size_t t = 0; t < thresholds.size(); ++t) {
-    for (std::size_t a = 0; a < attributes.size(); ++a) {
-      const auto& groups = stats[t][a];
-      for (Metric m : metrics) {
-        std::size_t ref = reference[a];
-        if (options.reference == ReferenceRule::kMin) {
-          // Aequitas "min_metric": the group with the lowest defined value of this metric.
-          std::optional<double> best;
-          for (std::size_t g = 0; g < groups.size(); ++g) {
-            const auto v = group_fraction(m, groups[g]).value();
-            if (v && (!best || *v < *best)) {
-              best = v;
-              ref = g;
-            }
-          }
-        }
-        for (std::size_t g = 0; g < groups.size(); ++g) {
-          if (g == ref) continue;
-          Disparity d;
-          d.threshold = groups[g].threshold;
-          d.attribute = groups[g].attribute;
-          d.group = groups[g].group;
-          d.reference = groups[ref].group;
-          d.metric = m;
-          d.value = group_fraction(m, groups[g]);
-          d.reference_value = group_fraction(m, groups[ref]);
-          const auto v = d.value.value(), rv = d.reference_value.value();
-          d.ratio = ratio_of(v, rv);
-          if (v && rv) d.difference = *v - *rv;
-          if (d.ratio) d.fair = fair_ratio(*d.ratio, options.tau);
-          // ppr shares one denominator across groups, so a two-sample test does not apply.
-          if (m != Metric::kPpr) test_rates(d.value, d.reference_value, d);
-          r.disparities.push_back(d);
-          keys.push_back(Key{t, a, g, ref, m});
-        }
-      }
-    }
-  }
-
-  // Bootstrap stratified by group: each group's people are resampled with replacement, keeping the
-  // group sizes and each person's flag (the tool's decision is data, not re-derived). Replicate b
-  // uses its own stream Rng(seed, b), so results do not depend on the thread count.
-  if (options.bootstrap > 0 && !keys.empty()) {
-    const int replicates = options.bootstrap;
-    std::vector<std::vector<double>> ratios(keys.size(), std::vector<double>(replicates, NAN));
-    std::vector<std::vector<double>> diffs(keys.size(), std::vector<double>(replicates, NAN));
-    Progress progress("bootstrap", replicates);
-    tbb::parallel_for(0, replicates, [&](int b) {
-      Rng rng(options.seed, static_cast<std::uint64_t>(b));
-      std::vector<std::vector<std::vector<GroupStats>>> boot(thresholds.size());
-      for (auto& per_t : boot) per_t.resize(attributes.size());
-      for (std::size_t a = 0; a < attributes.size(); ++a) {
-        std::vector<std::vector<std::size_t>> resampled(attributes[a].members.size());
-        for (std::size_t g = 0; g < resampled.size(); ++g) {
-          const auto& m = attributes[a].members[g];
-          resampled[g].resize(m.size());
-          for (auto& i : resampled[g]) i = m[rng.below(m.size())];
-        }
-        for (std::size_t t = 0; t < thresholds.size(); ++t) {
-          boot[t][a] = tabulate(t, attributes[a], resampled);
-        }
-      }
-      for (std::size_t k = 0; k < keys.size(); ++k) {
-        const Key& key = keys[k];
-        const auto v = group_fraction(key.metric, boot[key.t][key.a][key.g]).value();
-        const auto rv = group_fraction(key.metric, boot[key.t][key.a][key.ref]).value();
-        if (const auto ratio = ratio_of(v, rv)) ratios[k][b] = *ratio;
-        if (v && rv) diffs[k][b] = *v - *rv;
-      }
-      progress.advance();
-    });
-    progress.finish();
-    auto defined = [](const std::vector<double>& xs) {
-      std::vector<double> out;
-      for (double x : xs) {
-        if (!std::isnan(x)) out.push_back(x);
-      }
-      return out;
-    };
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      if (r.disparities[k].ratio) {
-        r.disparities[k].ratio_ci = percentile_interval(defined(ratios[k]), options.level);
-      }
-      if (r.disparities[k].difference) {
-        r.disparities[k].difference_ci = percentile_interval(defined(diffs[k]), options.level);
-      }
-    }
-  }
-
-  // Composite parities from the disparity rows of each group.
-  for (std::size_t t = 0; t < thresholds.size(); ++t) {
-    for (std::size_t a = 0; a < attributes.size(); ++a) {
-      for (std::size_t g = 0; g < stats[t][a].size(); ++g) {
-        const auto& s = stats[t][a][g];
-        auto fair = [&](Metric m) -> std::optional<bool> {
-          for (std::size_t k = 0; k < keys.size(); ++k) {
-            if (keys[k].t == t && keys[k].a == a && keys[k].g == g && keys[k].metric == m) {
-              return r.disparities[k].fair;
-            }
-          }
-          // The group is the reference for this metric: equal to itself.
-          const bool is_reference = std::any_of(keys.begin(), keys.end(), [&](const Key& key) {
-            return key.t == t && key.a == a && key.ref == g && key.metric == m;
-          });
-          return is_reference ? std::optional<bool>(true) : std::nullopt;
-        };
-        auto both = [&](Metric m1, Metric m2) -> std::optional<bool> {
-          const auto f1 = fair(m1), f2 = fair(m2);
-          if (!f1 || !f2) return std::nullopt;
-          return *f1 && *f2;
-        };
-        Parity p;
-        p.threshold = s.threshold;
-        p.attribute = s.attribute;
-        p.group = s.group;
-        p.reference = options.reference == ReferenceRule::kMin ? std::string("lowest per metric")
-                                                               : stats[t][a][reference[a]].group;
-        p.statistical = fair(Metric::kPprev);
-        p.impact = fair(Metric::kPpr);
-        if (outcome) {
-          p.equalised_odds = both(Metric::kFpr, Metric::kTpr);
-          p.type_i = both(Metric::kFpr, Metric::kFdr);
-          p.type_ii = both(Metric::kFnr, Metric::kFor);
-        }
-        r.parities.push_back(p);
-      }
-    }
-  }
-
-  // Chouldechova (2017) eq. (2.6): FPR = p/(1 − p) · (1 − PPV)/PPV · (1 − FNR).
-  if (outcome) {
-    auto identity_fpr = [](std::optional<double> p, std::optional<double> ppv,
-                           std::optional<double> fnr) -> std::optional<double> {
-      if (!p || !ppv || !fnr || *p >= 1.0 || *ppv <= 0.0) return std::nullopt;
-      return *p / (1.0 - *p) * (1.0 - *ppv) / *ppv * (1.0 - *fnr);
-    };
-    for (std::size_t t = 0; t < thresholds.size(); ++t) {
-      for (std::size_t a = 0; a < attributes.size(); ++a) {
-        if (stats[t][a].empty()) continue;  // no people: no reference group
-        const auto& ref = stats[t][a][reference[a]];
-        for (const auto& s : stats[t][a]) {
-          IdentityRow row;
-          row.threshold = s.threshold;
-          row.attribute = s.attribute;
-          row.group = s.group;
-          row.prevalence = group_fraction(Metric::kPrev, s).value();
-          row.ppv = group_fraction(Metric::kPpv, s).value();
-          row.fnr = group_fraction(Metric::kFnr, s).value();
-          row.fpr = group_fraction(Metric::kFpr, s).value();
-          row.fpr_identity = identity_fpr(row.prevalence, row.ppv, row.fnr);
-          row.fpr_at_reference_ppv_fnr =
-              identity_fpr(row.prevalence, group_fraction(Metric::kPpv, ref).value(),
-                           group_fraction(Metric::kFnr, ref).value());
-          r.identity.push_back(row);
-        }
-      }
-    }
-  }
-
-  // Calibration: outcome rate per score bin and group. A score with at most `calibration_bins`
-  // distinct values gets one bin per value; otherwise bins cut at the type-7 quantiles of all
-  // scores, ties kept in one bin.
-  if (outcome && !people.is_flag && options.calibration_bins > 0 && n > 0) {
-    std::vector<double> sorted = people.score;
-    std::sort(sorted.begin(), sorted.end());
-    std::vector<double> distinct = sorted;
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    std::vector<double> cuts;  // bin(x) = number of cuts below x
-    if (distinct.size() <= static_cast<std::size_t>(options.calibration_bins)) {
-      cuts.assign(distinct.begin(), distinct.end() - 1);
-    } else {
-      for (int i = 1; i < options.calibration_bins; ++i) {
-        cuts.push_back(quantile(sorted, static_cast<double>(i) / options.calibration_bins));
-      }
-      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-    }
-    const std::size_t bins = cuts.size() + 1;
-    auto bin_of = [&](double x) {
-      return static_cast<std::size_t>(std::lower_bound(cuts.begin(), cuts.end(), x) - cuts.begin());
-    };
-    std::vector<double> lo(bins, INFINITY), hi(bins, -INFINITY);
-    for (double x : people.score) {
-      const std::size_t b = bin_of(x);
-      lo[b] = std::min(lo[b], x);
-      hi[b] = std::max(hi[b], x);
-    }
-    for (const auto& ag : attributes) {
-      for (std::size_t g = 0; g < ag.members.size(); ++g) {
-        std::vector<CalibrationBin> rows(bins);
-        for (std::size_t b = 0; b < bins; ++b) {
-          rows[b] = CalibrationBin{people.groups[ag.attribute].name,
-                                   people.groups[ag.attribute].labels[g],
-                                   static_cast<int>(b + 1),
-                                   lo[b],
-                                   hi[b],
-                                   0,
-                                   0};
-        }
-        for (std::size_t i : ag.members[g]) {
-          auto& row = rows[bin_of(people.score[i])];
-          ++row.n;
-          row.outcomes += people.outcome[i];
-        }
-        for (auto& row : rows) {
-          if (row.n > 0) r.calibration.push_back(row);
-        }
-      }
-    }
-  }
-
-  // Representation against benchmarks: share of the list held by a group, over its benchmark
-  // share, with Wilson's interval on the share and the score test of share = benchmark.
-  for (const auto& b : options.benchmarks) {
-    auto attr = std::find_if(people.groups.begin(), people.groups.end(),
-                             [&](const GroupColumn& c) { return c.name == b.attribute; });
-    if (attr == people.groups.end()) {
-      throw ConfigError(
-          fmt::format("benchmark '{}': '{}' is not a group column", b.name, b.attribute));
-    }
-    const std::size_t a = static_cast<std::size_t>(attr - people.groups.begin());
-    for (std::size_t t = 0; t < thresholds.size(); ++t) {
-      RepresentationRow row;
-      row.threshold = thresholds[t].label();
-      row.attribute = b.attribute;
-      row.group = b.group;
-      row.benchmark = b.name;
-      row.benchmark_share = b.share;
-      for (const auto& s : stats[t][a]) {
-        row.all_listed = s.all_selected;
-        if (s.group == b.group) row.listed = s.selected;
-      }
-      if (row.all_listed > 0) {
-        row.share = static_cast<double>(row.listed) / static_cast<double>(row.all_listed);
-        row.ratio = row.share / b.share;
-        const double z = normal_quantile(1.0 - (1.0 - options.level) / 2.0);
-        row.share_ci = wilson_interval(row.listed, row.all_listed, z);
-        row.ratio_ci = Interval{row.share_ci.lo / b.share, row.share_ci.hi / b.share};
-        if (b.share < 1.0) {
-          const double se = std::sqrt(b.share * (1.0 - b.share) / row.all_listed);
-          row.p_value = std::erfc(std::fabs(row.share - b.share) / se / std::sqrt(2.0));
-        }
-      }
-      r.representation.push_back(row);
-    }
-  }
+  const std::vector<std::size_t> reference = reference_groups(tab, options);
+  const std::vector<DisparityKey> keys = add_disparities(tab, reference, options, r);
+  add_bootstrap_intervals(tab, keys, options, r.disparities);
+  add_parities(tab, reference, keys, options, r);
+  add_identity(tab, reference, r);
+  add_calibration(tab, options, r);
+  add_representation(tab, options, r);
   return r;
 }
 

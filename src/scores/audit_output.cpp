@@ -154,28 +154,38 @@ Table disparities_table(const AuditResult& r, Publisher& pub) {
   return t;
 }
 
+// Whether a parity built on these metrics is hidden for the group: the group is hidden, or its
+// disparity row of one of the metrics is. A group that is the reference for a metric has no row for
+// it: it is fair against itself by definition, which reveals nothing.
+bool parity_hidden(const AuditResult& r, const Parity& p, const std::vector<Metric>& metrics,
+                   const SuppressionPlan& plan) {
+  if (plan.group(p.threshold, p.attribute, p.group).group) return true;
+  return std::any_of(r.disparities.begin(), r.disparities.end(), [&](const Disparity& d) {
+    return d.threshold == p.threshold && d.attribute == p.attribute && d.group == p.group &&
+           std::find(metrics.begin(), metrics.end(), d.metric) != metrics.end() &&
+           disparity_hidden(r, d, plan);
+  });
+}
+
 Table parities_table(const AuditResult& r, Publisher& pub) {
   Table t{"parities",
           {"threshold", "attribute", "group", "reference", "statistical_parity", "impact_parity",
            "equalised_odds", "type_i_parity", "type_ii_parity"},
           {}};
+  const std::pair<const char*, std::vector<Metric>> parts[] = {
+      {"statistical_parity", {Metric::kPprev}},
+      {"impact_parity", {Metric::kPpr}},
+      {"equalised_odds", {Metric::kFpr, Metric::kTpr}},
+      {"type_i_parity", {Metric::kFpr, Metric::kFdr}},
+      {"type_ii_parity", {Metric::kFnr, Metric::kFor}}};
   for (const auto& p : r.parities) {
-    // A parity built from a suppressed group or rate is itself suppressed.
     pub.begin(row_name("parities", p.threshold, p.attribute, p.group));
     std::vector<Cell> row{text(p.threshold), text(p.attribute), text(p.group), text(p.reference)};
-    const bool part_hidden =
-        std::any_of(r.disparities.begin(), r.disparities.end(), [&](const Disparity& d) {
-          return d.threshold == p.threshold && d.attribute == p.attribute &&
-                 (d.group == p.group || d.reference == p.group) &&
-                 disparity_hidden(r, d, pub.plan());
-        });
-    if (pub.plan().group(p.threshold, p.attribute, p.group).group || part_hidden) {
-      for (int i = 0; i < 5; ++i) row.push_back(suppressed_cell());
-      pub.hide("parities (a group or a rate is suppressed)");
-    } else {
-      for (const auto& b : {p.statistical, p.impact, p.equalised_odds, p.type_i, p.type_ii}) {
-        row.push_back(boolean(b));
-      }
+    const std::optional<bool> values[] = {p.statistical, p.impact, p.equalised_odds, p.type_i,
+                                          p.type_ii};
+    for (std::size_t i = 0; i < std::size(parts); ++i) {
+      const bool hidden = values[i] && parity_hidden(r, p, parts[i].second, pub.plan());
+      row.push_back(hidden ? pub.hide(parts[i].first) : boolean(values[i]));
     }
     t.rows.push_back(std::move(row));
   }
@@ -445,7 +455,8 @@ std::string audit_json(const AuditResult& r, const PublishOptions& p) {
   j["options"] = options;
   j["suppressed"] = all.where;
   for (const auto& t : all.tables) j[t.name] = to_json(t);
-  return j.dump(2) + "\n";
+  // Labels are checked to be UTF-8 when read; a path that is not is written with U+FFFD.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string audit_table(const AuditResult& r, const PublishOptions& p) {

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/io/identifiers.hpp"
 
 namespace scrutineer::scores {
 
@@ -22,10 +23,36 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+// A header name or label as it may appear in a message or a note: printable ASCII and valid UTF-8
+// characters from U+00A0 on are kept, every other byte (control characters, terminal escapes,
+// invalid UTF-8) is written \xNN, and the text is cut at 40 characters.
+std::string printable(std::string_view s) {
+  constexpr std::size_t kMax = 40;
+  std::string out;
+  std::size_t shown = 0;
+  for (std::size_t i = 0; i < s.size(); ++shown) {
+    if (shown == kMax) return out + "...";
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    // U+0080 to U+009F (C2 80 to C2 9F) are C1 controls, some of them terminal escapes.
+    const bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (c >= 0x20 && c < 0x7F) {
+      out += s[i++];
+    } else if (c >= 0xC0 && !c1 && i + n <= s.size() && io::valid_utf8(s.substr(i, n))) {
+      out += s.substr(i, n);
+      i += n;
+    } else {
+      out += fmt::format("\\x{:02X}", c);
+      ++i;
+    }
+  }
   return out;
+}
+
+std::string printable_list(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + printable(n);
+  return list;
 }
 
 std::optional<double> parse_number(std::string_view s) {
@@ -60,16 +87,14 @@ Column resolve(const io::CsvReader& reader, const std::string& name, const char*
     }
   }
   if (!found) {
-    std::string names;
-    for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
     throw ConfigError(fmt::format("{}: no column '{}' for the {} (columns: {})", reader.path(),
-                                  name, role, names));
+                                  printable(name), role, printable_list(header)));
   }
   for (std::size_t d : column.duplicates) {
     people.notes.push_back(fmt::format(
         "column '{}' appears more than once (columns {} and {}); used column {}, and every row "
         "was checked to hold the same value in both",
-        name, column.index + 1, d + 1, column.index + 1));
+        printable(name), column.index + 1, d + 1, column.index + 1));
   }
   return column;
 }
@@ -81,8 +106,8 @@ std::string_view field(const io::CsvReader& reader, const io::CsvRecord& record,
     if (trim(record[d]) != value) {
       throw InputError(reader.path(), record.line, record.columns[d],
                        fmt::format("column '{}' appears twice (columns {} and {}) and the two "
-                                   "differ on this row ('{}' and '{}'): the mapping is ambiguous",
-                                   column.name, column.index + 1, d + 1, value, trim(record[d])));
+                                   "differ on this row: the mapping is ambiguous",
+                                   printable(column.name), column.index + 1, d + 1));
     }
   }
   return value;
@@ -94,7 +119,29 @@ std::int8_t parse_binary(const io::CsvReader& reader, const io::CsvRecord& recor
   if (value == "1") return 1;
   throw InputError(
       reader.path(), record.line, record.columns[column.index],
-      fmt::format("the {} column '{}' must hold 0 or 1, found '{}'", role, column.name, value));
+      fmt::format("the {} column '{}' must hold 0 or 1{}", role, printable(column.name),
+                  value.empty() ? ", found an empty field" : ""));
+}
+
+// A group label is written into every output: it must be UTF-8 text without control characters
+// (which would be terminal escapes in the readable table).
+void check_label(const io::CsvReader& reader, const io::CsvRecord& record, const Column& column,
+                 std::string_view label) {
+  const char* problem = nullptr;
+  if (!io::valid_utf8(label)) {
+    problem =
+        "is not valid UTF-8 (Latin-1 or another encoding?); convert the file to UTF-8, e.g. "
+        "iconv -f latin1 -t utf-8";
+  } else if (std::any_of(label.begin(), label.end(), [](char c) {
+               return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+             })) {
+    problem = "holds a control character";
+  }
+  if (problem) {
+    throw InputError(
+        reader.path(), record.line, record.columns[column.index],
+        fmt::format("the value of the group column '{}' {}", printable(column.name), problem));
+  }
 }
 
 bool compare(RowFilter::Op op, int order) {
@@ -152,170 +199,202 @@ RowFilter parse_filter(std::string_view text) {
   return filter;
 }
 
-bool is_identifier_name(std::string_view column) {
-  static const char* const kNames[] = {
-      "id",        "name",          "first",      "last",        "first_name", "last_name",
-      "firstname", "lastname",      "full_name",  "fullname",    "surname",    "forename",
-      "dob",       "date_of_birth", "birth_date", "birthdate",   "ssn",        "address",
-      "phone",     "email",         "person_id",  "case_number", "case_no"};
-  const std::string name = lower(trim(column));
-  for (const char* candidate : kNames) {
-    if (name == candidate) return true;
-  }
-  return name.find("case_number") != std::string::npos ||
-         name.find("case_num") != std::string::npos || name.find("casenumber") != std::string::npos;
-}
+bool is_identifier_name(std::string_view column) { return io::identifies_people(column); }
 
 People load_people(const PeopleOptions& options) {
   io::CsvReader reader(options.path);
   return load_people(reader, options);
 }
 
-People load_people(io::CsvReader& reader, const PeopleOptions& options) {
-  People people;
-  people.source = reader.path();
+namespace {
+
+// Which columns identify people (by name, or marked) and which the user keeps explicitly.
+struct IdentifierRule {
+  const PeopleOptions& options;
+  bool identifying(const std::string& name) const {
+    const auto& marked = options.identifiers;
+    return std::find(marked.begin(), marked.end(), name) != marked.end() ||
+           is_identifier_name(name);
+  }
+  bool kept(const std::string& name) const {
+    return std::find(options.keep.begin(), options.keep.end(), name) != options.keep.end();
+  }
+  void refuse(const std::string& name, const char* role) const {
+    if (identifying(name) && !kept(name)) {
+      throw ConfigError(fmt::format(
+          "column '{}' identifies people and cannot be the {} unless kept explicitly (--keep {})",
+          name, role, name));
+    }
+  }
+};
+
+// The columns a load reads, resolved against the header.
+struct Mapping {
+  std::optional<Column> score, flag, outcome;
+  std::vector<Column> groups;
+  std::vector<RowFilter> filters;
+  std::vector<Column> filter_columns;
+};
+
+Mapping map_columns(const io::CsvReader& reader, const PeopleOptions& options, People& people) {
   if (options.group_columns.empty()) {
     throw ConfigError("at least one group column is needed (--group)");
   }
   if (!options.score_column.empty() && !options.flag_column.empty()) {
     throw ConfigError("give either a score column or a flag column, not both");
   }
-  auto identifying = [&](const std::string& name) {
-    const bool marked = std::find(options.identifiers.begin(), options.identifiers.end(), name) !=
-                        options.identifiers.end();
-    return marked || is_identifier_name(name);
-  };
-  auto kept = [&](const std::string& name) {
-    return std::find(options.keep.begin(), options.keep.end(), name) != options.keep.end();
-  };
+  const IdentifierRule rule{options};
   std::vector<std::string> dropped;
   for (const auto& h : reader.header()) {
-    if (identifying(h) && !kept(h)) dropped.push_back(h);
+    if (rule.identifying(h) && !rule.kept(h)) dropped.push_back(h);
   }
   if (!dropped.empty()) {
-    std::string list;
-    for (const auto& d : dropped) list += (list.empty() ? "" : ", ") + d;
-    people.notes.push_back(
-        fmt::format("identifier columns dropped (never read into any output): {}", list));
+    people.notes.push_back(fmt::format(
+        "identifier columns dropped (never read into any output): {}", printable_list(dropped)));
   }
-  auto check_not_identifier = [&](const std::string& name, const char* role) {
-    if (identifying(name) && !kept(name)) {
-      throw ConfigError(fmt::format(
-          "column '{}' identifies people and cannot be the {} unless kept explicitly (--keep {})",
-          name, role, name));
-    }
-  };
-
-  std::optional<Column> score, flag, outcome;
+  Mapping m;
   if (!options.score_column.empty()) {
-    check_not_identifier(options.score_column, "score");
-    score = resolve(reader, options.score_column, "score", people);
+    rule.refuse(options.score_column, "score");
+    m.score = resolve(reader, options.score_column, "score", people);
     people.score_name = options.score_column;
   } else if (!options.flag_column.empty()) {
-    check_not_identifier(options.flag_column, "flag");
-    flag = resolve(reader, options.flag_column, "flag", people);
+    rule.refuse(options.flag_column, "flag");
+    m.flag = resolve(reader, options.flag_column, "flag", people);
     people.score_name = options.flag_column;
     people.is_flag = true;
   } else {
     people.is_flag = true;  // a list: everyone in the file is on it
   }
   if (!options.outcome_column.empty()) {
-    check_not_identifier(options.outcome_column, "outcome");
-    outcome = resolve(reader, options.outcome_column, "outcome", people);
+    rule.refuse(options.outcome_column, "outcome");
+    m.outcome = resolve(reader, options.outcome_column, "outcome", people);
     people.outcome_mapped = true;
   }
-  std::vector<Column> groups;
   for (const auto& name : options.group_columns) {
-    check_not_identifier(name, "group attribute");
-    if (kept(name) && identifying(name)) {
+    rule.refuse(name, "group attribute");
+    if (rule.kept(name) && rule.identifying(name)) {
       people.notes.push_back(fmt::format("identifier column '{}' kept explicitly", name));
     }
-    groups.push_back(resolve(reader, name, "group attribute", people));
+    m.groups.push_back(resolve(reader, name, "group attribute", people));
     people.groups.push_back(GroupColumn{name, {}, {}});
   }
-  std::vector<RowFilter> filters;
-  std::vector<Column> filter_columns;
   for (const auto& text : options.where) {
-    filters.push_back(parse_filter(text));
-    filter_columns.push_back(resolve(reader, filters.back().column, "filter", people));
+    m.filters.push_back(parse_filter(text));
+    m.filter_columns.push_back(resolve(reader, m.filters.back().column, "filter", people));
     people.filters.push_back(FilterCount{text, 0, 0});
   }
-  std::vector<std::map<std::string, std::uint32_t, std::less<>>> code_of(groups.size());
+  return m;
+}
 
-  io::CsvRecord record;
+// A record the reader flagged, or one of another width than the header.
+void check_record(const io::CsvReader& reader, const io::CsvRecord& record) {
+  if (record.unterminated_quote) {
+    throw InputError(reader.path(), record.line, 0, "the file ends inside a quoted field");
+  }
+  if (record.too_long) {
+    throw InputError(reader.path(), record.line, 0,
+                     "a field is longer than the reader allows (1 MiB by default)");
+  }
   const std::size_t width = reader.header().size();
-  while (reader.next(record)) {
-    ++people.rows_read;
-    if (record.unterminated_quote) {
-      throw InputError(reader.path(), record.line, 0, "the file ends inside a quoted field");
-    }
-    if (record.too_long) throw InputError(reader.path(), record.line, 0, "a field is too long");
-    if (record.size() != width) {
-      throw InputError(
-          reader.path(), record.line, 0,
-          fmt::format("expected {} fields as in the header, found {}", width, record.size()));
-    }
-    bool keep_row = true;
-    for (std::size_t f = 0; f < filters.size() && keep_row; ++f) {
-      const RowFilter& filter = filters[f];
-      const std::string_view value = field(reader, record, filter_columns[f]);
-      const bool na = value == "NA" || (filter.numeric && value.empty());
-      if (na) {
-        ++people.filters[f].missing;
-        keep_row = false;
-        break;
-      }
-      int order = 0;
-      if (filter.numeric) {
-        const auto x = parse_number(value);
-        if (!x) {
-          throw InputError(reader.path(), record.line, record.columns[filter_columns[f].index],
-                           fmt::format("filter '{}' compares numbers, but column '{}' holds '{}'",
-                                       people.filters[f].filter, filter.column, value));
-        }
-        const double y = *parse_number(filter.value);
-        order = *x < y ? -1 : (*x > y ? 1 : 0);
-      } else {
-        const int c = value.compare(filter.value);
-        order = c < 0 ? -1 : (c > 0 ? 1 : 0);
-      }
-      if (!compare(filter.op, order)) {
-        ++people.filters[f].rejected;
-        keep_row = false;
-      }
-    }
-    if (!keep_row) continue;
+  if (record.size() != width) {
+    throw InputError(
+        reader.path(), record.line, 0,
+        fmt::format("expected {} fields as in the header, found {}", width, record.size()));
+  }
+}
 
-    if (score) {
-      const std::string_view text = field(reader, record, *score);
-      const auto x = parse_number(text);
+// Applies the filters in order; the first that drops the row counts it, as missing or rejected.
+bool passes_filters(const io::CsvReader& reader, const io::CsvRecord& record, const Mapping& m,
+                    People& people) {
+  for (std::size_t f = 0; f < m.filters.size(); ++f) {
+    const RowFilter& filter = m.filters[f];
+    const std::string_view value = field(reader, record, m.filter_columns[f]);
+    if (value == "NA" || (filter.numeric && value.empty())) {
+      ++people.filters[f].missing;
+      return false;
+    }
+    int order = 0;
+    if (filter.numeric) {
+      const auto x = parse_number(value);
       if (!x) {
         throw InputError(
-            reader.path(), record.line, record.columns[score->index],
-            fmt::format("the score column '{}' must hold a number, found '{}'", score->name, text));
+            reader.path(), record.line, record.columns[m.filter_columns[f].index],
+            fmt::format("filter '{}' compares numbers, but column '{}' does not hold a number here",
+                        printable(people.filters[f].filter), printable(filter.column)));
       }
-      people.score.push_back(*x);
-    } else if (flag) {
-      people.score.push_back(
-          parse_binary(reader, record, *flag, field(reader, record, *flag), "flag"));
+      const double y = *parse_number(filter.value);
+      order = *x < y ? -1 : (*x > y ? 1 : 0);
     } else {
-      people.score.push_back(1.0);
+      const int c = value.compare(filter.value);
+      order = c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
-    if (outcome) {
-      people.outcome.push_back(
-          parse_binary(reader, record, *outcome, field(reader, record, *outcome), "outcome"));
+    if (!compare(filter.op, order)) {
+      ++people.filters[f].rejected;
+      return false;
     }
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      std::string_view label = field(reader, record, groups[g]);
-      if (label.empty() || label == "NA") label = "(missing)";
-      auto& codes = code_of[g];
-      auto it = codes.find(label);
-      if (it == codes.end()) {
-        it = codes.emplace(std::string(label), static_cast<std::uint32_t>(codes.size())).first;
-        people.groups[g].labels.emplace_back(label);
-      }
-      people.groups[g].codes.push_back(it->second);
+  }
+  return true;
+}
+
+using LabelCodes = std::vector<std::map<std::string, std::uint32_t, std::less<>>>;
+
+// Appends the row's person: score (or flag, or 1 for a list), outcome and group codes.
+void read_person(const io::CsvReader& reader, const io::CsvRecord& record, const Mapping& m,
+                 LabelCodes& code_of, People& people) {
+  if (m.score) {
+    const std::string_view text = field(reader, record, *m.score);
+    const auto x = parse_number(text);
+    if (!x) {
+      throw InputError(
+          reader.path(), record.line, record.columns[m.score->index],
+          fmt::format("the score column '{}' must hold a number{}", printable(m.score->name),
+                      text.empty() ? ", found an empty field" : ""));
     }
+    people.score.push_back(*x);
+  } else if (m.flag) {
+    people.score.push_back(
+        parse_binary(reader, record, *m.flag, field(reader, record, *m.flag), "flag"));
+  } else {
+    people.score.push_back(1.0);
+  }
+  if (m.outcome) {
+    people.outcome.push_back(
+        parse_binary(reader, record, *m.outcome, field(reader, record, *m.outcome), "outcome"));
+  }
+  for (std::size_t g = 0; g < m.groups.size(); ++g) {
+    std::string_view label = field(reader, record, m.groups[g]);
+    check_label(reader, record, m.groups[g], label);
+    if (label.empty() || label == "NA") label = "(missing)";
+    auto& codes = code_of[g];
+    auto it = codes.find(label);
+    if (it == codes.end()) {
+      it = codes.emplace(std::string(label), static_cast<std::uint32_t>(codes.size())).first;
+      people.groups[g].labels.emplace_back(label);
+    }
+    people.groups[g].codes.push_back(it->second);
+  }
+}
+
+}  // namespace
+
+People load_people(io::CsvReader& reader, const PeopleOptions& options) {
+  People people;
+  people.source = reader.path();
+  const Mapping m = map_columns(reader, options, people);
+  LabelCodes code_of(m.groups.size());
+  io::CsvRecord record;
+  while (reader.next(record)) {
+    ++people.rows_read;
+    check_record(reader, record);
+    if (passes_filters(reader, record, m, people)) read_person(reader, record, m, code_of, people);
+  }
+  if (people.rows_read == 0) {
+    throw InputError(reader.path(), 1, 0, "no rows: the file holds a header line and no data");
+  }
+  if (people.size() == 0) {
+    throw InputError(
+        reader.path(), 0, 0,
+        fmt::format("no rows left: the filters dropped all {} rows read", people.rows_read));
   }
   return people;
 }

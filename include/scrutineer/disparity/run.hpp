@@ -4,56 +4,34 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "scrutineer/disparity/exposure.hpp"
 #include "scrutineer/disparity/flags.hpp"
-#include "scrutineer/disparity/groups.hpp"
-#include "scrutineer/ingest/ingest.hpp"
+#include "scrutineer/study/study.hpp"
 
 namespace scrutineer::disparity {
 
+using study::GroupCounts;
+
+// The options of the disparity stage; the areas, groups, grid and recorded crime come from the
+// study (study::build_study): its events, filtered and clipped, are the recorded-crime benchmark.
 struct DisparityOptions {
-  std::string areas;    // polygon layer with group counts (GeoJSON, GeoPackage, Shapefile)
-  std::string area_id;  // its id column
-  std::vector<std::string> groups;  // "name=col+col" or "col"
-  std::string total;                // total-population column ("" = the sum of the groups)
-  std::vector<std::string> ethnicity_columns;  // override of the Hispanic/Latino name rule
-  std::string reference;                       // reference group ("" = the largest)
-  std::string crs = "utm";  // study CRS: EPSG code, "utm", or "" to keep the areas' CRS
-  // The grid (as the backtest's): cell size in metres, origin; its region is the union of the
-  // areas unless `region` names another polygon layer. Not needed for area flags.
-  double cell_size = 0;
-  double origin_x = 0, origin_y = 0;
-  std::string region;
-  std::string flags;  // the flags CSV
+  std::string flags;  // the flags CSV (run_disparity only; the recipe passes flags in memory)
   FlagReadOptions flag_options;
-  std::string events;  // recorded crime (any format `scrutineer ingest` reads); optional
-  ingest::ReadOptions events_read;    // how to read it (its target CRS is the study's)
-  std::string crime_category;         // keep only events of this category ("" = all)
-  std::string reporting;              // CSV of reporting (or victimisation) rates by area; optional
-  std::string reporting_id = "area";  // its area-id column
+  std::string crime_category;  // benchmark only the study's events of this category ("" = all)
+  std::string reporting;       // CSV of reporting (or victimisation) rates by area; optional
+  std::string reporting_id = "area";    // its area-id column
   std::string reporting_rate = "rate";  // its rate column, in (0, 1]
   int bootstrap = 1000;
   std::uint64_t seed = 1;
   double level = 0.95;
-  std::string out;  // output folder (created)
+  std::string out;  // output folder (run_disparity; created)
   bool progress = true;
 };
-
-struct DisparityReport {
-  ExposureResult result;
-  GroupCounts groups;
-  FlagTable flags;
-  std::vector<std::string> notes;    // every caveat, also written to the outputs
-  std::vector<std::string> written;  // output paths
-  std::string summary;               // readable text, as in summary.txt
-};
-
-// Runs the whole audit and writes (atomically) into `out`: groups.csv, periods.csv, disparity.json,
-// areas.geojson, summary.txt. Throws ConfigError, InputError and IoError as the readers do.
-DisparityReport run_disparity(const DisparityOptions& options);
 
 // Per-capita exposure of each area for a map: Σ_c times_flagged(c) · I(c,a) / area(a) when the
 // units are grid cells (the population of an area is spread evenly over its surface), the number of
@@ -62,6 +40,35 @@ struct AreaExposure {
   std::vector<double> exposure;    // [area] person-periods in flagged places
   std::vector<double> per_capita;  // [area] exposure / population (periods)
 };
+
+struct DisparityReport {
+  ExposureResult result;
+  GroupCounts groups;
+  FlagTable flags;
+  AreaExposure areas;                // per area, for the map
+  bool grid_units = false;           // units are grid cells (else areas)
+  std::vector<std::string> notes;    // every caveat, also written to the outputs
+  std::vector<std::string> written;  // output paths (write_disparity)
+  std::string title;                 // the summary's first line
+  std::string summary;               // readable text, as in summary.txt
+  nlohmann::json json;               // disparity.json
+};
+
+// The audit in memory: the study's areas, groups, grid and events (the recorded-crime benchmark)
+// against `flags` (units: the study's grid cells, or its areas for area flags). `flags_name` names
+// the flags in the title and disparity.json. ConfigError when the study lacks areas or groups, or
+// cell flags come without a grid.
+DisparityReport compute_disparity(const study::Study& study, const FlagTable& flags,
+                                  const DisparityOptions& options, const std::string& flags_name);
+
+// Writes (atomically) into `folder`: groups.csv, periods.csv, disparity.json, areas.geojson,
+// summary.txt; adds the paths to report.written.
+void write_disparity(DisparityReport& report, const study::Study& study,
+                     const std::filesystem::path& folder);
+
+// The `scrutineer disparity` command: builds the study, reads options.flags, computes and writes
+// into options.out. Throws ConfigError, InputError and IoError as the readers do.
+DisparityReport run_disparity(const study::StudyOptions& study, const DisparityOptions& options);
 
 // Writers of the tables (also used by tests).
 std::string groups_csv(const ExposureResult& result);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scrutineer/feedback/loop.hpp"
@@ -36,6 +37,8 @@ std::vector<std::filesystem::path> write_lum_isaac_outputs(const LumIsaacLoopRes
 std::string loop_series_csv(const LoopResult& result);
 std::string loop_summary_json(const LoopResult& result, const LoopOptions& options);
 std::string loop_text(const LoopResult& result);
+// The loop's charts in a fixed order: (file name, SVG).
+std::vector<std::pair<std::string, std::string>> loop_charts(const LoopResult& result);
 std::vector<std::filesystem::path> write_loop_outputs(const LoopResult& result,
                                                       const LoopOptions& options,
                                                       const std::filesystem::path& folder);

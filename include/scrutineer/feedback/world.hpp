@@ -8,12 +8,11 @@
 #include <vector>
 
 #include "scrutineer/core/events.hpp"
-#include "scrutineer/disparity/groups.hpp"
 #include "scrutineer/forecast/sepp_grid.hpp"
 #include "scrutineer/geo/areas.hpp"
 #include "scrutineer/geo/grid.hpp"
 #include "scrutineer/geo/overlay.hpp"
-#include "scrutineer/ingest/ingest.hpp"
+#include "scrutineer/study/study.hpp"
 #include "scrutineer/synth/city.hpp"
 
 namespace scrutineer::feedback {
@@ -54,39 +53,29 @@ std::vector<double> cell_reporting(const World& world);
 // population of an area spread evenly over its surface; DESIGN.md "Disparity"): [group][cell].
 std::vector<std::vector<double>> cell_population(const World& world);
 
-// How fit_world reads real data. Only `events`, `region`, `cell_size`, `areas`, `area_id` and
-// `groups` are required; everything else has a default.
+// How fit_world turns a study's recorded crime into a truth: reporting rates and the EM. The
+// events, region, grid, areas and groups come from the study (study::build_study).
 struct FitWorldOptions {
-  std::string events;        // recorded crime, any format `scrutineer ingest` reads
-  ingest::ReadOptions read;  // how to read it (target_crs is set to the areas' CRS)
-  std::string region;        // polygon layer of the study region ("" = the union of the areas)
-  double cell_size = 0;      // metres
-  double origin_x = 0, origin_y = 0;
-  std::string areas;    // polygons with group counts (as `scrutineer disparity` reads them)
-  std::string area_id;  // their id column
-  std::vector<std::string> groups;  // "name=col+col" or "col"
-  std::string total;                // total-population column ("" = the sum of the groups)
-  std::string crs = "utm";          // study CRS: EPSG code, "utm", or "" for the areas' own
   // Reporting: a CSV of (area id, rate in (0, 1]) when `reporting_file` is set, else one rate for
   // every area. Rate 1 takes recorded crime as true crime (said in the notes).
   std::string reporting_file;
   std::string reporting_id = "area", reporting_rate_column = "rate";
   double reporting_rate = 1.0;
-  std::string category;          // keep only events of this category ("" = all)
   forecast::SeppGridOptions em;  // the EM of the fit (edge-corrected M-step by default)
   FitWorldOptions();
 };
 
-// Reads the files, fits sepp-grid to the recorded events of each valid cell over whole UTC days
-// from the first event's day to the last's, and inflates the background by the reporting rate:
+// Fits sepp-grid to the study's recorded events of each valid cell over whole UTC days from the
+// first event's day to the last's, and inflates the background by the reporting rate:
 // mu[c] = μ̂_c / r(c) (θ and ω are kept), so that recording at r(c) gives back the fitted rate.
-// The recorded-not-true caveat is always in `notes`. Throws ConfigError, InputError, IoError.
-World fit_world(const FitWorldOptions& options);
+// The study needs events, a grid, areas and groups (ConfigError otherwise). The
+// recorded-not-true caveat is always in `notes`. Throws ConfigError, InputError, IoError.
+World fit_world(const study::Study& study, const FitWorldOptions& options);
 
-// The same on data in memory (tests, the recipe runner): `events` in grid.crs; `counts` from
-// disparity::combine_groups on `areas`; `reporting` per area in (0, 1].
+// The fit on data in memory: `events` in grid.crs; `counts` from study::combine_groups on
+// `areas`; `reporting` per area in (0, 1].
 World fit_world(const EventSet& events, const geo::Grid& grid, const geo::Areas& areas,
-                const disparity::GroupCounts& counts, const std::vector<double>& reporting,
+                const study::GroupCounts& counts, const std::vector<double>& reporting,
                 const forecast::SeppGridOptions& em);
 
 }  // namespace scrutineer::feedback

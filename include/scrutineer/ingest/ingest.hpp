@@ -1,6 +1,6 @@
-// Ingest of real crime exports (Chicago data portal, data.police.uk, Crime Open Database, or a
-// generic column mapping): parse, validate, convert local times to UTC, project with PROJ, report
-// bad rows.
+// Ingest of real crime exports (Chicago data portal, data.police.uk, Crime Open Database, ... or a
+// generic column mapping; the formats are in scrutineer/ingest/format.hpp): parse, validate,
+// convert local times to UTC, project with PROJ, report bad rows.
 #pragma once
 
 #include <array>
@@ -26,8 +26,8 @@ struct ColumnMapping {
 };
 
 struct ReadOptions {
-  // "auto" (detected from the header where unambiguous), "chicago", "police-uk", "code", "generic",
-  // or "events" (a CSV written by `scrutineer ingest`, already projected).
+  // "auto" (detected from the header where unambiguous) or a format's name (format_names(); the
+  // formats are listed in scrutineer/ingest/format.hpp and docs/ingest.md).
   std::string format = "auto";
   ColumnMapping columns;   // overrides the format's default columns, name by name
   std::string source_crs;  // CRS of the x/y columns (lon/lat are always EPSG:4326)
@@ -109,8 +109,16 @@ ReadResult read_events(const std::string& path, const ReadOptions& options);
 ReadResult read_events_from_string(const std::string& name, std::string text,
                                    const ReadOptions& options);
 
-// The format of a header: "chicago", "police-uk", "code", "events", or "generic" when none fits.
+// The format of a header: the first format of the list (scrutineer/ingest/format.hpp) whose
+// detection fits, else "generic".
 std::string detect_format(const std::vector<std::string>& header);
+
+// "auto" and every format's name, in the list's order (the accepted values of --format).
+std::vector<std::string> format_names();
+
+// "" when `name` is "auto" or a format's name; otherwise the reason, listing the names:
+// "unknown format 'xml': expected auto, events, chicago, ... or generic".
+std::string unknown_format_message(std::string_view name);
 
 // True for a column name that can identify a person or a precise place (case numbers, ids, names,
 // addresses, blocks, dates of birth): such columns are never carried unless kept by name.

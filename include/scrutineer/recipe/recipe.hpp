@@ -13,38 +13,13 @@
 #include "scrutineer/feedback/loop.hpp"
 #include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/scores/audit.hpp"
+#include "scrutineer/study/study.hpp"
 
 namespace scrutineer::recipe {
 
-// [data]: the crime export, read as `scrutineer ingest` reads it, then filtered.
-struct DataStage {
-  std::string path;
-  ingest::ReadOptions read;  // read.target_crs is the study CRS ("" = UTM of the median point)
-  std::string category;      // keep only this category ("" = all)
-  std::string from, to;      // keep local dates from <= day < to ("" = open)
-};
-
-// [grid]: the study region and the grid laid over it.
-struct GridStage {
-  std::string region;  // polygon file; "" = the bounding box of the events
-  double cell_size = 150;
-  double origin_x = 0, origin_y = 0;
-  bool clip = true;  // drop events outside the region
-  // Which cells are valid: "touches" (any cell touching the region: open_cp's
-  // mask_grid_by_intersection, as `scrutineer grid` and `backtest`) or "shares-area" (cells with a
-  // positive area inside the region; open_cp's grid_intersection).
-  std::string valid = "touches";
-};
-
-// [areas]: census polygons with group counts (optional).
-struct AreasStage {
-  bool enabled = false;
-  std::string path, id;
-  std::vector<std::string> groups;  // "name=col+col" or "col", as `scrutineer disparity --group`
-  std::string total;
-  std::string reference;
-  std::vector<std::string> ethnicity_columns;
-};
+// [data], [grid] and [areas] are the study's options (study::StudyOptions, docs/study.md): the
+// crime export read as `scrutineer ingest` reads it and filtered; the region and its grid; census
+// polygons with group counts (optional).
 
 // [backtest]: dates are local (the data's zone); the options' first/stop are set at run time.
 struct BacktestStage : evaluate::BacktestSetup {
@@ -58,7 +33,7 @@ struct DisparityStage {
   disparity::DisparityOptions options;  // areas, grid, flags and out are filled at run time
 };
 
-// [feedback]: the closed-loop simulator on a truth. One function per truth kind (recipe/run.cpp).
+// [feedback]: the closed-loop simulator on a truth. One function per truth kind (recipe/stages.cpp).
 struct FeedbackStage {
   bool enabled = false;
   // "city": the synthetic city of `city`; "fitted": sepp-grid fitted per cell to the study's
@@ -83,9 +58,7 @@ struct Recipe {
   std::string text;            // its text, recorded in the results
   std::string title;
   bool has_data = false;  // [data] and [grid]; a scores-only recipe has neither
-  DataStage data;
-  GridStage grid;
-  AreasStage areas;
+  study::StudyOptions study;
   std::vector<evaluate::ModelSpec> models;
   BacktestStage backtest;
   DisparityStage disparity;

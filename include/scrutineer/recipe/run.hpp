@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scrutineer/recipe/recipe.hpp"
+#include "scrutineer/synth/city.hpp"
 
 namespace scrutineer::recipe {
 
@@ -20,6 +21,9 @@ struct RunOptions {
   // only scrutineer's own files there are replaced). Without it such a folder is refused.
   bool replace = false;
   std::function<void(const std::string&)> print;  // stage summaries (none when empty)
+  // The synthetic city of [feedback.city] when the caller generated it already (the demo): used
+  // instead of generating it again when its options are those of the recipe.
+  const synth::City* city = nullptr;
 };
 
 struct StageTiming {

@@ -11,13 +11,11 @@ namespace scrutineer::registry {
 std::string export_json(const Store& store);
 std::string export_csv(const Store& store);
 
-struct ImportCounts {
-  int added = 0;
-  int updated = 0;
-};
+using ImportCounts = WriteCounts;
 // Reads a .json file (one record or an array) or a .csv file (columns: slug and field keys) and
-// adds each record, or updates it when its slug exists. Errors name the file and the line or
-// record.
+// adds each record, or updates it when its slug exists, all in one transaction: every record is
+// read and checked first, and on any error nothing is written (the error says so). Errors name
+// the file and the line or record (and the field).
 ImportCounts import_file(Store& store, const std::string& path);
 
 }  // namespace scrutineer::registry

@@ -3,6 +3,7 @@
 // parties, each record linked to the audits that scrutineer ran on the tool.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -42,10 +43,21 @@ struct ToolRecord {
   void set(const std::string& key, std::string value);
 };
 
+// Size limits on what is written to the register (docs/limits.md): every record and audit link
+// read from a file or a request is checked against them.
+inline constexpr std::size_t kMaxSlugChars = 100;
+inline constexpr std::size_t kMaxFieldBytes = 64 * 1024;  // one field's text
+inline constexpr std::size_t kMaxRecordBytes = 1 << 20;   // all of a record's text
+inline constexpr std::size_t kMaxAuditTextBytes = 4096;   // kind, location, summary each
+
 // JSON shape: {"slug": ..., "tier1": {"name": ..., ...}, "tier2": {"owner": {...}, ...},
 // "audits": [...]}. Throws InputError (file = `source`) naming the field that is missing, unknown
-// or not text.
+// or not text, or too long (the limits above).
 ToolRecord record_from_json(const nlohmann::json& j, const std::string& source);
 nlohmann::json record_to_json(const ToolRecord& r);
+
+// Throws InputError (file = `source`) when the kind, location or summary of an audit link is
+// empty or longer than kMaxAuditTextBytes.
+void check_audit_link(const AuditLink& link, const std::string& source);
 
 }  // namespace scrutineer::registry

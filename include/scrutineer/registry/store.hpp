@@ -2,6 +2,8 @@
 // with the same versioned schema migrations.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +13,23 @@
 
 namespace scrutineer::registry {
 
+// What a batch of writes did: records added (new slug) and updated (slug already there).
+struct WriteCounts {
+  int added = 0;
+  int updated = 0;
+};
+
+// One line of a list: what /api/tools and `register list` show, without loading every field.
+struct ToolSummary {
+  std::string slug;
+  std::string name;
+  std::string description;       // at most kSummaryDescriptionChars characters
+  bool description_cut = false;  // true when the description is longer and was cut
+  std::string organisation;
+  std::int64_t audits = 0;
+};
+inline constexpr std::size_t kSummaryDescriptionChars = 300;
+
 // One handle on a register. Not thread-safe: give each thread its own (see StorePool).
 class Store {
  public:
@@ -19,12 +38,26 @@ class Store {
   virtual std::int64_t add(const ToolRecord& record) = 0;
   // Replaces the fields of the record with this slug; keeps its audits. ConfigError if absent.
   virtual void update(const ToolRecord& record) = 0;
+  // Adds the record or replaces the fields of the one with its slug (keeping its audits), with SQL
+  // upsert, so that concurrent writers of the same slug all succeed; true when it was added.
+  virtual bool upsert(const ToolRecord& record) = 0;
+  // upsert() of every record in one transaction: all are written or, on any error, none (the
+  // error then says so and names the record). Records are written in slug order, so that two
+  // batches over the same slugs take their locks in the same order.
+  virtual WriteCounts upsert_all(const std::vector<ToolRecord>& records) = 0;
   virtual std::optional<ToolRecord> get(const std::string& slug) const = 0;
   // Records whose slug or any field contains `text`, ignoring the case of ASCII letters only (as
   // SQLite's lower()); all when empty. Ordered by slug, byte by byte.
   virtual std::vector<ToolRecord> list(const std::string& text = "") const = 0;
+  // The summaries of the records that list(text) returns, `limit` of them from `offset` on, read
+  // with one query; and how many records match in all.
+  virtual std::vector<ToolSummary> list_summaries(const std::string& text, std::size_t limit,
+                                                  std::size_t offset) const = 0;
+  virtual std::size_t count(const std::string& text = "") const = 0;
   virtual std::int64_t link_audit(const std::string& slug, const AuditLink& audit) = 0;
   virtual int schema_version() const = 0;
+  // Runs a trivial query on the tools table: throws IoError when the register cannot be reached.
+  virtual void ping() const = 0;
   // False once the connection is lost or a transaction was left open: do not reuse the handle.
   virtual bool usable() const { return true; }
 };

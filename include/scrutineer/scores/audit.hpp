@@ -112,7 +112,7 @@ struct AuditResult {
   std::vector<GroupStats> groups;
   std::vector<Disparity> disparities;
   std::vector<Parity> parities;
-  std::vector<CalibrationBin> calibration;
+  std::vector<CalibrationBin> calibration;  // every bin of every group, empty ones with n = 0
   std::vector<IdentityRow> identity;
   std::vector<RepresentationRow> representation;
 };
@@ -133,8 +133,11 @@ inline constexpr const char* kSuppressed = "suppressed";
 //   a hidden selection hides the confusion matrix too (selected = tp + fp);
 // - complementary suppression: when one group of an attribute is hidden, its n would be the people
 //   audited minus the others', so the next smallest group is hidden as well (the same for
-//   selections, and for calibration bins within a group);
-// - disparities, parities and identity rows built on a hidden rate are hidden.
+//   selections and confusion matrices); calibration (every bin for every group, so that which rows
+//   exist reveals nothing) hides every bin of a hidden group and completes each group's bins and
+//   each bin's groups until none holds a single hidden cell;
+// - disparities, identity rows and each composite parity built on a hidden rate are hidden; the
+//   reference group's own parities are true by definition and published.
 std::string groups_csv(const AuditResult& r, const PublishOptions& p);
 std::string disparities_csv(const AuditResult& r, const PublishOptions& p);
 std::string calibration_csv(const AuditResult& r, const PublishOptions& p);

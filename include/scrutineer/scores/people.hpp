@@ -62,7 +62,8 @@ struct People {
   std::vector<std::string> notes;  // duplicate headers resolved, identifiers dropped
 };
 
-// True for a column that names or identifies a person (id, name, first, last, dob, case numbers).
+// True for a column that names or identifies a person: io::identifies_people (word by word:
+// victim_phone, DateOfBirth, "Last Name", case_number; not phonetic_code).
 bool is_identifier_name(std::string_view column);
 
 // Reads the file. Throws InputError (file, line, column) for a malformed value, ConfigError for a

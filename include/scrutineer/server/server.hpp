@@ -2,6 +2,7 @@
 // audit reports, with token-protected writes. Front end only: the logic lives in the registry.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -10,13 +11,18 @@ namespace scrutineer::server {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                 // 0 = any free port (see Server::port())
-  std::string db;                  // register: SQLite file or PostgreSQL connection string
-  std::string reports_root;        // folder whose files are served under /reports/ ("" = none)
-  std::string web_root;            // built web page (index.html + assets) ("" = built-in page)
-  std::string token;               // bearer token for writes ("" = writes refused)
-  std::size_t max_body = 1 << 20;  // bytes
+  int port = 8080;                    // 0 = any free port (see Server::port())
+  std::string db;                     // register: SQLite file or PostgreSQL connection string
+  std::string reports_root;           // folder whose files are served under /reports/ ("" = none)
+  std::string web_root;               // built web page (index.html + assets) ("" = built-in page)
+  std::string token;                  // bearer token for writes ("" = writes refused)
+  std::size_t max_body = 1 << 20;     // bytes
+  std::size_t workers = 0;            // threads that run requests (0 = 4 per core, from 4 to 16)
+  std::size_t max_connections = 512;  // open at once; more are answered 503
+  std::chrono::milliseconds request_timeout{10000};    // first byte to the whole request: 408
+  std::chrono::milliseconds keep_alive_timeout{5000};  // idle between requests: closed
 };
+// Timeouts, the backlog and the other limits are in docs/limits.md.
 
 class Server {
  public:

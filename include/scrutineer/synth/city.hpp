@@ -52,6 +52,7 @@ struct CityOptions {
   // noise, clamped to [0.05, 0.95].
   std::string reporting_by_group = "0.8,0.4,0.6";
   double reporting_noise = 0.04;
+  bool operator==(const CityOptions&) const = default;
 };
 
 // Declarations of every CityOptions field (name, default from CityOptions{}, help, source).

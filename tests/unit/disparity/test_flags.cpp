@@ -57,6 +57,46 @@ TEST(Flags, BadRowsNameLineAndColumn) {
                ConfigError);
 }
 
+// Issue 12: the recipe asked for one model's flags in the xy format, where `model` was ignored
+// without a word. Every option that the flags' format cannot honour is now a ConfigError.
+TEST(Flags, OptionsTheFormatCannotHonourAreRefused) {
+  const auto grid = small_grid();
+  const std::string xy = "date,x,y\n2020-01-01,150,50\n";
+  const std::string cell = "date,cell\n2020-01-01,1\n";
+  const std::string backtest =
+      "model,period_start,cell,rank,centre_x,centre_y\nsepp,2020-01-01T00:00:00Z,1,1,150,50\n";
+  const auto refused = [&](const std::string& text, auto set) {
+    FlagReadOptions o;
+    set(o);
+    try {
+      read_flags_from_string("f.csv", text, o, &grid, nullptr);
+      return std::string("accepted");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+  };
+  // model and top: backtest flags only.
+  const auto model = refused(xy, [](FlagReadOptions& o) { o.model = "sepp"; });
+  EXPECT_NE(model.find("'xy' format, which has no use for the model"), std::string::npos) << model;
+  EXPECT_NE(refused(cell, [](FlagReadOptions& o) { o.top = 5; }).find("top"), std::string::npos);
+  // x/y columns and their CRS: xy flags only.
+  EXPECT_NE(refused(cell, [](FlagReadOptions& o) { o.x_column = "x"; }).find("x column"),
+            std::string::npos);
+  EXPECT_NE(refused(cell, [](FlagReadOptions& o) { o.y_column = "y"; }).find("y column"),
+            std::string::npos);
+  EXPECT_NE(refused(backtest, [](FlagReadOptions& o) { o.crs = "EPSG:4326"; }).find("CRS"),
+            std::string::npos);
+  // The cell column: cell flags only; the area column: area flags only.
+  EXPECT_NE(refused(xy, [](FlagReadOptions& o) { o.cell_column = "box"; }).find("cell column"),
+            std::string::npos);
+  EXPECT_NE(refused(backtest, [](FlagReadOptions& o) { o.area_column = "beat"; }).find("area"),
+            std::string::npos);
+  // Each of them is honoured by its own format.
+  EXPECT_EQ(refused(backtest, [](FlagReadOptions& o) { o.model = "sepp", o.top = 1; }), "accepted");
+  EXPECT_EQ(refused(xy, [](FlagReadOptions& o) { o.x_column = "x", o.crs = "EPSG:32631"; }),
+            "accepted");
+}
+
 TEST(Flags, MonthDates) {
   EXPECT_EQ(parse_flag_date("2017-03"), parse_iso_datetime("2017-03-01"));
   EXPECT_FALSE(parse_flag_date("2017-3").has_value());
@@ -116,17 +156,18 @@ TEST(DisparityRun, OneCellStraddlingTwoAreas) {
 {"type":"Feature","properties":{"id":"B","white":10,"black":90},
  "geometry":{"type":"Polygon","coordinates":[[[200,0],[300,0],[300,100],[200,100],[200,0]]]}}]})";
   std::ofstream(dir / "flags.csv") << "date,x,y\n2020-01-01,200,50\n";
+  study::StudyOptions st;
+  st.areas = (dir / "areas.geojson").string();
+  st.area_id = "id";
+  st.groups = {"white", "black"};
+  st.read.target_crs = "";  // the areas' own CRS
+  st.cell_size = 100;
+  st.origin_x = 50;
   DisparityOptions o;
-  o.areas = (dir / "areas.geojson").string();
-  o.area_id = "id";
-  o.groups = {"white", "black"};
-  o.crs = "";
-  o.cell_size = 100;
-  o.origin_x = 50;
   o.flags = (dir / "flags.csv").string();
   o.out = (dir / "out").string();
   o.bootstrap = 0;
-  const auto report = run_disparity(o);
+  const auto report = run_disparity(st, o);
   const auto& r = report.result;
   EXPECT_NEAR(r.groups[0].exposure, 30, 1e-9);
   EXPECT_NEAR(r.groups[1].exposure, 50, 1e-9);

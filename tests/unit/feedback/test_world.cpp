@@ -90,7 +90,7 @@ TEST(World, CellsSplitBetweenAreasTakeTheirShares) {
 // The city's areas, group counts and the true events (every crime, recorded or not) in memory.
 struct Truth {
   geo::Areas areas;
-  disparity::GroupCounts counts;
+  study::GroupCounts counts;
   EventSet events;
 };
 
@@ -171,25 +171,28 @@ TEST(FitWorld, FromFilesInflatesTheBackgroundByTheReportingRate) {
     csv << std::setprecision(17) << "area,rate\n";
     for (const auto& n : city.neighbourhoods) csv << n.id << "," << n.reporting_rate << "\n";
   }
+  study::StudyOptions st;
+  st.events = (dir / "true_events.csv").string();
+  st.read.format = "generic";
+  st.read.columns.time = "time_utc";
+  st.read.columns.time_format = "%Y-%m-%dT%H:%M:%SZ";
+  st.read.columns.x = "x";
+  st.read.columns.y = "y";
+  st.read.source_crs = city.grid.crs;
+  st.read.time_zone = "UTC";
+  st.read.target_crs = city.grid.crs;
+  st.region = (dir / "region.geojson").string();
+  st.cell_size = 100;
+  st.origin_x = city.options.origin_x;
+  st.origin_y = city.options.origin_y;
+  st.areas = (dir / "areas.geojson").string();
+  st.area_id = "id";
+  st.groups = {"group_a", "group_b", "group_c"};
   FitWorldOptions o;
-  o.events = (dir / "true_events.csv").string();
-  o.read.format = "generic";
-  o.read.columns.time = "time_utc";
-  o.read.columns.time_format = "%Y-%m-%dT%H:%M:%SZ";
-  o.read.columns.x = "x";
-  o.read.columns.y = "y";
-  o.read.source_crs = city.grid.crs;
-  o.read.time_zone = "UTC";
-  o.region = (dir / "region.geojson").string();
-  o.cell_size = 100;
-  o.origin_x = city.options.origin_x;
-  o.origin_y = city.options.origin_y;
-  o.areas = (dir / "areas.geojson").string();
-  o.area_id = "id";
-  o.groups = {"group_a", "group_b", "group_c"};
-  o.crs = city.grid.crs;
   o.reporting_file = (dir / "rates.csv").string();
-  const auto world = fit_world(o);
+  const auto study = study::build_study(st);
+  EXPECT_EQ(study.counts.outside, 0);  // the city's events all lie in its region
+  const auto world = fit_world(study, o);
   const auto t = truth_of(city);
   const auto plain = fit_world(t.events, city.grid, t.areas, t.counts,
                                std::vector<double>(t.areas.size(), 1.0), o.em);

@@ -171,8 +171,8 @@ TEST(RecipeErrors, CategoryIsTheValueAndCategoryColumnTheColumn) {
       folder / "audit.toml",
       "[data]\nevents = \"people.csv\"\ncategory = \"A\"\ncategory_column = \"race\"\n"
       "[feedback]\nhistory = 30\nwindow = 20\n[feedback.params]\ntime_bandwidth = 4\n");
-  EXPECT_EQ(recipe.data.category, "A");
-  EXPECT_EQ(recipe.data.read.columns.category, "race");
+  EXPECT_EQ(recipe.study.category, "A");
+  EXPECT_EQ(recipe.study.read.columns.category, "race");
   // The older feedback names are aliases of history_days, window_days and model_params.
   EXPECT_EQ(recipe.feedback.options.history_days, 30);
   EXPECT_EQ(recipe.feedback.options.window_days, 20);

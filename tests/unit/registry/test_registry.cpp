@@ -1,5 +1,6 @@
 // Transparency register: records; the store on SQLite and on a real PostgreSQL server (the
 // "postgres" CTest fixture) through one parameterised suite; migrations; JSON and CSV round trips.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -300,6 +301,141 @@ TEST_P(RegisterStore, PoolReusesHandles) {
   EXPECT_EQ(pool.opened(), 2u);
 }
 
+namespace {
+// `n` records "tool-001" ... as a JSON array; record `bad` (1-based, 0 = none) lacks its name.
+nlohmann::json numbered_records(int n, int bad = 0) {
+  auto all = nlohmann::json::array();
+  for (int i = 1; i <= n; ++i) {
+    nlohmann::json r = {{"slug", fmt::format("tool-{:03}", i)},
+                        {"tier1", {{"name", fmt::format("Tool {}", i)}, {"description", "new"}}}};
+    if (i == bad) r["tier1"].erase("name");
+    all.push_back(r);
+  }
+  return all;
+}
+}  // namespace
+
+// Finding: a failure at record 251 left 250 records committed. A file is now read and checked
+// whole before anything is written, and written in one transaction, so both a bad record (found
+// while reading) and a database failure at record 251 (a trigger refusing that slug) write
+// nothing, and an existing record keeps its fields.
+TEST_P(RegisterStore, ABatchIsWrittenWholeOrNotAtAll) {
+  const auto where = location();
+  auto store = open_store(where);
+  auto old = record_from_json(numbered_records(1)[0], "t");
+  old.set("tier1.description", "old");
+  store->add(old);
+  const auto files = fresh(name_ + "-batch");
+  io::write_text_file(files / "bad.json", numbered_records(300, 251).dump());
+  try {
+    import_file(*store, (files / "bad.json").string());
+    ADD_FAILURE() << "a record without a name was imported";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("record 251"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nothing was written"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(store->count(), 1u);
+  if (GetParam() == Backend::kSqlite)
+    raw(where,
+        "CREATE TRIGGER refuse BEFORE INSERT ON tools WHEN NEW.slug = 'tool-251'"
+        " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+  else
+    raw(where,
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " IF NEW.slug = 'tool-251' THEN RAISE EXCEPTION 'refused by the test'; END IF;"
+        " RETURN NEW; END $$;"
+        "CREATE TRIGGER refuse BEFORE INSERT ON tools FOR EACH ROW EXECUTE FUNCTION refuse();");
+  io::write_text_file(files / "good.json", numbered_records(300).dump());
+  try {
+    import_file(*store, (files / "good.json").string());
+    ADD_FAILURE() << "the trigger did not refuse record 251";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("record 251 of 300 ('tool-251')"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("nothing was written"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(store->count(), 1u);  // records 1 to 250 were rolled back with 251
+  EXPECT_EQ(store->get("tool-001")->get("tier1.description"), "old");
+  raw(where,
+      "DROP TRIGGER refuse" + std::string(GetParam() == Backend::kSqlite ? "" : " ON tools"));
+  const auto counts = import_file(*store, (files / "good.json").string());
+  EXPECT_EQ(counts.added, 299);
+  EXPECT_EQ(counts.updated, 1);
+  EXPECT_EQ(store->count(), 300u);
+  EXPECT_EQ(store->get("tool-001")->get("tier1.description"), "new");
+  fs::remove_all(files);
+}
+
+// Finding: two concurrent add-or-update runs over the same slugs failed with a unique-key error
+// (and, through the server, "database is locked"). Eight writers, each with its own handle, write
+// the same 20 slugs three times over (a batch, single upserts, a batch): every call succeeds, and each
+// slug is added exactly once in all, so the added counts sum to 20.
+TEST_P(RegisterStore, ConcurrentUpsertsOfTheSameSlugsAllSucceed) {
+  const auto where = location();
+  { open_store(where); }  // migrated before the race
+  std::vector<ToolRecord> batch;
+  for (const auto& j : numbered_records(20)) batch.push_back(record_from_json(j, "t"));
+  std::atomic<int> failures{0}, added{0}, updated{0};
+  std::vector<std::string> messages(8);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 8; ++w)
+    writers.emplace_back([&, w] {
+      try {
+        auto store = open_store(where);
+        for (int round = 0; round < 3; ++round) {
+          if (round % 2 == 0) {
+            const auto c = store->upsert_all(batch);
+            added += c.added;
+            updated += c.updated;
+          } else {
+            for (const auto& r : batch) (store->upsert(r) ? added : updated)++;
+          }
+        }
+      } catch (const std::exception& e) {
+        ++failures;
+        messages[static_cast<std::size_t>(w)] = e.what();
+      }
+    });
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(failures.load(), 0) << testing::PrintToString(messages);
+  EXPECT_EQ(added.load(), 20);
+  EXPECT_EQ(updated.load(), 8 * 3 * 20 - 20);
+  EXPECT_EQ(open_store(where)->count(), 20u);
+}
+
+// Summaries: one page at a time, the total apart, the description cut to 300 characters (counted
+// as characters: 400 two-byte letters are cut to 300 of them, 600 bytes).
+TEST_P(RegisterStore, SummariesArePagedAndCut) {
+  auto store = open_store(location());
+  for (const auto& j : numbered_records(7)) store->add(record_from_json(j, "t"));
+  auto long_one = predpol();
+  std::string e_acute;
+  for (int i = 0; i < 400; ++i) e_acute += "\xC3\xA9";  // é
+  long_one.set("tier1.description", e_acute);
+  store->add(long_one);
+  store->link_audit("predpol-lapd", {0, "backtest", "r", "s", "", ""});
+  EXPECT_EQ(store->count(), 8u);
+  EXPECT_EQ(store->count("tool-00"), 7u);
+  const auto page = store->list_summaries("", 2, 0);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].slug, "predpol-lapd");  // 'p' < 't'
+  EXPECT_EQ(page[0].name, "PredPol");
+  EXPECT_EQ(page[0].organisation, "Metropolitan Police Service");
+  EXPECT_EQ(page[0].audits, 1);
+  EXPECT_TRUE(page[0].description_cut);
+  EXPECT_EQ(page[0].description, e_acute.substr(0, 600));
+  EXPECT_EQ(page[1].slug, "tool-001");
+  EXPECT_FALSE(page[1].description_cut);
+  EXPECT_EQ(page[1].description, "new");
+  const auto last = store->list_summaries("", 3, 6);  // 8 records: the 7th and 8th
+  ASSERT_EQ(last.size(), 2u);
+  EXPECT_EQ(last[0].slug, "tool-006");
+  EXPECT_EQ(last[1].slug, "tool-007");
+  EXPECT_EQ(store->list_summaries("tool", 100, 0).size(), 7u);
+  EXPECT_TRUE(store->list_summaries("", 10, 8).empty());
+  EXPECT_NO_THROW(store->ping());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RegisterStore,
                          testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
 
@@ -336,6 +472,74 @@ TEST(RegisterLocation, ConnectionFailureHidesThePassword) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos);
   }
+}
+
+// Finding: 1e999 in `register import` ended in exit 70 (nlohmann::json's out-of-range error was
+// not an input error). It is now an InputError (exit 65) naming the record and the field; a
+// syntax error gets its line and column; nothing is written either way.
+TEST(RegisterImport, NumberOutOfRangeNamesRecordAndField) {
+  const auto dir = fresh("overflow");
+  auto store = open_store((dir / "r.sqlite").string());
+  io::write_text_file(
+      dir / "big.json",
+      "[{\"slug\": \"a\", \"tier1\": {\"name\": \"A\", \"description\": \"d\"}},\n"
+      " {\"slug\": \"b\", \"tier1\": {\"name\": \"B\", \"description\": 1e999}}]\n");
+  try {
+    import_file(*store, (dir / "big.json").string());
+    ADD_FAILURE() << "1e999 was accepted";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("record 2, field 'tier1.description'"), std::string::npos) << what;
+    EXPECT_NE(what.find("too large"), std::string::npos) << what;
+    EXPECT_NE(what.find("nothing was written"), std::string::npos) << what;
+  }
+  io::write_text_file(dir / "broken.json", "[\n  {\"slug\": \"a\",,}\n]\n");
+  try {
+    import_file(*store, (dir / "broken.json").string());
+    ADD_FAILURE() << "broken JSON was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 2);  // the second comma: line 2, column 16 (counted by hand)
+    EXPECT_EQ(e.column(), 16);
+  }
+  EXPECT_EQ(store->count(), 0u);
+  fs::remove_all(dir);
+}
+
+// Finding: the CLI accepted a 50 MB description. A field is at most 64 KiB and a record 1 MiB;
+// the error names the field. 17 fields of 64 KiB (1,114,112 bytes) pass each field's limit but
+// not the record's.
+TEST(RegisterLimits, FieldsAndRecordsAreBounded) {
+  auto j = gangs_matrix();
+  j["tier1"]["description"] = std::string(kMaxFieldBytes, 'x');
+  EXPECT_NO_THROW(record_from_json(j, "t"));
+  j["tier1"]["description"] = std::string(kMaxFieldBytes + 1, 'x');
+  try {
+    record_from_json(j, "t");
+    ADD_FAILURE() << "a 64 KiB + 1 description was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("tier1.description"), std::string::npos);
+  }
+  j = gangs_matrix();
+  int n = 0;
+  for (const auto& f : record_fields())
+    if (n++ < 17) {
+      nlohmann::json* node = &j;
+      std::string key = f.key;
+      for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.')) {
+        node = &(*node)[key.substr(0, dot)];
+        key = key.substr(dot + 1);
+      }
+      (*node)[key] = std::string(kMaxFieldBytes, 'y');
+    }
+  EXPECT_THROW(record_from_json(j, "t"), InputError);
+  j = gangs_matrix();
+  j["slug"] = std::string(kMaxSlugChars + 1, 's');
+  EXPECT_THROW(record_from_json(j, "t"), InputError);
+  EXPECT_THROW(
+      check_audit_link({0, "k", std::string(kMaxAuditTextBytes + 1, 'l'), "s", "", ""}, "t"),
+      InputError);
+  EXPECT_THROW(check_audit_link({0, "", "l", "s", "", ""}, "t"), InputError);
+  EXPECT_NO_THROW(check_audit_link({0, "k", "l", "s", "", ""}, "t"));
 }
 
 }  // namespace scrutineer::registry

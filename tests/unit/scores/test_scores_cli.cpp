@@ -48,7 +48,7 @@ TEST(ScoresCli, ErrorsMapToExitCodes) {
   const auto bad = temp_csv("scrutineer_scores_bad.csv", "score,outcome,group\n3,2,a\n");
   CliRun r = run("scores " + bad + " --score score --outcome outcome --group group --threshold 5");
   EXPECT_EQ(r.code, 65) << r.output;
-  EXPECT_NE(r.output.find("0 or 1, found '2'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("must hold 0 or 1"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(":2"), std::string::npos) << r.output;
   // A missing column: a configuration error, 64.
   r = run("scores " + kTiny + " --score risk --group group --threshold 5");
@@ -61,6 +61,33 @@ TEST(ScoresCli, ErrorsMapToExitCodes) {
   r = run("scores /nonexistent/x.csv --flag flag --group group");
   EXPECT_EQ(r.code, 74) << r.output;
   std::filesystem::remove(bad);
+}
+
+TEST(ScoresCli, BadInputIsExit65WithoutEchoingIt) {
+  const std::string args = " --score score --outcome outcome --group group --threshold 5";
+  // A Latin-1 byte in a group value (was exit 70 when the JSON was written): 65, file:line:col.
+  const auto latin1 =
+      temp_csv("scrutineer_scores_latin1.csv", "score,outcome,group\n3,1,a\n5,0,Caf\xe9\n");
+  CliRun r = run("scores " + latin1 + args + " --format json");
+  EXPECT_EQ(r.code, 65) << r.output;
+  EXPECT_NE(r.output.find(latin1 + ":3:5:"), std::string::npos) << r.output;
+  // A header and no rows (was exit 0 with empty tables): 65, "no rows".
+  const auto empty = temp_csv("scrutineer_scores_header_only.csv", "score,outcome,group\n");
+  r = run("scores " + empty + args);
+  EXPECT_EQ(r.code, 65) << r.output;
+  EXPECT_NE(r.output.find("no rows"), std::string::npos) << r.output;
+  // A 10 MB score field and a terminal escape in a header: 65, and neither reaches the terminal.
+  const auto big =
+      temp_csv("scrutineer_scores_big.csv", "score,outcome,group,\x1b]0;owned\x07\n" +
+                                                std::string(10'000'000, '9') + ",1,a,x\n");
+  r = run("scores " + big + args);
+  EXPECT_EQ(r.code, 65) << r.output.substr(0, 500);
+  EXPECT_LT(r.output.size(), 1000u);
+  r = run("scores " + big + " --score risk --group group --threshold 5");
+  EXPECT_EQ(r.code, 64) << r.output.substr(0, 500);
+  EXPECT_EQ(r.output.find('\x1b'), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\\x1B]0;owned\\x07"), std::string::npos) << r.output;
+  for (const auto& path : {latin1, empty, big}) std::filesystem::remove(path);
 }
 
 TEST(ScoresCli, Claim) {

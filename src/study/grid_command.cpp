@@ -1,5 +1,5 @@
-// `scrutineer grid` logic: region, grid, mask, events outside, overlay table.
-#include "scrutineer/geo/grid_command.hpp"
+// `scrutineer grid` logic: the study (region, grid, mask, events outside), the overlay table.
+#include "scrutineer/study/grid_command.hpp"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/vector.hpp"
 
-namespace scrutineer::geo {
+namespace scrutineer::study {
 
 namespace {
 
@@ -25,57 +25,54 @@ std::string csv_field(const std::string& s) {
 
 }  // namespace
 
-GridCommandResult run_grid(const GridCommandOptions& options,
-                           const std::function<EventPoints(const std::string& crs)>& load_events) {
-  if (options.region.empty()) throw ConfigError("a region file is needed (--region)");
-  if (!options.areas.empty() && options.id_column.empty())
-    throw ConfigError("--areas needs --id, the name of the areas' id field");
-  if (options.areas.empty() && (!options.overlay_output.empty() || !options.spread.empty()))
+GridCommandResult run_grid(const StudyOptions& study, const GridCommandOptions& options) {
+  if (study.region.empty()) throw ConfigError("a region file is needed (--region)");
+  if (!(study.cell_size > 0))
+    throw ConfigError(fmt::format("expected a cell size > 0, found {}", study.cell_size));
+  if (study.areas.empty() && (!options.overlay_output.empty() || !options.spread.empty()))
     throw ConfigError("--overlay and --spread need --areas");
+  if (!study.areas.empty() && study.area_id.empty())
+    throw ConfigError("--areas needs --id, the name of the areas' id field");
   if (!options.output.empty()) io::vector_driver_for(options.output);  // fail before the work
 
+  auto o = study;
+  o.clip = false;  // the command lists the events outside the region; it writes no events
   GridCommandResult r;
-  r.region = read_region(options.region, options.crs);
-  r.grid = make_grid(r.region, options.cell_size, options.origin_x, options.origin_y);
-  if (load_events) {
-    const EventPoints events = load_events(r.grid.crs);
-    r.has_events = true;
-    r.outside = report_outside(r.region, events.x, events.y);
+  r.study = build_study(o);
+  const auto& s = r.study;
+  if (s.has_events) {
     // Events come sorted by time: list the first outside ones in file order instead.
-    const auto inside = inside_region(r.region, events.x, events.y);
+    const auto inside = geo::inside_region(s.region, s.events.x, s.events.y);
     for (std::size_t i = 0; i < inside.size(); ++i)
       if (!inside[i])
-        r.outside_rows.push_back(events.source_row.empty() ? static_cast<std::int64_t>(i) + 2
-                                                           : events.source_row[i]);
+        r.outside_rows.push_back(s.events.source_row.empty() ? static_cast<std::int64_t>(i) + 2
+                                                             : s.events.source_row[i]);
     std::sort(r.outside_rows.begin(), r.outside_rows.end());
     if (r.outside_rows.size() > 10) r.outside_rows.resize(10);
   }
   std::vector<io::Column> columns;
-  if (!options.areas.empty()) {
-    r.has_areas = true;
-    r.areas = read_areas(options.areas, options.id_column, r.grid.crs);
-    r.overlay = make_overlay(r.grid, r.areas);
+  if (s.has_areas) {
     for (const auto& name : options.spread)
-      columns.push_back({name, r.overlay.spread_to_cells(r.areas.column(name)), false});
+      columns.push_back({name, s.overlay.spread_to_cells(s.areas.column(name)), false});
     if (!options.overlay_output.empty())
-      write_overlay_csv(options.overlay_output, r.grid, r.areas, r.overlay);
+      write_overlay_csv(options.overlay_output, s.grid, s.areas, s.overlay);
   }
   if (!options.output.empty())
-    io::write_grid_cells(options.output, r.grid, columns, {options.all_cells, "cells"});
+    io::write_grid_cells(options.output, s.grid, columns, {options.all_cells, "cells"});
   return r;
 }
 
 std::string describe(const GridCommandResult& r, const GridCommandOptions& options) {
-  const Grid& g = r.grid;
-  std::string out = fmt::format("region {}: area {:.0f} (square CRS units) in {}", options.region,
-                                r.region.area, g.crs);
-  if (!r.region.repaired.empty())
-    out += fmt::format(" ({} feature(s) repaired by MakeValid)", r.region.repaired.size());
+  const auto& s = r.study;
+  const geo::Grid& g = s.grid;
+  std::string out = fmt::format("region {}: area {:.0f} (square CRS units) in {}", s.region.source,
+                                s.region.area, g.crs);
+  if (!s.region.repaired.empty())
+    out += fmt::format(" ({} feature(s) repaired by MakeValid)", s.region.repaired.size());
   out += fmt::format("\ngrid: {} x {} cells of {:g}, lower-left ({:.3f}, {:.3f}); {} valid of {}\n",
                      g.nx, g.ny, g.size, g.x0, g.y0, g.valid_count(), g.cells());
-  if (r.has_events) {
-    out +=
-        fmt::format("events: {} read, {} outside the region", r.outside.total, r.outside.outside);
+  if (s.has_events) {
+    out += fmt::format("events: {} read, {} outside the region", s.events.size(), s.counts.outside);
     if (!r.outside_rows.empty()) {
       out += " (first at lines";
       for (const auto line : r.outside_rows) out += fmt::format(" {}", line);
@@ -83,26 +80,26 @@ std::string describe(const GridCommandResult& r, const GridCommandOptions& optio
     }
     out += "\n";
   }
-  if (r.has_areas) {
+  if (s.has_areas) {
     std::size_t partly = 0;
     double worst = 0;
     std::string worst_id;
-    for (std::size_t a = 0; a < r.areas.size(); ++a) {
-      const double share = r.overlay.area_outside_share(a);
+    for (std::size_t a = 0; a < s.areas.size(); ++a) {
+      const double share = s.overlay.area_outside_share(a);
       if (share > 1e-9) ++partly;
       if (share > worst) {
         worst = share;
-        worst_id = r.areas.ids[a];
+        worst_id = s.areas.ids[a];
       }
     }
     out += fmt::format(
         "areas {}: {} areas, {} cell x area pairs; {} area(s) partly outside the "
         "valid cells",
-        options.areas, r.areas.size(), r.overlay.entries(), partly);
+        s.areas.source, s.areas.size(), s.overlay.entries(), partly);
     if (partly) out += fmt::format(" (most: {} with {:.1f}% outside)", worst_id, worst * 100);
     out += "\n";
-    if (!r.areas.repaired.empty())
-      out += fmt::format("areas: {} feature(s) repaired by MakeValid\n", r.areas.repaired.size());
+    if (!s.areas.repaired.empty())
+      out += fmt::format("areas: {} feature(s) repaired by MakeValid\n", s.areas.repaired.size());
   }
   if (!options.output.empty()) out += fmt::format("cells written to {}\n", options.output);
   if (!options.overlay_output.empty())
@@ -110,8 +107,8 @@ std::string describe(const GridCommandResult& r, const GridCommandOptions& optio
   return out;
 }
 
-void write_overlay_csv(const std::string& path, const Grid& grid, const Areas& areas,
-                       const Overlay& overlay) {
+void write_overlay_csv(const std::string& path, const geo::Grid& grid, const geo::Areas& areas,
+                       const geo::Overlay& overlay) {
   io::AtomicFile file(path);
   auto& out = file.stream();
   out << "cell,ix,iy,area_id,intersection,cell_share,area_share\n";
@@ -127,4 +124,4 @@ void write_overlay_csv(const std::string& path, const Grid& grid, const Areas& a
   file.commit();
 }
 
-}  // namespace scrutineer::geo
+}  // namespace scrutineer::study

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace scrutineer::disparity {
+namespace scrutineer::study {
 
 // One group: its name and the columns whose counts add up to it.
 struct GroupSpec {
@@ -48,4 +48,4 @@ GroupCounts combine_groups(const std::vector<GroupSpec>& specs,
                            const std::vector<std::vector<double>>& columns,
                            const GroupOptions& options);
 
-}  // namespace scrutineer::disparity
+}  // namespace scrutineer::study

@@ -5,9 +5,9 @@
 #include <cmath>
 
 #include "scrutineer/core/error.hpp"
-#include "scrutineer/disparity/groups.hpp"
+#include "scrutineer/study/groups.hpp"
 
-namespace scrutineer::disparity {
+namespace scrutineer::study {
 namespace {
 
 TEST(Groups, ParsesNameAndColumns) {
@@ -121,4 +121,4 @@ TEST(Groups, MissingValuesCountAsZeroAndAreNoted) {
 }
 
 }  // namespace
-}  // namespace scrutineer::disparity
+}  // namespace scrutineer::study

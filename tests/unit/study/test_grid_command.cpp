@@ -8,10 +8,10 @@
 #include <sstream>
 
 #include "scrutineer/core/error.hpp"
-#include "scrutineer/geo/grid_command.hpp"
 #include "scrutineer/io/vector.hpp"
+#include "scrutineer/study/grid_command.hpp"
 
-namespace scrutineer::geo {
+namespace scrutineer::study {
 namespace {
 
 const std::string kData = SCRUTINEER_TEST_DATA "/geo/";
@@ -34,26 +34,36 @@ std::string read_text(const std::filesystem::path& p) {
 
 TEST(GridCommand, CellsOverlayAndEventsOutside) {
   const auto dir = temp_dir();
+  StudyOptions st;
+  st.region = kData + "two_areas.geojson";
+  st.cell_size = 100;
+  st.areas = kData + "two_areas.geojson";
+  st.area_id = "code";
+  // Two events: one inside, one 50 m east of the region (x = 500350), on lines 2 and 3, in the
+  // region's CRS (EPSG:32616).
+  st.events = (dir / "events.csv").string();
+  std::ofstream(st.events) << "time,x,y\n2020-01-02 00:00,500010,4600010\n"
+                              "2020-01-01 00:00,500350,4600050\n";
+  st.read.format = "generic";
+  st.read.time_zone = "UTC";
+  st.read.columns.time = "time";
+  st.read.columns.x = "x";
+  st.read.columns.y = "y";
+  st.read.source_crs = st.read.target_crs = "EPSG:32616";
   GridCommandOptions o;
-  o.region = kData + "two_areas.geojson";
-  o.crs = "";
-  o.cell_size = 100;
   o.output = (dir / "cells.gpkg").string();
-  o.areas = kData + "two_areas.geojson";
-  o.id_column = "code";
   o.spread = {"pop"};
   o.overlay_output = (dir / "overlay.csv").string();
-  // Two events: one inside, one 50 m east of the region (x = 500350), given in file order.
-  const auto result = run_grid(o, [](const std::string& crs) {
-    EXPECT_EQ(crs, "EPSG:32616");
-    return EventPoints{{500010, 500350}, {4600010, 4600050}, {2, 3}};
-  });
+  const auto result = run_grid(st, o);
+  EXPECT_EQ(result.study.crs, "EPSG:32616");
+  const auto& grid = result.study.grid;
   // Region [500000, 500300] x [4600000, 4600100], 100 m cells from origin 0: both high edges on
   // grid lines, so ix 5000..5003 (nx 4) and iy 46000..46001 (ny 2), all touching: 8 valid.
-  EXPECT_EQ(result.grid.nx, 4);
-  EXPECT_EQ(result.grid.ny, 2);
-  EXPECT_EQ(result.grid.valid_count(), 8);
-  EXPECT_EQ(result.outside.outside, 1);
+  EXPECT_EQ(grid.nx, 4);
+  EXPECT_EQ(grid.ny, 2);
+  EXPECT_EQ(grid.valid_count(), 8);
+  EXPECT_EQ(result.study.counts.outside, 1);
+  EXPECT_FALSE(result.study.counts.clipped);  // listed, not dropped
   EXPECT_EQ(result.outside_rows, (std::vector<std::int64_t>{3}));
   // Overlay rows: cell 0 -> A 10,000; cell 1 -> A 5,000 and B 5,000; cell 2 -> B 10,000 (the
   // hand case of test_overlay.cpp, shifted); shares 1 and 2/3, 0.5 and 1/3.
@@ -78,17 +88,18 @@ TEST(GridCommand, CellsOverlayAndEventsOutside) {
 }
 
 TEST(GridCommand, OptionErrors) {
+  StudyOptions st;
   GridCommandOptions o;
-  EXPECT_THROW(run_grid(o), ConfigError);  // no region
-  o.region = kData + "two_areas.geojson";
-  o.areas = o.region;
-  EXPECT_THROW(run_grid(o), ConfigError);  // --areas without --id
-  o.areas.clear();
+  EXPECT_THROW(run_grid(st, o), ConfigError);  // no region
+  st.region = kData + "two_areas.geojson";
+  st.areas = st.region;
+  EXPECT_THROW(run_grid(st, o), ConfigError);  // --areas without --id
+  st.areas.clear();
   o.overlay_output = "x.csv";
-  EXPECT_THROW(run_grid(o), ConfigError);  // --overlay without --areas
+  EXPECT_THROW(run_grid(st, o), ConfigError);  // --overlay without --areas
   o.overlay_output.clear();
   o.output = "cells.shp";
-  EXPECT_THROW(run_grid(o), ConfigError);
+  EXPECT_THROW(run_grid(st, o), ConfigError);
 }
 
 TEST(GridCommand, ExitCodes) {
@@ -108,4 +119,4 @@ TEST(GridCommand, ExitCodes) {
 }
 
 }  // namespace
-}  // namespace scrutineer::geo
+}  // namespace scrutineer::study

@@ -1,7 +1,7 @@
 // Population groups from numeric area columns combined by name; the US Census treats Hispanic
 // origin as an ethnicity of any race, so Hispanic counts overlap race counts and are never added to
 // them.
-#include "scrutineer/disparity/groups.hpp"
+#include "scrutineer/study/groups.hpp"
 
 #include <fmt/format.h>
 
@@ -12,7 +12,7 @@
 
 #include "scrutineer/core/error.hpp"
 
-namespace scrutineer::disparity {
+namespace scrutineer::study {
 
 namespace {
 
@@ -178,4 +178,4 @@ GroupCounts combine_groups(const std::vector<GroupSpec>& specs,
   return out;
 }
 
-}  // namespace scrutineer::disparity
+}  // namespace scrutineer::study

@@ -1,0 +1,200 @@
+// The study set-up shared by every front end (issue 12): events read and filtered, the region,
+// the grid and its validity mask, events clipped by one rule, areas with group counts and the
+// cell x area overlay (docs/study.md).
+#include "scrutineer/study/study.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <cmath>
+
+#include "scrutineer/core/error.hpp"
+#include "scrutineer/core/time.hpp"
+
+namespace scrutineer::study {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::int64_t local_date(const std::string& text, const TimeZone& zone, const char* option) {
+  const auto wall = parse_iso_datetime(text);
+  if (!wall)
+    throw ConfigError(
+        fmt::format("{}: expected a local date YYYY-MM-DD, found '{}'", option, text));
+  return zone.to_utc(*wall);
+}
+
+void check(const StudyOptions& o) {
+  if (o.events.empty() && o.region.empty() && o.areas.empty())
+    throw ConfigError("study: give the events, a region or the areas");
+  if (!(o.cell_size >= 0) || !std::isfinite(o.cell_size))
+    throw ConfigError(
+        fmt::format("study: expected a cell size >= 0 metres, found {}", o.cell_size));
+  if (o.valid != "touches" && o.valid != "shares-area")
+    throw ConfigError(
+        fmt::format("study: valid cells are \"touches\" or \"shares-area\", found '{}'", o.valid));
+  if (!o.areas.empty() && o.area_id.empty())
+    throw ConfigError("study: give the areas' id column with the areas");
+  if (o.areas.empty() && (!o.groups.empty() || !o.total.empty() || !o.area_id.empty()))
+    throw ConfigError("study: groups, a total column and an area id need the areas");
+  if (o.events.empty() && (!o.category.empty() || !o.from.empty() || !o.to.empty()))
+    throw ConfigError("study: a category or date filter needs the events");
+}
+
+void read_events(const StudyOptions& o, Study& s) {
+  auto read = o.read;
+  if (lower(read.target_crs) == "utm") read.target_crs.clear();  // the median point's zone
+  auto result = ingest::read_events(o.events, read);
+  s.has_events = true;
+  s.read = std::move(result.report);
+  s.events = std::move(result.events);
+  s.crs = s.events.crs;
+  s.counts.rows_read = s.read.rows_read;
+  s.counts.rows_kept = s.read.rows_kept;
+  s.counts.rows_dropped = s.read.rows_dropped;
+  auto& e = s.events;
+  if (!o.category.empty()) {
+    std::vector<bool> keep(e.size());
+    for (std::size_t i = 0; i < e.size(); ++i)
+      keep[i] = e.categories[static_cast<std::size_t>(e.category[i])] == o.category;
+    e = e.filter(keep);
+    if (e.empty())
+      throw ConfigError(
+          fmt::format("{}: no event has the category '{}' (category)", o.events, o.category));
+  }
+  s.counts.after_category = static_cast<std::int64_t>(e.size());
+  if (!o.from.empty() || !o.to.empty()) {
+    const TimeZone zone(e.time_zone.empty() ? "UTC" : e.time_zone);
+    const auto from = o.from.empty() ? INT64_MIN : local_date(o.from, zone, "from");
+    const auto to = o.to.empty() ? INT64_MAX : local_date(o.to, zone, "to");
+    std::vector<bool> keep(e.size());
+    for (std::size_t i = 0; i < e.size(); ++i) keep[i] = e.t[i] >= from && e.t[i] < to;
+    e = e.filter(keep);
+  }
+  s.counts.after_dates = static_cast<std::int64_t>(e.size());
+  s.counts.inside = s.counts.after_dates;
+}
+
+// The area of each grid cell inside the region (GEOS), as the overlay of the region as one area.
+std::vector<double> areas_inside(const geo::Grid& grid, const geo::Region& region) {
+  return geo::make_overlay(grid, geo::make_areas({region.polygons}, region.crs)).cell_covered;
+}
+
+void clip(const StudyOptions& o, Study& s) {
+  auto& e = s.events;
+  const auto inside = geo::inside_region(s.region, e.x, e.y);
+  std::int64_t in = 0;
+  for (const auto v : inside) in += v;
+  s.counts.inside = in;
+  s.counts.outside = static_cast<std::int64_t>(e.size()) - in;
+  s.counts.clipped = o.clip;
+  if (!o.clip) return;
+  e = e.filter(std::vector<bool>(inside.begin(), inside.end()));
+  if (e.empty())
+    throw ConfigError(fmt::format("study: no event lies inside the region {}", s.region.source));
+}
+
+}  // namespace
+
+Study build_study(const StudyOptions& o) {
+  check(o);
+  Study s;
+  s.options = o;
+  if (!o.events.empty()) read_events(o, s);
+  // The CRS of the region and areas: the events', else the option's.
+  const std::string crs = s.has_events ? s.crs : o.read.target_crs;
+
+  if (!o.areas.empty()) {
+    s.has_areas = true;
+    s.areas = geo::read_areas(o.areas, o.area_id, crs);
+    if (!s.has_events) s.crs = s.areas.crs;
+    if (!s.areas.repaired.empty())
+      s.notes.push_back(fmt::format("{} area polygons were invalid and repaired (MakeValid)",
+                                    s.areas.repaired.size()));
+    if (!o.groups.empty()) {
+      std::vector<GroupSpec> specs;
+      for (const auto& text : o.groups) specs.push_back(parse_group(text));
+      GroupOptions group_options;
+      group_options.total_column = o.total;
+      group_options.ethnicity_columns = o.ethnicity_columns;
+      s.groups = combine_groups(specs, s.areas.numeric_names, s.areas.numeric, group_options);
+      for (const auto& n : s.groups.notes) s.notes.push_back(n);
+    }
+  }
+
+  // The one rule: the region file, else the union of the areas, else none.
+  if (!o.region.empty() || s.has_areas) {
+    const auto& path = o.region.empty() ? o.areas : o.region;
+    s.region = geo::read_region(path, s.has_areas ? s.areas.crs : crs);
+    s.has_region = true;
+    if (!s.has_events && !s.has_areas) s.crs = s.region.crs;
+    s.region_source = o.region.empty() ? fmt::format("the union of the areas {}", o.areas)
+                                       : fmt::format("{}", o.region);
+  } else {
+    s.region_source = "none: the grid covers the events' bounding box, every cell valid";
+  }
+
+  if (o.cell_size > 0) {
+    s.has_grid = true;
+    if (s.has_region) {
+      s.grid = geo::make_grid(s.region, o.cell_size, o.origin_x, o.origin_y);
+      if (o.cell_areas || o.valid == "shares-area") s.cell_area = areas_inside(s.grid, s.region);
+      if (o.valid == "shares-area")
+        for (std::size_t c = 0; c < s.cell_area.size(); ++c)
+          s.grid.valid[c] = s.grid.valid[c] && s.cell_area[c] > 0;
+    } else {
+      s.grid = geo::grid_over_points(s.events.x, s.events.y, s.events.crs, o.cell_size, o.origin_x,
+                                     o.origin_y);
+    }
+  }
+  if (s.has_events && s.has_region) clip(o, s);
+
+  if (s.has_areas && s.has_grid) {
+    s.overlay = geo::make_overlay(s.grid, s.areas);
+    double outside = 0, all = 0;
+    for (std::size_t a = 0; a < s.areas.size() && !s.groups.total.empty(); ++a) {
+      outside += s.groups.total[a] * s.overlay.area_outside_share(a);
+      all += s.groups.total[a];
+    }
+    if (all > 0 && outside > 1e-6 * all)
+      s.notes.push_back(fmt::format(
+          "{:.2f}% of the population lives in parts of areas outside the grid's valid cells and is "
+          "left out",
+          100 * outside / all));
+  }
+  return s;
+}
+
+std::string Study::describe() const {
+  std::string out;
+  if (has_events) {
+    out += fmt::format("events: {} rows read from {}, {} kept, {} dropped (CRS {}, zone {})\n",
+                       counts.rows_read, read.path, counts.rows_kept, counts.rows_dropped,
+                       events.crs, events.time_zone);
+    out += fmt::format("events: {} after the category filter, {} after the date filter\n",
+                       counts.after_category, counts.after_dates);
+  }
+  out += fmt::format("region: {}\n", region_source);
+  if (has_events)
+    out += fmt::format("events: {} inside the region, {} outside ({})\n", counts.inside,
+                       counts.outside,
+                       !has_region      ? "no region"
+                       : counts.clipped ? "dropped"
+                                        : "kept: they count as missed");
+  if (has_grid)
+    out += fmt::format("grid: {} x {} cells of {} m, {} valid\n", grid.nx, grid.ny, grid.size,
+                       grid.valid_count());
+  if (has_areas)
+    out += fmt::format(
+        "areas: {} areas from {}{}\n", areas.size(), areas.source,
+        groups.names.empty() ? "" : fmt::format(", groups {}", fmt::join(groups.names, ", ")));
+  return out;
+}
+
+}  // namespace scrutineer::study
