@@ -33,7 +33,8 @@ struct DisparityStage {
   disparity::DisparityOptions options;  // areas, grid, flags and out are filled at run time
 };
 
-// [feedback]: the closed-loop simulator on a truth. One function per truth kind (recipe/stages.cpp).
+// [feedback]: the closed-loop simulator on a truth. One function per truth kind
+// (recipe/stages.cpp).
 struct FeedbackStage {
   bool enabled = false;
   // "city": the synthetic city of `city`; "fitted": sepp-grid fitted per cell to the study's
