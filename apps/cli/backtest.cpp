@@ -10,9 +10,12 @@
 #include <vector>
 
 #include "command.hpp"
+#include "option_flags.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/evaluate/backtest_options.hpp"
 #include "scrutineer/evaluate/report.hpp"
+#include "scrutineer/study/options.hpp"
 #include "scrutineer/study/study.hpp"
 
 namespace {
@@ -20,56 +23,11 @@ namespace {
 using namespace scrutineer;
 
 struct BacktestArgs {
-  study::StudyOptions study;  // events, filters, region, grid (docs/study.md)
+  study::StudyOptions study;
+  evaluate::BacktestSetup backtest;
   std::vector<std::string> models;
-  std::string from, to, train_from, period = "day";
-  int window = 0;
-  std::string coverages = "1..20", operating = "5%", tie_rule = "random";
-  std::uint64_t seed = 1;
-  int bootstrap = 2000;
-  double level = 0.95;
-  bool no_baselines = false;
-  int chunk = 8;
   std::string out = "backtest-output";
 };
-
-// "1..20" (percent, step 1), or "1,5,10" (percent).
-std::vector<double> parse_coverages(const std::string& text) {
-  std::vector<double> out;
-  const auto dots = text.find("..");
-  try {
-    if (dots != std::string::npos) {
-      const int a = std::stoi(text.substr(0, dots)), b = std::stoi(text.substr(dots + 2));
-      if (a < 0 || b > 100 || a > b) throw std::invalid_argument(text);
-      for (int p = a; p <= b; ++p) out.push_back(p / 100.0);
-      return out;
-    }
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      const auto comma = text.find(',', start);
-      const auto part =
-          text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      out.push_back(std::stod(part) / 100.0);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  } catch (const std::exception&) {
-    throw ConfigError(
-        fmt::format("--coverages: expected percentages as A..B or a comma list (e.g. 1..20 or "
-                    "1,5,10), found '{}'",
-                    text));
-  }
-  return out;
-}
-
-// "5%" / "0.05" (coverage), "count:20", "area:5%" (evaluate::parse_policy).
-evaluate::Policy parse_operating(const std::string& text) {
-  try {
-    return evaluate::parse_policy(text);
-  } catch (const ConfigError& e) {
-    throw ConfigError(fmt::format("--operating: {}", e.what()));
-  }
-}
 
 // "name" or "name:k=v,k=v".
 evaluate::ModelSpec parse_model(const std::string& text) {
@@ -89,33 +47,20 @@ std::int64_t local_date(const std::string& text, const TimeZone& zone, const std
 void run(const BacktestArgs& a) {
   auto options = a.study;
   options.progress = !cli::global_options().quiet;
-  options.cell_areas = parse_operating(a.operating).mode == evaluate::PolicyMode::kArea;
+  options.cell_areas = a.backtest.options.operating_point.mode == evaluate::PolicyMode::kArea;
   const auto st = study::build_study(options);
   fmt::print(stderr, "{}", st.describe());
   const auto& events = st.events;
   const auto& grid = st.grid;
 
-  evaluate::BacktestOptions o;
+  evaluate::BacktestOptions o = a.backtest.options;
   for (const auto& m : a.models) o.models.push_back(parse_model(m));
   const TimeZone zone(events.time_zone.empty() ? "UTC" : events.time_zone);
-  if (a.from.empty() || a.to.empty())
-    throw ConfigError("backtest: --from and --to (local dates) are required");
-  o.first = local_date(a.from, zone, "--from");
-  o.stop = local_date(a.to, zone, "--to");
-  if (!a.train_from.empty()) o.train_start = local_date(a.train_from, zone, "--train-from");
-  o.period = evaluate::period_unit_from_string(a.period);
-  o.window_periods = a.window;
-  o.coverages = parse_coverages(a.coverages);
-  o.tie_rule = evaluate::tie_rule_from_string(a.tie_rule);
-  o.operating_point = parse_operating(a.operating);
-  o.operating_point.tie_rule = o.tie_rule;
+  o.first = local_date(a.backtest.from, zone, "--from");
+  o.stop = local_date(a.backtest.to, zone, "--to");
+  if (!a.backtest.train_from.empty())
+    o.train_start = local_date(a.backtest.train_from, zone, "--train-from");
   o.cell_area = st.cell_area;  // the area policy's cells' areas inside the region
-  o.seed = a.seed;
-  o.add_baselines = !a.no_baselines;
-  o.bootstrap.replicates = a.bootstrap;
-  o.bootstrap.level = a.level;
-  o.bootstrap.seed = a.seed;
-  o.chunk = a.chunk;
   o.progress = !cli::global_options().quiet;
   const auto result = evaluate::run_backtest(events, grid, o);
   evaluate::write_backtest_outputs(result, grid, a.out);
@@ -132,54 +77,13 @@ void setup(CLI::App& app) {
       "backtest",
       "Rolling-origin accuracy of forecast models (hit rate, PAI, PEI, PEI*, share of flags where "
       "nothing happened) against the naive and random baselines");
-  sub->add_option("events", a->study.events,
-                  "Crime export CSV (any format `scrutineer ingest` reads)")
-      ->required();
-  sub->add_option("--format", a->study.read.format,
-                  "Input format (auto, chicago, police-uk, code, generic, events)")
-      ->capture_default_str();
-  sub->add_option("--time", a->study.read.columns.time, "Time column (generic CSV)");
-  sub->add_option("--time-format", a->study.read.columns.time_format,
-                  "Time pattern, e.g. %Y-%m-%d %H:%M");
-  sub->add_option("--lon", a->study.read.columns.lon, "Longitude column (generic CSV)");
-  sub->add_option("--lat", a->study.read.columns.lat, "Latitude column (generic CSV)");
-  sub->add_option("--x", a->study.read.columns.x, "x column in --source-crs (generic CSV)");
-  sub->add_option("--y", a->study.read.columns.y, "y column in --source-crs (generic CSV)");
-  sub->add_option("--category-column", a->study.read.columns.category, "Offence category column");
-  sub->add_option("--source-crs", a->study.read.source_crs, "CRS of the --x/--y columns");
-  sub->add_option("--time-zone", a->study.read.time_zone, "IANA zone of the file's local times");
-  sub->add_option("--crs", a->study.read.target_crs,
-                  "Projected CRS for the study (e.g. EPSG:2790); default UTM");
-  sub->add_option("--category", a->study.category, "Keep only events of this category");
-  sub->add_option("--region", a->study.region, "Study region (any GDAL vector file)");
-  sub->add_option("--cell-size", a->study.cell_size, "Grid cell side in metres")
-      ->capture_default_str();
-  sub->add_option("--origin-x", a->study.origin_x, "Grid origin x")->capture_default_str();
-  sub->add_option("--origin-y", a->study.origin_y, "Grid origin y")->capture_default_str();
-  sub->add_flag("!--no-clip", a->study.clip,
-                "Keep events outside the region (they count as missed)");
-  sub->add_option("--model", a->models, "Model to test, NAME or NAME:k=v,k=v (repeatable)");
-  sub->add_option("--from", a->from, "First period start (local date)");
-  sub->add_option("--to", a->to, "End of the last period (local date, exclusive)");
-  sub->add_option("--period", a->period, "Period: day, week or month (month for UK data)")
-      ->capture_default_str();
-  sub->add_option("--train-from", a->train_from, "Training starts here (growing window)");
-  sub->add_option("--window", a->window, "Sliding training window in periods (0 = growing)")
-      ->capture_default_str();
-  sub->add_option("--coverages", a->coverages, "Coverage levels in percent: A..B or a,b,c")
-      ->capture_default_str();
-  sub->add_option("--operating", a->operating,
-                  "Operating point: a share (5%), count:N (fixed cells) or area:X%")
-      ->capture_default_str();
-  sub->add_option("--tie-rule", a->tie_rule, "Ties: random (seeded), row-major or open_cp")
-      ->capture_default_str();
-  sub->add_option("--seed", a->seed, "Seed for tie keys, random baseline and bootstrap")
-      ->capture_default_str();
-  sub->add_option("--bootstrap", a->bootstrap, "Bootstrap replicates over periods")
-      ->capture_default_str();
-  sub->add_option("--level", a->level, "Interval level")->capture_default_str();
-  sub->add_flag("--no-baselines", a->no_baselines, "Do not add the naive and random baselines");
-  sub->add_option("--chunk", a->chunk, "Periods per sequential task")->capture_default_str();
+  // The data's from/to (an event filter) are the recipe's; here --from/--to are the periods.
+  cli::add_stage_flags(*sub, study::data_option_set(), a->study,
+                       {"Data", {"events"}, {"from", "to"}, {"events"}});
+  cli::add_stage_flags(*sub, study::grid_option_set(), a->study, {"Grid", {}, {}, {}});
+  sub->add_option("--model", a->models, "Model to test, NAME or NAME:k=v,k=v (repeatable)")
+      ->allow_extra_args(false);
+  cli::add_stage_flags(*sub, evaluate::backtest_option_set(), a->backtest);
   sub->add_option("--out", a->out, "Output folder")->capture_default_str();
   sub->callback([a] { run(*a); });
 }

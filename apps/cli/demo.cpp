@@ -66,7 +66,7 @@ time = "time"
 time_format = "%Y-%m-%d %H:%M"
 x = "x"
 y = "y"
-category = "category"
+category_column = "category"
 
 [grid]
 region = "city/region.geojson"

@@ -7,10 +7,12 @@
 #include <vector>
 
 #include "command.hpp"
-#include "read_options.hpp"
+#include "option_flags.hpp"
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/feedback/options.hpp"
 #include "scrutineer/feedback/output.hpp"
 #include "scrutineer/feedback/world.hpp"
+#include "scrutineer/study/options.hpp"
 #include "scrutineer/synth/city.hpp"
 
 namespace scrutineer::cli {
@@ -130,74 +132,33 @@ void setup_lum_isaac(CLI::App& parent) {
 
 struct LoopArgs {
   feedback::LoopOptions options;
-  study::StudyOptions study;  // the study the truth is fitted to (with --events)
-  feedback::FitWorldOptions fit;
-  std::string reporting;
-  std::string city, mitigations = "none,reported-only,rejection,exploration,downweight";
-  std::string tie_rule = "random", out = "feedback-loop";
-  double coverage = -1;
+  feedback::TruthOptions truth;
+  study::StudyOptions study;  // the fitted truth's events, region, grid and areas
+  std::string out = "feedback-loop";
 };
 
-// The truth fitted to real records instead of the synthetic city (feedback::fit_world).
-void add_truth_options(CLI::App& app, LoopArgs& a) {
-  const char* group = "Truth fitted to real records (instead of the synthetic city)";
-  auto& f = a.fit;
-  auto& s = a.study;
-  app.add_option("--events", s.events,
-                 "Recorded crime (any format `scrutineer ingest` reads): fit sepp-grid to it")
-      ->group(group);
-  app.add_option("--region", s.region, "Study region polygons (default: the union of --areas)")
-      ->group(group);
-  app.add_option("--cell-size", s.cell_size, "Grid cell size, metres")
-      ->capture_default_str()
-      ->group(group);
-  app.add_option("--origin-x", s.origin_x, "Grid origin x")->group(group);
-  app.add_option("--origin-y", s.origin_y, "Grid origin y")->group(group);
-  app.add_option("--areas", s.areas, "Areas with group counts (census polygons)")->group(group);
-  app.add_option("--id-field", s.area_id, "Id column of --areas")->group(group);
-  app.add_option("--groups", s.groups, "Groups: name=col+col or col (comma-separated)")
-      ->delimiter(',')
-      ->group(group);
-  app.add_option("--total", s.total, "Total-population column (default: the sum of the groups)")
-      ->group(group);
-  app.add_option("--crs", s.read.target_crs,
-                 "Study CRS: EPSG code, or utm (default: the UTM zone of the events)")
-      ->group(group);
-  app.add_option("--reporting", a.reporting,
-                 "Reporting rates: a CSV (area id, rate) or one rate in (0, 1] for every area "
-                 "(default 1: recorded crime taken as true)")
-      ->group(group);
-  app.add_option("--reporting-id", f.reporting_id, "Area-id column of the --reporting CSV")
-      ->capture_default_str()
-      ->group(group);
-  app.add_option("--reporting-column", f.reporting_rate_column, "Rate column of --reporting CSV")
-      ->capture_default_str()
-      ->group(group);
-  app.add_option("--crime-category", s.category, "Fit on events of this category only")
-      ->group(group);
-  add_read_options(app, s.read);
-}
-
-// The city unless --events is given.
-feedback::World world_of(LoopArgs& a) {
-  if (a.study.events.empty()) {
+// The synthetic city, or sepp-grid fitted to the study's events (--truth fitted).
+feedback::World world_of(const LoopArgs& a) {
+  const auto& t = a.truth;
+  const auto& st = a.study;
+  if (t.truth == "city") {
+    if (!st.events.empty())
+      throw ConfigError("feedback loop: --events is the fitted truth's: add --truth fitted");
     ParamSet params(synth::city_param_specs());
-    if (!a.city.empty()) params.set_all(a.city);
+    if (!t.city.empty()) params.set_all(t.city);
     return feedback::world_from_city(synth::generate_city(synth::city_options_from(params)));
   }
-  if (!a.city.empty()) throw ConfigError("feedback loop: give either --city or --events, not both");
-  if (!a.reporting.empty()) {
-    try {
-      std::size_t used = 0;
-      a.fit.reporting_rate = std::stod(a.reporting, &used);
-      if (used != a.reporting.size()) a.fit.reporting_file = a.reporting;
-    } catch (const std::exception&) {
-      a.fit.reporting_file = a.reporting;
-    }
-  }
-  const auto study = study::build_study(a.study);
+  if (!t.city.empty()) throw ConfigError("feedback loop: --city is for --truth city");
+  if (st.events.empty() || st.areas.empty())
+    throw ConfigError("feedback loop: --truth fitted needs --events and --areas");
+  feedback::FitWorldOptions f;
+  f.reporting_file = t.reporting;
+  f.reporting_id = t.reporting_id;
+  f.reporting_rate_column = t.reporting_rate;
+  f.reporting_rate = t.reporting_everywhere;
+  const auto study = study::build_study(st);
   if (!global_options().quiet) fmt::print(stderr, "{}", study.describe());
-  return feedback::fit_world(study, a.fit);
+  return feedback::fit_world(study, f);
 }
 
 void setup_loop(CLI::App& parent) {
@@ -208,50 +169,16 @@ void setup_loop(CLI::App& parent) {
       "reports + discovery by patrols -> forecast -> top cells patrolled, with mitigations "
       "compared on the same replicates. "
       "Writes loop_series.csv, loop_summary.json and SVG charts");
-  auto& o = a->options;
-  app->add_option("--city", a->city,
-                  "Synthetic-city parameters k=v,... (see `scrutineer synth --help`)");
-  app->add_option("--model", o.model, "Registered forecast model")->capture_default_str();
-  app->add_option("--model-params", o.model_params, "Model parameters k=v,...");
-  app->add_option("--count", o.policy.count, "Cells flagged per day")->capture_default_str();
-  app->add_option("--coverage", a->coverage, "Share of cells flagged (instead of --count)");
-  app->add_option("--tie-rule", a->tie_rule, "open_cp, row-major or random")->capture_default_str();
-  app->add_option("--days", o.days, "Deployed days")->capture_default_str();
-  app->add_option("--history", o.history_days, "Days recorded by reports alone before")
-      ->capture_default_str();
-  app->add_option("--window", o.window_days, "Training window, days")->capture_default_str();
-  app->add_option("--refit-every", o.refit_every, "Days between forecasts")->capture_default_str();
-  app->add_option("--equal-reporting", o.equal_reporting,
-                  "One reporting rate everywhere (default: the city's rates by area)");
-  app->add_option("--discovery", o.discovery,
-                  "Probability that a patrol discovers an unreported crime in its cell")
-      ->capture_default_str();
-  app->add_option("--discovery-base", o.discovery_base, "The same without patrol")
-      ->capture_default_str();
-  app->add_option("--presence-days", o.presence_days,
-                  "Patrol presence = share of the last N days a cell was flagged")
-      ->capture_default_str();
-  app->add_option("--mitigations", a->mitigations, "Scenarios to compare")->capture_default_str();
-  app->add_option("--exploration-share", o.exploration_share, "Share of flags drawn at random")
-      ->capture_default_str();
-  app->add_option("--discovered-weight", o.discovered_weight,
-                  "downweight: keep probability of a discovered record")
-      ->capture_default_str();
-  app->add_option("--concentration-share", o.concentration_share,
-                  "Days-to-concentration threshold on one area's share of the flags")
-      ->capture_default_str();
-  app->add_option("--replicates", o.replicates, "Seeded replicates")->capture_default_str();
-  app->add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  add_stage_flags(*app, feedback::loop_option_set(), a->options);
+  add_stage_flags(*app, feedback::truth_option_set(), a->truth, {"Truth", {}, {}, {}});
+  const char* fitted = "Fitted truth: the study's recorded crime, region, grid and areas";
+  add_stage_flags(*app, study::data_option_set(), a->study, {fitted, {}, {"from", "to"}, {}});
+  add_stage_flags(*app, study::grid_option_set(), a->study, {fitted, {}, {}, {}});
+  add_stage_flags(*app, study::areas_option_set(), a->study,
+                  {fitted, {}, {"reference", "ethnicity_columns"}, {}});
   app->add_option("-o,--out", a->out, "Output folder")->capture_default_str();
-  add_truth_options(*app, *a);
   app->callback([a] {
     auto& opt = a->options;
-    opt.mitigations = feedback::mitigations_from_string(a->mitigations);
-    opt.policy.tie_rule = evaluate::tie_rule_from_string(a->tie_rule);
-    if (a->coverage >= 0) {
-      opt.policy.mode = evaluate::PolicyMode::kCoverage;
-      opt.policy.coverage = a->coverage;
-    }
     opt.progress = !global_options().quiet;
     feedback::validate(opt);  // before a fit that may take a while
     const auto result = feedback::run_loop(world_of(*a), opt);

@@ -4,13 +4,16 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "option_flags.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/evaluate/policy.hpp"
 #include "scrutineer/forecast/lum_isaac.hpp"
+#include "scrutineer/forecast/options.hpp"
 #include "scrutineer/forecast/run.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/vector.hpp"
+#include "scrutineer/study/options.hpp"
 #include "scrutineer/study/study.hpp"
 
 namespace {
@@ -19,15 +22,14 @@ namespace fc = scrutineer::forecast;
 
 struct ForecastArgs {
   scrutineer::study::StudyOptions study;  // events clipped to the region, as the backtest's
-  std::string at, output, map, top_output;
-  std::string model, params, tie_rule = "random";
-  double coverage = 0.05, train_days = 0;
-  std::uint64_t seed = 0;
+  fc::ForecastSetup forecast;
+  std::string output, map, top_output;
 };
 
-void run_forecast_command(const ForecastArgs& a) {
+void run_forecast_command(const ForecastArgs& args) {
   using namespace scrutineer;
-  auto options = a.study;
+  const auto& a = args.forecast;
+  auto options = args.study;
   options.progress = !cli::global_options().quiet;
   const auto st = study::build_study(options);
   if (options.progress) fmt::print(stderr, "{}", st.describe());
@@ -36,7 +38,7 @@ void run_forecast_command(const ForecastArgs& a) {
   const auto wall = parse_iso_datetime(a.at);
   if (!wall) throw ConfigError(fmt::format("--at must be YYYY-MM-DD[ HH:MM]; got '{}'", a.at));
   const TimeZone zone(events.time_zone.empty() ? "UTC" : events.time_zone);
-  fc::ForecastRequest req{a.model, a.params, zone.to_utc(*wall),
+  fc::ForecastRequest req{a.model, a.model_params, zone.to_utc(*wall),
                           static_cast<std::int64_t>(a.train_days * kSecondsPerDay)};
   const auto surface = fc::forecast_at(events, grid, req);
   evaluate::Policy policy;
@@ -44,56 +46,36 @@ void run_forecast_command(const ForecastArgs& a) {
   policy.tie_rule = evaluate::tie_rule_from_string(a.tie_rule);
   policy.seed = a.seed;
   const auto ranking = evaluate::rank_cells(surface.risk, grid, policy.tie_rule, policy.seed);
-  fc::write_surface_csv(a.output, grid, surface, ranking);
+  fc::write_surface_csv(args.output, grid, surface, ranking);
   const auto top = evaluate::select_top(surface.risk, grid, policy);
-  if (!a.map.empty()) {
+  if (!args.map.empty()) {
     std::vector<double> rank(static_cast<std::size_t>(grid.cells()), 0), flag(rank.size(), 0);
     for (std::size_t r = 0; r < ranking.size(); ++r)
       rank[static_cast<std::size_t>(ranking[r])] = static_cast<double>(r + 1);
     for (const auto c : top) flag[static_cast<std::size_t>(c)] = 1;
     io::write_grid_cells(
-        a.map, grid,
+        args.map, grid,
         {{"risk", surface.risk, false}, {"rank", rank, true}, {"flagged", flag, true}});
   }
   std::string text = "rank,cell,x,y,risk\n";
   for (std::size_t r = 0; r < top.size(); ++r)
     text += fmt::format("{},{},{:.3f},{:.3f},{:.17g}\n", r + 1, top[r], grid.centre_x(top[r]),
                         grid.centre_y(top[r]), surface.risk[static_cast<std::size_t>(top[r])]);
-  if (!a.top_output.empty()) io::write_text_file(a.top_output, text);
+  if (!args.top_output.empty()) io::write_text_file(args.top_output, text);
   fmt::print("{}: {} events read, {} valid cells, top {} cells ({:g}% coverage) -> {}\n", a.model,
-             events.size(), grid.valid_cells().size(), top.size(), a.coverage * 100, a.output);
+             events.size(), grid.valid_cells().size(), top.size(), a.coverage * 100, args.output);
 }
 
 void setup_forecast(CLI::App& app) {
   auto a = std::make_shared<ForecastArgs>();
   auto* sub =
       app.add_subcommand("forecast", "Risk surface of one model at a date, and its top cells");
-  sub->add_option("--events", a->study.events, "Events CSV (see `scrutineer ingest`)")->required();
-  sub->add_option("--format", a->study.read.format, "Events format (auto, chicago, police-uk, ...)")
-      ->capture_default_str();
-  sub->add_option("--time", a->study.read.columns.time, "Time column (overrides the format's)");
-  sub->add_option("--lon", a->study.read.columns.lon, "Longitude column");
-  sub->add_option("--lat", a->study.read.columns.lat, "Latitude column");
-  sub->add_option("--category", a->study.read.columns.category, "Category column");
-  sub->add_option("--time-zone", a->study.read.time_zone, "IANA zone of the events' local times");
-  sub->add_option("--crs", a->study.read.target_crs,
-                  "Metric CRS of the study, e.g. EPSG:2790 (default: UTM zone)");
-  sub->add_option("--region", a->study.region, "Study region polygons (GeoJSON, GPKG, shapefile)")
-      ->required();
-  sub->add_option("--cell-size", a->study.cell_size, "Grid cell side in metres")
-      ->capture_default_str();
-  sub->add_option("--origin-x", a->study.origin_x, "Grid origin x")->capture_default_str();
-  sub->add_option("--origin-y", a->study.origin_y, "Grid origin y")->capture_default_str();
-  sub->add_flag("!--no-clip", a->study.clip, "Fit on events outside the region too");
-  sub->add_option("--model", a->model, "Model name (see `scrutineer models`)")->required();
-  sub->add_option("--params", a->params, "Model parameters k=v,k=v");
-  sub->add_option("--at", a->at, "Forecast date (local time of the events), YYYY-MM-DD[ HH:MM]")
-      ->required();
-  sub->add_option("--train-days", a->train_days, "Training window in days before --at (0 = all)")
-      ->capture_default_str();
-  sub->add_option("--coverage", a->coverage, "Share of valid cells flagged")->capture_default_str();
-  sub->add_option("--tie-rule", a->tie_rule, "random, open_cp or row-major")->capture_default_str();
-  sub->add_option("--seed", a->seed, "Seed of the random tie rule")->capture_default_str();
+  // The study as the backtest's: events filtered and clipped to the region, the same grid.
+  scrutineer::cli::add_stage_flags(*sub, scrutineer::study::data_option_set(), a->study,
+                                   {"Data", {}, {"from", "to"}, {"events"}});
+  scrutineer::cli::add_stage_flags(*sub, scrutineer::study::grid_option_set(), a->study,
+                                   {"Grid", {}, {}, {"region"}});
+  scrutineer::cli::add_stage_flags(*sub, fc::forecast_option_set(), a->forecast);
   sub->add_option("--output,-o", a->output, "Surface CSV: cell,ix,iy,x,y,risk,rank")->required();
   sub->add_option("--map", a->map, "Also write the surface as .gpkg or .geojson");
   sub->add_option("--top", a->top_output, "Top cells CSV: rank,cell,x,y,risk");

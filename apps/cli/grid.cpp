@@ -3,18 +3,19 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
-#include "read_options.hpp"
+#include "option_flags.hpp"
 #include "scrutineer/study/grid_command.hpp"
+#include "scrutineer/study/options.hpp"
 
 namespace {
 
 struct GridArgs {
   scrutineer::study::StudyOptions study;  // region, grid, events (listed when outside), areas
   scrutineer::study::GridCommandOptions options;
-  GridArgs() { study.read.target_crs = "utm"; }
+  GridArgs() { study.read.target_crs = "utm"; }  // the grid's CRS: the region centre's zone
 };
 
-void run(const GridArgs& a) {
+void run(GridArgs& a) {
   using namespace scrutineer;
   const auto result = study::run_grid(a.study, a.options);
   fmt::print("{}", study::describe(result, a.options));
@@ -23,34 +24,29 @@ void run(const GridArgs& a) {
 void setup(CLI::App& app) {
   auto a = std::make_shared<GridArgs>();
   auto& o = a->options;
-  auto& st = a->study;
   auto* sub = app.add_subcommand(
       "grid",
       "Grid over a study region with its validity mask; events outside; cell x area overlay");
-  sub->add_option("--region", st.region, "Study region polygons (GeoJSON, GeoPackage, Shapefile)")
-      ->required();
-  sub->add_option("--crs", st.read.target_crs,
-                  "Projected CRS of the grid: EPSG code, 'utm' (zone of the region's centre), "
-                  "or '' to keep the region's")
-      ->capture_default_str();
-  sub->add_option("--cell-size", st.cell_size, "Cell side in CRS units (metres)")
-      ->capture_default_str();
-  sub->add_option("--origin-x", st.origin_x, "Grid lines pass through this x")
-      ->capture_default_str();
-  sub->add_option("--origin-y", st.origin_y, "Grid lines pass through this y")
-      ->capture_default_str();
+  namespace cli = scrutineer::cli;
+  namespace study = scrutineer::study;
+  cli::add_stage_flags(*sub, study::grid_option_set(), a->study,
+                       {"Grid", {}, {"clip", "valid"}, {"region"}});
   sub->add_option("--output,-o", o.output, "Grid cells: .gpkg or .geojson");
   sub->add_flag("--all-cells", o.all_cells, "Write invalid cells too, with a 'valid' field");
-  sub->add_option("--events", st.events, "Events CSV: report those outside the region");
-  sub->add_option("--areas", st.areas, "Areas (census tracts, LSOAs, ...) for the overlay");
-  sub->add_option("--id", st.area_id, "Id field of the areas");
+  cli::add_stage_flags(
+      *sub, study::areas_option_set(), a->study,
+      {"Areas for the overlay", {}, {"groups", "total", "reference", "ethnicity_columns"}, {}});
   sub->add_option("--spread", o.spread,
                   "Numeric area column to spread to cells (by area share) and add to --output; "
                   "repeatable")
       ->delimiter(',');
   sub->add_option("--overlay", o.overlay_output,
                   "Overlay CSV: cell,ix,iy,area_id,intersection,cell_share,area_share");
-  scrutineer::cli::add_read_options(*sub, st.read);
+  // Events outside the region are reported. --crs is the grid's CRS here: default utm (the zone of
+  // the region's centre), '' keeps the region's.
+  cli::add_stage_flags(
+      *sub, study::data_option_set(), a->study,
+      {"Events (report those outside the region)", {}, {"category", "from", "to"}, {}});
   sub->callback([a] { run(*a); });
 }
 

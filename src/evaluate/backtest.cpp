@@ -180,11 +180,11 @@ void summarise_model(ModelResult& m, const BacktestResult& r, const BootstrapOpt
       num[i] = static_cast<double>(acc[i]->captured);
       den[i] = static_cast<double>(acc[i]->events);
     }
-    s.hit_rate = bootstrap_pooled_ratio(num, den, bootstrap);
+    if (bootstrap.replicates > 0) s.hit_rate = bootstrap_pooled_ratio(num, den, bootstrap);
     m.at_coverage.push_back(s);
   }
   for (std::size_t i = 0; i < np; ++i) acc[i] = &m.periods[i].operating;
-  m.operating = summarise(acc, bootstrap, true);
+  m.operating = summarise(acc, bootstrap, bootstrap.replicates > 0);  // 0 replicates: no intervals
   double events = 0;
   for (const auto& p : m.periods) events += static_cast<double>(p.events);
   m.curve.assign(101, kNaN);
@@ -227,7 +227,9 @@ void compare_with_baselines(BacktestResult& r, const BootstrapOptions& bootstrap
   for (auto& m : r.models) {
     std::vector<double> mn, md;
     columns(m, mn, md);
-    m.vs_best_baseline = bootstrap_pooled_ratio_difference(mn, md, bn, bd, bootstrap);
+    m.vs_best_baseline = bootstrap.replicates > 0
+                             ? bootstrap_pooled_ratio_difference(mn, md, bn, bd, bootstrap)
+                             : point(pooled(mn, md) - pooled(bn, bd));
   }
 }
 

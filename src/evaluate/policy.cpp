@@ -91,6 +91,18 @@ Policy parse_policy(std::string_view text) {
   return p;
 }
 
+std::string policy_spec(const Policy& policy) {
+  switch (policy.mode) {
+    case PolicyMode::kCount:
+      return fmt::format("count:{}", policy.count);
+    case PolicyMode::kArea:
+      return fmt::format("area:{:g}%", policy.coverage * 100);
+    case PolicyMode::kCoverage:
+      break;
+  }
+  return fmt::format("{:g}%", policy.coverage * 100);
+}
+
 std::string_view to_string(PolicyMode mode) {
   switch (mode) {
     case PolicyMode::kCoverage:

@@ -17,7 +17,7 @@ Format generic_format() {
           {},
           {"anything else", "`--time` (required), `--time-format` (auto)",
            "`--lon/--lat` or `--x/--y` + `--source-crs`, or none",
-           "`--category`, or `--category-value` for all", "`--time-zone` is required"}};
+           "`--category-column`, or `--category-value` for all", "`--time-zone` is required"}};
 }
 
 }  // namespace scrutineer::ingest

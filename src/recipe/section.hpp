@@ -27,6 +27,8 @@ class Section {
 
   const std::string& name() const { return name_; }
   bool has(const std::string& key) const { return table_.contains(key); }
+  // The value at `key` without reading it (nullptr when absent).
+  const toml::node* peek(const std::string& key) const { return table_.get(key); }
 
   std::string text(const std::string& key, const std::string& fallback = "");
   std::string required_text(const std::string& key);

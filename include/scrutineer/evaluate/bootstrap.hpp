@@ -8,8 +8,8 @@
 namespace scrutineer::evaluate {
 
 struct BootstrapOptions {
-  int replicates = 2000;
-  double level = 0.95;  // two-sided interval
+  int replicates = 1000;  // as disparity's and scores' (one default through every front end)
+  double level = 0.95;    // two-sided interval
   std::uint64_t seed = 1;
 };
 

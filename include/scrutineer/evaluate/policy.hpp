@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +47,8 @@ struct Policy {
 // An operating point as written on the command line and in recipes: "5%" or "0.05" (coverage),
 // "count:20" (fixed cells) or "area:5%". ConfigError saying what was expected otherwise.
 Policy parse_policy(std::string_view text);
+// The operating point as parse_policy reads it: "5%", "count:20", "area:5%".
+std::string policy_spec(const Policy& policy);
 
 // The valid cells of `grid`, best first: risk decreasing, ties by `rule`. `risk` has grid.cells()
 // entries; invalid cells are left out; NaN risk ranks below every number.

@@ -9,7 +9,7 @@
 
 #include "scrutineer/core/params.hpp"
 #include "scrutineer/disparity/run.hpp"
-#include "scrutineer/evaluate/backtest.hpp"
+#include "scrutineer/evaluate/backtest_options.hpp"
 #include "scrutineer/feedback/loop.hpp"
 #include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/scores/audit.hpp"
@@ -22,10 +22,8 @@ namespace scrutineer::recipe {
 // polygons with group counts (optional).
 
 // [backtest]: dates are local (the data's zone); the options' first/stop are set at run time.
-struct BacktestStage {
+struct BacktestStage : evaluate::BacktestSetup {
   bool enabled = false;
-  std::string from, to, train_from;
-  evaluate::BacktestOptions options;
 };
 
 // [disparity]: exposure of each group to the audited model's flags.

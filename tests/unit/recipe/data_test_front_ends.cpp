@@ -46,7 +46,7 @@ fs::path run_into(const Recipe& recipe, const fs::path& folder) {
 }
 
 // The example's [data] and [grid] as command-line options (examples/chicago/audit.toml), but
-// for the category column (`--category-column` in `backtest`, `--category` in `disparity`).
+// for the category column (`--category-column` in every command; `--category` is the value kept).
 const std::string kStudyFlags = fmt::format(
     "--format generic --time date --lon longitude --lat latitude --time-zone America/Chicago --crs "
     "EPSG:2790 --region {}/chicago/southside_region.geojson "
@@ -75,7 +75,7 @@ TEST(FrontEnds, RunDisparityEqualsTheStandAloneCommandForEachModel) {
     EXPECT_EQ(json["model"], model);
     const auto out = folder / (model + "-cli");
     cli(fmt::format(
-        "disparity {} --category loc_cat --from 2016-01-01 --to 2018-01-01 --areas "
+        "disparity {} --category-column loc_cat --from 2016-01-01 --to 2018-01-01 --areas "
         "{}/chicago/community_areas_acs2014.geojson --area-id area_id --group white --group black "
         "--group asian --group hispanic --total pop_2014 --flags {} --model {} --events {} "
         "--bootstrap 100 --out {}",

@@ -119,18 +119,22 @@ TEST(RecipeErrors, WrongTypeNamesTheValuePosition) {
 
 TEST(RecipeErrors, MissingRequiredKeyNamesTheTable) {
   EXPECT_EQ(parse_error("title = \"x\"\n[data]\nformat = \"chicago\"\n"),
-            "audit.toml:2:1: [data]: the key 'path' is required");
+            "audit.toml:2:1: [data]: the key 'events' is required");
 }
 
 TEST(RecipeErrors, BadValuesSayWhatWasExpected) {
   EXPECT_EQ(parse_error("[grid]\ncell_size = -5\n"),
-            "audit.toml:2:13: grid.cell_size: expected a positive number of metres");
+            "audit.toml:2:13: grid.cell_size: expected a value > 0, found -5");
   EXPECT_EQ(parse_error("[grid]\nvalid = \"some\"\n"),
-            "audit.toml:2:9: grid.valid: expected \"touches\" or \"shares-area\", found 'some'");
+            "audit.toml:2:9: grid.valid: expected one of touches, shares-area, found 'some'");
   const auto period = parse_error(
       "[backtest]\nfrom = \"2017-01-01\"\nto = \"2017-02-01\"\n"
       "period = \"fortnight\"\n");
-  EXPECT_EQ(period.rfind("audit.toml:4:10: backtest.period: unknown period 'fortnight'", 0), 0u)
+  EXPECT_EQ(
+      period.rfind("audit.toml:4:10: backtest.period: expected one of day, week, month, found "
+                   "'fortnight'",
+                   0),
+      0u)
       << period;
   EXPECT_EQ(parse_error("[backtest]\nfrom = \"2017-13-01\"\n"),
             "audit.toml:2:8: backtest.from: expected a local date YYYY-MM-DD, found '2017-13-01'");
@@ -147,6 +151,33 @@ TEST(RecipeErrors, BadValuesSayWhatWasExpected) {
             "count:N or area:X%, found 'lots'");
   const auto mitigation = parse_error("[feedback]\nmitigations = [\"pray\"]\n");
   EXPECT_EQ(mitigation.rfind("audit.toml:2:15: feedback.mitigations:", 0), 0u) << mitigation;
+}
+
+TEST(RecipeErrors, CategoryIsTheValueAndCategoryColumnTheColumn) {
+  // `category` in [data.columns] was the column; it is now category_column, and says so.
+  const auto folder = temp_folder();
+  std::ofstream(folder / "people.csv") << kPeople;  // any existing file: it is not read here
+  try {
+    parse_recipe_text(folder / "audit.toml",
+                      "[data]\nevents = \"people.csv\"\n[data.columns]\ncategory = \"c\"\n");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("audit.toml:4:12: data.columns.category: is now "
+                                         "category_column"),
+              std::string::npos)
+        << e.what();
+  }
+  const auto recipe = parse_recipe_text(
+      folder / "audit.toml",
+      "[data]\nevents = \"people.csv\"\ncategory = \"A\"\ncategory_column = \"race\"\n"
+      "[feedback]\nhistory = 30\nwindow = 20\n[feedback.params]\ntime_bandwidth = 4\n");
+  EXPECT_EQ(recipe.study.category, "A");
+  EXPECT_EQ(recipe.study.read.columns.category, "race");
+  // The older feedback names are aliases of history_days, window_days and model_params.
+  EXPECT_EQ(recipe.feedback.options.history_days, 30);
+  EXPECT_EQ(recipe.feedback.options.window_days, 20);
+  EXPECT_EQ(recipe.feedback.options.model_params, "time_bandwidth=4");
+  fs::remove_all(folder);
 }
 
 TEST(RecipeErrors, StagesThatNeedAnotherStageSaySo) {

@@ -1,0 +1,23 @@
+// The options of one model's forecast at a date (`scrutineer forecast`), declared once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "scrutineer/core/options.hpp"
+
+namespace scrutineer::forecast {
+
+struct ForecastSetup {
+  std::string model;         // registry name
+  std::string model_params;  // "k=v,k=v"
+  std::string at;            // local date (and time) YYYY-MM-DD[ HH:MM]
+  double train_days = 0;     // training window before `at` (0 = every event before it)
+  double coverage = 0.05;    // share of valid cells flagged
+  std::string tie_rule = "random";
+  std::uint64_t seed = 0;  // seed of the random tie rule
+};
+
+const OptionSet<ForecastSetup>& forecast_option_set();
+
+}  // namespace scrutineer::forecast
