@@ -17,6 +17,7 @@
 #include "scrutineer/geo/overlay.hpp"
 #include "scrutineer/geo/region.hpp"
 #include "scrutineer/ingest/ingest.hpp"
+#include "scrutineer/io/atomic_file.hpp"
 
 namespace {
 
@@ -213,7 +214,11 @@ void setup(CLI::App& app) {
   sub->add_flag("--no-baselines", a->no_baselines, "Do not add the naive and random baselines");
   sub->add_option("--chunk", a->chunk, "Periods per sequential task")->capture_default_str();
   sub->add_option("--out", a->out, "Output folder")->capture_default_str();
-  sub->callback([a] { run(*a); });
+  sub->callback([a] {
+    scrutineer::io::check_outputs_distinct({{"events", a->events}, {"--region", a->region}},
+                                           {{"--out", a->out}});
+    run(*a);
+  });
 }
 
 const bool registered = scrutineer::cli::register_command({"backtest", 40, setup});

@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "read_options.hpp"
 #include "scrutineer/disparity/run.hpp"
+#include "scrutineer/io/atomic_file.hpp"
 
 namespace {
 
@@ -106,6 +107,12 @@ void setup(CLI::App& app) {
   sub->add_option("--out", o->out, "Output folder")->required();
   sub->callback([o] {
     o->progress = !cli::global_options().quiet;
+    io::check_outputs_distinct({{"--areas", o->areas},
+                                {"--flags", o->flags},
+                                {"--events", o->events},
+                                {"--reporting", o->reporting},
+                                {"--region", o->region}},
+                               {{"--out", o->out}});
     const auto report = disparity::run_disparity(*o);
     fmt::print("{}", report.summary);
     fmt::print(stderr, "wrote {}\n", fmt::join(report.written, ", "));

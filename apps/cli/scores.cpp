@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/scores/audit.hpp"
 
 namespace {
@@ -56,6 +57,9 @@ void setup(CLI::App& app) {
   sub->callback([args] {
     using namespace scrutineer::scores;
     auto& cmd = args->command;
+    scrutineer::io::check_outputs_distinct(
+        {{"input", cmd.people.path}, {"--benchmarks", args->benchmark_file}},
+        {{"--out", cmd.out_dir}});
     for (const auto& t : args->thresholds) cmd.audit.thresholds.push_back(parse_threshold(t));
     for (const auto& b : args->benchmarks) cmd.audit.benchmarks.push_back(parse_benchmark(b));
     if (!args->benchmark_file.empty()) {

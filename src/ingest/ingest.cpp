@@ -20,6 +20,7 @@
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/geo/crs.hpp"
 #include "scrutineer/io/csv.hpp"
+#include "scrutineer/io/validate.hpp"
 
 namespace scrutineer::ingest {
 
@@ -386,15 +387,7 @@ void Reader::plan() {
     if (i != kNone) return i;
     std::string have;
     for (const auto& h : header) have += (have.empty() ? "" : ", ") + h;
-    std::string hint;
-    if (header.size() == 1)
-      for (char delim : {';', '\t', '|'})
-        if (header[0].find(delim) != std::string::npos)
-          hint = fmt::format(
-              " (the header is one column holding '{}': is the delimiter '{}'? use "
-              "--delimiter)",
-              delim == '\t' ? std::string("\\t") : std::string(1, delim),
-              delim == '\t' ? std::string("\\t") : std::string(1, delim));
+    const std::string hint = csv_.delimiter_hint();
     fail(1, 0,
          fmt::format("missing required column '{}' for the {} (format {}; the header has: {}){}",
                      name, role, format, have, hint));
@@ -514,17 +507,16 @@ void Reader::read_rows() {
     begin = end;
     ++report_.rows_read;
     if (rec.unterminated_quote) {
-      bad(DropReason::kUnterminatedQuote, rec, static_cast<int>(rec.size()) - 1,
-          "the file ends inside a quoted field (expected a closing '\"')");
+      const int col = static_cast<int>(rec.size()) - 1;
+      bad(DropReason::kUnterminatedQuote, rec, col >= static_cast<int>(columns) ? kNone : col,
+          rec.problem);
       continue;
     }
     if (rec.too_long) {
-      int col = 0;
-      for (std::size_t i = 0; i < rec.size(); ++i)
+      int col = kNone;
+      for (std::size_t i = 0; i < rec.size() && i < columns; ++i)
         if (rec[i].size() > options_.max_field_bytes) col = static_cast<int>(i);
-      bad(DropReason::kFieldTooLong, rec, col >= static_cast<int>(columns) ? kNone : col,
-          fmt::format("a field of {} bytes (the limit is {})",
-                      rec[static_cast<std::size_t>(col)].size(), options_.max_field_bytes));
+      bad(DropReason::kFieldTooLong, rec, col, rec.problem);
       continue;
     }
     if (rec.size() != columns) {
@@ -550,6 +542,12 @@ void Reader::read_rows() {
       continue;
     }
     const std::int64_t t = cache.to_utc(local);
+    if (!valid_time(t)) {  // 9999-12-31 23:00 in Chicago is in year 10000 in UTC
+      bad(DropReason::kBadTime, rec, plan_.time,
+          fmt::format("{} is outside years {}..{} once in UTC", shown(field(plan_.time)),
+                      kMinYear, kMaxYear));
+      continue;
+    }
 
     Source source = Source::kNone;
     double a = kNaN, b = kNaN;
@@ -577,6 +575,14 @@ void Reader::read_rows() {
     if (source != Source::kNone && a == 0 && b == 0) {
       bad(DropReason::kMissingCoordinates, rec, plan_.lon != kNone ? plan_.lon : plan_.x,
           "the coordinates are (0, 0), a placeholder for a missing location");
+      continue;
+    }
+    if (source != Source::kNone && (!io::plausible_coordinate(a) || !io::plausible_coordinate(b))) {
+      bad(DropReason::kOutOfRangeCoordinates, rec, plan_.lon != kNone ? plan_.lon : plan_.x,
+          fmt::format("{} and {}: a non-zero coordinate smaller than 1e-300 is not a place but a "
+                      "corrupt number",
+                      shown(field(plan_.lon != kNone ? plan_.lon : plan_.x)),
+                      shown(field(plan_.lon != kNone ? plan_.lat : plan_.y))));
       continue;
     }
     if (source == Source::kLonLat && !(std::abs(a) <= 180 && std::abs(b) <= 90)) {
