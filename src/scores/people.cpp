@@ -246,10 +246,8 @@ People load_people(io::CsvReader& reader, const PeopleOptions& options) {
   const std::size_t width = reader.header().size();
   while (reader.next(record)) {
     ++people.rows_read;
-    if (record.unterminated_quote) {
-      throw InputError(reader.path(), record.line, 0, "the file ends inside a quoted field");
-    }
-    if (record.too_long) throw InputError(reader.path(), record.line, 0, "a field is too long");
+    if (record.unterminated_quote || record.too_long)  // the reader says why (issue 19, item 16)
+      throw InputError(reader.path(), record.line, 0, record.problem);
     if (record.size() != width) {
       throw InputError(
           reader.path(), record.line, 0,

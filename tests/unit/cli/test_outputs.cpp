@@ -86,7 +86,7 @@ TEST(Outputs, IngestSummaryOnAFullDeviceLeavesNoEventsAndKeepsTheDevice) {
 TEST(Outputs, IngestWritesDevicesInPlace) {
   CliRun r = run("ingest " + kPortal.string() + " --summary /dev/stdout");
   EXPECT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("\"rows_read\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"rows\": {"), std::string::npos) << r.output;
   r = run("ingest " + kPortal.string() + " --summary /dev/null");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(fs::is_character_file("/dev/null"));
