@@ -544,8 +544,8 @@ void Reader::read_rows() {
     const std::int64_t t = cache.to_utc(local);
     if (!valid_time(t)) {  // 9999-12-31 23:00 in Chicago is in year 10000 in UTC
       bad(DropReason::kBadTime, rec, plan_.time,
-          fmt::format("{} is outside years {}..{} once in UTC", shown(field(plan_.time)),
-                      kMinYear, kMaxYear));
+          fmt::format("{} is outside years {}..{} once in UTC", shown(field(plan_.time)), kMinYear,
+                      kMaxYear));
       continue;
     }
 
