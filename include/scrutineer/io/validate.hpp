@@ -1,5 +1,5 @@
 // The input-validation layer for coordinates (dates: valid_year and valid_time in core/time.hpp),
-// used by every reader of points (issue 19, item 14).
+// used by ingest for every point it reads (issue 19, item 14).
 #pragma once
 
 #include <cmath>
