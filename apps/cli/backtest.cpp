@@ -15,6 +15,7 @@
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/evaluate/backtest_options.hpp"
 #include "scrutineer/evaluate/report.hpp"
+#include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/study/options.hpp"
 #include "scrutineer/study/study.hpp"
 
@@ -85,7 +86,11 @@ void setup(CLI::App& app) {
       ->allow_extra_args(false);
   cli::add_stage_flags(*sub, evaluate::backtest_option_set(), a->backtest);
   sub->add_option("--out", a->out, "Output folder")->capture_default_str();
-  sub->callback([a] { run(*a); });
+  sub->callback([a] {
+    scrutineer::io::check_outputs_distinct(
+        {{"events", a->study.events}, {"--region", a->study.region}}, {{"--out", a->out}});
+    run(*a);
+  });
 }
 
 const bool registered = scrutineer::cli::register_command({"backtest", 40, setup});

@@ -8,6 +8,7 @@
 #include "option_flags.hpp"
 #include "scrutineer/disparity/options.hpp"
 #include "scrutineer/disparity/run.hpp"
+#include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/study/options.hpp"
 
 namespace {
@@ -42,6 +43,12 @@ void setup(CLI::App& app) {
     if (cell_size->count() == 0) a->study.cell_size = 0;
     if (a->study.read.target_crs.empty()) a->study.read.target_crs = "utm";  // zone of the areas
     a->options.progress = !cli::global_options().quiet;
+    io::check_outputs_distinct({{"--areas", a->study.areas},
+                                {"--flags", a->options.flags},
+                                {"--events", a->study.events},
+                                {"--reporting", a->options.reporting},
+                                {"--region", a->study.region}},
+                               {{"--out", a->options.out}});
     const auto report = disparity::run_disparity(a->study, a->options);
     fmt::print("{}", report.summary);
     fmt::print(stderr, "wrote {}\n", fmt::join(report.written, ", "));

@@ -79,7 +79,12 @@ void setup_forecast(CLI::App& app) {
   sub->add_option("--output,-o", a->output, "Surface CSV: cell,ix,iy,x,y,risk,rank")->required();
   sub->add_option("--map", a->map, "Also write the surface as .gpkg or .geojson");
   sub->add_option("--top", a->top_output, "Top cells CSV: rank,cell,x,y,risk");
-  sub->callback([a] { run_forecast_command(*a); });
+  sub->callback([a] {
+    scrutineer::io::check_outputs_distinct(
+        {{"--events", a->study.events}, {"--region", a->study.region}},
+        {{"--output", a->output}, {"--map", a->map}, {"--top", a->top_output}});
+    run_forecast_command(*a);
+  });
 }
 
 void setup_models(CLI::App& app) {

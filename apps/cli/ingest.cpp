@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "read_options.hpp"
 #include "scrutineer/ingest/command.hpp"
+#include "scrutineer/io/atomic_file.hpp"
 
 namespace scrutineer::cli {
 
@@ -20,6 +21,8 @@ void setup(CLI::App& parent) {
   app->add_option("--summary", options->summary, "Summary output (JSON)");
   add_read_options(*app, options->read);
   app->callback([options] {
+    io::check_outputs_distinct({{"input", options->input}},
+                               {{"--out", options->out}, {"--summary", options->summary}});
     const auto report = ingest::run_ingest(*options);
     fmt::print("{}", ingest::report_text(report));
     if (!options->out.empty()) fmt::print("wrote        {}\n", options->out);

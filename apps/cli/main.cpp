@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 #include "command.hpp"
 #include "scrutineer/core/error.hpp"
@@ -66,6 +67,9 @@ int main(int argc, char** argv) {
     return 64;
   } catch (const IoError& e) {
     fmt::print(stderr, "error: {}\n", printable_message(e.what()));
+    return 74;
+  } catch (const std::filesystem::filesystem_error& e) {  // a file system refused: I/O, not a bug
+    fmt::print(stderr, "error: {}\n", e.what());
     return 74;
   } catch (const std::exception& e) {
     fmt::print(stderr, "internal error (please report it): {}\n", printable_message(e.what()));

@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 #include "option_flags.hpp"
+#include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/scores/audit.hpp"
 #include "scrutineer/scores/options.hpp"
 
@@ -19,7 +20,11 @@ void setup(CLI::App& app) {
   sub->add_option("--out", command->out_dir, "Folder for the CSV and JSON outputs");
   sub->add_option("--format", command->format, "Standard output: table, csv or json")
       ->capture_default_str();
-  sub->callback([command] { fmt::print("{}", scrutineer::scores::run_scores(*command)); });
+  sub->callback([command] {
+    scrutineer::io::check_outputs_distinct({{"input", command->people.path}},
+                                           {{"--out", command->out_dir}});
+    fmt::print("{}", scrutineer::scores::run_scores(*command));
+  });
 }
 
 const bool registered = scrutineer::cli::register_command({"scores", 60, setup});

@@ -107,7 +107,8 @@ std::optional<std::int64_t> parse_iso_datetime(std::string_view s) {
     if (s.size() > 16 && (s.size() != 19 || s[16] != ':' || !read_int(s, 17, 2, ss)))
       return std::nullopt;
   }
-  if (m < 1 || m > 12 || d < 1 || hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+  if (!valid_year(y) || m < 1 || m > 12 || d < 1 || hh > 23 || mm > 59 || ss > 59)
+    return std::nullopt;
   const auto ymd = date::year(static_cast<int>(y)) / date::month(m) / date::day(d);
   if (!ymd.ok()) return std::nullopt;
   return days_from_civil(y, m, d) * kSecondsPerDay + hh * 3600 + mm * 60 + ss;

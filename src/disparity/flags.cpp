@@ -184,8 +184,8 @@ FlagTable read(io::CsvReader& csv, const FlagReadOptions& o, const geo::Grid* gr
   std::map<std::string, bool> models;
   io::CsvRecord rec;
   while (csv.next(rec)) {
-    if (rec.unterminated_quote)
-      throw InputError(file, rec.line, 0, "expected a closing quote, found the end of the file");
+    if (rec.unterminated_quote || rec.too_long)  // the reader's limits (issue 19, items 13, 16)
+      throw InputError(file, rec.line, 0, rec.problem);
     ++table.rows;
     const auto date = parse_flag_date(field(rec, date_k));
     if (!date)

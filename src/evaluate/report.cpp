@@ -12,6 +12,7 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/io/csv.hpp"
 
 namespace scrutineer::evaluate {
 
@@ -36,16 +37,8 @@ nlohmann::json jsummary(const Summary& s) {
           {"wrong_share", jinterval(s.wrong_share)}};
 }
 
-// CSV field: quoted when it holds a comma, quote or line break.
-std::string field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+// CSV field: quoted when it holds a comma, quote or line break; formulas neutralised (io).
+std::string field(const std::string& s) { return io::csv_field(s); }
 
 std::string local_time(const TimeZone& zone, std::int64_t utc) {
   const auto c = civil_from_seconds(zone.to_local(utc));

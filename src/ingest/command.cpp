@@ -8,13 +8,16 @@ namespace scrutineer::ingest {
 
 ReadReport run_ingest(const IngestOptions& options) {
   ReadResult result = read_events(options.input, options.read);
+  // The events and their summary belong together: both appear, or neither (issue 19, item 5).
+  io::FileGroup outputs;
   if (!options.out.empty()) {
     io::EventColumns columns;
     if (!result.cell.empty()) columns.cell = &result.cell;
     for (const auto& kept : result.kept) columns.text.emplace_back(kept.name, &kept.values);
-    io::write_events(options.out, result.events, columns);
+    io::write_events(outputs.add(options.out), result.events, columns);
   }
-  if (!options.summary.empty()) io::write_text_file(options.summary, report_json(result.report));
+  if (!options.summary.empty()) outputs.add_text(options.summary, report_json(result.report));
+  outputs.commit();
   return result.report;
 }
 

@@ -55,20 +55,6 @@ ColumnMapping merge_columns(const ColumnMapping& user, const ColumnMapping& form
   return c;
 }
 
-// A header of one column holding ';', tab or '|' was most likely split on the wrong delimiter.
-std::string delimiter_hint(const Header& header) {
-  std::string hint;
-  if (header.size() == 1)
-    for (char delim : {';', '\t', '|'})
-      if (header[0].find(delim) != std::string::npos) {
-        const std::string shown = delim == '\t' ? std::string("\\t") : std::string(1, delim);
-        hint = fmt::format(
-            " (the header is one column holding '{}': is the delimiter '{}'? use --delimiter)",
-            shown, shown);
-      }
-  return hint;
-}
-
 // The index of a named column (kNone for no name); an InputError at line 1 when it is missing.
 int require_column(const Input& input, const std::string& name, std::string_view role,
                    std::string_view format) {
@@ -80,7 +66,7 @@ int require_column(const Input& input, const std::string& name, std::string_view
   throw InputError(
       input.path(), 1, 0,
       fmt::format("missing required column '{}' for the {} (format {}; the header has: {}){}", name,
-                  role, format, have, delimiter_hint(input.header())));
+                  role, format, have, input.csv().delimiter_hint()));
 }
 
 void resolve_columns(Plan& plan, ColumnMapping& c, const Input& input, bool user_xy) {

@@ -12,6 +12,7 @@
 #include "reader.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/io/validate.hpp"
 
 namespace scrutineer::ingest::detail {
 
@@ -187,18 +188,16 @@ void RowReader::reserve() {
 bool RowReader::well_formed(const io::CsvRecord& rec, std::string_view raw) {
   const std::size_t columns = input_.header().size();
   if (rec.unterminated_quote) {
-    drops_.bad_record(DropReason::kUnterminatedQuote, rec, static_cast<int>(rec.size()) - 1,
-                      "the file ends inside a quoted field (expected a closing '\"')");
+    const int col = static_cast<int>(rec.size()) - 1;
+    drops_.bad_record(DropReason::kUnterminatedQuote, rec,
+                      col >= static_cast<int>(columns) ? kNone : col, rec.problem);
     return false;
   }
   if (rec.too_long) {
-    int col = 0;
-    for (std::size_t i = 0; i < rec.size(); ++i)
+    int col = kNone;
+    for (std::size_t i = 0; i < rec.size() && i < columns; ++i)
       if (rec[i].size() > options_.max_field_bytes) col = static_cast<int>(i);
-    drops_.bad_record(
-        DropReason::kFieldTooLong, rec, col >= static_cast<int>(columns) ? kNone : col,
-        fmt::format("a field of {} bytes (the limit is {})",
-                    rec[static_cast<std::size_t>(col)].size(), options_.max_field_bytes));
+    drops_.bad_record(DropReason::kFieldTooLong, rec, col, rec.problem);
     return false;
   }
   if (rec.size() != columns) {
@@ -226,6 +225,12 @@ bool RowReader::read_time(const io::CsvRecord& rec, std::int64_t& t) {
     return false;
   }
   t = cache_.to_utc(local);
+  if (!valid_time(t)) {  // 9999-12-31 23:00 in Chicago is in year 10000 in UTC
+    drops_.bad_record(DropReason::kBadTime, rec, plan_.time,
+                      fmt::format("{} is outside years {}..{} once in UTC",
+                                  shown(field(rec, plan_.time)), kMinYear, kMaxYear));
+    return false;
+  }
   return true;
 }
 
@@ -259,6 +264,16 @@ bool RowReader::read_place(const io::CsvRecord& rec, Place& place) {
   if (place.source != Source::kNone && place.a == 0 && place.b == 0) {
     drops_.bad_record(DropReason::kMissingCoordinates, rec, blamed,
                       "the coordinates are (0, 0), a placeholder for a missing location");
+    return false;
+  }
+  if (place.source != Source::kNone &&
+      (!io::plausible_coordinate(place.a) || !io::plausible_coordinate(place.b))) {
+    const bool lonlat = place.source == Source::kLonLat;
+    drops_.bad_record(DropReason::kOutOfRangeCoordinates, rec, blamed,
+                      fmt::format("{} and {}: a non-zero coordinate smaller than 1e-300 is not a "
+                                  "place but a corrupt number",
+                                  shown(field(rec, lonlat ? plan_.lon : plan_.x)),
+                                  shown(field(rec, lonlat ? plan_.lat : plan_.y))));
     return false;
   }
   const double a = place.a, b = place.b;

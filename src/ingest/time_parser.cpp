@@ -154,7 +154,8 @@ bool TimeParser::parse(std::string_view text, std::int64_t& local_seconds) const
     }
   }
   if (pos != text.size()) return false;
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return false;
+  if (!valid_year(year) || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
+    return false;
   if (pm >= 0) {
     if (hour < 1 || hour > 12) return false;
     hour = hour % 12 + (pm ? 12 : 0);  // 12:xx AM is 00:xx, 12:xx PM is 12:xx

@@ -7,9 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/io/atomic_file.hpp"
 
 namespace scrutineer::io {
 
@@ -22,29 +25,87 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 CsvReader::CsvReader(std::string path, CsvOptions options, int)
-    : path_(std::move(path)), options_(options) {}
+    : path_(std::move(path)), options_(options) {
+  options_.max_record_bytes = std::max(options_.max_record_bytes, options_.max_field_bytes);
+}
+
+namespace {
+
+// Pages of the mapping are handed back to the kernel in windows of this size, and read ahead in
+// windows of the same size.
+constexpr std::size_t kWindow = 32u << 20;
+
+std::string kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+}  // namespace
 
 CsvReader::CsvReader(const std::string& path, CsvOptions options) : CsvReader(path, options, 0) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);  // a FIFO must not block the open
   if (fd < 0) throw IoError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
   struct stat st {};
-  if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const std::string kind = kind_of(st.st_mode);
     ::close(fd);
-    throw IoError(fmt::format("cannot read {}: not a regular file", path));
+    throw IoError(fmt::format(
+        "cannot read {}: it is {}; scrutineer reads regular files only (save the data to a file "
+        "first)",
+        path, kind));
   }
+  remember_input(static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino));
   size_ = static_cast<std::size_t>(st.st_size);
   if (size_ > 0) {
-    // Populated up front: one pass of readahead instead of a page fault every 4 KiB.
-    map_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    // Not populated up front: the pages are read ahead window by window and handed back behind
+    // the read position (release_behind), so a file of any size costs a bounded resident memory.
+    map_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
     if (map_ == MAP_FAILED) {
+      map_ = nullptr;
       ::close(fd);
       throw IoError(fmt::format("cannot map {}: {}", path, std::strerror(errno)));
     }
     madvise(map_, size_, MADV_SEQUENTIAL);
+    madvise(map_, std::min(size_, kWindow), MADV_WILLNEED);
     data_ = static_cast<const char*>(map_);
   }
   ::close(fd);
   read_header();
+}
+
+// The pages of a private read-only file mapping that are handed back are read again from the file
+// if touched later (ingest's duplicate check does), so views into the text stay valid.
+void CsvReader::release_behind() {
+  if (!map_ || pos_ < released_ + kWindow) return;
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t upto = pos_ / page * page;
+  if (upto > released_) {
+    madvise(static_cast<char*>(map_) + released_, upto - released_, MADV_DONTNEED);
+    released_ = upto;
+  }
+  if (upto < size_)
+    madvise(static_cast<char*>(map_) + upto, std::min(size_ - upto, kWindow), MADV_WILLNEED);
+}
+
+// The offset after the end of the line holding `from` (after its LF), or the end of the data;
+// counts the line. Reads in windows, handing pages back as it goes.
+std::size_t CsvReader::skip_line(std::size_t from) {
+  while (from < size_) {
+    const std::size_t n = std::min(size_ - from, kWindow);
+    const void* nl = std::memchr(data_ + from, '\n', n);
+    if (nl) {
+      ++line_;
+      return static_cast<std::size_t>(static_cast<const char*>(nl) - data_) + 1;
+    }
+    from += n;
+    pos_ = from;
+    release_behind();
+  }
+  return size_;
 }
 
 CsvReader CsvReader::from_string(std::string name, std::string text, CsvOptions options) {
@@ -73,6 +134,8 @@ CsvReader& CsvReader::operator=(CsvReader&& o) noexcept {
   size_ = o.size_;
   pos_ = o.pos_;
   line_ = o.line_;
+  header_end_ = o.header_end_;
+  released_ = o.released_;
   map_ = o.map_;
   header_ = std::move(o.header_);
   o.map_ = nullptr;
@@ -85,7 +148,24 @@ void CsvReader::read_header() {
   if (size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
   CsvRecord rec;
   if (!next(rec)) throw InputError(path_, 1, 0, "the file is empty: expected a header line");
+  if (rec.unterminated_quote || rec.too_long)
+    throw InputError(path_, rec.line, 0,
+                     fmt::format("the header line cannot be read: {}", rec.problem));
+  header_end_ = pos_;
   for (auto f : rec.fields) header_.emplace_back(trim(f));
+}
+
+std::string CsvReader::delimiter_hint() const {
+  const std::string_view line(data_, header_end_);
+  const auto count = [&](char c) { return std::count(line.begin(), line.end(), c); };
+  const auto own = count(options_.delimiter);
+  char best = 0;
+  auto most = own;
+  for (char c : {';', '\t', '|', ','})
+    if (c != options_.delimiter && count(c) > most) best = c, most = count(c);
+  if (!best) return "";
+  const std::string shown = best == '\t' ? "\\t" : std::string(1, best);
+  return fmt::format(" (the file looks '{}'-delimited: pass --delimiter '{}')", shown, shown);
 }
 
 std::optional<std::size_t> CsvReader::find_column(std::string_view name) const {
@@ -99,7 +179,8 @@ std::size_t CsvReader::require_column(std::string_view name) const {
   std::string have;
   for (const auto& h : header_) have += (have.empty() ? "" : ", ") + h;
   throw InputError(path_, 1, 0,
-                   fmt::format("missing required column '{}' (the header has: {})", name, have));
+                   fmt::format("missing required column '{}' (the header has: {}){}", name, have,
+                               delimiter_hint()));
 }
 
 bool CsvReader::next(CsvRecord& rec) {
@@ -108,6 +189,8 @@ bool CsvReader::next(CsvRecord& rec) {
   rec.unescaped.clear();
   rec.unterminated_quote = false;
   rec.too_long = false;
+  rec.problem.clear();
+  release_behind();
   // Skip blank lines.
   while (pos_ < size_ && (data_[pos_] == '\n' || data_[pos_] == '\r')) {
     if (data_[pos_] == '\n') ++line_;
@@ -115,36 +198,65 @@ bool CsvReader::next(CsvRecord& rec) {
   }
   if (pos_ >= size_) return false;
   rec.line = line_;
-  std::size_t line_start = pos_;
+  const std::size_t line_start = pos_;
+  const std::size_t limit =
+      size_ - pos_ > options_.max_record_bytes ? pos_ + options_.max_record_bytes : size_;
   const char delim = options_.delimiter, quote = options_.quote;
+  // A record past a limit: cut at the end of its current line, the rest skipped.
+  const auto cut = [&](std::string problem) {
+    rec.too_long = true;
+    rec.problem = std::move(problem);  // the record's limit says more than a field's
+    pos_ = skip_line(pos_);
+    return true;
+  };
   while (true) {
+    if (rec.fields.size() >= options_.max_fields)
+      return cut(fmt::format("more than {} fields in one record", options_.max_fields));
     const std::size_t start = pos_;
-    rec.columns.push_back(static_cast<std::uint32_t>(start - line_start + 1));
+    rec.columns.push_back(
+        static_cast<std::uint32_t>(std::min<std::size_t>(start - line_start + 1, UINT32_MAX)));
     if (pos_ < size_ && data_[pos_] == quote) {
       // Quoted field: find the closing quote, unescaping doubled quotes if any.
+      const std::int64_t quote_line = line_;
       ++pos_;
       const std::size_t body = pos_;
-      bool doubled = false;
-      while (true) {
-        const void* q = std::memchr(data_ + pos_, quote, size_ - pos_);
-        if (!q) {
-          pos_ = size_;
-          rec.unterminated_quote = true;
-          break;
-        }
+      bool doubled = false, closed = false;
+      while (pos_ < limit) {
+        const void* q = std::memchr(data_ + pos_, quote, limit - pos_);
+        if (!q) break;
         pos_ = static_cast<std::size_t>(static_cast<const char*>(q) - data_);
         if (pos_ + 1 < size_ && data_[pos_ + 1] == quote) {
           doubled = true;
           pos_ += 2;
           continue;
         }
+        closed = true;
         break;
       }
+      if (!closed) {
+        // Not closed before the end of the file or the record limit: the quote is unbalanced.
+        // The record ends with the line where it opened; the next line is read as a record again,
+        // so one bad quote costs one row, not the rest of the file.
+        rec.unterminated_quote = true;
+        rec.problem = fmt::format(
+            "the quoted field that opens at line {}, column {} is not closed {} (expected a "
+            "closing '{}'); reading resumes on the next line",
+            quote_line, rec.columns.back(),
+            limit == size_ ? "before the end of the file"
+                           : fmt::format("within {} bytes", options_.max_record_bytes),
+            quote);
+        line_ = quote_line;
+        const std::size_t next = skip_line(body);
+        std::size_t end = next;
+        while (end > body && (data_[end - 1] == '\n' || data_[end - 1] == '\r')) --end;
+        rec.fields.emplace_back(data_ + body, std::min(end - body, options_.max_field_bytes + 1));
+        pos_ = next;
+        return true;
+      }
       std::string_view raw(data_ + body, pos_ - body);
-      for (char c : raw)
-        if (c == '\n') ++line_;
-      if (!rec.unterminated_quote) ++pos_;  // closing quote
-      if (doubled) {
+      line_ += std::count(raw.begin(), raw.end(), '\n');
+      ++pos_;  // closing quote
+      if (doubled && raw.size() <= options_.max_field_bytes) {
         std::string s;
         s.reserve(raw.size());
         for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -155,15 +267,21 @@ bool CsvReader::next(CsvRecord& rec) {
         raw = rec.unescaped.back();
       }
       // Text between the closing quote and the delimiter is kept as part of the field's tail.
-      while (pos_ < size_ && data_[pos_] != delim && data_[pos_] != '\n' && data_[pos_] != '\r')
+      while (pos_ < limit && data_[pos_] != delim && data_[pos_] != '\n' && data_[pos_] != '\r')
         ++pos_;
       rec.fields.push_back(raw);
     } else {
-      while (pos_ < size_ && data_[pos_] != delim && data_[pos_] != '\n' && data_[pos_] != '\r')
+      while (pos_ < limit && data_[pos_] != delim && data_[pos_] != '\n' && data_[pos_] != '\r')
         ++pos_;
       rec.fields.emplace_back(data_ + start, pos_ - start);
     }
-    if (rec.fields.back().size() > options_.max_field_bytes) rec.too_long = true;
+    if (rec.fields.back().size() > options_.max_field_bytes && !rec.too_long) {
+      rec.too_long = true;
+      rec.problem = fmt::format("a field of {} bytes (the limit is {})", rec.fields.back().size(),
+                                options_.max_field_bytes);
+    }
+    if (pos_ >= limit && limit < size_)
+      return cut(fmt::format("a record longer than {} bytes", options_.max_record_bytes));
     if (pos_ < size_ && data_[pos_] == delim) {
       ++pos_;
       continue;
@@ -208,6 +326,61 @@ bool valid_utf8(std::string_view s) {
     i += n + 1;
   }
   return true;
+}
+
+}  // namespace scrutineer::io
+
+namespace scrutineer::io {
+
+namespace {
+// A plain number ("-3", "+1.5", "-1e-3"): left as it is by the formula rule.
+bool plain_number(std::string_view s) {
+  if (s.empty()) return false;
+  std::size_t i = 0;
+  if (s[i] == '+' || s[i] == '-') ++i;
+  bool digits = false, dot = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      digits = true;
+    } else if (s[i] == '.' && !dot) {
+      dot = true;
+    } else {
+      break;
+    }
+  }
+  if (!digits) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    const std::size_t exp = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == exp) return false;
+  }
+  return i == s.size();
+}
+}  // namespace
+
+void append_csv_field(std::string& out, std::string_view s, char delimiter) {
+  const bool formula =
+      !s.empty() &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') &&
+      !plain_number(s);
+  bool quoted = false;
+  for (char c : s)
+    if (c == delimiter || c == '"' || c == '\r' || c == '\n') quoted = true;
+  if (quoted) out += '"';
+  if (formula) out += '\'';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  if (quoted) out += '"';
+}
+
+std::string csv_field(std::string_view s, char delimiter) {
+  std::string out;
+  append_csv_field(out, s, delimiter);
+  return out;
 }
 
 }  // namespace scrutineer::io

@@ -13,6 +13,7 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/io/csv.hpp"
 
 namespace scrutineer::io {
 
@@ -33,19 +34,6 @@ void check_lengths(const EventSet& events, const EventColumns& columns) {
           fmt::format("column '{}': {} values for {} events", name, values->size(), events.size()));
 }
 
-void append_csv_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += s;
-    return;
-  }
-  out += '"';
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
 bool ends_with(const std::string& s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
   for (std::size_t i = 0; i < suffix.size(); ++i)
@@ -57,6 +45,13 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 void write_events_gpkg(const std::string& path, const EventSet& events,
                        const EventColumns& columns) {
+  AtomicFile file(path);
+  write_events_gpkg(file, events, columns);
+  file.commit();
+}
+
+void write_events_gpkg(AtomicFile& file, const EventSet& events, const EventColumns& columns) {
+  const std::string path = file.target().string();
   check_lengths(events, columns);
   static std::once_flag once;
   std::call_once(once, [] { GDALAllRegister(); });
@@ -67,7 +62,6 @@ void write_events_gpkg(const std::string& path, const EventSet& events,
       throw ConfigError(fmt::format("unknown CRS '{}' for {}", events.crs, path));
     srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   }
-  AtomicFile file(path);
   {
     CPLPushErrorHandler(CPLQuietErrorHandler);  // the driver warns about the temporary's extension
     struct Pop {
@@ -127,13 +121,17 @@ void write_events_gpkg(const std::string& path, const EventSet& events,
     if (CPLGetLastErrorType() == CE_Failure)
       throw IoError(fmt::format("cannot write {}: {}", path, gdal_error()));
   }
-  file.commit();
 }
 
 void write_events_csv(const std::string& path, const EventSet& events,
                       const EventColumns& columns) {
-  check_lengths(events, columns);
   AtomicFile file(path);
+  write_events_csv(file, events, columns);
+  file.commit();
+}
+
+void write_events_csv(AtomicFile& file, const EventSet& events, const EventColumns& columns) {
+  check_lengths(events, columns);
   auto& out = file.stream();
   std::string line = "time_utc,x,y,crs,resolution,time_zone,category,source_line";
   if (columns.cell) line += ",cell";
@@ -171,12 +169,18 @@ void write_events_csv(const std::string& path, const EventSet& events,
     line += '\n';
     out << line;
   }
-  file.commit();
 }
 
 void write_events(const std::string& path, const EventSet& events, const EventColumns& columns) {
-  if (ends_with(path, ".gpkg")) return write_events_gpkg(path, events, columns);
-  if (ends_with(path, ".csv")) return write_events_csv(path, events, columns);
+  AtomicFile file(path);
+  write_events(file, events, columns);
+  file.commit();
+}
+
+void write_events(AtomicFile& file, const EventSet& events, const EventColumns& columns) {
+  const std::string path = file.target().string();
+  if (ends_with(path, ".gpkg")) return write_events_gpkg(file, events, columns);
+  if (ends_with(path, ".csv")) return write_events_csv(file, events, columns);
   throw ConfigError(
       fmt::format("cannot tell the output format of '{}': expected a .gpkg or .csv name", path));
 }

@@ -3,17 +3,16 @@
 #include "scrutineer/io/output_folder.hpp"
 
 #include <fmt/format.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/atomic_file.hpp"
+#include "temporaries.hpp"
 
 namespace scrutineer::io {
 
@@ -62,16 +61,6 @@ std::string describe(FolderState state) {
     default:
       return "can be written";
   }
-}
-
-bool process_alive(long pid) { return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
-
-// The PID in ".NAME.tmp-PID", or -1 when `name` is not of that form.
-long temporary_pid(const std::string& name, const std::string& prefix) {
-  if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size()) return -1;
-  const auto digits = name.substr(prefix.size());
-  if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return -1;
-  return std::stol(digits);
 }
 
 void move_file(const fs::path& from, const fs::path& to) {
@@ -138,8 +127,7 @@ int remove_stale_temporaries(const fs::path& target) {
   int removed = 0;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(dir, error)) {
-    const auto pid = temporary_pid(entry.path().filename().string(), prefix);
-    if (pid <= 0 || pid == static_cast<long>(getpid()) || process_alive(pid)) continue;
+    if (!detail::stale_temporary(entry.path().filename().string(), prefix, false)) continue;
     if (!entry.is_directory() || entry.is_symlink() ||
         !fs::exists(entry.path() / kPartialMark, error))
       continue;

@@ -8,6 +8,7 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/io/csv.hpp"
 #include "scrutineer/scores/audit.hpp"
 #include "suppression.hpp"
 
@@ -283,13 +284,7 @@ std::string csv_field(const Cell& c) {
     default:
       break;
   }
-  if (c.text.find_first_of(",\"\r\n") == std::string::npos) return c.text;
-  std::string out = "\"";
-  for (char ch : c.text) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
+  return io::csv_field(c.text);  // quoted, formulas neutralised (issue 19, item 16)
 }
 
 std::string to_csv(const Table& t) {
@@ -522,10 +517,12 @@ std::vector<std::filesystem::path> write_audit(const AuditResult& r, const Publi
       {"scores_representation.csv", representation_csv(r, p)},
       {"scores.json", audit_json(r, p)}};
   std::vector<std::filesystem::path> written;
+  std::vector<std::pair<std::filesystem::path, std::string>> texts;
   for (const auto& [name, content] : files) {
-    io::write_text_file(dir / name, content);
+    texts.emplace_back(dir / name, content);
     written.push_back(dir / name);
   }
+  io::write_text_files(texts);  // all of them or none (issue 19, item 5)
   return written;
 }
 

@@ -263,13 +263,8 @@ Mapping map_columns(const io::CsvReader& reader, const PeopleOptions& options, P
 
 // A record the reader flagged, or one of another width than the header.
 void check_record(const io::CsvReader& reader, const io::CsvRecord& record) {
-  if (record.unterminated_quote) {
-    throw InputError(reader.path(), record.line, 0, "the file ends inside a quoted field");
-  }
-  if (record.too_long) {
-    throw InputError(reader.path(), record.line, 0,
-                     "a field is longer than the reader allows (1 MiB by default)");
-  }
+  if (record.unterminated_quote || record.too_long)  // the reader says why (issue 19, item 16)
+    throw InputError(reader.path(), record.line, 0, record.problem);
   const std::size_t width = reader.header().size();
   if (record.size() != width) {
     throw InputError(

@@ -7,21 +7,14 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/io/csv.hpp"
 #include "scrutineer/io/vector.hpp"
 
 namespace scrutineer::study {
 
 namespace {
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string csv_field(const std::string& s) { return io::csv_field(s); }  // issue 19, item 16
 
 }  // namespace
 

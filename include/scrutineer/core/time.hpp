@@ -11,6 +11,17 @@ namespace scrutineer {
 
 constexpr std::int64_t kSecondsPerDay = 86400;
 
+// The one range of dates every reader accepts and every writer can write (issue 19, item 14):
+// years 1 to 9999, the years of a four-digit ISO 8601 date. The time parser, the ISO reader and
+// ingest (after conversion to UTC) refuse anything outside it.
+constexpr std::int64_t kMinYear = 1, kMaxYear = 9999;
+constexpr bool valid_year(std::int64_t year) { return year >= kMinYear && year <= kMaxYear; }
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in seconds since the epoch.
+constexpr std::int64_t kMinTime = -62135596800, kMaxTime = 253402300799;
+constexpr bool valid_time(std::int64_t utc_seconds) {
+  return utc_seconds >= kMinTime && utc_seconds <= kMaxTime;
+}
+
 // Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil algorithm).
 std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
 

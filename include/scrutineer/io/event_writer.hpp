@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scrutineer/core/events.hpp"
+#include "scrutineer/io/atomic_file.hpp"
 
 namespace scrutineer::io {
 
@@ -33,5 +34,10 @@ void write_events_csv(const std::string& path, const EventSet& events,
 // By extension: .gpkg or .csv; ConfigError otherwise.
 void write_events(const std::string& path, const EventSet& events,
                   const EventColumns& columns = {});
+
+// The same into a staged file that the caller commits (alone, or with others in a FileGroup).
+void write_events_gpkg(AtomicFile& file, const EventSet& events, const EventColumns& columns = {});
+void write_events_csv(AtomicFile& file, const EventSet& events, const EventColumns& columns = {});
+void write_events(AtomicFile& file, const EventSet& events, const EventColumns& columns = {});
 
 }  // namespace scrutineer::io
