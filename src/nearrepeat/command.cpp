@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
+#include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/output_folder.hpp"

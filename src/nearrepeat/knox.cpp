@@ -190,13 +190,12 @@ std::string xml(const std::string& s) {
 int space_band(double d, const KnoxOptions& o) {
   const int n = o.spatial_bands;
   const double b = o.spatial_bandwidth;
+  if (d == 0) return 0;
   if (o.convention == Convention::kNrc) {
-    if (d < 1) return 0;
     for (int k = 1; k <= n; ++k)
       if (d < k * b) return k;
     return n + 1;
   }
-  if (d == 0) return 0;
   for (int k = 1; k <= n; ++k)
     if (d <= k * b) return k;
   return n + 1;
@@ -268,7 +267,19 @@ KnoxResult knox(const std::vector<double>& x, const std::vector<double>& y,
   const int rows = o.spatial_bands + 2, cols = o.temporal_bands + 1;
   const auto size = static_cast<std::size_t>(rows * cols);
 
-  const auto pairs = close_pairs(x, y, o);
+  // NRC 1.3 holds coordinates in single precision (docs/nearrepeat.md: with them, and only with
+  // them, its published counts are reproduced); distances are then taken between those values.
+  std::vector<double> xs, ys;
+  if (o.convention == Convention::kNrc) {
+    xs.reserve(x.size());
+    ys.reserve(y.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      xs.push_back(static_cast<double>(static_cast<float>(x[i])));
+      ys.push_back(static_cast<double>(static_cast<float>(y[i])));
+    }
+  }
+  const bool nrc = o.convention == Convention::kNrc;
+  const auto pairs = close_pairs(nrc ? xs : x, nrc ? ys : y, o);
   result.close_pairs = static_cast<std::int64_t>(pairs.size());
   const auto totals = time_band_totals(t, o);
   std::vector<std::int64_t> observed(size);

@@ -10,9 +10,9 @@
 namespace scrutineer::nearrepeat {
 
 enum class Distance { kEuclidean, kManhattan };
-// nrc: what NRC 1.3 counts: "same location" = distance < 1 (coordinate unit), "1 to b" = [1, b),
-//      then [b, 2b), ..., "more than nb" = [nb, inf); times "0 to T" = [0, T), [T, 2T), ...,
-//      "more than nT" = [nT, inf).
+// nrc: what NRC 1.3 counts: coordinates rounded to single precision (float), "same location" =
+//      distance 0, "1 to b" = (0, b), then [b, 2b), ..., "more than nb" = [nb, inf); times
+//      "0 to T" = [0, T), [T, 2T), ..., "more than nT" = [nT, inf).
 // exact: what the NRC's labels say, as half-open intervals closed on the right: "same location" =
 //      distance 0, (0, b], (b, 2b], ..., (nb, inf); times [0, T], (T, 2T], ..., (nT, inf).
 enum class Convention { kNrc, kExact };

@@ -110,9 +110,14 @@ TEST(NearRepeatData, Chicago2016AsTheNrcRanIt) {
   std::map<std::pair<int, int>, long long> brute;
   for (std::size_t i = 0; i < x.size(); ++i)
     for (std::size_t j = i + 1; j < x.size(); ++j) {
-      const double dx = x[i] - x[j], dy = y[i] - y[j], d2 = dx * dx + dy * dy;
+      // the NRC's coordinates are single precision (docs/nearrepeat.md)
+      const double dx = static_cast<double>(static_cast<float>(x[i])) -
+                        static_cast<double>(static_cast<float>(x[j]));
+      const double dy = static_cast<double>(static_cast<float>(y[i])) -
+                        static_cast<double>(static_cast<float>(y[j]));
+      const double d2 = dx * dx + dy * dy;
       const double dt = std::abs(t[i] - t[j]);
-      const int s = d2 < 1 ? 0 : d2 < 1e4 ? 1 : d2 < 4e4 ? 2 : d2 < 9e4 ? 3 : 4;
+      const int s = d2 == 0 ? 0 : d2 < 1e4 ? 1 : d2 < 4e4 ? 2 : d2 < 9e4 ? 3 : 4;
       const int c = dt < 2 ? 0 : dt < 4 ? 1 : 2;
       ++brute[{s, c}];
     }

@@ -29,12 +29,13 @@ nr::KnoxOptions options(nr::Convention c, double sb = 100, int sn = 3, double tb
 
 }  // namespace
 
-// Edges by hand from the definitions in docs/nearrepeat.md (nrc: [a - 1, b); exact: (a, b]).
+// Edges by hand from the definitions in docs/nearrepeat.md (nrc: [a - 1, b); exact: (a, b]);
+// same location is distance 0 in both.
 TEST(Knox, SpaceBandEdges) {
   const auto nrc = options(nr::Convention::kNrc);
   EXPECT_EQ(nr::space_band(0, nrc), 0);
-  EXPECT_EQ(nr::space_band(0.999, nrc), 0);  // "same location" is < 1 m
-  EXPECT_EQ(nr::space_band(1, nrc), 1);      // "1 to 100"
+  EXPECT_EQ(nr::space_band(0.5, nrc), 1);  // "same location" is distance 0
+  EXPECT_EQ(nr::space_band(1, nrc), 1);    // "1 to 100"
   EXPECT_EQ(nr::space_band(99.999, nrc), 1);
   EXPECT_EQ(nr::space_band(100, nrc), 2);  // 100 m is counted in "101 to 200"
   EXPECT_EQ(nr::space_band(299.9, nrc), 3);
@@ -151,7 +152,7 @@ std::vector<std::int64_t> brute(const std::vector<std::int64_t>& x,
         return strict ? lhs < rhs : lhs <= rhs;
       };
       int s = sn + 1;
-      if (nrc ? below(1, true) : (dx == 0 && dy == 0))
+      if (dx == 0 && dy == 0)
         s = 0;
       else
         for (int k = sn; k >= 1; --k)
@@ -220,9 +221,12 @@ TEST(Knox, TableInvariantsAndStatistics) {
     EXPECT_NEAR(k, std::round(k), 1e-9);
     EXPECT_GE(c.p_value, 0.01);
     EXPECT_LE(c.p_value, 1.0);
-    if (c.expected_mean > 0)
+    if (c.expected_mean > 0) {
       EXPECT_DOUBLE_EQ(c.knox_ratio, static_cast<double>(c.observed) / c.expected_mean);
-    if (c.sd > 0) EXPECT_DOUBLE_EQ(c.z, (static_cast<double>(c.observed) - c.expected_mean) / c.sd);
+    }
+    if (c.sd > 0) {
+      EXPECT_DOUBLE_EQ(c.z, (static_cast<double>(c.observed) - c.expected_mean) / c.sd);
+    }
     EXPECT_LE(c.perm_min, c.expected_median);
     EXPECT_GE(c.perm_max, c.expected_median);
   }
