@@ -36,15 +36,34 @@ void check(const KnoxOptions& o) {
     throw ConfigError("nearrepeat: the number of permutations must be 1 to 1,000,000");
 }
 
+// A uniform integer in [0, n) from the engine's 64-bit output, unbiased, without a division in the
+// common case (Lemire 2019, "Fast random integer generation in an interval", ACM TOMACS 29(1)):
+// the shuffle of 45,000 times per permutation would otherwise spend most of its time dividing.
+__extension__ typedef unsigned __int128 Wide;
+std::uint64_t bounded(Rng& rng, std::uint64_t n) {
+  Wide m = static_cast<Wide>(rng.next()) * n;
+  auto low = static_cast<std::uint64_t>(m);
+  if (low < n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (low < threshold) {
+      m = static_cast<Wide>(rng.next()) * n;
+      low = static_cast<std::uint64_t>(m);
+    }
+  }
+  return static_cast<std::uint64_t>(m >> 64);
+}
+
 // A close pair: two events (indices) within the largest spatial band, and its spatial band.
 struct Pair {
   std::uint32_t a, b;
   std::uint32_t band;
 };
 
-// Pairs within the largest spatial band, each once, found through a grid of that cell size.
+// Pairs within the largest spatial band, each once, found through a grid of that cell size. The
+// events are renumbered in the grid's cell order (`order[k]` = the input index of event k), and
+// pairs name the new numbers, so that a pair's two events lie close in memory.
 std::vector<Pair> close_pairs(const std::vector<double>& x, const std::vector<double>& y,
-                              const KnoxOptions& o) {
+                              const KnoxOptions& o, std::vector<std::uint32_t>& order) {
   const double reach = o.spatial_bandwidth * o.spatial_bands;
   const double cell = reach * (1 + 1e-9);  // |dx| <= reach spans at most two adjacent cells
   const auto n = x.size();
@@ -64,7 +83,7 @@ std::vector<Pair> close_pairs(const std::vector<double>& x, const std::vector<do
       throw ConfigError("nearrepeat: the events span too many spatial bandwidths for the grid");
     key[i] = pack(ix + 1, iy + 1);  // +1: neighbours at -1 stay non-negative
   }
-  std::vector<std::uint32_t> order(n);
+  order.resize(n);
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::uint32_t a, std::uint32_t b) { return key[a] < key[b]; });
@@ -76,8 +95,9 @@ std::vector<Pair> close_pairs(const std::vector<double>& x, const std::vector<do
     k = e;
   }
   std::vector<Pair> pairs;
-  const auto consider = [&](std::uint32_t a, std::uint32_t b) {
-    const double d = distance_of(x[a] - x[b], y[a] - y[b], o.distance);
+  const auto consider = [&](std::size_t i, std::size_t j) {
+    const auto a = static_cast<std::uint32_t>(i), b = static_cast<std::uint32_t>(j);
+    const double d = distance_of(x[order[i]] - x[order[j]], y[order[i]] - y[order[j]], o.distance);
     const int band = space_band(d, o);
     if (band <= o.spatial_bands)
       pairs.push_back({std::min(a, b), std::max(a, b), static_cast<std::uint32_t>(band)});
@@ -88,13 +108,12 @@ std::vector<Pair> close_pairs(const std::vector<double>& x, const std::vector<do
     const auto ix = static_cast<std::int64_t>(k >> 32);
     const auto iy = static_cast<std::int64_t>(k & 0xffffffffu);
     for (std::size_t i = range.first; i < range.second; ++i)
-      for (std::size_t j = i + 1; j < range.second; ++j) consider(order[i], order[j]);
+      for (std::size_t j = i + 1; j < range.second; ++j) consider(i, j);
     for (const auto& f : forward) {
       const auto it = cells.find(pack(ix + f[0], iy + f[1]));
       if (it == cells.end()) continue;
       for (std::size_t i = range.first; i < range.second; ++i)
-        for (std::size_t j = it->second.first; j < it->second.second; ++j)
-          consider(order[i], order[j]);
+        for (std::size_t j = it->second.first; j < it->second.second; ++j) consider(i, j);
     }
   }
   // A fixed order (the map's is not), and locality for the permutation loop.
@@ -129,17 +148,104 @@ std::vector<std::int64_t> time_band_totals(std::vector<double> t, const KnoxOpti
   return totals;
 }
 
-// The table for one assignment of times to events.
-void count_table(const std::vector<Pair>& pairs, const std::vector<double>& t,
-                 const std::vector<std::int64_t>& totals, const KnoxOptions& o,
+// The close pairs by their first event (CSR): pairs of event a are packed[start[a]..start[a+1]),
+// each the other event's index (low 25 bits) and the spatial band (high 7 bits): 4 bytes a pair,
+// so the permutation loop streams little memory.
+constexpr std::uint32_t kIndexBits = 25;
+constexpr std::uint32_t kIndexMask = (1u << kIndexBits) - 1;
+
+struct PairList {
+  std::vector<std::size_t> start;
+  std::vector<std::uint32_t> packed;
+};
+
+PairList pack_pairs(const std::vector<Pair>& pairs, std::size_t n) {
+  PairList list;
+  list.start.assign(n + 1, 0);
+  for (const auto& p : pairs) ++list.start[p.a + 1];
+  for (std::size_t i = 0; i < n; ++i) list.start[i + 1] += list.start[i];
+  list.packed.reserve(pairs.size());
+  for (const auto& p : pairs) list.packed.push_back(p.b | (p.band << kIndexBits));  // sorted by a
+  return list;
+}
+
+// Whole-day times (the usual case: date-only records) as integers from the earliest, with the
+// band of every possible difference looked up (time_band itself), so the permutation loop reads
+// 4-byte times and does no comparisons. Not `ok` for fractional times or spans over 2^20 days.
+struct IntegerTimes {
+  bool ok = false;
+  std::vector<std::int32_t> t;
+  std::vector<std::uint8_t> band;  // [difference in days]
+};
+
+IntegerTimes integer_times(const std::vector<double>& t, const KnoxOptions& o) {
+  IntegerTimes it;
+  const auto [lo, hi] = std::minmax_element(t.begin(), t.end());
+  if (*hi - *lo > (1 << 20)) return it;
+  for (double v : t)
+    if (v != std::floor(v)) return it;
+  it.t.reserve(t.size());
+  for (double v : t) it.t.push_back(static_cast<std::int32_t>(v - *lo));
+  const auto span = static_cast<std::size_t>(*hi - *lo);
+  it.band.resize(span + 1);
+  for (std::size_t d = 0; d <= span; ++d)
+    it.band[d] = static_cast<std::uint8_t>(time_band(static_cast<double>(d), o));
+  it.ok = true;
+  return it;
+}
+
+// Close pairs by band, times as doubles.
+void count_close(const PairList& pairs, const std::vector<double>& t, const KnoxOptions& o,
                  std::int64_t* table) {
+  const int cols = o.temporal_bands + 1;
+  const int nt = o.temporal_bands;
+  std::vector<double> edge(static_cast<std::size_t>(nt));  // as time_band compares
+  for (int k = 0; k < nt; ++k) edge[static_cast<std::size_t>(k)] = (k + 1) * o.temporal_bandwidth;
+  const bool strict = o.convention == Convention::kNrc;  // [a, b) rather than (a, b]
+  for (std::size_t a = 0; a < t.size(); ++a) {
+    const double ta = t[a];
+    for (std::size_t k = pairs.start[a]; k < pairs.start[a + 1]; ++k) {
+      const std::uint32_t v = pairs.packed[k];
+      const double dt = std::abs(ta - t[v & kIndexMask]);
+      int tb = 0;
+      if (strict)
+        while (tb < nt && dt >= edge[static_cast<std::size_t>(tb)]) ++tb;
+      else
+        while (tb < nt && dt > edge[static_cast<std::size_t>(tb)]) ++tb;
+      ++table[static_cast<int>(v >> kIndexBits) * cols + tb];
+    }
+  }
+}
+
+// The same with whole-day times. Four interleaved tables, so that consecutive pairs of one cell
+// (most fall in the same few) do not wait on each other's increment.
+void count_close(const PairList& pairs, const std::vector<std::int32_t>& t,
+                 const std::vector<std::uint8_t>& band, int cols, int rows, std::int64_t* table) {
+  const auto cells = static_cast<std::size_t>(rows * cols);
+  std::vector<std::int64_t> sub(4 * cells, 0);
+  std::size_t k = 0;
+  for (std::size_t a = 0; a < t.size(); ++a) {
+    const std::int32_t ta = t[a];
+    for (const std::size_t end = pairs.start[a + 1]; k < end; ++k) {
+      const std::uint32_t v = pairs.packed[k];
+      const std::int32_t d = ta - t[v & kIndexMask];
+      ++sub[(k & 3) * cells + (v >> kIndexBits) * static_cast<std::size_t>(cols) +
+            band[static_cast<std::size_t>(d < 0 ? -d : d)]];
+    }
+  }
+  for (std::size_t c = 0; c < cells; ++c)
+    table[c] += sub[c] + sub[cells + c] + sub[2 * cells + c] + sub[3 * cells + c];
+}
+
+// The table for one assignment of times to events: the close pairs counted, then the "more than"
+// row by subtraction from each time band's pairs.
+template <class CountClose>
+void count_table(const std::vector<std::int64_t>& totals, const KnoxOptions& o, std::int64_t* table,
+                 CountClose count_close_pairs) {
   const int cols = o.temporal_bands + 1;
   const int rows = o.spatial_bands + 2;
   std::fill(table, table + rows * cols, 0);
-  for (const auto& p : pairs) {
-    const int tb = time_band(std::abs(t[p.a] - t[p.b]), o);
-    ++table[static_cast<int>(p.band) * cols + tb];
-  }
+  count_close_pairs(table);
   for (int c = 0; c < cols; ++c) {
     std::int64_t close = 0;
     for (int r = 0; r <= o.spatial_bands; ++r) close += table[r * cols + c];
@@ -253,7 +359,7 @@ KnoxResult knox(const std::vector<double>& x, const std::vector<double>& y,
   if (x.size() != y.size() || x.size() != t.size())
     throw ConfigError("nearrepeat: x, y and t must have the same length");
   if (x.size() < 2) throw ConfigError("nearrepeat: the Knox test needs at least 2 events");
-  if (x.size() > 0xffffffffu) throw ConfigError("nearrepeat: too many events");
+  if (x.size() > kIndexMask) throw ConfigError("nearrepeat: more than 33,554,431 events");
   for (std::size_t i = 0; i < x.size(); ++i)
     if (!std::isfinite(x[i]) || !std::isfinite(y[i]) || !std::isfinite(t[i]))
       throw ConfigError(fmt::format("nearrepeat: event {} has a missing coordinate or time", i));
@@ -279,23 +385,45 @@ KnoxResult knox(const std::vector<double>& x, const std::vector<double>& y,
     }
   }
   const bool nrc = o.convention == Convention::kNrc;
-  const auto pairs = close_pairs(nrc ? xs : x, nrc ? ys : y, o);
-  result.close_pairs = static_cast<std::int64_t>(pairs.size());
-  const auto totals = time_band_totals(t, o);
+  std::vector<std::uint32_t> order;
+  const auto pairs = pack_pairs(close_pairs(nrc ? xs : x, nrc ? ys : y, o, order), x.size());
+  std::vector<double> t_in(t.size());  // the times in the pairs' numbering
+  for (std::size_t i = 0; i < t.size(); ++i) t_in[i] = t[order[i]];
+  result.close_pairs = static_cast<std::int64_t>(pairs.packed.size());
+  const auto totals = time_band_totals(t_in, o);
+  const auto whole = integer_times(t_in, o);
+  const int cols_ = o.temporal_bands + 1;
+  // One assignment of times (a permutation of the events' times; identity for the observed).
+  const auto table_for = [&](const std::vector<std::uint32_t>* shuffle, std::int64_t* table) {
+    if (whole.ok) {
+      std::vector<std::int32_t> ti = whole.t;
+      if (shuffle)
+        for (std::size_t i = 0; i < ti.size(); ++i) ti[i] = whole.t[(*shuffle)[i]];
+      count_table(totals, o, table, [&](std::int64_t* tab) {
+        count_close(pairs, ti, whole.band, cols_, o.spatial_bands + 2, tab);
+      });
+    } else {
+      std::vector<double> td = t_in;
+      if (shuffle)
+        for (std::size_t i = 0; i < td.size(); ++i) td[i] = t_in[(*shuffle)[i]];
+      count_table(totals, o, table, [&](std::int64_t* tab) { count_close(pairs, td, o, tab); });
+    }
+  };
   std::vector<std::int64_t> observed(size);
-  count_table(pairs, t, totals, o, observed.data());
+  table_for(nullptr, observed.data());
 
   const auto perms = static_cast<std::size_t>(o.permutations);
   std::vector<std::int64_t> permuted(perms * size);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, perms),
                     [&](const tbb::blocked_range<std::size_t>& range) {
-                      std::vector<double> shuffled;
+                      std::vector<std::uint32_t> perm(t.size());
                       for (std::size_t p = range.begin(); p != range.end(); ++p) {
-                        shuffled = t;
-                        Rng rng(o.seed, p + 1);  // stream 0 is left for other uses
-                        for (std::size_t i = shuffled.size() - 1; i > 0; --i)
-                          std::swap(shuffled[i], shuffled[rng.below(i + 1)]);
-                        count_table(pairs, shuffled, totals, o, permuted.data() + p * size);
+                        // Fisher-Yates on its own stream (stream 0 is left for other uses)
+                        std::iota(perm.begin(), perm.end(), 0u);
+                        Rng rng(o.seed, p + 1);
+                        for (std::size_t i = perm.size() - 1; i > 0; --i)
+                          std::swap(perm[i], perm[bounded(rng, i + 1)]);
+                        table_for(&perm, permuted.data() + p * size);
                       }
                     });
 
