@@ -14,16 +14,8 @@
 namespace scrutineer::registry {
 
 namespace {
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
+// Quoted, spreadsheet formulas neutralised (issue 19, item 16): the one CSV field writer.
+std::string csv_field(const std::string& s) { return io::csv_field(s); }
 
 // Where the JSON parser is: a stack of the arrays (with the index of the current element) and
 // objects (with the current key) it is inside, kept by the parser's callback; so an error that
