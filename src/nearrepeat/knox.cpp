@@ -12,6 +12,8 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/random.hpp"
+#include "scrutineer/io/csv.hpp"
+#include "scrutineer/report/html.hpp"
 
 namespace scrutineer::nearrepeat {
 namespace {
@@ -258,39 +260,6 @@ std::string number(double v) {
   return fmt::format("{}", v);
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
-
-std::string xml(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 int space_band(double d, const KnoxOptions& o) {
@@ -466,10 +435,10 @@ std::string knox_csv(const KnoxResult& r) {
       "space_band,time_band,observed,expected_mean,expected_median,knox_ratio,p_value,z\n";
   for (const auto& c : r.cells)
     out += fmt::format("{},{},{},{},{},{},{},{}\n",
-                       csv_field(r.space_labels[static_cast<std::size_t>(c.space_band)]),
-                       csv_field(r.time_labels[static_cast<std::size_t>(c.time_band)]), c.observed,
-                       number(c.expected_mean), number(c.expected_median), number(c.knox_ratio),
-                       number(c.p_value), number(c.z));
+                       io::csv_field(r.space_labels[static_cast<std::size_t>(c.space_band)]),
+                       io::csv_field(r.time_labels[static_cast<std::size_t>(c.time_band)]),
+                       c.observed, number(c.expected_mean), number(c.expected_median),
+                       number(c.knox_ratio), number(c.p_value), number(c.z));
   return out;
 }
 
@@ -495,11 +464,12 @@ std::string knox_svg(const KnoxResult& r, double alpha) {
   for (int c = 0; c < cols; ++c)
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
                      label_w + c * cell_w + cell_w / 2, top - 8,
-                     xml(r.time_labels[static_cast<std::size_t>(c)]));
+                     report::escape_html(r.time_labels[static_cast<std::size_t>(c)]));
   for (int row = 0; row < rows; ++row) {
     const int yy = top + row * cell_h;
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", label_w - 8,
-                     yy + cell_h / 2 + 4, xml(r.space_labels[static_cast<std::size_t>(row)]));
+                     yy + cell_h / 2 + 4,
+                     report::escape_html(r.space_labels[static_cast<std::size_t>(row)]));
     for (int c = 0; c < cols; ++c) {
       const auto& cell = r.at(row, c);
       double f = std::isfinite(cell.knox_ratio)
@@ -513,9 +483,9 @@ std::string knox_svg(const KnoxResult& r, double alpha) {
           "stroke=\"{}\" stroke-width=\"{}\"><title>{} x {}: observed {}, mean expected {:.4g}, "
           "p = {:.4g}</title></rect>\n",
           xx, yy, cell_w, cell_h, g, g, sig ? "#000" : "#bbb", sig ? 2.5 : 1,
-          xml(r.space_labels[static_cast<std::size_t>(row)]),
-          xml(r.time_labels[static_cast<std::size_t>(c)]), cell.observed, cell.expected_mean,
-          cell.p_value);
+          report::escape_html(r.space_labels[static_cast<std::size_t>(row)]),
+          report::escape_html(r.time_labels[static_cast<std::size_t>(c)]), cell.observed,
+          cell.expected_mean, cell.p_value);
       s += fmt::format(
           "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{}>{}</text>\n", xx + cell_w / 2,
           yy + cell_h / 2 + 4, sig ? " font-weight=\"bold\"" : "",
