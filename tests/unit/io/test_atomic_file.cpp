@@ -11,18 +11,14 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/atomic_file.hpp"
+#include "temp_folder.hpp"
 
 namespace scrutineer::io {
 
 namespace fs = std::filesystem;
 
 namespace {
-fs::path fresh_dir(const std::string& name) {
-  auto dir = fs::temp_directory_path() / ("scrutineer-test-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using test::fresh_dir;
 std::size_t entries(const fs::path& dir) {
   return static_cast<std::size_t>(
       std::distance(fs::directory_iterator(dir), fs::directory_iterator()));

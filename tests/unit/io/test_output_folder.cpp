@@ -10,18 +10,14 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/output_folder.hpp"
+#include "temp_folder.hpp"
 
 namespace scrutineer::io {
 
 namespace fs = std::filesystem;
 
 namespace {
-fs::path fresh_dir(const std::string& name) {
-  auto dir = fs::temp_directory_path() / ("scrutineer-test-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using test::fresh_dir;
 std::string slurp(const fs::path& file) {
   std::ifstream in(file);
   std::stringstream text;
