@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <cstdlib>
 #include <set>
 
 #include "database.hpp"
@@ -60,6 +61,23 @@ using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
 void ignore_notice(void*, const char*) {}  // "relation already exists, skipping" and the like
 
+// A server that never answers would otherwise be waited for without end (libpq's default): unless
+// the connection string or PGCONNECT_TIMEOUT sets one, connecting gives up after
+// kConnectTimeoutSeconds (docs/limits.md).
+constexpr const char* kConnectTimeoutSeconds = "10";
+
+PGconn* connect(const std::string& conninfo, const Conninfo& options) {
+  const char* env = std::getenv("PGCONNECT_TIMEOUT");
+  if (!option(options, "connect_timeout").empty() || (env && *env)) {
+    return PQconnectdb(conninfo.c_str());
+  }
+  // expand_dbname = 1: the first "dbname" value is read as a whole connection string (key=value
+  // or URI), and the keywords after it add to it.
+  const char* keywords[] = {"dbname", "connect_timeout", nullptr};
+  const char* values[] = {conninfo.c_str(), kConnectTimeoutSeconds, nullptr};
+  return PQconnectdbParams(keywords, values, 1);
+}
+
 class PostgresDatabase : public Database {
  public:
   explicit PostgresDatabase(const std::string& conninfo) : name_(describe_location(conninfo)) {
@@ -69,7 +87,7 @@ class PostgresDatabase : public Database {
           "the register location is not a valid PostgreSQL connection string (expected "
           "postgresql://user@host:port/database or key=value pairs such as 'host=127.0.0.1 "
           "dbname=register')");
-    conn_ = PQconnectdb(conninfo.c_str());
+    conn_ = connect(conninfo, options);
     if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
       const std::string msg =
           redact(conn_ ? PQerrorMessage(conn_) : "out of memory", option(options, "password"));

@@ -13,6 +13,7 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/progress.hpp"
 #include "scrutineer/core/random.hpp"
+#include "suppression.hpp"
 
 namespace scrutineer::scores {
 
@@ -329,10 +330,14 @@ std::vector<std::size_t> reference_groups(const Tabulation& tab, const AuditOpti
 
 // Aequitas "min_metric": the group with the lowest defined value of the metric (`fallback` when
 // none is defined).
-std::size_t lowest_group(Metric m, const std::vector<GroupStats>& groups, std::size_t fallback) {
+// The group with the lowest rate of m among those whose rate is published: a group whose rate is
+// suppressed is never named as the lowest (that would reveal where its hidden rate lies).
+std::size_t lowest_group(Metric m, const std::vector<GroupStats>& groups, std::size_t fallback,
+                         const SuppressionPlan& plan) {
   std::size_t ref = fallback;
   std::optional<double> best;
   for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (plan.rate_hidden(groups[g], m)) continue;
     const auto v = group_fraction(m, groups[g]).value();
     if (v && (!best || *v < *best)) {
       best = v;
@@ -381,13 +386,14 @@ Disparity compare_groups(const GroupStats& group, const GroupStats& reference, M
 std::vector<DisparityKey> add_disparities(const Tabulation& tab,
                                           const std::vector<std::size_t>& reference,
                                           const AuditOptions& options, AuditResult& r) {
+  const SuppressionPlan plan(r, options.min_cell);  // r.groups only: bins come later
   std::vector<DisparityKey> keys;
   for (std::size_t t = 0; t < tab.thresholds.size(); ++t) {
     for (std::size_t a = 0; a < tab.attributes.size(); ++a) {
       const auto& groups = tab.stats[t][a];
       for (Metric m : audited_metrics(tab.people.has_outcome())) {
         const std::size_t ref = options.reference == ReferenceRule::kMin
-                                    ? lowest_group(m, groups, reference[a])
+                                    ? lowest_group(m, groups, reference[a], plan)
                                     : reference[a];
         for (std::size_t g = 0; g < groups.size(); ++g) {
           if (g == ref) continue;

@@ -45,7 +45,14 @@ struct Table {
 class Publisher {
  public:
   Publisher(const AuditResult& r, const PublishOptions& p, std::vector<std::string>* where)
-      : plan_(r, p.min_cell), where_(where) {}
+      : plan_(r, p.min_cell), where_(where) {
+    if (r.options.reference == ReferenceRule::kMin && p.min_cell > r.options.min_cell) {
+      throw ConfigError(fmt::format(
+          "the audit chose its lowest-rate references with min_cell {}; publishing it with "
+          "min_cell {} could name a suppressed group as the lowest: audit with the same min_cell",
+          r.options.min_cell, p.min_cell));
+    }
+  }
   const SuppressionPlan& plan() const { return plan_; }
   void begin(std::string row) { row_ = std::move(row); }
   Cell count(std::int64_t x, const char* field, bool hidden = false) {

@@ -162,8 +162,12 @@ const OptionSet<ScoresCommand>& scores_option_set() {
           for (auto& b : read_benchmarks(path)) c.audit.benchmarks.push_back(std::move(b));
         },
         "CSV of benchmarks: columns benchmark, attribute, group, share (added to benchmarks)");
-    s.field(
-         "min_cell", [](auto& c) -> auto& { return c.publish.min_cell; },
+    s.custom(
+         "min_cell", OptionType::kInteger,
+         [](const ScoresCommand& c) { return OptionValue(c.publish.min_cell); },
+         [](ScoresCommand& c, const OptionValue& v) {  // the outputs and the min-reference rule
+           c.publish.min_cell = c.audit.min_cell = std::get<std::int64_t>(v);
+         },
          "Counts and rate denominators below this are suppressed")
         .at_least(0);
     return s;

@@ -48,6 +48,10 @@ struct AuditOptions {
   double level = 0.95;
   int calibration_bins = 10;
   std::vector<Benchmark> benchmarks;
+  // The small-cell threshold the outputs will use (PublishOptions::min_cell; the `min_cell` option
+  // sets both). With reference = min, a group whose rate for a metric would be suppressed is never
+  // that metric's reference: naming it as the lowest would reveal where its hidden rate lies.
+  std::int64_t min_cell = 10;
 };
 
 struct GroupStats {

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "scrutineer/core/error.hpp"
 #include "scrutineer/scores/audit.hpp"
 
 namespace scrutineer::scores {
@@ -209,6 +210,45 @@ TEST(ScoresSuppression, NoOutputRevealsASmallGroup) {
   }
   EXPECT_EQ(hidden_n["score>=5 group"], 2);  // Z, and big2 with it
   expect_margins_hold(hidden_n, "groups");
+  fs::remove_all(dir);
+}
+
+// Issue 19: under reference = min, naming a suppressed group as the lowest would reveal where its
+// hidden rate lies. Z (3 people, scores 7, 8, 9 all flagged at >= 5, outcomes 1, 0, 1) has FNR 0/2
+// = 0, below big1's and big2's (both have people with outcome 1 and scores 1-4), so with no
+// suppression Z is the FNR reference; with min_cell 5 it is never anyone's reference.
+TEST(ScoresSuppression, LowestReferenceIsNeverASuppressedGroup) {
+  const fs::path dir = fs::temp_directory_path() / "scrutineer_scores_min_reference";
+  fs::create_directories(dir);
+  const fs::path input = dir / "people.csv";
+  std::ofstream(input) << small_group_csv();
+  PeopleOptions o;
+  o.path = input.string();
+  o.score_column = "score";
+  o.outcome_column = "outcome";
+  o.group_columns = {"group"};
+  const People people = load_people(o);
+  AuditOptions a;
+  a.thresholds = {parse_threshold(">=5")};
+  a.bootstrap = 0;
+  a.reference = ReferenceRule::kMin;
+  a.min_cell = 0;
+  const AuditResult open = run_audit(people, a);
+  bool z_is_reference = false;
+  for (const auto& d : open.disparities) {
+    z_is_reference = z_is_reference || (d.metric == Metric::kFnr && d.reference == "Z");
+  }
+  EXPECT_TRUE(z_is_reference);
+  // Published with a larger threshold than the audit chose its references with: refused.
+  PublishOptions p;
+  p.min_cell = 5;
+  EXPECT_THROW(audit_json(open, p), ConfigError);
+
+  a.min_cell = 5;
+  const AuditResult guarded = run_audit(people, a);
+  ASSERT_FALSE(guarded.disparities.empty());
+  for (const auto& d : guarded.disparities) EXPECT_NE(d.reference, "Z") << metric_name(d.metric);
+  EXPECT_NO_THROW(audit_json(guarded, p));
   fs::remove_all(dir);
 }
 
