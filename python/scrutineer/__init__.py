@@ -17,10 +17,16 @@ from ._scrutineer import ConfigError, InputError, InternalError, IoError
 
 __all__ = [
     "ConfigError", "InputError", "InternalError", "IoError", "Events", "Study", "Backtest",
-    "Forecast", "FolderResult", "Claim", "Audit", "ProgressBar", "options", "formats", "models",
+    "Forecast", "FolderResult", "Claim", "Audit", "ProgressBar", "set_threads", "options", "formats", "models",
     "read_events", "backtest", "forecast", "disparity", "nearrepeat", "claim", "lum_isaac", "run",
     "feedback", "scores", "register", "version",
 ]
+
+
+def set_threads(threads):
+    """Worker threads for the engine, as the CLI's --threads (0 = every core). Results never
+    depend on it."""
+    _engine.set_threads(int(threads))
 
 
 def version():

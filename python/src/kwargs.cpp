@@ -101,7 +101,16 @@ OptionValue option_value(const OptionSpec& spec, const std::string& keyword, py:
 }
 
 Keywords::Keywords(std::string function, const py::kwargs& kwargs)
-    : function_(std::move(function)), values_(kwargs) {}
+    : function_(std::move(function)) {
+  // `from_=` for the option `from` (a Python keyword), as PEP 8 spells such names.
+  for (auto [k, v] : kwargs) {
+    auto name = py::str(k).cast<std::string>();
+    if (name.size() > 1 && name.back() == '_') name.pop_back();
+    if (values_.contains(name))
+      throw ConfigError(fmt::format("{}: '{}' given twice", function_, name));
+    values_[py::str(name)] = v;
+  }
+}
 
 std::string Keywords::take(const OptionSpec& spec) {
   std::vector<std::string> names{spec.name};

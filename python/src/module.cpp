@@ -6,12 +6,14 @@
 #include <exception>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <random>
 
 #include "common.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/interrupt.hpp"
+#include "scrutineer/core/parallel.hpp"
 #include "scrutineer/core/progress.hpp"
 
 namespace scrutineer::python {
@@ -105,6 +107,18 @@ PYBIND11_MODULE(_scrutineer, m) {
       PyErr_SetString(PyExc_RuntimeError, e.what());
     }
   });
+
+  // As the CLI's --threads: results never depend on it (tests/test_threads checks).
+  // Held in a plain pointer: never destroyed at exit, after TBB may have gone.
+  static ThreadLimit* limit = nullptr;
+  m.def(
+      "set_threads",
+      [](int threads) {
+        delete limit;
+        limit = threads > 0 ? new ThreadLimit(threads) : nullptr;
+      },
+      py::arg("threads"), "Worker threads for the engine (0 = every core)");
+  m.def("available_threads", &available_threads);
 
   python::bind_data(m);
   python::bind_analyses(m);
