@@ -45,9 +45,8 @@ StudyPtr study_of(StudyPtr given, Keywords& k, const std::vector<std::string>& s
 std::int64_t local_date(const std::string& text, const TimeZone& zone, const char* keyword) {
   const auto wall = parse_iso_datetime(text);
   if (!wall)
-    throw ConfigError(
-        fmt::format("keyword '{}': expected a date YYYY-MM-DD (local time), found '{}'", keyword,
-                    text));
+    throw ConfigError(fmt::format(
+        "keyword '{}': expected a date YYYY-MM-DD (local time), found '{}'", keyword, text));
   return zone.to_utc(*wall);
 }
 
@@ -71,14 +70,16 @@ std::shared_ptr<BacktestRun> backtest(StudyPtr given, const std::vector<std::str
   k.finish();
   if (!st->has_grid) throw ConfigError("backtest: the study has no grid (cell_size 0)");
   if (area && st->cell_area.empty())
-    throw ConfigError("backtest: an area operating point needs the cells' areas: build the "
-                      "study with Study(..., cell_areas=True)");
+    throw ConfigError(
+        "backtest: an area operating point needs the cells' areas: build the "
+        "study with Study(..., cell_areas=True)");
   auto o = setup.options;
   for (const auto& m : models) {
     const auto colon = m.find(':');
-    o.models.push_back(colon == std::string::npos
-                           ? evaluate::ModelSpec{m, "", "", false}
-                           : evaluate::ModelSpec{m.substr(0, colon), m.substr(colon + 1), "", false});
+    o.models.push_back(
+        colon == std::string::npos
+            ? evaluate::ModelSpec{m, "", "", false}
+            : evaluate::ModelSpec{m.substr(0, colon), m.substr(colon + 1), "", false});
   }
   const TimeZone zone(st->events.time_zone.empty() ? "UTC" : st->events.time_zone);
   o.first = local_date(setup.from, zone, "from");
@@ -134,7 +135,8 @@ std::shared_ptr<ForecastRun> forecast_call(StudyPtr given, py::object output, py
   k.finish();
   if (!st->has_grid) throw ConfigError("forecast: the study has no grid (cell_size 0)");
   const auto wall = parse_iso_datetime(a.at);
-  if (!wall) throw ConfigError(fmt::format("keyword 'at' must be YYYY-MM-DD[ HH:MM]; got '{}'", a.at));
+  if (!wall)
+    throw ConfigError(fmt::format("keyword 'at' must be YYYY-MM-DD[ HH:MM]; got '{}'", a.at));
   const TimeZone zone(st->events.time_zone.empty() ? "UTC" : st->events.time_zone);
   forecast::ForecastRequest req{a.model, a.model_params, zone.to_utc(*wall),
                                 static_cast<std::int64_t>(a.train_days * kSecondsPerDay)};
@@ -249,8 +251,7 @@ void bind_analyses(py::module_& m) {
       .def("flagged_csv",
            [](const BacktestRun& r) { return evaluate::flagged_csv(r.result, r.study->grid); })
       .def("coverage_svg", [](const BacktestRun& r) { return evaluate::coverage_svg(r.result); })
-      .def("summary_table",
-           [](const BacktestRun& r) { return evaluate::summary_table(r.result); })
+      .def("summary_table", [](const BacktestRun& r) { return evaluate::summary_table(r.result); })
       .def("write",
            [](const BacktestRun& r, const std::string& folder) {
              evaluate::write_backtest_outputs(r.result, r.study->grid, folder);
@@ -271,7 +272,8 @@ void bind_analyses(py::module_& m) {
 
   py::class_<ForecastRun, std::shared_ptr<ForecastRun>>(m, "ForecastRun")
       .def_property_readonly(
-          "risk", [](py::object self) { return view(self.cast<ForecastRun&>().surface.risk, self); })
+          "risk",
+          [](py::object self) { return view(self.cast<ForecastRun&>().surface.risk, self); })
       .def_property_readonly(
           "ranking", [](py::object self) { return view(self.cast<ForecastRun&>().ranking, self); })
       .def_property_readonly(

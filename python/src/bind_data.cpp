@@ -104,7 +104,8 @@ py::dict event_meta(const EventSet& e) {
 
 }  // namespace
 
-// The study options of a call: [data], [grid] and [areas] keywords (skipping what it cannot honour).
+// The study options of a call: [data], [grid] and [areas] keywords (skipping what it cannot
+// honour).
 study::StudyOptions study_options(Keywords& k, const std::vector<std::string>& skip_data,
                                   const std::vector<std::string>& required_data) {
   study::StudyOptions o;
@@ -125,21 +126,20 @@ void bind_data(py::module_& m) {
                              [](py::object self) {
                                return event_columns(self.cast<ingest::ReadResult&>().events, self);
                              })
-      .def_property_readonly("meta", [](const ingest::ReadResult& r) { return event_meta(r.events); })
-      .def_property_readonly("cell",
-                             [](py::object self) {
-                               return view(self.cast<ingest::ReadResult&>().cell, self);
-                             })
+      .def_property_readonly("meta",
+                             [](const ingest::ReadResult& r) { return event_meta(r.events); })
+      .def_property_readonly(
+          "cell", [](py::object self) { return view(self.cast<ingest::ReadResult&>().cell, self); })
       .def_property_readonly("kept",
                              [](const ingest::ReadResult& r) {
                                py::dict d;
                                for (const auto& k : r.kept) d[py::str(k.name)] = k.values;
                                return d;
                              })
-      .def_property_readonly("report_json",
-                             [](const ingest::ReadResult& r) { return ingest::report_json(r.report); })
-      .def_property_readonly("report_text",
-                             [](const ingest::ReadResult& r) { return ingest::report_text(r.report); });
+      .def_property_readonly(
+          "report_json", [](const ingest::ReadResult& r) { return ingest::report_json(r.report); })
+      .def_property_readonly(
+          "report_text", [](const ingest::ReadResult& r) { return ingest::report_text(r.report); });
 
   m.def(
       "read_events",
@@ -154,10 +154,9 @@ void bind_data(py::module_& m) {
       py::arg("path"), py::arg("progress") = py::none());
 
   py::class_<study::Study, std::shared_ptr<study::Study>>(m, "Study")
-      .def_property_readonly("columns",
-                             [](py::object self) {
-                               return event_columns(self.cast<study::Study&>().events, self);
-                             })
+      .def_property_readonly(
+          "columns",
+          [](py::object self) { return event_columns(self.cast<study::Study&>().events, self); })
       .def_property_readonly("meta", [](const study::Study& s) { return event_meta(s.events); })
       .def_property_readonly("describe", &study::Study::describe)
       .def_property_readonly("crs", [](const study::Study& s) { return s.crs; })

@@ -41,13 +41,15 @@ py::dict outcome(const std::string& folder, const std::string& text,
   return d;
 }
 
-// Ensign et al. (2018) urns with `scrutineer feedback urn`'s flags (CLI11 there, not an option set).
-py::dict urn_call(std::vector<double> prior, std::vector<double> rates, std::vector<double> reported,
-                  std::optional<double> discovered_weight, std::optional<double> reported_weight,
-                  std::string replacement, bool rejection, std::optional<double> decay,
-                  std::optional<double> floor, std::optional<std::int64_t> days,
-                  std::optional<std::int64_t> replicates, std::optional<std::uint64_t> seed,
-                  std::optional<std::int64_t> record_every, py::object out, py::object progress) {
+// Ensign et al. (2018) urns with `scrutineer feedback urn`'s flags (CLI11 there, not an option
+// set).
+py::dict urn_call(std::vector<double> prior, std::vector<double> rates,
+                  std::vector<double> reported, std::optional<double> discovered_weight,
+                  std::optional<double> reported_weight, std::string replacement, bool rejection,
+                  std::optional<double> decay, std::optional<double> floor,
+                  std::optional<std::int64_t> days, std::optional<std::int64_t> replicates,
+                  std::optional<std::uint64_t> seed, std::optional<std::int64_t> record_every,
+                  py::object out, py::object progress) {
   feedback::UrnOptions o;
   o.prior = std::move(prior);
   o.discovery_rate = std::move(rates);
@@ -174,15 +176,13 @@ void bind_feedback(py::module_& m) {
         py::arg("rates") = std::vector<double>{0.5, 0.5},
         py::arg("reported") = std::vector<double>{}, py::arg("discovered_weight") = py::none(),
         py::arg("reported_weight") = py::none(), py::arg("replacement") = "bernoulli",
-        py::arg("rejection") = false, py::arg("decay") = py::none(),
-        py::arg("floor") = py::none(), py::arg("days") = py::none(),
-        py::arg("replicates") = py::none(), py::arg("seed") = py::none(),
-        py::arg("record_every") = py::none(), py::arg("out") = py::none(),
-        py::arg("progress") = py::none());
-  m.def("lum_isaac_loop", &lum_isaac_loop_call, py::arg("crimes"),
-        py::arg("first") = "2010-12-28", py::arg("last") = "2011-12-30",
-        py::arg("window") = py::none(), py::arg("top") = py::none(), py::arg("p") = py::none(),
-        py::arg("replicates") = py::none(), py::arg("seed") = py::none(),
+        py::arg("rejection") = false, py::arg("decay") = py::none(), py::arg("floor") = py::none(),
+        py::arg("days") = py::none(), py::arg("replicates") = py::none(),
+        py::arg("seed") = py::none(), py::arg("record_every") = py::none(),
+        py::arg("out") = py::none(), py::arg("progress") = py::none());
+  m.def("lum_isaac_loop", &lum_isaac_loop_call, py::arg("crimes"), py::arg("first") = "2010-12-28",
+        py::arg("last") = "2011-12-30", py::arg("window") = py::none(), py::arg("top") = py::none(),
+        py::arg("p") = py::none(), py::arg("replicates") = py::none(), py::arg("seed") = py::none(),
         py::arg("out") = py::none(), py::arg("progress") = py::none());
   m.def("loop", &loop_call, py::arg("out") = py::none(), py::arg("progress") = py::none());
   m.def("lum_isaac", &lum_isaac_call, py::arg("crimes"), py::arg("out") = py::none(),

@@ -57,7 +57,8 @@ scores::ClaimResult claim_call(std::optional<double> accuracy, std::optional<dou
       c.groups.push_back(scores::parse_claim_group(
           fmt::format("{}:{}", py::str(name).cast<std::string>(), py::str(p).cast<std::string>())));
   } else if (!groups.is_none()) {
-    for (auto g : groups) c.groups.push_back(scores::parse_claim_group(py::str(g).cast<std::string>()));
+    for (auto g : groups)
+      c.groups.push_back(scores::parse_claim_group(py::str(g).cast<std::string>()));
   }
   return scores::check_claim(c);
 }
@@ -76,7 +77,8 @@ void bind_people(py::module_& m) {
       .def("representation_csv",
            [](const AuditRun& r) { return scores::representation_csv(r.result, r.publish); })
       .def("audit_json", [](const AuditRun& r) { return scores::audit_json(r.result, r.publish); })
-      .def("audit_table", [](const AuditRun& r) { return scores::audit_table(r.result, r.publish); })
+      .def("audit_table",
+           [](const AuditRun& r) { return scores::audit_table(r.result, r.publish); })
       .def("write",
            [](const AuditRun& r, const std::string& folder) {
              scores::write_audit(r.result, r.publish, folder);
@@ -89,10 +91,10 @@ void bind_people(py::module_& m) {
       .def("json", [](const scores::ClaimResult& r) { return scores::claim_json(r); })
       .def("table", [](const scores::ClaimResult& r) { return scores::claim_table(r); })
       .def_readonly("warnings", &scores::ClaimResult::warnings);
-  m.def("claim", &claim_call, py::arg("accuracy") = py::none(),
-        py::arg("sensitivity") = py::none(), py::arg("specificity") = py::none(),
-        py::arg("prevalence") = py::none(), py::arg("claimed_prevalence") = py::none(),
-        py::arg("groups") = py::none(), py::arg("population") = py::none());
+  m.def("claim", &claim_call, py::arg("accuracy") = py::none(), py::arg("sensitivity") = py::none(),
+        py::arg("specificity") = py::none(), py::arg("prevalence") = py::none(),
+        py::arg("claimed_prevalence") = py::none(), py::arg("groups") = py::none(),
+        py::arg("population") = py::none());
 }
 
 }  // namespace scrutineer::python

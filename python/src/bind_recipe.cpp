@@ -58,7 +58,8 @@ py::object register_get(const std::string& location, const std::string& slug) {
 std::string register_export(const std::string& location, const std::string& format) {
   const auto store = registry::open_store(location);
   if (format == "csv") return registry::export_csv(*store);
-  if (format != "json") throw ConfigError("register: format must be json or csv, found '" + format + "'");
+  if (format != "json")
+    throw ConfigError("register: format must be json or csv, found '" + format + "'");
   return registry::export_json(*store);
 }
 

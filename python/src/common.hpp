@@ -54,10 +54,10 @@ py::array_t<T> view(const std::vector<T>& data, py::handle owner) {
 // A fresh folder under the system's temporary folder (for calls given no out=).
 std::string temporary_folder();
 
-void bind_data(py::module_& m);       // read_events, Study, options, formats, models
-void bind_analyses(py::module_& m);   // backtest, forecast, disparity, nearrepeat
-void bind_people(py::module_& m);     // scores audit, claim
-void bind_feedback(py::module_& m);   // urn, lum_isaac, loop
-void bind_recipe(py::module_& m);     // run, register
+void bind_data(py::module_& m);      // read_events, Study, options, formats, models
+void bind_analyses(py::module_& m);  // backtest, forecast, disparity, nearrepeat
+void bind_people(py::module_& m);    // scores audit, claim
+void bind_feedback(py::module_& m);  // urn, lum_isaac, loop
+void bind_recipe(py::module_& m);    // run, register
 
 }  // namespace scrutineer::python

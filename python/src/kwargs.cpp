@@ -36,12 +36,12 @@ double number(py::handle v) { return v.cast<double>(); }
 
 OptionValue option_value(const OptionSpec& spec, const std::string& keyword, py::handle value) {
   if (value.is_none())
-    throw ConfigError(fmt::format("keyword '{}': expected {}, found None", keyword,
-                                  option_type_name(spec.type)));
+    throw ConfigError(
+        fmt::format("keyword '{}': expected {}, found None", keyword, option_type_name(spec.type)));
   // A path given as pathlib.Path, a date as datetime.date: their text.
   if (spec.type == OptionType::kPath && py::hasattr(value, "__fspath__"))
-    return parse_option_text(spec,
-                             py::str(py::module_::import("os").attr("fspath")(value)).cast<std::string>());
+    return parse_option_text(
+        spec, py::str(py::module_::import("os").attr("fspath")(value)).cast<std::string>());
   if (spec.type == OptionType::kDate && py::hasattr(value, "isoformat") && !is_text(value))
     return parse_option_text(spec, py::str(value.attr("isoformat")()).cast<std::string>());
   if (is_text(value)) {
@@ -87,8 +87,8 @@ OptionValue option_value(const OptionSpec& spec, const std::string& keyword, py:
       if (py::isinstance<py::dict>(value)) {
         std::string joined;
         for (auto [k, v] : value.cast<py::dict>()) {
-          const std::string text = is_bool(v) ? (v.cast<bool>() ? "true" : "false")
-                                              : py::str(v).cast<std::string>();
+          const std::string text =
+              is_bool(v) ? (v.cast<bool>() ? "true" : "false") : py::str(v).cast<std::string>();
           joined += (joined.empty() ? "" : ",") + py::str(k).cast<std::string>() + "=" + text;
         }
         return joined;
@@ -121,8 +121,8 @@ std::string Keywords::take(const OptionSpec& spec) {
   for (const auto& name : names) {
     if (!values_.contains(name)) continue;
     if (!key.empty())
-      throw ConfigError(
-          fmt::format("{}: '{}' given twice, as '{}' and as '{}'", function_, spec.name, key, name));
+      throw ConfigError(fmt::format("{}: '{}' given twice, as '{}' and as '{}'", function_,
+                                    spec.name, key, name));
     key = name;
     taken_.insert(name);
   }

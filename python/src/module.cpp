@@ -3,8 +3,8 @@
 #include <signal.h>
 
 #include <atomic>
-#include <exception>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -39,19 +39,19 @@ EngineScope::EngineScope(py::object progress) : progress_(std::move(progress)) {
   sigaction(SIGINT, &action, &g_previous);
   auto callback = progress_.is_none() ? py::object() : progress_;
   auto last = std::make_shared<std::atomic<std::int64_t>>(0);
-  set_progress_observer([callback, last](const std::string& label, std::int64_t done,
-                                         std::int64_t total) {
-    if (g_interrupted.load()) throw Interrupted("interrupted");
-    if (!callback) return;
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now().time_since_epoch())
-                         .count();
-    auto before = last->load();
-    if (done < total && now - before < 200) return;
-    if (!last->compare_exchange_strong(before, now) && done < total) return;
-    py::gil_scoped_acquire gil;
-    callback(label, done, total);
-  });
+  set_progress_observer(
+      [callback, last](const std::string& label, std::int64_t done, std::int64_t total) {
+        if (g_interrupted.load()) throw Interrupted("interrupted");
+        if (!callback) return;
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+        auto before = last->load();
+        if (done < total && now - before < 200) return;
+        if (!last->compare_exchange_strong(before, now) && done < total) return;
+        py::gil_scoped_acquire gil;
+        callback(label, done, total);
+      });
 }
 
 EngineScope::~EngineScope() {

@@ -1,13 +1,13 @@
 // Progress bar on stderr.
 #include "scrutineer/core/progress.hpp"
 
-#include "scrutineer/core/interrupt.hpp"
-
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+
+#include "scrutineer/core/interrupt.hpp"
 
 namespace scrutineer {
 
