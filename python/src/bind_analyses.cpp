@@ -17,6 +17,7 @@
 #include "scrutineer/evaluate/report.hpp"
 #include "scrutineer/forecast/options.hpp"
 #include "scrutineer/forecast/run.hpp"
+#include "scrutineer/ingest/options.hpp"
 #include "scrutineer/nearrepeat/command.hpp"
 #include "scrutineer/study/options.hpp"
 #include "scrutineer/study/study.hpp"
@@ -257,13 +258,14 @@ void bind_analyses(py::module_& m) {
              evaluate::write_backtest_outputs(r.result, r.study->grid, folder);
            })
       .def("flags", &flags_of)
-      .def_property_readonly("labels",
-                             [](const BacktestRun& r) {
-                               std::vector<std::string> out;
-                               for (const auto& m : r.result.models)
-                                 out.push_back(m.spec.label.empty() ? m.spec.name : m.spec.label);
-                               return out;
-                             })
+      .def_property_readonly(
+          "labels",
+          [](const BacktestRun& r) {
+            std::vector<std::string> out;
+            for (const auto& model : r.result.models)
+              out.push_back(model.spec.label.empty() ? model.spec.name : model.spec.label);
+            return out;
+          })
       .def_property_readonly("study", [](const BacktestRun& r) { return r.study; })
       .def_readonly("seconds", &BacktestRun::seconds);
   m.def("backtest", &backtest, py::arg("study") = nullptr,

@@ -2,7 +2,9 @@
 // claims (`scrutineer claim`). Neither scores a person.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include "common.hpp"
 #include "kwargs.hpp"

@@ -42,7 +42,7 @@ class Keywords {
         if (needed) throw ConfigError(function_ + ": the keyword '" + spec.name + "' is required");
         continue;
       }
-      const auto value = option_value(spec, key, values_[key]);
+      const auto value = option_value(spec, key, values_[py::str(key)]);
       try {
         option.apply(target, value);
       } catch (const ConfigError& e) {

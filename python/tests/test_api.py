@@ -120,8 +120,8 @@ def test_score_audit_confusion_matrices_are_the_fixtures(tmp_path):
     a = scrutineer.scores.audit(min_cell=0, **AUDIT)
     g = a.groups.set_index("group")
     # tests/data/scores/README.md: at score >= 5, A: TP 6, FP 4, TN 8, FN 2; B: 2, 1, 6, 3.
-    assert tuple(g.loc["A", ["tp", "fp", "tn", "fn"]]) == (6, 4, 8, 2)
-    assert tuple(g.loc["B", ["tp", "fp", "tn", "fn"]]) == (2, 1, 6, 3)
+    assert tuple(int(v) for v in g.loc["A", ["tp", "fp", "tn", "fn"]]) == (6, 4, 8, 2)
+    assert tuple(int(v) for v in g.loc["B", ["tp", "fp", "tn", "fn"]]) == (2, 1, 6, 3)
 
 
 def test_score_audit_files_equal_the_clis(cli, tmp_path):
