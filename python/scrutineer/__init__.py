@@ -105,8 +105,9 @@ class Study:
         ``cell_area`` (NumPy view; empty unless computed). None without a grid."""
         return self._handle.grid
 
-    def cells(self):
-        """The grid's cells as a DataFrame: cell, ix, iy, x, y (centre), valid."""
+    def cells(self, geometry=False):
+        """The grid's cells: cell, ix, iy, x, y (centre), valid. With ``geometry=True``: a
+        GeoDataFrame of the cells' squares when geopandas is installed, else a ``wkt`` column."""
         import numpy as np
 
         g = self.grid
@@ -114,14 +115,23 @@ class Study:
             return pd.DataFrame()
         cell = np.arange(g["nx"] * g["ny"], dtype=np.int64)
         ix, iy = cell % g["nx"], cell // g["nx"]
-        return pd.DataFrame({
+        frame = pd.DataFrame({
             "cell": cell, "ix": ix, "iy": iy,
             "x": g["x0"] + (ix + 0.5) * g["size"], "y": g["y0"] + (iy + 0.5) * g["size"],
             "valid": g["valid"].astype(bool),
         })
+        if not geometry:
+            return frame
+        half = g["size"] / 2
+        rings = [[((x - half, y - half), (x + half, y - half), (x + half, y + half),
+                   (x - half, y + half), (x - half, y - half))]
+                 for x, y in zip(frame["x"], frame["y"])]
+        return _with_geometry(frame, [[r] for r in rings], g["crs"])
 
-    def areas(self):
-        """The areas with their group counts (a DataFrame), or None without areas."""
+    def areas(self, geometry=False):
+        """The areas with their group counts (a DataFrame), or None without areas. With
+        ``geometry=True``: a GeoDataFrame when geopandas is installed, else a ``wkt`` column
+        (the polygons as the engine read them, in the study CRS)."""
         a = self._handle.areas
         if a is None:
             return None
@@ -130,7 +140,11 @@ class Study:
             frame[name] = counts
         if a["total"]:
             frame["total"] = a["total"]
-        return frame
+        if not geometry:
+            return frame
+        polygons = [[[list(zip(x, y)) for x, y in polygon] for polygon in multi]
+                    for multi in a["polygons"]]
+        return _with_geometry(frame, polygons, a["crs"])
 
     def to_pandas(self):
         return self.events.to_pandas()
@@ -140,6 +154,27 @@ class Study:
 
     def __repr__(self):
         return f"<scrutineer Study: {len(self.events)} events in {self.crs}>"
+
+
+def _wkt(multi):
+    """WKT of a multipolygon given as polygons of rings of (x, y)."""
+    def ring(points):
+        return "(" + ", ".join(f"{x!r} {y!r}" for x, y in points) + ")"
+    return "MULTIPOLYGON (" + ", ".join(
+        "(" + ", ".join(ring(r) for r in polygon) + ")" for polygon in multi) + ")"
+
+
+def _with_geometry(frame, multipolygons, crs):
+    """``frame`` with the geometries: a GeoDataFrame with geopandas, else a ``wkt`` column."""
+    try:
+        import geopandas
+        from shapely.geometry import MultiPolygon, Polygon
+    except ImportError:
+        frame = frame.copy()
+        frame["wkt"] = [_wkt(m) for m in multipolygons]
+        return frame
+    shapes = [MultiPolygon([Polygon(p[0], p[1:]) for p in m]) for m in multipolygons]
+    return geopandas.GeoDataFrame(frame, geometry=shapes, crs=crs or None)
 
 
 def _study_handle(study):

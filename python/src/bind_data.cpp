@@ -200,6 +200,18 @@ void bind_data(py::module_& m) {
         d["id_column"] = s.areas.id_column;
         d["crs"] = s.areas.crs;
         d["area"] = s.areas.area;
+        // Each area's polygons: rings as (x, y) coordinate lists, rings[0] the exterior.
+        py::list polygons;
+        for (const auto& multi : s.areas.polygons) {
+          py::list parts;
+          for (const auto& polygon : multi) {
+            py::list rings;
+            for (const auto& ring : polygon.rings) rings.append(py::make_tuple(ring.x, ring.y));
+            parts.append(rings);
+          }
+          polygons.append(parts);
+        }
+        d["polygons"] = polygons;
         d["groups"] = s.groups.names;
         d["by_group"] = s.groups.by_group;
         d["total"] = s.groups.total;

@@ -89,6 +89,13 @@ def test_study_counts_add_up_and_events_are_views(shared):
     assert int(s.grid["valid"].sum()) == int(s.cells()["valid"].sum()) > 0
     areas = s.areas()
     assert {"white", "black", "hispanic", "total"} <= set(areas.columns)
+    # Geometry: the engine's polygons as a GeoDataFrame; shapely's areas are GEOS's, as the
+    # engine's own (Areas::area) are.
+    geo = s.areas(geometry=True)
+    assert np.allclose(geo.geometry.area, geo["area"], rtol=1e-9)
+    cells = s.cells(geometry=True)
+    assert np.allclose(cells.geometry.area, s.grid["size"] ** 2)
+    assert str(cells.crs).endswith("2790") or cells.crs.to_epsg() == 2790
 
 
 def test_forecast_surface_equals_the_clis(shared, cli, tmp_path):
