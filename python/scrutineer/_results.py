@@ -135,7 +135,7 @@ class Events:
         x, y, category, source_row, and any kept columns."""
         frame = pd.DataFrame(
             {
-                "time": pd.to_datetime(self.t, unit="s", utc=True),
+                "time": pd.to_datetime(self.t.astype("datetime64[s]")).tz_localize("UTC"),
                 "x": self.x,
                 "y": self.y,
                 "category": pd.Categorical.from_codes(self.category, self.categories),
