@@ -30,7 +30,7 @@ out = pathlib.Path(tempfile.mkdtemp(prefix="scrutineer-example-"))
 
 # COMPAS (ProPublica 2016): confusion matrices and error-rate disparities by race.
 compas = scrutineer.run(examples / "compas" / "audit.toml", data=args.data, out=out / "compas")
-groups = compas.tables["scores/groups"].set_index("group")
+groups = compas.tables["scores/scores_groups"].set_index("group")
 print(groups[["n", "tp", "fp", "tn", "fn"]].to_string())
 for race in ("African-American", "Caucasian"):
     g = groups.loc[race]

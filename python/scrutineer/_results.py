@@ -73,6 +73,8 @@ class FolderResult:
         folder = outcome["folder"]
         for root, _, files in os.walk(folder):
             for f in sorted(files):
+                if f.startswith("."):  # the folder's manifest, not a result
+                    continue
                 path = os.path.join(root, f)
                 rel = os.path.relpath(path, folder)
                 stem, ext = os.path.splitext(rel)
