@@ -287,3 +287,34 @@ def test_register_reads_what_the_cli_wrote(cli, tmp_path):
     assert scrutineer.register.get(db, slug)["slug"] == slug
     assert scrutineer.register.get(db, "no-such-tool") is None
     assert scrutineer.register.export(db) == cli("register", "--db", db, "export").stdout
+
+
+# --- recipes, rich display ------------------------------------------------------------------
+
+
+def test_run_recipe_equals_the_cli_and_errors_name_the_key(cli, tmp_path):
+    recipe = tmp_path / "audit.toml"
+    recipe.write_text(f'title = "tiny"\n[scores]\npath = "{TINY}"\nscore = "score"\n'
+                      f'outcome = "outcome"\ngroups = ["group"]\nthresholds = [">=5"]\n'
+                      f'bootstrap = 100\nmin_cell = 0\n')
+    r = scrutineer.run(recipe, out=tmp_path / "py")
+    cli("run", recipe, "--out", tmp_path / "cli")
+    names = sorted(os.listdir(tmp_path / "cli" / "scores"))
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path / "cli" / "scores", tmp_path / "py" / "scores",
+                                           names, shallow=False)
+    assert names and mismatch == [] and errors == []
+    assert "scores/scores_groups" in r.tables and "scores" in r.stages
+    with pytest.raises(scrutineer.ConfigError, match=r"unknown_key.toml:\d+:\d+"):
+        scrutineer.run(FIXTURES / "recipe" / "unknown_key.toml", out=tmp_path / "bad")
+    with pytest.raises(scrutineer.ConfigError, match="ethnicity"):
+        scrutineer.run(FIXTURES / "recipe" / "stage_fails.toml", out=tmp_path / "fails")
+    assert not (tmp_path / "fails").exists()  # no half-written results
+
+
+def test_results_render_tables_and_charts():
+    audit = scrutineer.scores.audit(**AUDIT)
+    assert "<table" in audit._repr_html_() and "score&gt;=5" in audit._repr_html_()
+    urn = scrutineer.feedback.urn(days=100, replicates=10)
+    assert "<svg" in urn._repr_html_() and urn.folder is None  # the temporary folder is gone
+    claim = scrutineer.claim(accuracy=0.9, prevalence=0.05)
+    assert "<table" in claim._repr_html_()
