@@ -12,7 +12,8 @@ import json
 import pandas as pd
 
 from . import _scrutineer as _engine
-from ._results import Events, FolderResult, ProgressBar, _html, _table, progress_callback
+from ._results import (Events, FolderResult, ProgressBar, _html, _table, checked_call,
+                       progress_callback)
 from ._scrutineer import ConfigError, InputError, InternalError, IoError
 
 __all__ = [
@@ -315,14 +316,14 @@ def claim(accuracy=None, sensitivity=None, specificity=None, prevalence=None,
           claimed_prevalence=None, groups=None, population=None):
     """PPV and people wrongly flagged at a deployment's prevalence (Bayes' rule). ``groups``:
     {name: prevalence} or ["NAME:P", ...] as --group takes."""
-    return Claim(_engine.claim(accuracy, sensitivity, specificity, prevalence, claimed_prevalence,
-                               groups, population))
+    return Claim(checked_call("claim", _engine.claim, accuracy, sensitivity, specificity,
+                              prevalence, claimed_prevalence, groups, population))
 
 
 def lum_isaac(crimes, out=None, progress=None, **options):
     """Lum & Isaac's (2016) PredPol run on Oakland drug crimes (`scrutineer lum-isaac`): first,
     last, window, top, bins, stop, max_iterations, edge_corrected."""
-    outcome = _engine.lum_isaac(str(crimes), None if out is None else str(out),
+    outcome = checked_call("lum_isaac", _engine.lum_isaac, str(crimes), None if out is None else str(out),
                                 progress=progress_callback(progress), **options)
     return _folder("lum-isaac", outcome, out)
 

@@ -50,6 +50,20 @@ class ProgressBar:
         self.stream.flush()
 
 
+def checked_call(name, function, *args, **kwargs):
+    """Calls a binding whose keywords are its own parameters (not an option set); an unknown
+    keyword or a value of the wrong type is a ConfigError, as for every other call, whose message
+    (pybind11's) lists the accepted keywords and types."""
+    from ._scrutineer import ConfigError
+
+    try:
+        return function(*args, **kwargs)
+    except TypeError as e:
+        if "incompatible function arguments" not in str(e):
+            raise
+        raise ConfigError(f"{name}: {e}") from None
+
+
 def progress_callback(progress):
     """None for no progress, the bar for True, or the caller's callable(label, done, total)."""
     if progress is None or progress is False:

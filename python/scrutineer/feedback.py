@@ -3,7 +3,7 @@ Oakland and the closed-loop simulator. Each returns the command's files read bac
 (:class:`scrutineer.FolderResult`); ``out=`` keeps them in a folder."""
 
 from . import _scrutineer as _engine
-from ._results import FolderResult, progress_callback
+from ._results import FolderResult, checked_call, progress_callback
 
 
 def _result(name, outcome, out):
@@ -13,7 +13,7 @@ def _result(name, outcome, out):
 def urn(prior=(609, 379), rates=(0.5, 0.5), reported=(), out=None, progress=None, **options):
     """Pólya urns (`scrutineer feedback urn`): prior, rates, reported, discovered_weight,
     reported_weight, replacement, rejection, decay, floor, days, replicates, seed, record_every."""
-    outcome = _engine.urn(list(prior), list(rates), list(reported),
+    outcome = checked_call("feedback.urn", _engine.urn, list(prior), list(rates), list(reported),
                           out=None if out is None else str(out),
                           progress=progress_callback(progress), **options)
     return _result("feedback urn", outcome, out)
@@ -22,7 +22,7 @@ def urn(prior=(609, 379), rates=(0.5, 0.5), reported=(), out=None, progress=None
 def lum_isaac(crimes, out=None, progress=None, **options):
     """Lum & Isaac's loop on Oakland drug crimes (`scrutineer feedback lum-isaac`): first, last,
     window, top, p, replicates, seed."""
-    outcome = _engine.lum_isaac_loop(str(crimes), out=None if out is None else str(out),
+    outcome = checked_call("feedback.lum_isaac", _engine.lum_isaac_loop, str(crimes), out=None if out is None else str(out),
                                      progress=progress_callback(progress), **options)
     return _result("feedback lum-isaac", outcome, out)
 

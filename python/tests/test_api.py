@@ -318,3 +318,12 @@ def test_results_render_tables_and_charts():
     assert "<svg" in urn._repr_html_() and urn.folder is None  # the temporary folder is gone
     claim = scrutineer.claim(accuracy=0.9, prevalence=0.05)
     assert "<table" in claim._repr_html_()
+
+
+def test_flag_mirroring_calls_refuse_unknown_keywords_too():
+    with pytest.raises(scrutineer.ConfigError, match="replicates"):
+        scrutineer.feedback.urn(replicate=3)  # the accepted names are listed
+    with pytest.raises(scrutineer.ConfigError, match="feedback.urn"):
+        scrutineer.feedback.urn(days="many")
+    with pytest.raises(scrutineer.ConfigError, match="replacement"):
+        scrutineer.feedback.urn(replacement="sometimes")  # the engine's own check
