@@ -7,10 +7,15 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "scrutineer/core/interrupt.hpp"
+
 namespace scrutineer {
 
 namespace {
 std::atomic<bool> g_enabled{true};
+// The front end's observer (interrupt.hpp); g_observed says whether one is set, read per step.
+ProgressObserver g_observer;
+std::atomic<bool> g_observed{false};
 
 bool stderr_wants_progress() {
   if (const char* force = std::getenv("SCRUTINEER_PROGRESS")) return std::string(force) != "0";
@@ -27,6 +32,11 @@ std::string format_duration(double seconds) {
 
 void Progress::set_enabled(bool enabled) { g_enabled = enabled; }
 
+void set_progress_observer(ProgressObserver observer) {
+  g_observer = std::move(observer);
+  g_observed.store(static_cast<bool>(g_observer));
+}
+
 Progress::Progress(std::string label, std::int64_t total, bool enabled)
     : label_(std::move(label)),
       total_(total),
@@ -38,6 +48,7 @@ Progress::~Progress() { finish(); }
 
 void Progress::advance(std::int64_t n) {
   const std::int64_t done = done_.fetch_add(n) + n;
+  if (g_observed.load(std::memory_order_relaxed)) g_observer(label_, done, total_);
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   // Nothing is drawn during the first second, so short work stays silent.
