@@ -37,14 +37,6 @@ evaluate::ModelSpec parse_model(const std::string& text) {
   return {text.substr(0, colon), text.substr(colon + 1), "", false};
 }
 
-std::int64_t local_date(const std::string& text, const TimeZone& zone, const std::string& option) {
-  const auto wall = parse_iso_datetime(text);
-  if (!wall)
-    throw ConfigError(
-        fmt::format("{}: expected a date YYYY-MM-DD (local time), found '{}'", option, text));
-  return zone.to_utc(*wall);
-}
-
 void run(const BacktestArgs& a) {
   auto options = a.study;
   options.progress = !cli::global_options().quiet;
@@ -54,13 +46,8 @@ void run(const BacktestArgs& a) {
   const auto& events = st.events;
   const auto& grid = st.grid;
 
-  evaluate::BacktestOptions o = a.backtest.options;
+  evaluate::BacktestOptions o = evaluate::dated_options(a.backtest, events.time_zone);
   for (const auto& m : a.models) o.models.push_back(parse_model(m));
-  const TimeZone zone(events.time_zone.empty() ? "UTC" : events.time_zone);
-  o.first = local_date(a.backtest.from, zone, "--from");
-  o.stop = local_date(a.backtest.to, zone, "--to");
-  if (!a.backtest.train_from.empty())
-    o.train_start = local_date(a.backtest.train_from, zone, "--train-from");
   o.cell_area = st.cell_area;  // the area policy's cells' areas inside the region
   o.progress = !cli::global_options().quiet;
   const auto result = evaluate::run_backtest(events, grid, o);

@@ -139,26 +139,9 @@ struct LoopArgs {
 
 // The synthetic city, or sepp-grid fitted to the study's events (--truth fitted).
 feedback::World world_of(const LoopArgs& a) {
-  const auto& t = a.truth;
-  const auto& st = a.study;
-  if (t.truth == "city") {
-    if (!st.events.empty())
-      throw ConfigError("feedback loop: --events is the fitted truth's: add --truth fitted");
-    ParamSet params(synth::city_param_specs());
-    if (!t.city.empty()) params.set_all(t.city);
-    return feedback::world_from_city(synth::generate_city(synth::city_options_from(params)));
-  }
-  if (!t.city.empty()) throw ConfigError("feedback loop: --city is for --truth city");
-  if (st.events.empty() || st.areas.empty())
-    throw ConfigError("feedback loop: --truth fitted needs --events and --areas");
-  feedback::FitWorldOptions f;
-  f.reporting_file = t.reporting;
-  f.reporting_id = t.reporting_id;
-  f.reporting_rate_column = t.reporting_rate;
-  f.reporting_rate = t.reporting_everywhere;
-  const auto study = study::build_study(st);
-  if (!global_options().quiet) fmt::print(stderr, "{}", study.describe());
-  return feedback::fit_world(study, f);
+  return feedback::truth_world(a.truth, a.study, [](const study::Study& study) {
+    if (!global_options().quiet) fmt::print(stderr, "{}", study.describe());
+  });
 }
 
 void setup_loop(CLI::App& parent) {

@@ -35,11 +35,7 @@ void run_forecast_command(const ForecastArgs& args) {
   if (options.progress) fmt::print(stderr, "{}", st.describe());
   const auto& events = st.events;
   const auto& grid = st.grid;
-  const auto wall = parse_iso_datetime(a.at);
-  if (!wall) throw ConfigError(fmt::format("--at must be YYYY-MM-DD[ HH:MM]; got '{}'", a.at));
-  const TimeZone zone(events.time_zone.empty() ? "UTC" : events.time_zone);
-  fc::ForecastRequest req{a.model, a.model_params, zone.to_utc(*wall),
-                          static_cast<std::int64_t>(a.train_days * kSecondsPerDay)};
+  const fc::ForecastRequest req = fc::forecast_request(a, events.time_zone);
   const auto surface = fc::forecast_at(events, grid, req);
   evaluate::Policy policy;
   policy.coverage = a.coverage;

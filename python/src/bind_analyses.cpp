@@ -43,14 +43,6 @@ StudyPtr study_of(StudyPtr given, Keywords& k, const std::vector<std::string>& s
       call_engine(progress, [&] { return study::build_study(o); }));
 }
 
-std::int64_t local_date(const std::string& text, const TimeZone& zone, const char* keyword) {
-  const auto wall = parse_iso_datetime(text);
-  if (!wall)
-    throw ConfigError(fmt::format(
-        "keyword '{}': expected a date YYYY-MM-DD (local time), found '{}'", keyword, text));
-  return zone.to_utc(*wall);
-}
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -74,7 +66,7 @@ std::shared_ptr<BacktestRun> backtest(StudyPtr given, const std::vector<std::str
     throw ConfigError(
         "backtest: an area operating point needs the cells' areas: build the "
         "study with Study(..., cell_areas=True)");
-  auto o = setup.options;
+  auto o = evaluate::dated_options(setup, st->events.time_zone);  // as every front end
   for (const auto& m : models) {
     const auto colon = m.find(':');
     o.models.push_back(
@@ -82,10 +74,6 @@ std::shared_ptr<BacktestRun> backtest(StudyPtr given, const std::vector<std::str
             ? evaluate::ModelSpec{m, "", "", false}
             : evaluate::ModelSpec{m.substr(0, colon), m.substr(colon + 1), "", false});
   }
-  const TimeZone zone(st->events.time_zone.empty() ? "UTC" : st->events.time_zone);
-  o.first = local_date(setup.from, zone, "from");
-  o.stop = local_date(setup.to, zone, "to");
-  if (!setup.train_from.empty()) o.train_start = local_date(setup.train_from, zone, "train_from");
   o.cell_area = st->cell_area;
   o.progress = false;
   auto run = std::make_shared<BacktestRun>();
@@ -135,12 +123,7 @@ std::shared_ptr<ForecastRun> forecast_call(StudyPtr given, py::object output, py
   auto st = study_of(given, k, {"from", "to"}, false, progress);
   k.finish();
   if (!st->has_grid) throw ConfigError("forecast: the study has no grid (cell_size 0)");
-  const auto wall = parse_iso_datetime(a.at);
-  if (!wall)
-    throw ConfigError(fmt::format("keyword 'at' must be YYYY-MM-DD[ HH:MM]; got '{}'", a.at));
-  const TimeZone zone(st->events.time_zone.empty() ? "UTC" : st->events.time_zone);
-  forecast::ForecastRequest req{a.model, a.model_params, zone.to_utc(*wall),
-                                static_cast<std::int64_t>(a.train_days * kSecondsPerDay)};
+  const forecast::ForecastRequest req = forecast::forecast_request(a, st->events.time_zone);
   evaluate::Policy policy;
   policy.coverage = a.coverage;
   policy.tie_rule = evaluate::tie_rule_from_string(a.tie_rule);

@@ -115,25 +115,7 @@ py::dict loop_call(py::object out, py::object progress, py::kwargs kwargs) {
   feedback::validate(o);  // before a fit that may take a while
   const auto folder = folder_of(out);
   const auto [text, written] = call_engine(progress, [&] {
-    // The truth, by the rule of the command (apps/cli/feedback.cpp world_of).
-    feedback::World world;
-    if (t.truth == "city") {
-      if (!st.events.empty())
-        throw ConfigError("feedback.loop: events is the fitted truth's: add truth='fitted'");
-      ParamSet params(synth::city_param_specs());
-      if (!t.city.empty()) params.set_all(t.city);
-      world = feedback::world_from_city(synth::generate_city(synth::city_options_from(params)));
-    } else {
-      if (!t.city.empty()) throw ConfigError("feedback.loop: city is for truth='city'");
-      if (st.events.empty() || st.areas.empty())
-        throw ConfigError("feedback.loop: truth='fitted' needs events and areas");
-      feedback::FitWorldOptions f;
-      f.reporting_file = t.reporting;
-      f.reporting_id = t.reporting_id;
-      f.reporting_rate_column = t.reporting_rate;
-      f.reporting_rate = t.reporting_everywhere;
-      world = feedback::fit_world(study::build_study(st), f);
-    }
+    const feedback::World world = feedback::truth_world(t, st);  // the CLI's rule
     const auto r = feedback::run_loop(world, o);
     return std::make_pair(feedback::loop_text(r),
                           texts(feedback::write_loop_outputs(r, o, folder)));

@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/core/time.hpp"
 
 namespace scrutineer::evaluate {
 
@@ -148,6 +150,29 @@ const OptionSet<BacktestSetup>& backtest_option_set() {
     return s;
   }();
   return set;
+}
+
+namespace {
+// `option` is the recipe key; the command-line flag is the same with dashes.
+std::int64_t local_date(const std::string& text, const TimeZone& zone, std::string option) {
+  const auto wall = parse_iso_datetime(text);
+  if (!wall) {
+    std::string flag = option;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    throw ConfigError(fmt::format("{} (--{}): expected a date YYYY-MM-DD (local time), found '{}'",
+                                  option, flag, text));
+  }
+  return zone.to_utc(*wall);
+}
+}  // namespace
+
+BacktestOptions dated_options(const BacktestSetup& setup, const std::string& time_zone) {
+  BacktestOptions o = setup.options;
+  const TimeZone zone(time_zone.empty() ? "UTC" : time_zone);
+  o.first = local_date(setup.from, zone, "from");
+  o.stop = local_date(setup.to, zone, "to");
+  if (!setup.train_from.empty()) o.train_start = local_date(setup.train_from, zone, "train_from");
+  return o;
 }
 
 }  // namespace scrutineer::evaluate

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/core/params.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/geo/region.hpp"
 #include "scrutineer/geo/reporting.hpp"
@@ -226,6 +227,36 @@ World fit_world(const study::Study& s, const FitWorldOptions& o) {
             : fmt::format("One reporting rate for every area: {}", o.reporting_rate));
   world.notes.insert(world.notes.end(), notes.begin(), notes.end());
   return world;
+}
+
+FitWorldOptions fit_world_options(const TruthOptions& truth) {
+  FitWorldOptions f;
+  f.reporting_file = truth.reporting;
+  f.reporting_id = truth.reporting_id;
+  f.reporting_rate_column = truth.reporting_rate;
+  f.reporting_rate = truth.reporting_everywhere;
+  return f;
+}
+
+World truth_world(const TruthOptions& truth, const study::StudyOptions& study,
+                  const std::function<void(const study::Study&)>& on_study) {
+  if (truth.truth == "city") {
+    if (!study.events.empty())
+      throw ConfigError(
+          "feedback loop: events (--events) are the fitted truth's: add truth fitted (--truth "
+          "fitted)");
+    ParamSet params(synth::city_param_specs());
+    if (!truth.city.empty()) params.set_all(truth.city);
+    return world_from_city(synth::generate_city(synth::city_options_from(params)));
+  }
+  if (!truth.city.empty())
+    throw ConfigError("feedback loop: city (--city) is for truth city (--truth city)");
+  if (study.events.empty() || study.areas.empty())
+    throw ConfigError(
+        "feedback loop: truth fitted (--truth fitted) needs events and areas (--events, --areas)");
+  const auto built = study::build_study(study);
+  if (on_study) on_study(built);
+  return fit_world(built, fit_world_options(truth));
 }
 
 }  // namespace scrutineer::feedback

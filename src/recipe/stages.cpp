@@ -27,10 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::int64_t local_date(const std::string& text, const TimeZone& zone) {
-  return zone.to_utc(*parse_iso_datetime(text));  // the text was checked by the parser
-}
-
 void data_warnings(Run& run) {
   const auto& r = run.study.read;
   if (r.resolution == TimeResolution::kMonth)
@@ -143,11 +139,7 @@ void stage_grid(Run& run) {
 void stage_backtest(Run& run) {
   const auto& stage = run.recipe.backtest;
   const auto& st = run.study;
-  auto o = stage.options;
-  const TimeZone zone(st.events.time_zone.empty() ? "UTC" : st.events.time_zone);
-  o.first = local_date(stage.from, zone);
-  o.stop = local_date(stage.to, zone);
-  if (!stage.train_from.empty()) o.train_start = local_date(stage.train_from, zone);
+  auto o = evaluate::dated_options(stage, st.events.time_zone);  // dates checked by the parser
   o.cell_area = st.cell_area;  // the area policy's cells' areas inside the region
   o.progress = run.options.progress;
   run.backtest = evaluate::run_backtest(st.events, st.grid, o);

@@ -17,6 +17,11 @@ struct BacktestSetup {
 
 const OptionSet<BacktestSetup>& backtest_option_set();
 
+// The options of one run of `setup`, by the rule every front end shares: its dates, local to
+// `time_zone` (the events' zone; "" = UTC), become first, stop and train_start. The models, the
+// cells' areas and progress are the caller's. ConfigError names a date that does not parse.
+BacktestOptions dated_options(const BacktestSetup& setup, const std::string& time_zone);
+
 // "1..20" (percent, step 1) or "1,5,10" (percent). ConfigError otherwise.
 std::vector<double> parse_coverage_percents(std::string_view text);
 

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "scrutineer/core/events.hpp"
+#include "scrutineer/feedback/options.hpp"
 #include "scrutineer/forecast/sepp_grid.hpp"
 #include "scrutineer/geo/areas.hpp"
 #include "scrutineer/geo/grid.hpp"
@@ -71,6 +73,16 @@ struct FitWorldOptions {
 // The study needs events, a grid, areas and groups (ConfigError otherwise). The
 // recorded-not-true caveat is always in `notes`. Throws ConfigError, InputError, IoError.
 World fit_world(const study::Study& study, const FitWorldOptions& options);
+
+// The reporting-rate options of a fitted truth, as the loop's truth options give them.
+FitWorldOptions fit_world_options(const TruthOptions& truth);
+
+// The truth a loop runs on, by the one rule every front end (CLI, Python) shares: "city" is the
+// synthetic city of `truth.city` (no events may be given); "fitted" is fit_world on the study of
+// `study` (events and areas required). `on_study` sees the study once built (the CLI describes
+// it). Throws ConfigError for a combination that cannot be honoured.
+World truth_world(const TruthOptions& truth, const study::StudyOptions& study,
+                  const std::function<void(const study::Study&)>& on_study = {});
 
 // The fit on data in memory: `events` in grid.crs; `counts` from study::combine_groups on
 // `areas`; `reporting` per area in (0, 1].

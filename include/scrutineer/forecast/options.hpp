@@ -5,6 +5,7 @@
 #include <string>
 
 #include "scrutineer/core/options.hpp"
+#include "scrutineer/forecast/run.hpp"
 
 namespace scrutineer::forecast {
 
@@ -19,5 +20,9 @@ struct ForecastSetup {
 };
 
 const OptionSet<ForecastSetup>& forecast_option_set();
+
+// The request of `setup`, by the rule every front end shares: `at` is local to `time_zone` (the
+// events' zone; "" = UTC). ConfigError when `at` does not parse.
+ForecastRequest forecast_request(const ForecastSetup& setup, const std::string& time_zone);
 
 }  // namespace scrutineer::forecast
