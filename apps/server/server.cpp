@@ -3,6 +3,7 @@
 #include "scrutineer/server/server.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <httplib.h>
 
 #include <algorithm>
@@ -429,10 +430,15 @@ struct Server::Impl {
       for (const auto& t : s->list_summaries(search, *limit, *offset, &total))
         out.push_back(summary(t));
       res.set_header("X-Total-Count", std::to_string(total));
-      if (*offset + *limit < total)
-        res.set_header("Link",
-                       fmt::format("</api/tools?search={}&limit={}&offset={}>; rel=\"next\"",
-                                   query_value(search), *limit, *offset + *limit));
+      // RFC 8288 links to the next and the previous page, as the web page follows them.
+      std::vector<std::string> links;
+      const auto link = [&](std::size_t at, const char* rel) {
+        links.push_back(fmt::format("</api/tools?search={}&limit={}&offset={}>; rel=\"{}\"",
+                                    query_value(search), *limit, at, rel));
+      };
+      if (*offset + *limit < total) link(*offset + *limit, "next");
+      if (*offset > 0) link(*offset > *limit ? *offset - *limit : 0, "prev");
+      if (!links.empty()) res.set_header("Link", fmt::format("{}", fmt::join(links, ", ")));
       send_json(res, 200, out);
     });
     http.Get(R"(/api/tools/([A-Za-z0-9_-]{1,100}))",

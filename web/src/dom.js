@@ -27,6 +27,11 @@ export function append(el, children) {
 
 // Fetches JSON from this server; a failed request throws an Error with the server's message.
 export async function getJson(url, signal) {
+  return (await getJsonWithHeaders(url, signal)).body;
+}
+
+// As getJson, with the reply's headers (for the paging headers of /api/tools).
+export async function getJsonWithHeaders(url, signal) {
   const response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
   const body = await response.json().catch(() => null);
   if (!response.ok) {
@@ -35,5 +40,5 @@ export async function getJson(url, signal) {
     error.status = response.status;
     throw error;
   }
-  return body;
+  return { body, headers: response.headers };
 }

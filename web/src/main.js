@@ -10,7 +10,7 @@ const main = document.getElementById('main');
 async function render(moved = false) {
   const route = parseRoute(location.pathname, location.search);
   try {
-    if (route.view === 'list') showList(main, route.query);
+    if (route.view === 'list') showList(main, route.query, route.offset);
     else if (route.view === 'tool') await showTool(main, route.slug);
     else if (route.view === 'audit') await showAudit(main, route.slug, route.id);
     else showMissing(main);

@@ -57,7 +57,10 @@ const AUDIT = new RegExp(`^/tools/${SLUG}/audits/([0-9]{1,18})/?$`);
 // The view a location shows: the register (with its search text), a tool, an audit, or none.
 export function parseRoute(pathname, search = '') {
   if (pathname === '/' || pathname === '/index.html') {
-    return { view: 'list', query: new URLSearchParams(search).get('q') ?? '' };
+    const params = new URLSearchParams(search);
+    const offset = Number(params.get('offset') ?? 0);
+    return { view: 'list', query: params.get('q') ?? '',
+      offset: Number.isSafeInteger(offset) && offset > 0 ? offset : 0 };
   }
   let m = AUDIT.exec(pathname);
   if (m) return { view: 'audit', slug: m[1], id: Number(m[2]) };
@@ -66,19 +69,50 @@ export function parseRoute(pathname, search = '') {
   return { view: 'missing' };
 }
 
-export const listPath = (query = '') => (query ? `/?q=${encodeURIComponent(query)}` : '/');
+export function listPath(query = '', offset = 0) {
+  const params = new URLSearchParams();
+  if (query) params.set('q', query);
+  if (offset > 0) params.set('offset', String(offset));
+  const text = params.toString();
+  return text ? `/?${text}` : '/';
+}
 export const toolPath = (slug) => `/tools/${encodeURIComponent(slug)}`;
 export const auditPath = (slug, id) => `${toolPath(slug)}/audits/${id}`;
-export const searchUrl = (query) =>
-  query.trim() ? `/api/tools?search=${encodeURIComponent(query.trim())}` : '/api/tools';
+export function searchUrl(query, offset = 0) {
+  const params = new URLSearchParams();
+  if (query.trim()) params.set('search', query.trim());
+  if (offset > 0) params.set('offset', String(offset));
+  const text = params.toString();
+  return text ? `/api/tools?${text}` : '/api/tools';
+}
 
-// One line saying what the search found, for a live region.
-export function searchSummary(count, query) {
+// The page of /api/tools that a reply covers, from its headers (the server's X-Total-Count and
+// Link: <...>; rel="next" / rel="prev"): where the next and previous pages start (null when none)
+// and the total; `count` is how many tools the reply holds.
+export function pageOf({ total, link }, offset, count) {
+  const start = (rel) => {
+    const m = new RegExp(`<([^>]*)>\\s*;\\s*rel="${rel}"`).exec(link ?? '');
+    if (!m) return null;
+    const value = Number(new URL(m[1], 'http://x').searchParams.get('offset') ?? 0);
+    return Number.isSafeInteger(value) && value >= 0 ? value : null;
+  };
+  const n = Number(total);
+  return { total: Number.isSafeInteger(n) ? n : count, first: count ? offset + 1 : 0,
+    last: offset + count, next: start('next'), prev: start('prev') };
+}
+
+// One line saying what the search found, for a live region; with `page` (pageOf), which of
+// them are shown when they do not fit on one page.
+export function searchSummary(count, query, page = null) {
   const q = query.trim();
   const tools = `${count} ${count === 1 ? 'tool' : 'tools'}`;
-  if (!q) return count === 0 ? 'The register is empty.' : `${tools} in the register.`;
-  if (count === 0) return `No tool matches “${q}”.`;
-  return `${tools} ${count === 1 ? 'matches' : 'match'} “${q}”.`;
+  let text;
+  if (!q) text = count === 0 ? 'The register is empty.' : `${tools} in the register.`;
+  else if (count === 0) text = `No tool matches “${q}”.`;
+  else text = `${tools} ${count === 1 ? 'matches' : 'match'} “${q}”.`;
+  if (page && page.first && (page.first > 1 || page.last < count))
+    text += ` Showing ${page.first} to ${page.last}.`;
+  return text;
 }
 
 // Whether a click on a link should be handled by the page's router rather than by the browser:

@@ -3,7 +3,8 @@
 import { describe, expect, test } from 'vitest';
 
 import {
-  isPageLink, lookup, parseRoute, recordSections, searchSummary, searchUrl, undisclosed,
+  isPageLink, listPath, lookup, pageOf, parseRoute, recordSections, searchSummary, searchUrl,
+  undisclosed,
 } from './record.js';
 
 // A shortened field list in the standard's order, as /api/fields gives it.
@@ -53,8 +54,10 @@ test('undisclosed lists the required fields left empty, by label', () => {
 
 describe('parseRoute', () => {
   test('reads the three views and the search text', () => {
-    expect(parseRoute('/', '?q=gang%20matrix')).toEqual({ view: 'list', query: 'gang matrix' });
-    expect(parseRoute('/', '')).toEqual({ view: 'list', query: '' });
+    expect(parseRoute('/', '?q=gang%20matrix')).toEqual({ view: 'list', query: 'gang matrix', offset: 0 });
+    expect(parseRoute('/', '?q=a&offset=50')).toEqual({ view: 'list', query: 'a', offset: 50 });
+    expect(parseRoute('/', '?offset=-3').offset).toBe(0);
+    expect(parseRoute('/', '')).toEqual({ view: 'list', query: '', offset: 0 });
     expect(parseRoute('/tools/met-gangs_1')).toEqual({ view: 'tool', slug: 'met-gangs_1' });
     expect(parseRoute('/tools/a/audits/12')).toEqual({ view: 'audit', slug: 'a', id: 12 });
   });
@@ -91,5 +94,27 @@ describe('isPageLink', () => {
     expect(link('https://example.org/')).toBe(false);
     expect(link('/tools/a', { target: '_blank' })).toBe(false);
     expect(link('/tools/a', { modified: true })).toBe(false);
+  });
+});
+
+describe('paging', () => {
+  test('pageOf reads the next and previous offsets from the Link header', () => {
+    // 120 tools, 50 a page, the second page: tools 51 to 100, next at 100, previous at 0.
+    const link = '</api/tools?search=&limit=50&offset=100>; rel="next", '
+      + '</api/tools?search=&limit=50&offset=0>; rel="prev"';
+    expect(pageOf({ total: '120', link }, 50, 50)).toEqual(
+      { total: 120, first: 51, last: 100, next: 100, prev: 0 });
+    expect(pageOf({ total: '3', link: null }, 0, 3)).toEqual(
+      { total: 3, first: 1, last: 3, next: null, prev: null });
+  });
+  test('the summary says which tools are shown only when they do not all fit', () => {
+    expect(searchSummary(120, '', { first: 51, last: 100 }))
+      .toBe('120 tools in the register. Showing 51 to 100.');
+    expect(searchSummary(3, '', { first: 1, last: 3 })).toBe('3 tools in the register.');
+  });
+  test('addresses carry the offset', () => {
+    expect(searchUrl('a b', 50)).toBe('/api/tools?search=a+b&offset=50');
+    expect(listPath('x', 100)).toBe('/?q=x&offset=100');
+    expect(listPath('', 0)).toBe('/');
   });
 });

@@ -1,9 +1,10 @@
 // The page's three views, each rendered into <main>: the register with its search box, one tool's
 // record (ATRS tier 1 and tier 2) with its audits, and one audit with its report and raw results.
-import { append, getJson, h } from './dom.js';
+import { append, getJson, getJsonWithHeaders, h } from './dom.js';
 import {
   auditPath,
   listPath,
+  pageOf,
   recordSections,
   searchSummary,
   searchUrl,
@@ -49,40 +50,59 @@ function toolItem(tool) {
     h('p', { class: 'meta' }, audits));
 }
 
-// The register, filtered by the search box as the person types (the server searches every field).
-export function showList(main, query) {
+// The register, filtered by the search box as the person types (the server searches every field),
+// a page at a time with links to the next and previous pages (the server's paging headers).
+export function showList(main, query, startOffset = 0) {
   const input = h('input', { id: 'search', type: 'search', name: 'q', value: query,
     autocomplete: 'off', 'aria-describedby': 'search-help' });
   const status = h('p', { id: 'search-status', role: 'status', 'aria-live': 'polite' });
   const results = h('ul', { id: 'results', class: 'tools', 'aria-label': 'Tools' });
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages of the register' });
   let pending = null;
   let timer = 0;
+  let offset = startOffset;
+  const pageLink = (label, to, rel) => h('a', { href: listPath(input.value.trim(), to), rel,
+    onclick: (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      offset = to;
+      run().then(() => results.querySelector('a')?.focus());
+    } }, label);
   const run = async () => {
     pending?.abort();
     pending = new AbortController();
     const q = input.value;
     try {
-      const tools = await getJson(searchUrl(q), pending.signal);
+      const { body: tools, headers } = await getJsonWithHeaders(searchUrl(q, offset), pending.signal);
+      const page = pageOf({ total: headers.get('X-Total-Count'), link: headers.get('Link') },
+        offset, tools.length);
       results.replaceChildren(...tools.map(toolItem));
-      status.textContent = searchSummary(tools.length, q);
-      history.replaceState(null, '', listPath(q.trim()));
+      status.textContent = searchSummary(page.total, q, page);
+      pager.replaceChildren(...[
+        page.prev !== null ? pageLink('Previous page', page.prev, 'prev') : null,
+        page.next !== null ? pageLink('Next page', page.next, 'next') : null].filter(Boolean));
+      history.replaceState(null, '', listPath(q.trim(), offset));
     } catch (e) {
       if (e.name !== 'AbortError') status.textContent = `The search failed: ${e.message}`;
     }
   };
+  const search = () => {
+    offset = 0;
+    run();
+  };
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(run, 200);
+    timer = setTimeout(search, 200);
   });
   const form = h('form', { role: 'search', class: 'search', onsubmit: (e) => {
     e.preventDefault();
     clearTimeout(timer);
-    run();
+    search();
   } },
   h('label', { for: 'search' }, 'Search the register'),
   h('p', { id: 'search-help', class: 'help' }, 'Any word from a record: name, force, supplier, data…'),
   h('div', { class: 'row' }, input, h('button', { type: 'submit' }, 'Search')));
-  show(main, 'Register of predictive-policing tools', form, status, results);
+  show(main, 'Register of predictive-policing tools', form, status, results, pager);
   run();
 }
 

@@ -175,7 +175,12 @@ TEST_F(LimitsTest, ToolsArePagedAndWritesAreBounded) {
   r = client_->Get("/api/tools?limit=20&offset=240");
   EXPECT_EQ(json::parse(r->body).size(), 10u);
   EXPECT_EQ(json::parse(r->body)[0]["slug"], "tool-241");
-  EXPECT_FALSE(r->has_header("Link"));
+  // The last page: no next page; the previous one starts 20 before (240 - 20 = 220).
+  EXPECT_EQ(r->get_header_value("Link"), "</api/tools?search=&limit=20&offset=220>; rel=\"prev\"");
+  r = client_->Get("/api/tools?offset=30");  // a middle page: next at 80, previous at 0 (not -20)
+  EXPECT_EQ(r->get_header_value("Link"),
+            "</api/tools?search=&limit=50&offset=80>; rel=\"next\", "
+            "</api/tools?search=&limit=50&offset=0>; rel=\"prev\"");
   EXPECT_EQ(json::parse(client_->Get("/api/tools?offset=250")->body).size(), 0u);
   EXPECT_EQ(json::parse(client_->Get("/api/tools?search=tool-25&limit=5")->body).size(), 1u);
   for (const char* bad : {"/api/tools?limit=201", "/api/tools?limit=0", "/api/tools?limit=x",
