@@ -31,14 +31,14 @@ std::string default_db() {
 }
 
 void print_record(const registry::ToolRecord& r) {
-  fmt::print("{} ({})\n", r.get("tier1.name"), r.slug);
+  fmt::print("{} ({})\n", r.get("tier_1_information.name"), r.slug);
   std::vector<std::string> undisclosed;
   for (const auto& f : registry::record_fields()) {
     const auto& v = r.get(f.key);
     if (!v.empty())
-      fmt::print("  {}: {}\n", f.label, v);
+      fmt::print("  {} {}: {}\n", f.reference, f.label, v);
     else if (f.required)
-      undisclosed.push_back(f.label);
+      undisclosed.push_back(fmt::format("{} {}", f.reference, f.label));
   }
   if (!undisclosed.empty())
     fmt::print("  Required by the standard but not disclosed: {}\n", fmt::join(undisclosed, "; "));
@@ -57,7 +57,7 @@ void run_list(const RegisterOptions& o) {
   auto store = registry::open_store(o.db);
   const auto records = store->list(o.search);
   for (const auto& r : records)
-    fmt::print("{:<28} {:<40} {} audit(s)\n", r.slug, r.get("tier1.name"), r.audits.size());
+    fmt::print("{:<28} {:<40} {} audit(s)\n", r.slug, r.get("tier_1_information.name"), r.audits.size());
   fmt::print("{} record(s)\n", records.size());
 }
 
@@ -96,7 +96,7 @@ void setup(CLI::App& app) {
   auto o = std::make_shared<RegisterOptions>();
   o->db = default_db();
   auto* cmd = app.add_subcommand(
-      "register", "The transparency register of tools and their audits (UK ATRS shape)");
+      "register", "The transparency register of tools and their audits (UK ATRS v3.0)");
   cmd->add_option(
       "--db", o->db,
       "SQLite register file or PostgreSQL connection string (postgresql://... or 'host=... "

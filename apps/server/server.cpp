@@ -499,8 +499,15 @@ struct Server::Impl {
     http.Get("/api/fields", [](const httplib::Request&, httplib::Response& res) {
       json out = json::array();
       for (const auto& f : registry::record_fields())
-        out.push_back(
-            {{"key", f.key}, {"label", f.label}, {"tier", f.tier}, {"required", f.required}});
+        out.push_back({{"key", f.key},
+                       {"label", f.label},
+                       {"tier", f.tier},
+                       {"required", f.required},
+                       {"reference", f.reference},
+                       {"attribute", f.attribute},
+                       {"category", f.category},
+                       {"type", f.type},
+                       {"eu", f.eu}});
       send_json(res, 200, out);
     });
     http.Get(R"(/(.*))", [this](const httplib::Request& req, httplib::Response& res) {

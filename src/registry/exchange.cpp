@@ -171,11 +171,11 @@ std::string export_json(const Store& store) {
 
 std::string export_csv(const Store& store) {
   std::ostringstream out;
-  out << "slug";
+  out << "slug,atrs_version";
   for (const auto& f : record_fields()) out << ',' << f.key;
   out << '\n';
   for (const auto& r : store.list()) {
-    out << csv_field(r.slug);
+    out << csv_field(r.slug) << ',' << kAtrsVersion;
     for (const auto& f : record_fields()) out << ',' << csv_field(r.get(f.key));
     out << '\n';
   }

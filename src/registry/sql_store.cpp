@@ -17,9 +17,17 @@ namespace {
 // Migration k brings the schema from version k to k + 1, the same tables and columns in both
 // dialects. Never edit one that has shipped: add one.
 struct Migration {
-  const char* sqlite;
-  const char* postgres;
+  std::string sqlite;
+  std::string postgres;
 };
+
+// 2 -> 3: the 29 fields kept under scrutineer's own keys take their ATRS v3.0 keys
+// (legacy_key_map(), frozen with this migration); the same statement in both dialects.
+std::string atrs_v3_keys() {
+  std::string cases;
+  for (const auto& [from, to] : legacy_key_map()) cases += fmt::format(" WHEN '{}' THEN '{}'", from, to);
+  return fmt::format("UPDATE tool_fields SET key = CASE key{} ELSE key END;", cases);
+}
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
@@ -43,6 +51,7 @@ const std::vector<Migration>& migrations() {
        " location TEXT NOT NULL, summary TEXT NOT NULL, run_at TEXT NOT NULL,"
        " engine_version TEXT NOT NULL);"
        "CREATE INDEX audits_tool ON audits(tool_id);"},
+      {atrs_v3_keys(), atrs_v3_keys()},
   };
   return list;
 }
@@ -94,10 +103,10 @@ Sql make_sql(Dialect d) {
       "SELECT t.slug, {}, {}, {}, {}, (SELECT count(*) FROM audits a WHERE a.tool_id = t.id),"
       " count(*) OVER () FROM tools t WHERE {} ORDER BY slug{} LIMIT CAST($2 AS BIGINT) OFFSET "
       "CAST($3 AS BIGINT)",
-      field_of("tier1.name", cut), field_of("tier1.description", cut),
+      field_of("tier_1_information.name", cut), field_of("tier_1_information.description", cut),
       "COALESCE((SELECT length(value) FROM tool_fields f WHERE f.tool_id = t.id AND"
-      " f.key = 'tier1.description'), 0)",
-      field_of("tier2.owner.organisation", cut), filter, bytes);
+      " f.key = 'tier_1_information.description'), 0)",
+      field_of("owner_and_responsibility.organisation_or_department", cut), filter, bytes);
   s.count = fmt::format("SELECT count(*) FROM tools t WHERE {}", filter);
   s.fields =
       fmt::format("SELECT key, value FROM tool_fields WHERE tool_id = $1 ORDER BY key{}", bytes);

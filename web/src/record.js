@@ -1,16 +1,22 @@
 // Pure logic of the register's page, kept apart from the DOM so that it is unit tested: a record's
-// fields in the order and with the labels of the UK Algorithmic Transparency Recording Standard
-// (ATRS v3.0), the page's routes, and the wording of search results.
+// attributes in the order, with the names and reference numbers, of the UK Algorithmic
+// Transparency Recording Standard (ATRS v3.0), the page's routes, and the wording of search results.
 
-// Titles of the ATRS tier 2 sections, keyed by the second part of a field key (tier2.owner.team).
-export const SECTION_TITLES = {
-  owner: 'Owner and responsibility',
-  description: 'Description and rationale',
-  oversight: 'Decision-making process and oversight',
-  specification: 'Technical specification',
-  data: 'Data',
-  risks: 'Risks, mitigations and impact assessments',
+// The parts of a record page: the record's own information (ATRS 0.x, tier "N/A"), tier 1, tier 2
+// and the optional EU AI Act section; each shows the standard's categories in its order.
+export const PARTS = [
+  { part: 'record', title: 'About this record' },
+  { part: 'tier1', title: 'Tier 1: overview for the public' },
+  { part: 'tier2', title: 'Tier 2: detail for interested parties' },
+  { part: 'eu', title: 'EU AI Act registration (Annex VIII)' },
+];
+
+const partOf = (field) => {
+  if (field.eu) return 'eu';
+  return field.tier === 1 ? 'tier1' : field.tier === 2 ? 'tier2' : 'record';
 };
+
+export const toolName = (record) => lookup(record, 'tier_1_information.name') || record.slug;
 
 // The text at a dotted key ("tier2.owner.team") of a nested record; '' when absent or not text.
 export function lookup(record, key) {
@@ -19,24 +25,24 @@ export function lookup(record, key) {
     if (node === null || typeof node !== 'object' || !(part in node)) return '';
     node = node[part];
   }
+  if (typeof node === 'number' && Number.isInteger(node)) return String(node); // ATRS 0.1 id
   return typeof node === 'string' ? node : '';
 }
 
-// The record as sections, each with its rows in the standard's order (the order of `fields`, as
-// the server's /api/fields gives them): tier 1 as one section, tier 2 one section per ATRS section.
+// The record as sections, one per category of the standard, each with its rows in the standard's
+// order (the order of `fields`, as the server's /api/fields gives them) and the part it belongs to.
 export function recordSections(record, fields) {
   const sections = [];
   for (const field of fields) {
-    if (field.tier !== 1 && field.tier !== 2) continue;
-    const part = field.tier === 1 ? 'overview' : field.key.split('.')[1];
-    let section = sections.find((s) => s.tier === field.tier && s.part === part);
+    const part = partOf(field);
+    let section = sections.find((s) => s.part === part && s.title === field.category);
     if (!section) {
-      const title = field.tier === 1 ? 'Overview' : SECTION_TITLES[part] ?? part;
-      section = { tier: field.tier, part, title, rows: [] };
+      section = { part, title: field.category, rows: [] };
       sections.push(section);
     }
     section.rows.push({
       key: field.key,
+      reference: field.reference,
       label: field.label,
       value: lookup(record, field.key),
       required: field.required,
@@ -47,7 +53,8 @@ export function recordSections(record, fields) {
 
 // Labels of the fields that the standard requires but the record leaves empty.
 export function undisclosed(record, fields) {
-  return fields.filter((f) => f.required && lookup(record, f.key).trim() === '').map((f) => f.label);
+  return fields.filter((f) => f.required && lookup(record, f.key).trim() === '')
+    .map((f) => (f.reference ? `${f.reference} ${f.label}` : f.label));
 }
 
 const SLUG = '([A-Za-z0-9_-]{1,100})';

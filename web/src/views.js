@@ -7,7 +7,9 @@ import {
   pageOf,
   recordSections,
   searchSummary,
+  PARTS,
   searchUrl,
+  toolName,
   toolPath,
   undisclosed,
 } from './record.js';
@@ -108,9 +110,10 @@ export function showList(main, query, startOffset = 0) {
 
 function fieldRows(rows) {
   return h('dl', { class: 'fields' }, rows.map((row) => [
-    h('dt', {}, row.label, row.required ? h('span', { class: 'req' }, ' (required by the standard)') : null),
+    h('dt', {}, row.reference ? h('span', { class: 'ref' }, `${row.reference} `) : null, row.label,
+      row.required ? h('span', { class: 'req' }, ' (required by the standard)') : null),
     row.value
-      ? h('dd', {}, row.key === 'tier1.website' && /^https?:\/\//.test(row.value)
+      ? h('dd', {}, /^https?:\/\/\S+$/.test(row.value)
         ? h('a', { href: row.value, rel: 'noopener noreferrer' }, row.value) : row.value)
       : h('dd', { class: 'missing' }, 'Not disclosed'),
   ]));
@@ -118,17 +121,22 @@ function fieldRows(rows) {
 
 function recordView(record, specs) {
   const sections = recordSections(record, specs);
-  const tier = (n, title) => h('section', { 'aria-labelledby': `tier${n}` },
-    h('h2', { id: `tier${n}` }, title),
-    sections.filter((s) => s.tier === n).map((s) => [
-      n === 2 ? h('h3', {}, s.title) : null, fieldRows(s.rows)]));
-  return [tier(1, 'Tier 1: overview for the public'), tier(2, 'Tier 2: detail for interested parties')];
+  return PARTS.map(({ part, title }) => {
+    const own = sections.filter((s) => s.part === part);
+    if (own.length === 0) return null;
+    const filled = own.some((s) => s.rows.some((r) => r.value));
+    return h('section', { 'aria-labelledby': `part-${part}` },
+      h('h2', { id: `part-${part}` }, title),
+      part === 'eu' && !filled
+        ? h('p', { class: 'missing' }, 'Not given (optional: for high-risk systems under the EU AI Act, Annex III point 6).')
+        : own.map((s) => [h('h3', {}, s.title), fieldRows(s.rows)]));
+  });
 }
 
 function auditTable(record) {
-  if (record.audits.length === 0) return h('p', {}, 'No audit is linked to this tool yet.');
+  if (record.audits.length === 0) return h('p', {}, 'No independent audit is linked to this tool yet.');
   return h('table', { class: 'audits' },
-    h('caption', {}, `Audits of ${record.tier1.name}`),
+    h('caption', {}, `Audits of ${toolName(record)}`),
     h('thead', {}, h('tr', {}, ['Audit', 'Kind', 'Findings', 'Run at (UTC)', 'Engine'].map(
       (t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, record.audits.map((a) => h('tr', {},
@@ -137,16 +145,18 @@ function auditTable(record) {
       h('td', {}, a.engine_version)))));
 }
 
+// A tool's record: what the independent audits found comes first, then the disclosure.
 export async function showTool(main, slug) {
   const [record, specs] = await Promise.all([getJson(`/api/tools/${encodeURIComponent(slug)}`), fields()]);
   const missing = undisclosed(record, specs);
-  show(main, record.tier1.name,
-    h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Register'), ' › ', record.tier1.name),
+  const name = toolName(record);
+  show(main, name,
+    h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Register'), ' › ', name),
+    h('section', { 'aria-labelledby': 'audits' },
+      h('h2', { id: 'audits' }, 'What the independent audits found'), auditTable(record)),
     missing.length ? h('p', { class: 'note' }, h('strong', {}, 'Not disclosed: '),
-      `${missing.length} of the fields the standard requires (${missing.join('; ')}).`) : null,
-    recordView(record, specs),
-    h('section', { 'aria-labelledby': 'audits' }, h('h2', { id: 'audits' }, 'Audits'),
-      auditTable(record)));
+      `${missing.length} of the attributes the standard requires.`) : null,
+    recordView(record, specs));
 }
 
 function resultsList(audit) {
@@ -163,7 +173,7 @@ export async function showAudit(main, slug, id) {
   const record = await getJson(`/api/tools/${encodeURIComponent(slug)}`);
   const audit = record.audits.find((a) => a.id === id);
   if (!audit) return showMissing(main);
-  const name = record.tier1.name;
+  const name = toolName(record);
   const report = audit.report_url
     ? h('section', { 'aria-labelledby': 'report' },
       h('h2', { id: 'report' }, 'Report'),

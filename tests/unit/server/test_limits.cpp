@@ -117,7 +117,7 @@ TEST_F(LimitsTest, PipelinedRequestsAreAllAnswered) {
   const auto replies = c.read(milliseconds(5000));
   EXPECT_TRUE(c.closed());
   EXPECT_EQ(occurrences(replies, "HTTP/1.1 200 OK"), 3u) << replies;
-  const auto fields = replies.find("\"tier1.name\"");
+  const auto fields = replies.find("\"tier_1_information.name\"");
   const auto second_health = replies.rfind("\"status\":\"ok\"");
   ASSERT_NE(fields, std::string::npos);
   EXPECT_LT(replies.find("\"status\":\"ok\""), fields);
@@ -190,7 +190,7 @@ TEST_F(LimitsTest, ToolsArePagedAndWritesAreBounded) {
                     record_json("too-long", std::string(registry::kMaxFieldBytes + 1, 'd')),
                     "application/json");
   EXPECT_EQ(r->status, 400);
-  EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find("tier1.description"),
+  EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find("tier_1_information.description"),
             std::string::npos);
   r = client_->Post(
       "/api/tools/tool-001/audits", auth(),

@@ -79,7 +79,7 @@ TEST_F(ServerTest, WritesNeedTheToken) {
   r = client_->Get("/api/tools/predpol-x");
   ASSERT_EQ(r->status, 200);
   EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
-  EXPECT_EQ(json::parse(r->body)["tier1"]["name"], "PredPol X");
+  EXPECT_EQ(json::parse(r->body)["tier_1_information"]["name"], "PredPol X");
   r = client_->Get("/api/tools?search=hotspot");
   EXPECT_EQ(json::parse(r->body).size(), 1u);
   r = client_->Post("/api/tools/predpol-x/audits", auth(),

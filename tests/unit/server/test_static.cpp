@@ -152,11 +152,22 @@ TEST_F(StaticTest, FieldsCarryTheStandardsLabelsInOrder) {
   start();
   const json fields = json::parse(client_->Get("/api/fields")->body);
   ASSERT_GE(fields.size(), 4u);
-  // ATRS v3.0 tier 1 opens with name, description, website, contact (registry/record.cpp).
-  EXPECT_EQ(fields[0],
-            json({{"key", "tier1.name"}, {"label", "Name"}, {"tier", 1}, {"required", true}}));
-  EXPECT_EQ(fields[3]["key"], "tier1.contact_email");
-  EXPECT_EQ(fields[3]["label"], "Contact email");
+  // ATRS v3.0: 15 metadata and title attributes (0.1 to 0.15), then tier 1 opens with name,
+  // description, website URL, contact email (1.1 to 1.4; template_table.md).
+  EXPECT_EQ(fields[15], json({{"key", "tier_1_information.name"},
+                              {"label", "Name"},
+                              {"tier", 1},
+                              {"required", true},
+                              {"reference", "1.1"},
+                              {"attribute", "name"},
+                              {"category", "Tier 1 Information"},
+                              {"type", "UTF-8 string"},
+                              {"eu", false}}));
+  EXPECT_EQ(fields[18]["key"], "tier_1_information.contact_email");
+  EXPECT_EQ(fields[18]["label"], "Contact email");
+  EXPECT_EQ(fields[0]["reference"], "0.1");
+  EXPECT_EQ(fields[0]["type"], "integer");
+  EXPECT_EQ(fields[64]["reference"], "2.5.2");
 }
 
 TEST_F(StaticTest, AuditFolderGivesItsReportAndFiles) {
