@@ -8,6 +8,7 @@
 #include "command.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/recipe/evidence.hpp"
 #include "scrutineer/registry/exchange.hpp"
 
 namespace scrutineer::cli {
@@ -22,6 +23,7 @@ struct RegisterOptions {
   std::string format = "json";
   std::string out;
   bool as_json = false;
+  std::string results;  // the audit's results folder, read as evidence
   registry::AuditLink audit;
 };
 
@@ -83,11 +85,24 @@ void run_export(const RegisterOptions& o) {
     io::write_text_file(o.out, text);
 }
 
+// With --results, the audit is recorded from its results folder (run.json and the summaries):
+// the engine that ran it, when, the recipe's and the inputs' SHA-256 and the headline figures,
+// and a summary written from them unless one is given.
 void run_link(const RegisterOptions& o) {
   auto store = registry::open_store(o.db);
   auto audit = o.audit;
-  registry::check_audit_link(audit, "register link");
   audit.engine_version = SCRUTINEER_VERSION;
+  if (!o.results.empty()) {
+    const auto evidence = recipe::audit_evidence(o.results);
+    audit.evidence = evidence.dump();
+    audit.engine_version = evidence.value("engine_version", "");
+    audit.run_at = evidence.value("run_at", "");
+    if (audit.summary.empty()) audit.summary = recipe::headline_summary(evidence);
+    if (audit.location.empty()) audit.location = o.results;
+  } else if (audit.summary.empty() || audit.location.empty()) {
+    throw ConfigError("register link: give --results (a results folder) or --location and --summary");
+  }
+  registry::check_audit_link(audit, "register link");
   const auto id = store->link_audit(o.slug, audit);
   fmt::print("audit {} linked to {}\n", id, o.slug);
 }
@@ -128,8 +143,14 @@ auto* link = cmd->add_subcommand("link", "Link an audit's results to a record");
 link->add_option("slug", o->slug, "The record's identifier")->required();
 link->add_option("--kind", o->audit.kind, "backtest, disparity, feedback, scores, claim or report")
     ->required();
-link->add_option("--location", o->audit.location, "Path or URL of the results")->required();
-link->add_option("--summary", o->audit.summary, "One-line summary of the findings")->required();
+link->add_option("--results", o->results,
+                 "Results folder of 'scrutineer run': its run.json and summaries are recorded")
+    ->check(CLI::ExistingDirectory);
+link->add_option("--location", o->audit.location,
+                 "Where the results are served from (a path below serve --reports, or a URL); "
+                 "default the --results folder");
+link->add_option("--summary", o->audit.summary,
+                 "One-line summary of the findings (default: written from the results)");
 link->callback([o] { run_link(*o); });
 }  // namespace
 

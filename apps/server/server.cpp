@@ -18,6 +18,8 @@
 
 #include "front.hpp"
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/recipe/evidence.hpp"
+#include "scrutineer/recipe/run.hpp"
 #include "scrutineer/registry/exchange.hpp"
 #include "scrutineer/registry/record.hpp"
 #include "scrutineer/registry/store.hpp"
@@ -317,6 +319,42 @@ void add_served_results(json& audit, const std::string& reports_root) {
          {"url", url(f)}});
 }
 
+// True for an http(s) URL: the one kind of location that may be shown to the public.
+bool is_url(const std::string& s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
+
+// The results folder of an audit below --reports, when this server holds it.
+std::optional<fs::path> results_folder(const std::string& location, const std::string& reports_root) {
+  if (reports_root.empty() || location.empty() || is_url(location)) return std::nullopt;
+  std::error_code ec;
+  const fs::path base = fs::weakly_canonical(reports_root, ec);
+  if (ec) return std::nullopt;
+  fs::path p(location);
+  if (p.is_absolute()) p = fs::weakly_canonical(p, ec).lexically_relative(base);
+  auto found = path_below(base.string(), p.string());
+  if (!found || !fs::is_directory(*found, ec)) return std::nullopt;
+  return found;
+}
+
+// An audit as the public sees it (issue 18): the served report and files, whether its inputs,
+// recipe or engine changed since it was linked ("changes"), and no local path: the location is
+// kept only when it is a URL.
+void public_audit(json& audit, const std::string& reports_root) {
+  add_served_results(audit, reports_root);
+  const std::string location = audit.value("location", "");
+  if (audit.contains("evidence")) {
+    json now = nullptr;
+    if (const auto folder = results_folder(location, reports_root)) {
+      try {
+        now = recipe::audit_evidence(*folder);
+      } catch (const Error&) {
+        now = json::object();  // the folder no longer holds readable results: it changed
+      }
+    }
+    audit["changes"] = recipe::evidence_changes(audit["evidence"], now, recipe::engine_version());
+  }
+  if (!is_url(location)) audit.erase("location");
+}
+
 // A path of the single-page app's own (no file extension, not the API or the hashed assets): an
 // unknown one gets index.html and the app's router shows it (or its own "not found").
 bool is_app_route(const std::string& path) {
@@ -448,7 +486,7 @@ struct Server::Impl {
                  return send_error(
                      res, 404, fmt::format("no tool '{}' in the register", req.matches[1].str()));
                json record = registry::record_to_json(*r);
-               for (auto& audit : record["audits"]) add_served_results(audit, options.reports_root);
+               for (auto& audit : record["audits"]) public_audit(audit, options.reports_root);
                send_json(res, 200, record);
              });
     http.Post("/api/tools", [this](const httplib::Request& req, httplib::Response& res,
@@ -481,8 +519,14 @@ struct Server::Impl {
                                       fmt::format("'{}' must be a non-empty string", field));
                   *target = body[field].get<std::string>();
                 }
-                registry::check_audit_link(link, "request body");
                 link.engine_version = SCRUTINEER_VERSION;
+                if (const auto folder = results_folder(link.location, options.reports_root)) {
+                  const auto evidence = recipe::audit_evidence(*folder);
+                  link.evidence = evidence.dump();
+                  link.engine_version = evidence.value("engine_version", "");
+                  link.run_at = evidence.value("run_at", "");
+                }
+                registry::check_audit_link(link, "request body");
                 auto s = store();
                 if (!s->get(req.matches[1]))
                   return send_error(

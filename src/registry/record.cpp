@@ -403,6 +403,12 @@ void check_audit_link(const AuditLink& link, const std::string& source) {
           source, 0, 0,
           fmt::format("'{}' holds {} bytes; at most {}", field, value->size(), kMaxAuditTextBytes));
   }
+  if (link.evidence.size() > kMaxEvidenceBytes)
+    throw InputError(source, 0, 0,
+                     fmt::format("the audit's evidence holds {} bytes; at most {}",
+                                 link.evidence.size(), kMaxEvidenceBytes));
+  if (!link.evidence.empty() && !nlohmann::json::accept(link.evidence))
+    throw InputError(source, 0, 0, "the audit's evidence is not JSON");
 }
 
 nlohmann::json record_to_json(const ToolRecord& r) {
@@ -421,13 +427,16 @@ nlohmann::json record_to_json(const ToolRecord& r) {
   if (!r.created_at.empty()) j["created_at"] = r.created_at;
   if (!r.updated_at.empty()) j["updated_at"] = r.updated_at;
   j["audits"] = nlohmann::json::array();
-  for (const auto& a : r.audits)
-    j["audits"].push_back({{"id", a.id},
-                           {"kind", a.kind},
-                           {"location", a.location},
-                           {"summary", a.summary},
-                           {"run_at", a.run_at},
-                           {"engine_version", a.engine_version}});
+  for (const auto& a : r.audits) {
+    nlohmann::json audit = {{"id", a.id},
+                            {"kind", a.kind},
+                            {"location", a.location},
+                            {"summary", a.summary},
+                            {"run_at", a.run_at},
+                            {"engine_version", a.engine_version}};
+    if (!a.evidence.empty()) audit["evidence"] = nlohmann::json::parse(a.evidence, nullptr, false);
+    j["audits"].push_back(audit);
+  }
   return j;
 }
 

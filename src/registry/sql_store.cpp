@@ -52,6 +52,9 @@ const std::vector<Migration>& migrations() {
        " engine_version TEXT NOT NULL);"
        "CREATE INDEX audits_tool ON audits(tool_id);"},
       {atrs_v3_keys(), atrs_v3_keys()},
+      // 3 -> 4: an audit's evidence, read from its results folder when it is linked.
+      {"ALTER TABLE audits ADD COLUMN evidence TEXT NOT NULL DEFAULT '';",
+       "ALTER TABLE audits ADD COLUMN evidence TEXT NOT NULL DEFAULT '';"},
   };
   return list;
 }
@@ -304,10 +307,10 @@ class SqlStore : public Store {
 
   std::int64_t insert_audit(std::int64_t tool_id, const AuditLink& a) {
     const auto rows = db_->query(
-        "INSERT INTO audits (tool_id, kind, location, summary, run_at, engine_version)"
-        " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO audits (tool_id, kind, location, summary, run_at, engine_version, evidence)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         {text(tool_id), a.kind, a.location, a.summary, a.run_at.empty() ? now_iso() : a.run_at,
-         a.engine_version});
+         a.engine_version, a.evidence});
     return integer(rows.at(0).at(0));
   }
 
@@ -318,10 +321,11 @@ class SqlStore : public Store {
     r.created_at = row[2];
     r.updated_at = row[3];
     for (const auto& f : db_->query(sql_.fields, {row[0]})) r.set(f[0], f[1]);
-    for (const auto& a : db_->query("SELECT id, kind, location, summary, run_at, engine_version"
-                                    " FROM audits WHERE tool_id = $1 ORDER BY id",
-                                    {row[0]}))
-      r.audits.push_back({integer(a[0]), a[1], a[2], a[3], a[4], a[5]});
+    for (const auto& a :
+         db_->query("SELECT id, kind, location, summary, run_at, engine_version, evidence"
+                    " FROM audits WHERE tool_id = $1 ORDER BY id",
+                    {row[0]}))
+      r.audits.push_back({integer(a[0]), a[1], a[2], a[3], a[4], a[5], a[6]});
     return r;
   }
 

@@ -1,6 +1,7 @@
 // The page's three views, each rendered into <main>: the register with its search box, one tool's
 // record (ATRS tier 1 and tier 2) with its audits, and one audit with its report and raw results.
 import { append, getJson, getJsonWithHeaders, h } from './dom.js';
+import { changeNotes, headlineTables } from './evidence.js';
 import {
   auditPath,
   listPath,
@@ -133,16 +134,31 @@ function recordView(record, specs) {
   });
 }
 
-function auditTable(record) {
+function figureTable(t) {
+  return h('table', { class: 'figures' }, h('caption', {}, t.caption),
+    h('thead', {}, h('tr', {}, t.columns.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, t.rows.map((row) => h('tr', {},
+      h('th', { scope: 'row' }, row[0]), row.slice(1).map((v) => h('td', {}, v))))));
+}
+
+// One audit's findings: its figures, when and by what it was run, what changed since, and links
+// to its page and full report.
+function auditFindings(record, a) {
+  const notes = changeNotes(a.changes);
+  const tables = headlineTables(a.evidence);
+  return h('article', { class: 'audit' },
+    h('h3', {}, `Audit ${a.id}: ${a.kind}`),
+    h('p', { class: 'meta' }, `Run ${a.run_at} (UTC) by scrutineer ${a.engine_version}.`),
+    notes.length ? h('p', { class: 'note changed', role: 'note' }, h('strong', {}, 'Changed since linked: '),
+      notes.join(' ')) : null,
+    tables.length ? tables.map(figureTable) : h('p', {}, a.summary),
+    h('p', {}, h('a', { href: auditPath(record.slug, a.id) }, `Details of audit ${a.id}`),
+      a.report_url ? [' · ', h('a', { href: a.report_url }, `Full report of audit ${a.id}`)] : null));
+}
+
+function auditFindingsList(record) {
   if (record.audits.length === 0) return h('p', {}, 'No independent audit is linked to this tool yet.');
-  return h('table', { class: 'audits' },
-    h('caption', {}, `Audits of ${toolName(record)}`),
-    h('thead', {}, h('tr', {}, ['Audit', 'Kind', 'Findings', 'Run at (UTC)', 'Engine'].map(
-      (t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, record.audits.map((a) => h('tr', {},
-      h('th', { scope: 'row' }, h('a', { href: auditPath(record.slug, a.id) }, `Audit ${a.id}`)),
-      h('td', {}, a.kind), h('td', {}, a.summary), h('td', {}, a.run_at),
-      h('td', {}, a.engine_version)))));
+  return record.audits.map((a) => auditFindings(record, a));
 }
 
 // A tool's record: what the independent audits found comes first, then the disclosure.
@@ -153,7 +169,7 @@ export async function showTool(main, slug) {
   show(main, name,
     h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Register'), ' › ', name),
     h('section', { 'aria-labelledby': 'audits' },
-      h('h2', { id: 'audits' }, 'What the independent audits found'), auditTable(record)),
+      h('h2', { id: 'audits' }, 'What the independent audits found'), auditFindingsList(record)),
     missing.length ? h('p', { class: 'note' }, h('strong', {}, 'Not disclosed: '),
       `${missing.length} of the attributes the standard requires.`) : null,
     recordView(record, specs));
@@ -180,7 +196,10 @@ export async function showAudit(main, slug, id) {
       h('p', {}, h('a', { href: audit.report_url }, 'Open the report on its own page')),
       h('iframe', { src: audit.report_url, title: `Audit report: ${audit.kind} audit of ${name}`,
         sandbox: '', referrerpolicy: 'no-referrer', class: 'report' }))
-    : h('p', { class: 'note' }, `This server does not hold this audit's results; they are recorded at ${audit.location}.`);
+    : h('p', { class: 'note' }, audit.location
+      ? ['The results are published at ', h('a', { href: audit.location, rel: 'noopener noreferrer' }, audit.location), '.']
+      : 'This server does not hold this audit\'s results.');
+  const ev = audit.evidence;
   show(main, `${capitalised(audit.kind)} audit of ${name}`,
     h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Register'), ' › ',
       h('a', { href: toolPath(slug) }, name), ' › ', `Audit ${audit.id}`),
@@ -188,6 +207,11 @@ export async function showAudit(main, slug, id) {
       h('dt', {}, 'Findings'), h('dd', {}, audit.summary),
       h('dt', {}, 'Run at (UTC)'), h('dd', {}, audit.run_at),
       h('dt', {}, 'scrutineer version'), h('dd', {}, audit.engine_version),
-      h('dt', {}, 'Results'), h('dd', {}, audit.location)),
+      ev ? [h('dt', {}, 'Recipe SHA-256'), h('dd', { class: 'hash' }, ev.recipe_sha256)] : null,
+      ev ? [h('dt', {}, 'Inputs (SHA-256)'), h('dd', {}, h('ul', { class: 'inputs' },
+        ev.inputs.map((i) => h('li', {}, `${i.name}: `, h('span', { class: 'hash' }, i.sha256)))))] : null,
+      changeNotes(audit.changes).length ? [h('dt', {}, 'Changed since linked'),
+        h('dd', {}, changeNotes(audit.changes).join(' '))] : null),
+    headlineTables(ev).map(figureTable),
     report, resultsList(audit));
 }

@@ -50,8 +50,11 @@ struct AuditLink {
   std::string kind;      // backtest, disparity, feedback, scores, claim, report
   std::string location;  // path or URL of the results folder or report
   std::string summary;   // one line, e.g. "hit rate 0.21 at 5% coverage; wrong share 0.84"
-  std::string run_at;    // ISO UTC
+  std::string run_at;    // ISO UTC: when the audit ran (run.json), else when it was linked
   std::string engine_version;
+  // JSON text of recipe::audit_evidence() read when the audit was linked (engine, recipe and
+  // inputs' SHA-256, run time, headline figures); "" for a link without a results folder.
+  std::string evidence;
 };
 
 struct ToolRecord {
@@ -72,6 +75,7 @@ inline constexpr std::size_t kMaxSlugChars = 100;
 inline constexpr std::size_t kMaxFieldBytes = 64 * 1024;  // one field's text
 inline constexpr std::size_t kMaxRecordBytes = 1 << 20;   // all of a record's text
 inline constexpr std::size_t kMaxAuditTextBytes = 4096;   // kind, location, summary each
+inline constexpr std::size_t kMaxEvidenceBytes = 256 * 1024;  // an audit's evidence (JSON)
 
 // JSON shape: {"atrs_version": "3.0", "slug": ..., "metadata": {"id": 12, ...},
 // "tier_1_information": {"name": ..., ...}, "owner_and_responsibility": {...}, ...,

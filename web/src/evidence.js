@@ -1,0 +1,61 @@
+// What an independent audit found, from the evidence the register read from its results folder
+// (recipe::audit_evidence): the headline figures as table rows, and what changed since it was
+// linked. Pure functions, unit tested in evidence.test.js.
+
+// A number as the page shows it: three significant figures; 'n/a' when absent (undefined).
+export function fmt(value) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'n/a';
+  return Number(value.toPrecision(3)).toString();
+}
+
+// "0.12 (0.05 to 0.2)": an estimate with its interval, as in the reports.
+export function withInterval(estimate, lo, hi) {
+  const e = fmt(estimate);
+  if (fmt(lo) === 'n/a' || fmt(hi) === 'n/a') return e;
+  return `${e} (${fmt(lo)} to ${fmt(hi)})`;
+}
+
+const iv = (i) => (i ? withInterval(i.estimate, i.lo, i.hi) : 'n/a');
+
+// The tables of one audit's headline figures: each {caption, columns, rows}.
+export function headlineTables(evidence) {
+  const h = evidence?.headline ?? {};
+  const tables = [];
+  if (h.backtest?.models?.length) {
+    tables.push({
+      caption: `Forecast accuracy at the operating point (best baseline: ${h.backtest.best_baseline || 'n/a'})`,
+      columns: ['Model', 'Hit rate', 'Hit rate minus best baseline', 'Wrong share'],
+      rows: h.backtest.models.map((m) => [m.label, iv(m.hit_rate),
+        iv(m.hit_rate_minus_best_baseline), iv(m.wrong_share)]),
+    });
+  }
+  if (h.disparity?.groups?.length) {
+    tables.push({
+      caption: 'Who is flagged: disparity ratio (share of flags over share of population)',
+      columns: ['Group', 'Disparity ratio'],
+      rows: h.disparity.groups.map((g) => [g.group, withInterval(g.disparity_ratio,
+        g.disparity_ratio_ci?.lo, g.disparity_ratio_ci?.hi)]),
+    });
+  }
+  if (h.scores?.ratios?.length) {
+    tables.push({
+      caption: 'Error-rate ratios of the scoring tool (group over reference group)',
+      columns: ['Threshold', 'Attribute', 'Group', 'Reference', 'Error rate', 'Ratio'],
+      rows: h.scores.ratios.map((r) => [String(r.threshold ?? ''), String(r.attribute ?? ''),
+        String(r.group ?? ''), String(r.reference ?? ''),
+        r.metric === 'fpr' ? 'false positive rate' : 'false negative rate',
+        withInterval(r.ratio, r.ratio_lo, r.ratio_hi)]),
+    });
+  }
+  return tables;
+}
+
+// A sentence for each change since the audit was linked (the server's "changes").
+export function changeNotes(changes = []) {
+  const text = {
+    inputs: 'The results folder now holds a run on other inputs than those linked.',
+    recipe: 'The results folder now holds a run of another recipe than the one linked.',
+    engine: 'This audit was run by another version of scrutineer than the one serving this register.',
+  };
+  return changes.map((c) => text[c] ?? `Changed: ${c}.`);
+}

@@ -1,0 +1,40 @@
+// Unit tests of evidence.js; expected values written out by hand from the inputs.
+import { expect, test } from 'vitest';
+
+import { changeNotes, fmt, headlineTables, withInterval } from './evidence.js';
+
+test('numbers are shown to three significant figures, missing ones as n/a', () => {
+  expect(fmt(0.123456)).toBe('0.123');
+  expect(fmt(2.5)).toBe('2.5');
+  expect(fmt(null)).toBe('n/a');
+  expect(withInterval(1.2345, 1.01, 1.5)).toBe('1.23 (1.01 to 1.5)');
+  expect(withInterval(1.2345, null, 1.5)).toBe('1.23');
+});
+
+test('headline tables: backtest, disparity and score ratios', () => {
+  const evidence = { headline: {
+    backtest: { best_baseline: 'naive', models: [{ label: 'kde',
+      hit_rate: { estimate: 0.4, lo: 0.35, hi: 0.45 },
+      hit_rate_minus_best_baseline: { estimate: 0.05, lo: -0.01, hi: 0.1 },
+      wrong_share: { estimate: 0.8, lo: 0.75, hi: 0.85 } }] },
+    disparity: { groups: [{ group: 'black', disparity_ratio: 2.1,
+      disparity_ratio_ci: { lo: 1.8, hi: 2.4 } }] },
+    scores: { ratios: [{ threshold: 'score>=5', attribute: 'race', group: 'b', reference: 'w',
+      metric: 'fpr', ratio: 1.9, ratio_lo: 1.5, ratio_hi: 2.3 }] },
+  } };
+  const t = headlineTables(evidence);
+  expect(t.map((x) => x.rows)).toEqual([
+    [['kde', '0.4 (0.35 to 0.45)', '0.05 (-0.01 to 0.1)', '0.8 (0.75 to 0.85)']],
+    [['black', '2.1 (1.8 to 2.4)']],
+    [['score>=5', 'race', 'b', 'w', 'false positive rate', '1.9 (1.5 to 2.3)']],
+  ]);
+  expect(t[0].caption).toContain('best baseline: naive');
+  expect(headlineTables(undefined)).toEqual([]);
+});
+
+test('changes are told in words', () => {
+  expect(changeNotes(['inputs', 'engine'])).toEqual([
+    'The results folder now holds a run on other inputs than those linked.',
+    'This audit was run by another version of scrutineer than the one serving this register.']);
+  expect(changeNotes()).toEqual([]);
+});
