@@ -17,9 +17,11 @@
 #include <sstream>
 
 #include "front.hpp"
+#include "rate_limit.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/recipe/evidence.hpp"
 #include "scrutineer/recipe/run.hpp"
+#include "scrutineer/registry/challenge.hpp"
 #include "scrutineer/registry/exchange.hpp"
 #include "scrutineer/registry/record.hpp"
 #include "scrutineer/registry/store.hpp"
@@ -409,11 +411,21 @@ FrontLimits front_limits(const ServerOptions& o) {
 
 }  // namespace
 
+// A challenge's body is small: two texts of at most 4,000 bytes, a contact and a kind.
+constexpr std::size_t kMaxChallengeBody = 16 * 1024;
+constexpr std::size_t kMaxChallengesListed = 200;
+constexpr const char* kReference = R"((Q-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}))";
+
 struct Server::Impl {
-  explicit Impl(ServerOptions o) : options(std::move(o)), http(front_limits(options)) {}
+  explicit Impl(ServerOptions o)
+      : options(std::move(o)),
+        http(front_limits(options)),
+        challenge_limit(options.challenges_per_client, options.challenges_overall,
+                        options.challenge_window) {}
   ServerOptions options;
   FrontServer http;
   int port = 0;
+  RateLimit challenge_limit;
 
   bool authorised(const httplib::Request& req, httplib::Response& res) const {
     if (options.token.empty()) {
@@ -534,6 +546,7 @@ struct Server::Impl {
                 const auto id = s->link_audit(req.matches[1], link);
                 send_json(res, 201, {{"id", id}});
               });
+    challenge_routes();
     http.Get(R"(/reports/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
       const auto p = file_below(options.reports_root, req.matches[1]);
       if (!p) return send_error(res, 404, "no such report file");
@@ -557,6 +570,108 @@ struct Server::Impl {
     http.Get(R"(/(.*))", [this](const httplib::Request& req, httplib::Response& res) {
       serve_web(options.web_root, req.matches[1].str(), res);
     });
+  }
+
+  // Questions and challenges: anyone may submit one and read its status by reference; published
+  // ones are public; holders of the token list, answer, publish or reject them.
+  void challenge_routes() {
+    http.Post(R"(/api/tools/([A-Za-z0-9_-]{1,100})/challenges)",
+              [this](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) { submit_challenge(req, res, reader); });
+    http.Get(R"(/api/tools/([A-Za-z0-9_-]{1,100})/challenges)",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               auto s = store();
+               if (!s->get(req.matches[1]))
+                 return send_error(res, 404,
+                                   fmt::format("no tool '{}' in the register", req.matches[1].str()));
+               json published = json::array();
+               for (const auto& c : s->challenges(req.matches[1], registry::ChallengeStatus::kPublished,
+                                                  kMaxChallengesListed))
+                 published.push_back(registry::challenge_public_json(c));
+               send_json(res, 200,
+                         {{"counts", registry::counts_json(s->challenge_counts(req.matches[1]))},
+                          {"published", published}});
+             });
+    http.Get(std::string("/api/challenges/") + kReference,
+             [this](const httplib::Request& req, httplib::Response& res) {
+               const auto c = store()->challenge(req.matches[1]);
+               if (!c) return send_error(res, 404, "no challenge with this reference");
+               send_json(res, 200,
+                         authorised_quietly(req) ? registry::challenge_private_json(*c)
+                                                 : registry::challenge_public_json(*c));
+             });
+    http.Get("/api/challenges", [this](const httplib::Request& req, httplib::Response& res) {
+      if (!authorised(req, res)) return;
+      std::optional<registry::ChallengeStatus> status;
+      if (req.has_param("status"))
+        status = registry::challenge_status_from(req.get_param_value("status"));
+      json out = json::array();
+      for (const auto& c : store()->challenges("", status, kMaxChallengesListed))
+        out.push_back(registry::challenge_private_json(c));
+      send_json(res, 200, out);
+    });
+    http.Post(std::string("/api/challenges/") + kReference,
+              [this](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) {
+                if (!authorised(req, res)) return;
+                const auto text = read_body(req, res, reader, kMaxChallengeBody);
+                if (!text) return;
+                const json body = json::parse(*text, nullptr, false);
+                if (!body.is_object() || !body.contains("status") || !body["status"].is_string())
+                  return send_error(res, 400, "the body must be a JSON object with a 'status'");
+                const std::string answer =
+                    body.contains("answer") && body["answer"].is_string() ? body["answer"].get<std::string>() : "";
+                if (answer.size() > registry::kMaxChallengeTextBytes)
+                  return send_error(res, 400, "'answer' is too long");
+                const auto status = registry::challenge_status_from(body["status"].get<std::string>());
+                auto s = store();
+                if (!s->challenge(req.matches[1]))
+                  return send_error(res, 404, "no challenge with this reference");
+                send_json(res, 200,
+                          registry::challenge_private_json(
+                              s->answer_challenge(req.matches[1], answer, status)));
+              });
+  }
+
+  // POST /api/tools/SLUG/challenges: rate-limited by address before anything is read, the body
+  // bounded, a filled-in hidden field (which people do not see and robots fill) refused.
+  void submit_challenge(const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader) {
+    std::chrono::seconds retry{0};
+    if (!challenge_limit.allow(req.remote_addr, retry)) {
+      res.set_header("Retry-After", std::to_string(std::max<std::int64_t>(1, retry.count())));
+      return send_error(res, 429,
+                        "too many submissions from this address: please try again later");
+    }
+    if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0)
+      return send_error(res, 415, "send the question as JSON (Content-Type: application/json)");
+    const auto text = read_body(req, res, reader, kMaxChallengeBody);
+    if (!text) return;
+    const json body = json::parse(*text, nullptr, false);
+    if (body.is_discarded()) return send_error(res, 400, "the body is not valid JSON");
+    if (body.is_object() && body.contains("website") &&
+        !(body["website"].is_string() && body["website"].get<std::string>().empty()))
+      return send_error(res, 400, "the submission was refused");
+    auto c = registry::challenge_from_json(body, "request body");
+    c.slug = req.matches[1];
+    auto s = store();
+    if (!s->get(c.slug))
+      return send_error(res, 404, fmt::format("no tool '{}' in the register", c.slug));
+    const auto stored = s->add_challenge(c);
+    send_json(res, 201,
+              {{"reference", stored.reference},
+               {"status", registry::to_string(stored.status)},
+               {"received_at", stored.received_at}});
+  }
+
+  // A valid token, without answering 401/403 when there is none (public reads that show more to
+  // the token's holders).
+  bool authorised_quietly(const httplib::Request& req) const {
+    if (options.token.empty()) return false;
+    const std::string header = req.get_header_value("Authorization");
+    const std::string prefix = "Bearer ";
+    return header.rfind(prefix, 0) == 0 &&
+           constant_time_equal(header.substr(prefix.size()), options.token);
   }
 
   void handlers() {

@@ -42,3 +42,17 @@ export async function getJsonWithHeaders(url, signal) {
   }
   return { body, headers: response.headers };
 }
+
+// Posts JSON to this server; a refusal throws an Error with the server's message and status.
+export async function postJson(url, body) {
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body),
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' } });
+  const reply = await response.json().catch(() => null);
+  if (!response.ok) {
+    const reason = reply && typeof reply.error === 'string' ? reply.error : response.statusText;
+    const error = new Error(reason);
+    error.status = response.status;
+    throw error;
+  }
+  return reply;
+}

@@ -59,3 +59,16 @@ export function changeNotes(changes = []) {
   };
   return changes.map((c) => text[c] ?? `Changed: ${c}.`);
 }
+
+// One sentence on a tool's questions and challenges (the server's counts).
+export function challengeSummary(counts) {
+  if (!counts || counts.received === 0) return 'No question or challenge has been received yet.';
+  const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+  let text = `${n(counts.received, 'question or challenge', 'questions and challenges')} received, `
+    + `${counts.answered} answered, ${counts.published} published.`;
+  if (typeof counts.median_answer_days === 'number') {
+    text += ` Answers took ${fmt(counts.median_answer_days)} days at the median`
+      + ` (the longest ${fmt(counts.longest_answer_days)} days).`;
+  }
+  return text;
+}

@@ -1,7 +1,7 @@
 // Unit tests of evidence.js; expected values written out by hand from the inputs.
 import { expect, test } from 'vitest';
 
-import { changeNotes, fmt, headlineTables, withInterval } from './evidence.js';
+import { challengeSummary, changeNotes, fmt, headlineTables, withInterval } from './evidence.js';
 
 test('numbers are shown to three significant figures, missing ones as n/a', () => {
   expect(fmt(0.123456)).toBe('0.123');
@@ -37,4 +37,13 @@ test('changes are told in words', () => {
     'The results folder now holds a run on other inputs than those linked.',
     'This audit was run by another version of scrutineer than the one serving this register.']);
   expect(changeNotes()).toEqual([]);
+});
+
+test('the challenge counts in a sentence', () => {
+  expect(challengeSummary({ received: 0 })).toBe('No question or challenge has been received yet.');
+  expect(challengeSummary({ received: 3, answered: 2, published: 1, median_answer_days: 1.5,
+    longest_answer_days: 4 })).toBe('3 questions and challenges received, 2 answered, 1 published.'
+    + ' Answers took 1.5 days at the median (the longest 4 days).');
+  expect(challengeSummary({ received: 1, answered: 0, published: 0, median_answer_days: null }))
+    .toBe('1 question or challenge received, 0 answered, 0 published.');
 });

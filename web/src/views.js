@@ -1,7 +1,7 @@
 // The page's three views, each rendered into <main>: the register with its search box, one tool's
 // record (ATRS tier 1 and tier 2) with its audits, and one audit with its report and raw results.
-import { append, getJson, getJsonWithHeaders, h } from './dom.js';
-import { changeNotes, headlineTables } from './evidence.js';
+import { append, getJson, getJsonWithHeaders, h, postJson } from './dom.js';
+import { challengeSummary, changeNotes, headlineTables } from './evidence.js';
 import {
   auditPath,
   listPath,
@@ -161,9 +161,77 @@ function auditFindingsList(record) {
   return record.audits.map((a) => auditFindings(record, a));
 }
 
+// A published question or challenge: what was asked, and the answer (contact details removed by
+// the server; the person's contact is never sent to the page).
+function publishedChallenge(c) {
+  return h('article', { class: 'challenge' },
+    h('h4', {}, `${c.kind === 'challenge' ? 'Challenge' : 'Question'} ${c.reference}`),
+    h('p', { class: 'meta' }, `Received ${c.received_at}; answered ${c.answered_at ?? 'not yet'}.`),
+    c.decision ? h('p', {}, h('strong', {}, 'Decision: '), c.decision) : null,
+    h('p', {}, h('strong', {}, 'Asked: '), c.question),
+    h('p', {}, h('strong', {}, 'Answer: '), c.answer || 'Not answered yet.'));
+}
+
+// The form anyone can use, without an account. The hidden "website" field is a trap for robots:
+// people never see it, and a submission that fills it is refused.
+function challengeForm(slug) {
+  const status = h('p', { id: 'challenge-status', role: 'status', 'aria-live': 'polite' });
+  const field = (id, label, control, help) => h('div', { class: 'field' },
+    h('label', { for: id }, label), help ? h('p', { id: `${id}-help`, class: 'help' }, help) : null, control);
+  const kind = h('select', { id: 'challenge-kind', name: 'kind' },
+    h('option', { value: 'question' }, 'A question about the tool'),
+    h('option', { value: 'challenge' }, 'A challenge to a decision that affected me'));
+  const decision = h('textarea', { id: 'challenge-decision', name: 'decision', rows: 3, maxlength: 4000,
+    'aria-describedby': 'challenge-decision-help' });
+  const question = h('textarea', { id: 'challenge-question', name: 'question', rows: 5, maxlength: 4000,
+    required: true, minlength: 10 });
+  const contact = h('input', { id: 'challenge-contact', name: 'contact', type: 'text', maxlength: 200,
+    autocomplete: 'email', 'aria-describedby': 'challenge-contact-help' });
+  const trap = h('input', { id: 'challenge-website', name: 'website', type: 'text', tabindex: '-1',
+    autocomplete: 'off' });
+  const submit = async (e) => {
+    e.preventDefault();
+    status.textContent = 'Sending…';
+    try {
+      const reply = await postJson(`/api/tools/${encodeURIComponent(slug)}/challenges`, {
+        kind: kind.value, decision: decision.value, question: question.value,
+        contact: contact.value, website: trap.value });
+      status.textContent = `Received. Your reference is ${reply.reference}: keep it to follow `
+        + 'your question. It will be published only once it has been reviewed, without your contact details.';
+      form.reset();
+    } catch (err) {
+      status.textContent = `Not sent: ${err.message}`;
+    }
+  };
+  const form = h('form', { class: 'challenge-form', onsubmit: submit },
+    field('challenge-kind', 'What is it?', kind),
+    field('challenge-decision', 'What decision affected you? (optional)', decision,
+      'For example a stop, a visit or a listing, and when. Leave out names and addresses.'),
+    field('challenge-question', 'What do you ask?', question),
+    field('challenge-contact', 'How to reach you with the answer (optional)', contact,
+      'An e-mail address or a postal address. Never published.'),
+    h('div', { class: 'trap', 'aria-hidden': 'true' },
+      h('label', { for: 'challenge-website' }, 'Leave this empty'), trap),
+    h('button', { type: 'submit' }, 'Send'));
+  return [form, status];
+}
+
+async function challengesSection(slug) {
+  const data = await getJson(`/api/tools/${encodeURIComponent(slug)}/challenges`);
+  return h('section', { 'aria-labelledby': 'challenges' },
+    h('h2', { id: 'challenges' }, 'Questions and challenges'),
+    h('p', { id: 'challenge-counts' }, challengeSummary(data.counts)),
+    data.published.length ? h('div', { class: 'published' }, data.published.map(publishedChallenge)) : null,
+    h('h3', {}, 'Ask a question or challenge a decision'),
+    h('p', {}, 'No account is needed. Questions are answered and published after review; '
+      + 'your contact details are never published.'),
+    challengeForm(slug));
+}
+
 // A tool's record: what the independent audits found comes first, then the disclosure.
 export async function showTool(main, slug) {
-  const [record, specs] = await Promise.all([getJson(`/api/tools/${encodeURIComponent(slug)}`), fields()]);
+  const [record, specs, challenges] = await Promise.all([
+    getJson(`/api/tools/${encodeURIComponent(slug)}`), fields(), challengesSection(slug)]);
   const missing = undisclosed(record, specs);
   const name = toolName(record);
   show(main, name,
@@ -172,7 +240,8 @@ export async function showTool(main, slug) {
       h('h2', { id: 'audits' }, 'What the independent audits found'), auditFindingsList(record)),
     missing.length ? h('p', { class: 'note' }, h('strong', {}, 'Not disclosed: '),
       `${missing.length} of the attributes the standard requires.`) : null,
-    recordView(record, specs));
+    recordView(record, specs),
+    challenges);
 }
 
 function resultsList(audit) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scrutineer/registry/challenge.hpp"
 #include "scrutineer/registry/record.hpp"
 
 namespace scrutineer::registry {
@@ -57,6 +58,20 @@ class Store {
                                                   std::size_t* total = nullptr) const = 0;
   virtual std::size_t count(const std::string& text = "") const = 0;
   virtual std::int64_t link_audit(const std::string& slug, const AuditLink& audit) = 0;
+  // Questions and challenges (challenge.hpp). add_challenge stores a new one as received, with a
+  // new reference and the time, and returns it; ConfigError when the tool is absent.
+  virtual Challenge add_challenge(const Challenge& c) = 0;
+  virtual std::optional<Challenge> challenge(const std::string& reference) const = 0;
+  // Of one tool (all tools when `slug` is empty), those with `status` (all when absent), oldest
+  // first, at most `limit`.
+  virtual std::vector<Challenge> challenges(const std::string& slug,
+                                            std::optional<ChallengeStatus> status,
+                                            std::size_t limit) const = 0;
+  virtual ChallengeCounts challenge_counts(const std::string& slug) const = 0;
+  // Sets the answer and the status (answered, published or rejected), with the times; ConfigError
+  // when the reference is unknown.
+  virtual Challenge answer_challenge(const std::string& reference, const std::string& answer,
+                                     ChallengeStatus status) = 0;
   virtual int schema_version() const = 0;
   // Runs a trivial query on the tools table: throws IoError when the register cannot be reached.
   virtual void ping() const = 0;

@@ -21,6 +21,11 @@ struct ServerOptions {
   std::size_t max_connections = 512;  // open at once; more are answered 503
   std::chrono::milliseconds request_timeout{10000};    // first byte to the whole request: 408
   std::chrono::milliseconds keep_alive_timeout{5000};  // idle between requests: closed
+  // Questions and challenges from the public (no token): at most this many from one address, and
+  // from everyone, within the window; more are answered 429 with Retry-After.
+  std::size_t challenges_per_client = 5;
+  std::size_t challenges_overall = 500;
+  std::chrono::seconds challenge_window{3600};
 };
 // Timeouts, the backlog and the other limits are in docs/limits.md.
 
