@@ -145,6 +145,12 @@ std::string status_text(int status) {
   }
 }
 
+// `needle` (lower case) in `text`, ignoring the case of ASCII letters, as the register's search.
+bool contains_ascii_folded(std::string text, const std::string& needle) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text.find(needle) != std::string::npos;
+}
+
 json summary(const registry::ToolSummary& s) {
   json out = {{"slug", s.slug},
               {"name", s.name},
@@ -152,6 +158,9 @@ json summary(const registry::ToolSummary& s) {
               {"organisation", s.organisation},
               {"audits", s.audits}};
   if (s.description_cut) out["description_cut"] = true;
+  if (!s.phase.empty()) out["phase"] = s.phase;
+  for (const auto& c : registry::kToolCategories)
+    if (contains_ascii_folded(s.tags, c)) out["categories"].push_back(c);
   return out;
 }
 
@@ -474,17 +483,35 @@ struct Server::Impl {
       if (!offset)
         return send_error(res, 400,
                           fmt::format("'offset' must be a whole number from 0 to {}", kMaxOffset));
+      registry::ToolFilter filter{search, req.get_param_value("organisation"),
+                                  req.get_param_value("category"), req.get_param_value("phase"),
+                                  req.get_param_value("audited")};
+      for (const auto* text : {&filter.organisation, &filter.phase})
+        if (text->size() > 200) return send_error(res, 400, "a filter longer than 200 characters");
+      if (!filter.category.empty() &&
+          std::find(registry::kToolCategories.begin(), registry::kToolCategories.end(),
+                    filter.category) == registry::kToolCategories.end())
+        return send_error(res, 400, "'category' must be geographic or people-focused");
+      if (!filter.audited.empty() && filter.audited != "yes" && filter.audited != "no")
+        return send_error(res, 400, "'audited' must be yes or no");
       auto s = store();
       std::size_t total = 0;
       json out = json::array();
-      for (const auto& t : s->list_summaries(search, *limit, *offset, &total))
+      for (const auto& t : s->list_filtered(filter, *limit, *offset, &total))
         out.push_back(summary(t));
       res.set_header("X-Total-Count", std::to_string(total));
       // RFC 8288 links to the next and the previous page, as the web page follows them.
       std::vector<std::string> links;
       const auto link = [&](std::size_t at, const char* rel) {
-        links.push_back(fmt::format("</api/tools?search={}&limit={}&offset={}>; rel=\"{}\"",
-                                    query_value(search), *limit, at, rel));
+        std::string filters;
+        for (const auto& [name, value] : {std::pair<const char*, const std::string*>{
+                                              "organisation", &filter.organisation},
+                                          {"category", &filter.category},
+                                          {"phase", &filter.phase},
+                                          {"audited", &filter.audited}})
+          if (!value->empty()) filters += fmt::format("&{}={}", name, query_value(*value));
+        links.push_back(fmt::format("</api/tools?search={}{}&limit={}&offset={}>; rel=\"{}\"",
+                                    query_value(search), filters, *limit, at, rel));
       };
       if (*offset + *limit < total) link(*offset + *limit, "next");
       if (*offset > 0) link(*offset > *limit ? *offset - *limit : 0, "prev");
@@ -547,6 +574,37 @@ struct Server::Impl {
                 send_json(res, 201, {{"id", id}});
               });
     challenge_routes();
+    http.Get("/api/facets", [this](const httplib::Request&, httplib::Response& res) {
+      auto s = store();
+      send_json(res, 200,
+                {{"organisations", s->organisations()},
+                 {"phases", s->phases()},
+                 {"categories", registry::kToolCategories}});
+    });
+    // The comparison across forces: every audited tool (at most 200) with the headline figures
+    // of its audits, and what changed since each was linked.
+    http.Get("/api/compare", [this](const httplib::Request&, httplib::Response& res) {
+      auto s = store();
+      registry::ToolFilter audited;
+      audited.audited = "yes";
+      json out = json::array();
+      for (const auto& t : s->list_filtered(audited, kMaxPage, 0)) {
+        const auto r = s->get(t.slug);
+        if (!r) continue;
+        json record = registry::record_to_json(*r);
+        json audits = json::array();
+        for (auto& audit : record["audits"]) {
+          public_audit(audit, options.reports_root);
+          audit.erase("files");
+          audits.push_back(audit);
+        }
+        out.push_back({{"slug", t.slug},
+                       {"name", t.name},
+                       {"organisation", t.organisation},
+                       {"audits", audits}});
+      }
+      send_json(res, 200, out);
+    });
     http.Get(R"(/reports/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
       const auto p = file_below(options.reports_root, req.matches[1]);
       if (!p) return send_error(res, 404, "no such report file");

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include "database.hpp"
@@ -83,6 +84,9 @@ struct Sql {
   std::string summaries;
   std::string count;
   std::string fields;
+  std::string filtered;
+  std::string filtered_count;
+  std::string distinct;
 };
 
 std::string ascii_lower(Dialect d, const std::string& expr) {
@@ -125,6 +129,31 @@ Sql make_sql(Dialect d) {
       " f.key = 'tier_1_information.description'), 0)",
       field_of("owner_and_responsibility.organisation_or_department", cut), filter, bytes);
   s.count = fmt::format("SELECT count(*) FROM tools t WHERE {}", filter);
+  // The filters of list_filtered: $4 organisation, $5 category (lower case), $6 phase (lower
+  // case), $7 audited ("yes", "no" or "").
+  const auto phase = fmt::format("COALESCE(NULLIF({}, ''), {})", field_of("tool_specification.phase"),
+                                 field_of("title_information.phase"));
+  const auto filters = fmt::format(
+      "({}) AND ($4 = '' OR {} = $4) AND ($5 = '' OR {}) AND ($6 = '' OR {} = $6) AND"
+      " ($7 = '' OR ($7 = 'yes') = EXISTS (SELECT 1 FROM audits a WHERE a.tool_id = t.id))",
+      filter, field_of("owner_and_responsibility.organisation_or_department"),
+      contains(d, field_of("metadata.tags"), "$5"), ascii_lower(d, phase));
+  s.filtered = fmt::format(
+      "SELECT t.slug, {}, {}, {}, {}, (SELECT count(*) FROM audits a WHERE a.tool_id = t.id),"
+      " count(*) OVER (), substr({}, 1, {}), {} FROM tools t WHERE {} ORDER BY slug{}"
+      " LIMIT CAST($2 AS BIGINT) OFFSET CAST($3 AS BIGINT)",
+      field_of("tier_1_information.name", cut), field_of("tier_1_information.description", cut),
+      "COALESCE((SELECT length(value) FROM tool_fields f WHERE f.tool_id = t.id AND"
+      " f.key = 'tier_1_information.description'), 0)",
+      field_of("owner_and_responsibility.organisation_or_department", cut), phase,
+      kSummaryDescriptionChars, field_of("metadata.tags", cut), filters, bytes);
+  s.filtered_count = fmt::format(
+      "SELECT count(*) FROM tools t WHERE {} AND CAST($2 AS BIGINT) >= 0 AND CAST($3 AS BIGINT) >= 0",
+      filters);
+  s.distinct = fmt::format(
+      "SELECT DISTINCT value FROM tool_fields WHERE (key = $1 OR key = $2) AND value <> ''"
+      " ORDER BY value{} LIMIT 500",
+      bytes);
   s.fields =
       fmt::format("SELECT key, value FROM tool_fields WHERE tool_id = $1 ORDER BY key{}", bytes);
   return s;
@@ -245,6 +274,37 @@ class SqlStore : public Store {
     if (total)
       *total = rows.empty() ? count(search) : static_cast<std::size_t>(integer(rows[0][6]));
     return out;
+  }
+
+  std::vector<ToolSummary> list_filtered(const ToolFilter& f, std::size_t limit, std::size_t offset,
+                                         std::size_t* total) const override {
+    std::string category = f.category, phase = f.phase;
+    if (!category.empty() &&
+        std::find(kToolCategories.begin(), kToolCategories.end(), category) == kToolCategories.end())
+      throw ConfigError(fmt::format("category must be geographic or people-focused"));
+    if (!f.audited.empty() && f.audited != "yes" && f.audited != "no")
+      throw ConfigError("audited must be yes or no");
+    for (auto& c : phase) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::vector<std::string> params = {f.search, std::to_string(limit), std::to_string(offset),
+                                             f.organisation, category, phase, f.audited};
+    std::vector<ToolSummary> out;
+    const auto rows = db_->query(sql_.filtered, params);
+    for (const auto& row : rows)
+      out.push_back({row[0], row[1], row[2],
+                     integer(row[3]) > static_cast<std::int64_t>(kSummaryDescriptionChars), row[4],
+                     integer(row[5]), row[7], row[8]});
+    if (total)
+      *total = !rows.empty() ? static_cast<std::size_t>(integer(rows[0][6]))
+                             : static_cast<std::size_t>(
+                                   integer(db_->query(sql_.filtered_count, params).at(0).at(0)));
+    return out;
+  }
+
+  std::vector<std::string> organisations() const override {
+    return distinct("owner_and_responsibility.organisation_or_department", "");
+  }
+  std::vector<std::string> phases() const override {
+    return distinct("tool_specification.phase", "title_information.phase");
   }
 
   std::size_t count(const std::string& search) const override {
@@ -424,6 +484,12 @@ class SqlStore : public Store {
                     {row[0]}))
       r.audits.push_back({integer(a[0]), a[1], a[2], a[3], a[4], a[5], a[6]});
     return r;
+  }
+
+  std::vector<std::string> distinct(const std::string& key, const std::string& other) const {
+    std::vector<std::string> out;
+    for (const auto& row : db_->query(sql_.distinct, {key, other})) out.push_back(row[0]);
+    return out;
   }
 
   inline static const std::string kChallengeSelect =

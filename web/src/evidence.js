@@ -72,3 +72,33 @@ export function challengeSummary(counts) {
   }
   return text;
 }
+
+export const COMPARE_COLUMNS = ['Organisation', 'Tool', 'Audit', 'Hit rate minus best baseline',
+  'Wrong share', 'Largest disparity ratio', 'Largest error-rate ratio'];
+
+const largest = (items, value) => items.reduce((best, x) =>
+  (typeof value(x) === 'number' && (best === null || value(x) > value(best)) ? x : best), null);
+
+// The rows of the comparison view from /api/compare: one per audit, by organisation then tool.
+// Where an audit has several models, the one with the highest hit rate minus baseline is shown.
+export function compareRows(tools) {
+  const rows = [];
+  for (const t of tools) {
+    for (const a of t.audits) {
+      const hd = a.evidence?.headline ?? {};
+      const model = largest(hd.backtest?.models ?? [], (m) => m.hit_rate_minus_best_baseline?.estimate);
+      const group = largest(hd.disparity?.groups ?? [], (g) => g.disparity_ratio);
+      const ratio = largest(hd.scores?.ratios ?? [], (r) => r.ratio);
+      rows.push({ organisation: t.organisation, name: t.name, slug: t.slug, audit: a.id,
+        changed: (a.changes ?? []).length > 0,
+        cells: [
+          model ? `${model.label}: ${iv(model.hit_rate_minus_best_baseline)}` : 'n/a',
+          model ? iv(model.wrong_share) : 'n/a',
+          group ? `${group.group}: ${withInterval(group.disparity_ratio, group.disparity_ratio_ci?.lo, group.disparity_ratio_ci?.hi)}` : 'n/a',
+          ratio ? `${ratio.group} ${ratio.metric}: ${withInterval(ratio.ratio, ratio.ratio_lo, ratio.ratio_hi)}` : 'n/a',
+        ] });
+    }
+  }
+  return rows.sort((a, b) => (a.organisation || '').localeCompare(b.organisation || '')
+    || a.name.localeCompare(b.name));
+}

@@ -1,7 +1,9 @@
 // Unit tests of evidence.js; expected values written out by hand from the inputs.
 import { expect, test } from 'vitest';
 
-import { challengeSummary, changeNotes, fmt, headlineTables, withInterval } from './evidence.js';
+import {
+  challengeSummary, changeNotes, compareRows, fmt, headlineTables, withInterval,
+} from './evidence.js';
 
 test('numbers are shown to three significant figures, missing ones as n/a', () => {
   expect(fmt(0.123456)).toBe('0.123');
@@ -46,4 +48,24 @@ test('the challenge counts in a sentence', () => {
     + ' Answers took 1.5 days at the median (the longest 4 days).');
   expect(challengeSummary({ received: 1, answered: 0, published: 0, median_answer_days: null }))
     .toBe('1 question or challenge received, 0 answered, 0 published.');
+});
+
+test('the comparison has a row per audit, by organisation, with the largest figures', () => {
+  const tools = [
+    { slug: 'b', name: 'B tool', organisation: 'West Midlands Police', audits: [{ id: 2, changes: ['engine'],
+      evidence: { headline: { disparity: { groups: [
+        { group: 'x', disparity_ratio: 1.2, disparity_ratio_ci: { lo: 1, hi: 1.4 } },
+        { group: 'y', disparity_ratio: 2.5, disparity_ratio_ci: { lo: 2, hi: 3 } }] } } } }] },
+    { slug: 'a', name: 'A tool', organisation: 'Essex Police', audits: [{ id: 1, changes: [],
+      evidence: { headline: { backtest: { models: [
+        { label: 'm1', hit_rate_minus_best_baseline: { estimate: 0.01 }, wrong_share: { estimate: 0.9 } },
+        { label: 'm2', hit_rate_minus_best_baseline: { estimate: 0.05, lo: 0.02, hi: 0.08 },
+          wrong_share: { estimate: 0.8, lo: 0.7, hi: 0.85 } }] } } } }] },
+  ];
+  expect(compareRows(tools)).toEqual([
+    { organisation: 'Essex Police', name: 'A tool', slug: 'a', audit: 1, changed: false,
+      cells: ['m2: 0.05 (0.02 to 0.08)', '0.8 (0.7 to 0.85)', 'n/a', 'n/a'] },
+    { organisation: 'West Midlands Police', name: 'B tool', slug: 'b', audit: 2, changed: true,
+      cells: ['n/a', 'n/a', 'y: 2.5 (2 to 3)', 'n/a'] },
+  ]);
 });

@@ -66,9 +66,12 @@ export function parseRoute(pathname, search = '') {
   if (pathname === '/' || pathname === '/index.html') {
     const params = new URLSearchParams(search);
     const offset = Number(params.get('offset') ?? 0);
+    const filters = {};
+    for (const name of FILTERS) if (params.get(name)) filters[name] = params.get(name);
     return { view: 'list', query: params.get('q') ?? '',
-      offset: Number.isSafeInteger(offset) && offset > 0 ? offset : 0 };
+      offset: Number.isSafeInteger(offset) && offset > 0 ? offset : 0, filters };
   }
+  if (pathname === '/compare' || pathname === '/compare/') return { view: 'compare' };
   let m = AUDIT.exec(pathname);
   if (m) return { view: 'audit', slug: m[1], id: Number(m[2]) };
   m = TOOL.exec(pathname);
@@ -76,18 +79,27 @@ export function parseRoute(pathname, search = '') {
   return { view: 'missing' };
 }
 
-export function listPath(query = '', offset = 0) {
+// The filters of the register's list, as the server's /api/tools takes them.
+export const FILTERS = ['organisation', 'category', 'phase', 'audited'];
+
+function withFilters(params, filters) {
+  for (const name of FILTERS) if (filters?.[name]) params.set(name, filters[name]);
+}
+
+export function listPath(query = '', offset = 0, filters = {}) {
   const params = new URLSearchParams();
   if (query) params.set('q', query);
+  withFilters(params, filters);
   if (offset > 0) params.set('offset', String(offset));
   const text = params.toString();
   return text ? `/?${text}` : '/';
 }
 export const toolPath = (slug) => `/tools/${encodeURIComponent(slug)}`;
 export const auditPath = (slug, id) => `${toolPath(slug)}/audits/${id}`;
-export function searchUrl(query, offset = 0) {
+export function searchUrl(query, offset = 0, filters = {}) {
   const params = new URLSearchParams();
   if (query.trim()) params.set('search', query.trim());
+  withFilters(params, filters);
   if (offset > 0) params.set('offset', String(offset));
   const text = params.toString();
   return text ? `/api/tools?${text}` : '/api/tools';
@@ -110,12 +122,13 @@ export function pageOf({ total, link }, offset, count) {
 
 // One line saying what the search found, for a live region; with `page` (pageOf), which of
 // them are shown when they do not fit on one page.
-export function searchSummary(count, query, page = null) {
-  const q = query.trim();
+export function searchSummary(count, query, page = null, filtered = false) {
+  const q = filtered && !query.trim() ? 'the filters' : query.trim();
   const tools = `${count} ${count === 1 ? 'tool' : 'tools'}`;
   let text;
   if (!q) text = count === 0 ? 'The register is empty.' : `${tools} in the register.`;
-  else if (count === 0) text = `No tool matches “${q}”.`;
+  else if (count === 0) text = q === 'the filters' ? 'No tool matches the filters.' : `No tool matches “${q}”.`;
+  else if (q === 'the filters') text = `${tools} ${count === 1 ? 'matches' : 'match'} the filters.`;
   else text = `${tools} ${count === 1 ? 'matches' : 'match'} “${q}”.`;
   if (page && page.first && (page.first > 1 || page.last < count))
     text += ` Showing ${page.first} to ${page.last}.`;

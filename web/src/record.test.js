@@ -59,10 +59,12 @@ test('undisclosed lists the required fields left empty, by reference and name', 
 
 describe('parseRoute', () => {
   test('reads the three views and the search text', () => {
-    expect(parseRoute('/', '?q=gang%20matrix')).toEqual({ view: 'list', query: 'gang matrix', offset: 0 });
-    expect(parseRoute('/', '?q=a&offset=50')).toEqual({ view: 'list', query: 'a', offset: 50 });
+    expect(parseRoute('/', '?q=gang%20matrix')).toEqual({ view: 'list', query: 'gang matrix', offset: 0, filters: {} });
+    expect(parseRoute('/', '?q=a&offset=50&category=geographic&audited=yes')).toEqual(
+      { view: 'list', query: 'a', offset: 50, filters: { category: 'geographic', audited: 'yes' } });
+    expect(parseRoute('/compare')).toEqual({ view: 'compare' });
     expect(parseRoute('/', '?offset=-3').offset).toBe(0);
-    expect(parseRoute('/', '')).toEqual({ view: 'list', query: '', offset: 0 });
+    expect(parseRoute('/', '')).toEqual({ view: 'list', query: '', offset: 0, filters: {} });
     expect(parseRoute('/tools/met-gangs_1')).toEqual({ view: 'tool', slug: 'met-gangs_1' });
     expect(parseRoute('/tools/a/audits/12')).toEqual({ view: 'audit', slug: 'a', id: 12 });
   });
@@ -121,5 +123,10 @@ describe('paging', () => {
     expect(searchUrl('a b', 50)).toBe('/api/tools?search=a+b&offset=50');
     expect(listPath('x', 100)).toBe('/?q=x&offset=100');
     expect(listPath('', 0)).toBe('/');
+    expect(listPath('', 0, { organisation: 'Essex Police', phase: '' })).toBe('/?organisation=Essex+Police');
+    expect(searchUrl('', 0, { audited: 'yes', category: 'people-focused' }))
+      .toBe('/api/tools?category=people-focused&audited=yes');
+    expect(searchSummary(2, '', null, true)).toBe('2 tools match the filters.');
+    expect(searchSummary(0, '', null, true)).toBe('No tool matches the filters.');
   });
 });

@@ -1,10 +1,13 @@
 // The page's three views, each rendered into <main>: the register with its search box, one tool's
 // record (ATRS tier 1 and tier 2) with its audits, and one audit with its report and raw results.
 import { append, getJson, getJsonWithHeaders, h, postJson } from './dom.js';
-import { challengeSummary, changeNotes, headlineTables } from './evidence.js';
+import {
+  challengeSummary, changeNotes, COMPARE_COLUMNS, compareRows, headlineTables,
+} from './evidence.js';
 import {
   auditPath,
   listPath,
+  FILTERS,
   pageOf,
   recordSections,
   searchSummary,
@@ -53,9 +56,37 @@ function toolItem(tool) {
     h('p', { class: 'meta' }, audits));
 }
 
-// The register, filtered by the search box as the person types (the server searches every field),
-// a page at a time with links to the next and previous pages (the server's paging headers).
-export function showList(main, query, startOffset = 0) {
+// The filters: organisation (police force), tier-1 category, phase, and whether an independent
+// audit is linked; choices from the server's /api/facets.
+function filterControls(facets, filters, onChange) {
+  const select = (name, label, options) => {
+    const el = h('select', { id: `filter-${name}`, name, onchange: onChange },
+      h('option', { value: '' }, 'Any'),
+      options.map(([value, text]) => h('option', { value, selected: filters[name] === value }, text)));
+    return h('div', { class: 'filter' }, h('label', { for: `filter-${name}` }, label), el);
+  };
+  const pairs = (list) => list.map((v) => [v, v]);
+  return h('fieldset', { class: 'filters' }, h('legend', {}, 'Filter the register'),
+    select('organisation', 'Organisation (police force)', pairs(facets.organisations)),
+    select('category', 'Category', [['geographic', 'Geographic (places)'], ['people-focused', 'People-focused']]),
+    select('phase', 'Phase', pairs(facets.phases)),
+    select('audited', 'Independent audit', [['yes', 'Has an independent audit'], ['no', 'No audit yet']]));
+}
+
+function currentFilters(form) {
+  const out = {};
+  for (const name of FILTERS) {
+    const el = form.querySelector(`#filter-${name}`);
+    if (el?.value) out[name] = el.value;
+  }
+  return out;
+}
+
+// The register, filtered by the search box as the person types (the server searches every field)
+// and by the filters, a page at a time with links to the next and previous pages (the server's
+// paging headers).
+export async function showList(main, query, startOffset = 0, startFilters = {}) {
+  const facets = await getJson('/api/facets');
   const input = h('input', { id: 'search', type: 'search', name: 'q', value: query,
     autocomplete: 'off', 'aria-describedby': 'search-help' });
   const status = h('p', { id: 'search-status', role: 'status', 'aria-live': 'polite' });
@@ -64,7 +95,9 @@ export function showList(main, query, startOffset = 0) {
   let pending = null;
   let timer = 0;
   let offset = startOffset;
-  const pageLink = (label, to, rel) => h('a', { href: listPath(input.value.trim(), to), rel,
+  let form = null;
+  const filters = () => (form ? currentFilters(form) : startFilters);
+  const pageLink = (label, to, rel) => h('a', { href: listPath(input.value.trim(), to, filters()), rel,
     onclick: (e) => {
       e.preventDefault();
       e.stopPropagation();
@@ -75,16 +108,17 @@ export function showList(main, query, startOffset = 0) {
     pending?.abort();
     pending = new AbortController();
     const q = input.value;
+    const f = filters();
     try {
-      const { body: tools, headers } = await getJsonWithHeaders(searchUrl(q, offset), pending.signal);
+      const { body: tools, headers } = await getJsonWithHeaders(searchUrl(q, offset, f), pending.signal);
       const page = pageOf({ total: headers.get('X-Total-Count'), link: headers.get('Link') },
         offset, tools.length);
       results.replaceChildren(...tools.map(toolItem));
-      status.textContent = searchSummary(page.total, q, page);
+      status.textContent = searchSummary(page.total, q, page, Object.keys(f).length > 0);
       pager.replaceChildren(...[
         page.prev !== null ? pageLink('Previous page', page.prev, 'prev') : null,
         page.next !== null ? pageLink('Next page', page.next, 'next') : null].filter(Boolean));
-      history.replaceState(null, '', listPath(q.trim(), offset));
+      history.replaceState(null, '', listPath(q.trim(), offset, f));
     } catch (e) {
       if (e.name !== 'AbortError') status.textContent = `The search failed: ${e.message}`;
     }
@@ -97,15 +131,18 @@ export function showList(main, query, startOffset = 0) {
     clearTimeout(timer);
     timer = setTimeout(search, 200);
   });
-  const form = h('form', { role: 'search', class: 'search', onsubmit: (e) => {
+  form = h('form', { role: 'search', class: 'search', onsubmit: (e) => {
     e.preventDefault();
     clearTimeout(timer);
     search();
   } },
   h('label', { for: 'search' }, 'Search the register'),
   h('p', { id: 'search-help', class: 'help' }, 'Any word from a record: name, force, supplier, data…'),
-  h('div', { class: 'row' }, input, h('button', { type: 'submit' }, 'Search')));
-  show(main, 'Register of predictive-policing tools', form, status, results, pager);
+  h('div', { class: 'row' }, input, h('button', { type: 'submit' }, 'Search')),
+  filterControls(facets, startFilters, search));
+  show(main, 'Register of predictive-policing tools', form,
+    h('p', {}, h('a', { href: '/compare' }, 'Compare the audited tools across forces')),
+    status, results, pager);
   run();
 }
 
@@ -283,4 +320,26 @@ export async function showAudit(main, slug, id) {
         h('dd', {}, changeNotes(audit.changes).join(' '))] : null),
     headlineTables(ev).map(figureTable),
     report, resultsList(audit));
+}
+
+// The comparison across forces: one row per audit of an audited tool, with its headline figures.
+export async function showCompare(main) {
+  const tools = await getJson('/api/compare');
+  const rows = compareRows(tools);
+  const body = rows.length === 0
+    ? h('p', {}, 'No tool in the register has an independent audit yet.')
+    : h('table', { class: 'compare' },
+      h('caption', {}, 'Headline figures of the independent audits, by force'),
+      h('thead', {}, h('tr', {}, COMPARE_COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, rows.map((r) => h('tr', {},
+        h('th', { scope: 'row' }, r.organisation || 'Not disclosed'),
+        h('td', {}, h('a', { href: toolPath(r.slug) }, r.name)),
+        h('td', {}, h('a', { href: auditPath(r.slug, r.audit) }, `Audit ${r.audit}`), r.changed ? ' (changed since linked)' : ''),
+        r.cells.map((c) => h('td', {}, c))))));
+  show(main, 'Compare the audited tools',
+    h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Register'), ' › ', 'Compare'),
+    h('p', {}, 'Each row is one independent audit: the forecast hit rate against the best simple '
+      + 'baseline, the share of flagged cells where no crime was recorded, the largest disparity ratio '
+      + 'of the groups, and the largest error-rate ratio of a scoring tool; intervals in brackets.'),
+    body);
 }
