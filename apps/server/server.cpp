@@ -237,35 +237,6 @@ std::optional<std::string> read_body(const httplib::Request& req, httplib::Respo
   return body;
 }
 
-// The page shown when no built web front end is given: lists and searches the register. Its script
-// is a separate file so that the Content-Security-Policy can forbid inline scripts.
-const char* kBuiltInPage = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>scrutineer register</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><h1>Register of predictive-policing tools and their audits</h1>
-<p>Records follow the UK Algorithmic Transparency Recording Standard. JSON: <a href="/api/tools">/api/tools</a>.</p>
-<input id="q" type="search" placeholder="Search the register" aria-label="Search">
-<ul id="list"></ul>
-<script src="/builtin.js"></script></body></html>
-)";
-
-const char* kBuiltInScript = R"(async function load(q) {
-  const r = await fetch('/api/tools' + (q ? '?search=' + encodeURIComponent(q) : ''));
-  const list = document.getElementById('list');
-  list.replaceChildren();
-  for (const t of await r.json()) {
-    const li = document.createElement('li');
-    const a = document.createElement('a');
-    a.href = '/api/tools/' + encodeURIComponent(t.slug);
-    a.textContent = t.name;
-    li.append(a, ' (' + t.audits + ' audits) ' + t.description);
-    list.append(li);
-  }
-}
-document.getElementById('q').addEventListener('input', e => load(e.target.value));
-load('');
-)";
-
 // The page may run only its own scripts and styles and talk only to this server; reports open in a
 // frame of this origin. Reports are self-contained pages: inline SVG and one inline style sheet, no
 // script, sandboxed even when opened on their own.
@@ -382,18 +353,13 @@ void send_web_file(httplib::Response& res, const fs::path& p, bool hashed) {
   res.set_header("Content-Security-Policy", kPageCsp);
 }
 
-// GET /PATH outside the API and the reports: the built page below `root`, else the built-in page.
+// GET /PATH outside the API and the reports: the built page below `root`. There is no other page
+// (issue 18: a bare built-in list whose links opened raw JSON); a server without one was started
+// for its API only (`serve --api-only`), and says so.
 void serve_web(const std::string& root, std::string path, httplib::Response& res) {
   if (path.empty()) path = "index.html";
-  if (root.empty()) {
-    if (path != "index.html" && path != "builtin.js") return send_error(res, 404, "not found");
-    const bool page = path == "index.html";
-    res.set_content(page ? kBuiltInPage : kBuiltInScript,
-                    page ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8");
-    res.set_header("Cache-Control", "no-cache");
-    res.set_header("Content-Security-Policy", kPageCsp);
-    return;
-  }
+  if (root.empty())
+    return send_error(res, 404, "this server serves the register's API only (under /api/)");
   if (const auto p = file_below(root, path))
     return send_web_file(res, *p, path.rfind("assets/", 0) == 0);
   const auto index = is_app_route(path) ? file_below(root, "index.html") : std::nullopt;

@@ -14,7 +14,7 @@ struct ServerOptions {
   int port = 8080;                    // 0 = any free port (see Server::port())
   std::string db;                     // register: SQLite file or PostgreSQL connection string
   std::string reports_root;           // folder whose files are served under /reports/ ("" = none)
-  std::string web_root;               // built web page (index.html + assets) ("" = built-in page)
+  std::string web_root;               // built web page (index.html + assets) ("" = API only)
   std::string token;                  // bearer token for writes ("" = writes refused)
   std::size_t max_body = 1 << 20;     // bytes
   std::size_t workers = 0;            // threads that run requests (0 = 4 per core, from 4 to 16)
