@@ -88,6 +88,15 @@ void run_export(const RegisterOptions& o) {
 // With --results, the audit is recorded from its results folder (run.json and the summaries):
 // the engine that ran it, when, the recipe's and the inputs' SHA-256 and the headline figures,
 // and a summary written from them unless one is given.
+// The record's attributes as a Markdown table (docs/register.md is made from it).
+void run_fields() {
+  fmt::print("| reference | key | name | tier | type | required |\n|---|---|---|---|---|---|\n");
+  for (const auto& f : registry::record_fields())
+    fmt::print("| {} | `{}` | {} | {} | {} | {} |\n", f.reference, f.key, f.label,
+               f.tier == 0 ? std::string("N/A") : std::to_string(f.tier), f.type,
+               f.required ? "yes" : "no");
+}
+
 void run_link(const RegisterOptions& o) {
   auto store = registry::open_store(o.db);
   auto audit = o.audit;
@@ -135,6 +144,8 @@ auto* show = cmd->add_subcommand("show", "Show one record with its audits");
 show->add_option("slug", o->slug, "The record's identifier")->required();
 show->add_flag("--json", o->as_json, "Print JSON");
 show->callback([o] { run_show(*o); });
+auto* fields = cmd->add_subcommand("fields", "Print the record's attributes (ATRS v3.0 and the EU section)");
+fields->callback([] { run_fields(); });
 auto* exp = cmd->add_subcommand("export", "Export every record");
 exp->add_option("--format", o->format, "json or csv")->check(CLI::IsMember({"json", "csv"}));
 exp->add_option("--out", o->out, "Output file (default: standard output)");
