@@ -59,7 +59,8 @@ void run_list(const RegisterOptions& o) {
   auto store = registry::open_store(o.db);
   const auto records = store->list(o.search);
   for (const auto& r : records)
-    fmt::print("{:<28} {:<40} {} audit(s)\n", r.slug, r.get("tier_1_information.name"), r.audits.size());
+    fmt::print("{:<28} {:<40} {} audit(s)\n", r.slug, r.get("tier_1_information.name"),
+               r.audits.size());
   fmt::print("{} record(s)\n", records.size());
 }
 
@@ -109,7 +110,8 @@ void run_link(const RegisterOptions& o) {
     if (audit.summary.empty()) audit.summary = recipe::headline_summary(evidence);
     if (audit.location.empty()) audit.location = o.results;
   } else if (audit.summary.empty() || audit.location.empty()) {
-    throw ConfigError("register link: give --results (a results folder) or --location and --summary");
+    throw ConfigError(
+        "register link: give --results (a results folder) or --location and --summary");
   }
   registry::check_audit_link(audit, "register link");
   const auto id = store->link_audit(o.slug, audit);
@@ -144,7 +146,8 @@ auto* show = cmd->add_subcommand("show", "Show one record with its audits");
 show->add_option("slug", o->slug, "The record's identifier")->required();
 show->add_flag("--json", o->as_json, "Print JSON");
 show->callback([o] { run_show(*o); });
-auto* fields = cmd->add_subcommand("fields", "Print the record's attributes (ATRS v3.0 and the EU section)");
+auto* fields =
+    cmd->add_subcommand("fields", "Print the record's attributes (ATRS v3.0 and the EU section)");
 fields->callback([] { run_fields(); });
 auto* exp = cmd->add_subcommand("export", "Export every record");
 exp->add_option("--format", o->format, "json or csv")->check(CLI::IsMember({"json", "csv"}));

@@ -32,7 +32,8 @@ std::string default_web_root() {
 void run_serve(ServeOptions o) {
   o.server.token = server::read_token(o.token_file);
   if (o.api_only) {
-    if (!o.server.web_root.empty()) throw ConfigError("serve: --web and --api-only exclude each other");
+    if (!o.server.web_root.empty())
+      throw ConfigError("serve: --web and --api-only exclude each other");
   } else if (o.server.web_root.empty()) {
     o.server.web_root = default_web_root();
     if (o.server.web_root.empty())

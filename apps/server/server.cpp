@@ -302,10 +302,13 @@ void add_served_results(json& audit, const std::string& reports_root) {
 }
 
 // True for an http(s) URL: the one kind of location that may be shown to the public.
-bool is_url(const std::string& s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
+bool is_url(const std::string& s) {
+  return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
+}
 
 // The results folder of an audit below --reports, when this server holds it.
-std::optional<fs::path> results_folder(const std::string& location, const std::string& reports_root) {
+std::optional<fs::path> results_folder(const std::string& location,
+                                       const std::string& reports_root) {
   if (reports_root.empty() || location.empty() || is_url(location)) return std::nullopt;
   std::error_code ec;
   const fs::path base = fs::weakly_canonical(reports_root, ec);
@@ -470,11 +473,11 @@ struct Server::Impl {
       std::vector<std::string> links;
       const auto link = [&](std::size_t at, const char* rel) {
         std::string filters;
-        for (const auto& [name, value] : {std::pair<const char*, const std::string*>{
-                                              "organisation", &filter.organisation},
-                                          {"category", &filter.category},
-                                          {"phase", &filter.phase},
-                                          {"audited", &filter.audited}})
+        for (const auto& [name, value] :
+             {std::pair<const char*, const std::string*>{"organisation", &filter.organisation},
+              {"category", &filter.category},
+              {"phase", &filter.phase},
+              {"audited", &filter.audited}})
           if (!value->empty()) filters += fmt::format("&{}={}", name, query_value(*value));
         links.push_back(fmt::format("</api/tools?search={}{}&limit={}&offset={}>; rel=\"{}\"",
                                     query_value(search), filters, *limit, at, rel));
@@ -602,20 +605,20 @@ struct Server::Impl {
     http.Post(R"(/api/tools/([A-Za-z0-9_-]{1,100})/challenges)",
               [this](const httplib::Request& req, httplib::Response& res,
                      const httplib::ContentReader& reader) { submit_challenge(req, res, reader); });
-    http.Get(R"(/api/tools/([A-Za-z0-9_-]{1,100})/challenges)",
-             [this](const httplib::Request& req, httplib::Response& res) {
-               auto s = store();
-               if (!s->get(req.matches[1]))
-                 return send_error(res, 404,
-                                   fmt::format("no tool '{}' in the register", req.matches[1].str()));
-               json published = json::array();
-               for (const auto& c : s->challenges(req.matches[1], registry::ChallengeStatus::kPublished,
-                                                  kMaxChallengesListed))
-                 published.push_back(registry::challenge_public_json(c));
-               send_json(res, 200,
-                         {{"counts", registry::counts_json(s->challenge_counts(req.matches[1]))},
-                          {"published", published}});
-             });
+    http.Get(R"(/api/tools/([A-Za-z0-9_-]{1,100})/challenges)", [this](const httplib::Request& req,
+                                                                       httplib::Response& res) {
+      auto s = store();
+      if (!s->get(req.matches[1]))
+        return send_error(res, 404,
+                          fmt::format("no tool '{}' in the register", req.matches[1].str()));
+      json published = json::array();
+      for (const auto& c : s->challenges(req.matches[1], registry::ChallengeStatus::kPublished,
+                                         kMaxChallengesListed))
+        published.push_back(registry::challenge_public_json(c));
+      send_json(res, 200,
+                {{"counts", registry::counts_json(s->challenge_counts(req.matches[1]))},
+                 {"published", published}});
+    });
     http.Get(std::string("/api/challenges/") + kReference,
              [this](const httplib::Request& req, httplib::Response& res) {
                const auto c = store()->challenge(req.matches[1]);
@@ -643,11 +646,13 @@ struct Server::Impl {
                 const json body = json::parse(*text, nullptr, false);
                 if (!body.is_object() || !body.contains("status") || !body["status"].is_string())
                   return send_error(res, 400, "the body must be a JSON object with a 'status'");
-                const std::string answer =
-                    body.contains("answer") && body["answer"].is_string() ? body["answer"].get<std::string>() : "";
+                const std::string answer = body.contains("answer") && body["answer"].is_string()
+                                               ? body["answer"].get<std::string>()
+                                               : "";
                 if (answer.size() > registry::kMaxChallengeTextBytes)
                   return send_error(res, 400, "'answer' is too long");
-                const auto status = registry::challenge_status_from(body["status"].get<std::string>());
+                const auto status =
+                    registry::challenge_status_from(body["status"].get<std::string>());
                 auto s = store();
                 if (!s->challenge(req.matches[1]))
                   return send_error(res, 404, "no challenge with this reference");
@@ -664,8 +669,7 @@ struct Server::Impl {
     std::chrono::seconds retry{0};
     if (!challenge_limit.allow(req.remote_addr, retry)) {
       res.set_header("Retry-After", std::to_string(std::max<std::int64_t>(1, retry.count())));
-      return send_error(res, 429,
-                        "too many submissions from this address: please try again later");
+      return send_error(res, 429, "too many submissions from this address: please try again later");
     }
     if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0)
       return send_error(res, 415, "send the question as JSON (Content-Type: application/json)");

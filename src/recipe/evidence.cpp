@@ -29,7 +29,8 @@ json read_json(const fs::path& path, std::size_t max_bytes, const std::string& w
 
 json interval(const json& j) {
   if (!j.is_object()) return nullptr;
-  return {{"estimate", j.value("estimate", json())}, {"lo", j.value("lo", json())},
+  return {{"estimate", j.value("estimate", json())},
+          {"lo", j.value("lo", json())},
           {"hi", j.value("hi", json())}};
 }
 
@@ -42,11 +43,11 @@ json backtest_headline(const json& s) {
   for (const auto& m : s.value("models", json::array())) {
     if (!m.is_object() || m.value("baseline", false)) continue;
     const auto op = m.value("operating", json::object());
-    out["models"].push_back(
-        {{"label", m.value("label", m.value("model", ""))},
-         {"hit_rate", interval(op.value("hit_rate", json()))},
-         {"hit_rate_minus_best_baseline", interval(m.value("hit_rate_minus_best_baseline", json()))},
-         {"wrong_share", interval(op.value("wrong_share", json()))}});
+    out["models"].push_back({{"label", m.value("label", m.value("model", ""))},
+                             {"hit_rate", interval(op.value("hit_rate", json()))},
+                             {"hit_rate_minus_best_baseline",
+                              interval(m.value("hit_rate_minus_best_baseline", json()))},
+                             {"wrong_share", interval(op.value("wrong_share", json()))}});
   }
   return out;
 }
@@ -56,9 +57,10 @@ json disparity_headline(const json& d) {
   json out = {{"groups", json::array()}};
   for (const auto& g : d.value("groups", json::array())) {
     if (!g.is_object()) continue;
-    out["groups"].push_back({{"group", g.value("group", "")},
-                             {"disparity_ratio", g.value("disparity_ratio", json())},
-                             {"disparity_ratio_ci", interval(g.value("disparity_ratio_ci", json()))}});
+    out["groups"].push_back(
+        {{"group", g.value("group", "")},
+         {"disparity_ratio", g.value("disparity_ratio", json())},
+         {"disparity_ratio_ci", interval(g.value("disparity_ratio_ci", json()))}});
   }
   return out;
 }
@@ -72,8 +74,8 @@ json scores_headline(const json& s) {
     const auto metric = r.value("metric", json());
     if (metric != "fpr" && metric != "fnr") continue;
     json row = json::object();
-    for (const char* k :
-         {"threshold", "attribute", "group", "reference", "metric", "ratio", "ratio_lo", "ratio_hi"})
+    for (const char* k : {"threshold", "attribute", "group", "reference", "metric", "ratio",
+                          "ratio_lo", "ratio_hi"})
       row[k] = r.value(k, json());
     out["ratios"].push_back(row);
   }
@@ -140,15 +142,15 @@ std::string headline_summary(const json& evidence) {
   };
   if (h.contains("backtest"))
     for (const auto& m : h["backtest"].value("models", json::array()))
-      parts.push_back(fmt::format(
-          "{}: hit rate {} vs best baseline {:+} [{}, {}], wrong share {}", m.value("label", ""),
-          num(m["hit_rate"].value("estimate", json())),
-          m["hit_rate_minus_best_baseline"].value("estimate", json()).is_number()
-              ? m["hit_rate_minus_best_baseline"]["estimate"].get<double>()
-              : 0.0,
-          num(m["hit_rate_minus_best_baseline"].value("lo", json())),
-          num(m["hit_rate_minus_best_baseline"].value("hi", json())),
-          num(m["wrong_share"].value("estimate", json()))));
+      parts.push_back(
+          fmt::format("{}: hit rate {} vs best baseline {:+} [{}, {}], wrong share {}",
+                      m.value("label", ""), num(m["hit_rate"].value("estimate", json())),
+                      m["hit_rate_minus_best_baseline"].value("estimate", json()).is_number()
+                          ? m["hit_rate_minus_best_baseline"]["estimate"].get<double>()
+                          : 0.0,
+                      num(m["hit_rate_minus_best_baseline"].value("lo", json())),
+                      num(m["hit_rate_minus_best_baseline"].value("hi", json())),
+                      num(m["wrong_share"].value("estimate", json()))));
   if (h.contains("disparity"))
     for (const auto& g : h["disparity"].value("groups", json::array()))
       parts.push_back(fmt::format("{} disparity ratio {} [{}, {}]", g.value("group", ""),
@@ -159,7 +161,8 @@ std::string headline_summary(const json& evidence) {
     for (const auto& r : h["scores"].value("ratios", json::array()))
       parts.push_back(fmt::format("{} {} ratio {} ({} vs {})", r.value("attribute", json()).dump(),
                                   r.value("metric", ""), num(r.value("ratio", json())),
-                                  r.value("group", json()).dump(), r.value("reference", json()).dump()));
+                                  r.value("group", json()).dump(),
+                                  r.value("reference", json()).dump()));
   if (parts.empty()) return "no headline figures in the results";
   return fmt::format("{}", fmt::join(parts, "; "));
 }

@@ -41,11 +41,13 @@ namespace {
 // Text a person typed: bounded, valid to store, no control characters but line breaks and tabs.
 std::string checked_text(const json& j, const char* field, std::size_t max_bytes, bool required,
                          const std::string& source) {
-  if (!j.contains(field) || j[field].is_null() || (j[field].is_string() && j[field].get<std::string>().empty())) {
+  if (!j.contains(field) || j[field].is_null() ||
+      (j[field].is_string() && j[field].get<std::string>().empty())) {
     if (required) throw InputError(source, 0, 0, fmt::format("'{}' is required", field));
     return "";
   }
-  if (!j[field].is_string()) throw InputError(source, 0, 0, fmt::format("'{}' must be text", field));
+  if (!j[field].is_string())
+    throw InputError(source, 0, 0, fmt::format("'{}' must be text", field));
   const auto text = j[field].get<std::string>();
   if (text.size() > max_bytes)
     throw InputError(source, 0, 0,
@@ -106,8 +108,9 @@ std::string remove_contact_details(const std::string& text) {
       }
     }
     // A telephone number: 7 or more digits, with spaces, dashes, dots, brackets or a leading +.
-    if (std::isdigit(static_cast<unsigned char>(text[i])) || (text[i] == '+' && i + 1 < text.size() &&
-                                                             std::isdigit(static_cast<unsigned char>(text[i + 1])))) {
+    if (std::isdigit(static_cast<unsigned char>(text[i])) ||
+        (text[i] == '+' && i + 1 < text.size() &&
+         std::isdigit(static_cast<unsigned char>(text[i + 1])))) {
       std::size_t end = i, digits = 0;
       while (end < text.size() &&
              (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == ' ' ||
@@ -159,7 +162,8 @@ json challenge_private_json(const Challenge& c) {
 json counts_json(const ChallengeCounts& c) {
   json j = {{"received", c.received}, {"answered", c.answered}, {"published", c.published}};
   j["median_answer_days"] = c.median_answer_days < 0 ? json(nullptr) : json(c.median_answer_days);
-  j["longest_answer_days"] = c.longest_answer_days < 0 ? json(nullptr) : json(c.longest_answer_days);
+  j["longest_answer_days"] =
+      c.longest_answer_days < 0 ? json(nullptr) : json(c.longest_answer_days);
   return j;
 }
 

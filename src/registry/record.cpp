@@ -133,8 +133,8 @@ constexpr Row kEuRows[] = {
      kText, false},
     {"VIII.A.8", "notified_body_certificate",
      "Notified body certificate: type, number, expiry, body", 2, kEu, kText, false},
-    {"VIII.A.10", "member_states", "Member States where placed on the market or in service", 2,
-     kEu, kText, false},
+    {"VIII.A.10", "member_states", "Member States where placed on the market or in service", 2, kEu,
+     kText, false},
     {"VIII.A.11", "eu_declaration_of_conformity", "EU declaration of conformity (Article 47)", 2,
      kEu, kText, false},
 };
@@ -212,7 +212,8 @@ const std::vector<std::pair<std::string, std::string>>& legacy_key_map() {
       {"tier2.data.collection", "data_specification.data_collection"},
       {"tier2.data.sharing", "data_specification.data_sharing_agreements"},
       {"tier2.data.retention", "data_specification.data_access_and_storage"},
-      {"tier2.risks.impact_assessments", "risks_mitigations_and_impact_assessments.impact_assessment"},
+      {"tier2.risks.impact_assessments",
+       "risks_mitigations_and_impact_assessments.impact_assessment"},
       {"tier2.risks.risks_and_mitigations",
        "risks_mitigations_and_impact_assessments.risks_and_mitigations"},
   };
@@ -428,12 +429,9 @@ nlohmann::json record_to_json(const ToolRecord& r) {
   if (!r.updated_at.empty()) j["updated_at"] = r.updated_at;
   j["audits"] = nlohmann::json::array();
   for (const auto& a : r.audits) {
-    nlohmann::json audit = {{"id", a.id},
-                            {"kind", a.kind},
-                            {"location", a.location},
-                            {"summary", a.summary},
-                            {"run_at", a.run_at},
-                            {"engine_version", a.engine_version}};
+    nlohmann::json audit = {
+        {"id", a.id},           {"kind", a.kind},     {"location", a.location},
+        {"summary", a.summary}, {"run_at", a.run_at}, {"engine_version", a.engine_version}};
     if (!a.evidence.empty()) audit["evidence"] = nlohmann::json::parse(a.evidence, nullptr, false);
     j["audits"].push_back(audit);
   }

@@ -26,7 +26,8 @@ struct Migration {
 // (legacy_key_map(), frozen with this migration); the same statement in both dialects.
 std::string atrs_v3_keys() {
   std::string cases;
-  for (const auto& [from, to] : legacy_key_map()) cases += fmt::format(" WHEN '{}' THEN '{}'", from, to);
+  for (const auto& [from, to] : legacy_key_map())
+    cases += fmt::format(" WHEN '{}' THEN '{}'", from, to);
   return fmt::format("UPDATE tool_fields SET key = CASE key{} ELSE key END;", cases);
 }
 
@@ -131,8 +132,9 @@ Sql make_sql(Dialect d) {
   s.count = fmt::format("SELECT count(*) FROM tools t WHERE {}", filter);
   // The filters of list_filtered: $4 organisation, $5 category (lower case), $6 phase (lower
   // case), $7 audited ("yes", "no" or "").
-  const auto phase = fmt::format("COALESCE(NULLIF({}, ''), {})", field_of("tool_specification.phase"),
-                                 field_of("title_information.phase"));
+  const auto phase =
+      fmt::format("COALESCE(NULLIF({}, ''), {})", field_of("tool_specification.phase"),
+                  field_of("title_information.phase"));
   const auto filters = fmt::format(
       "({}) AND ($4 = '' OR {} = $4) AND ($5 = '' OR {}) AND ($6 = '' OR {} = $6) AND"
       " ($7 = '' OR ($7 = 'yes') = EXISTS (SELECT 1 FROM audits a WHERE a.tool_id = t.id))",
@@ -148,7 +150,8 @@ Sql make_sql(Dialect d) {
       field_of("owner_and_responsibility.organisation_or_department", cut), phase,
       kSummaryDescriptionChars, field_of("metadata.tags", cut), filters, bytes);
   s.filtered_count = fmt::format(
-      "SELECT count(*) FROM tools t WHERE {} AND CAST($2 AS BIGINT) >= 0 AND CAST($3 AS BIGINT) >= 0",
+      "SELECT count(*) FROM tools t WHERE {} AND CAST($2 AS BIGINT) >= 0 AND CAST($3 AS BIGINT) >= "
+      "0",
       filters);
   s.distinct = fmt::format(
       "SELECT DISTINCT value FROM tool_fields WHERE (key = $1 OR key = $2) AND value <> ''"
@@ -279,14 +282,15 @@ class SqlStore : public Store {
   std::vector<ToolSummary> list_filtered(const ToolFilter& f, std::size_t limit, std::size_t offset,
                                          std::size_t* total) const override {
     std::string category = f.category, phase = f.phase;
-    if (!category.empty() &&
-        std::find(kToolCategories.begin(), kToolCategories.end(), category) == kToolCategories.end())
+    if (!category.empty() && std::find(kToolCategories.begin(), kToolCategories.end(), category) ==
+                                 kToolCategories.end())
       throw ConfigError(fmt::format("category must be geographic or people-focused"));
     if (!f.audited.empty() && f.audited != "yes" && f.audited != "no")
       throw ConfigError("audited must be yes or no");
     for (auto& c : phase) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const std::vector<std::string> params = {f.search, std::to_string(limit), std::to_string(offset),
-                                             f.organisation, category, phase, f.audited};
+    const std::vector<std::string> params = {
+        f.search, std::to_string(limit), std::to_string(offset), f.organisation, category, phase,
+        f.audited};
     std::vector<ToolSummary> out;
     const auto rows = db_->query(sql_.filtered, params);
     for (const auto& row : rows)
@@ -335,8 +339,8 @@ class SqlStore : public Store {
           "INSERT INTO challenges (reference, tool_id, kind, decision, question, contact, status,"
           " answer, received_at, answered_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
           " '', $8, '', '') ON CONFLICT (reference) DO NOTHING RETURNING id",
-          {c.reference, tool[0][0], c.kind, c.decision, c.question, c.contact,
-           to_string(c.status), c.received_at});
+          {c.reference, tool[0][0], c.kind, c.decision, c.question, c.contact, to_string(c.status),
+           c.received_at});
       t.commit();
       if (!rows.empty()) return c;
       if (attempt == 10)
@@ -353,11 +357,10 @@ class SqlStore : public Store {
   std::vector<Challenge> challenges(const std::string& slug, std::optional<ChallengeStatus> status,
                                     std::size_t limit) const override {
     std::vector<Challenge> out;
-    for (const auto& row :
-         db_->query(kChallengeSelect +
-                        " WHERE ($1 = '' OR t.slug = $1) AND ($2 = '' OR c.status = $2)"
-                        " ORDER BY c.id LIMIT CAST($3 AS BIGINT)",
-                    {slug, status ? to_string(*status) : "", std::to_string(limit)}))
+    for (const auto& row : db_->query(
+             kChallengeSelect + " WHERE ($1 = '' OR t.slug = $1) AND ($2 = '' OR c.status = $2)"
+                                " ORDER BY c.id LIMIT CAST($3 AS BIGINT)",
+             {slug, status ? to_string(*status) : "", std::to_string(limit)}))
       out.push_back(challenge_of(row));
     return out;
   }
@@ -394,7 +397,8 @@ class SqlStore : public Store {
     Transaction t(*db_);
     const auto rows = db_->query(
         "UPDATE challenges SET answer = $2, status = $3,"
-        " answered_at = CASE WHEN answered_at = '' AND $3 <> 'rejected' THEN $4 ELSE answered_at END,"
+        " answered_at = CASE WHEN answered_at = '' AND $3 <> 'rejected' THEN $4 ELSE answered_at "
+        "END,"
         " published_at = CASE WHEN $3 = 'published' THEN $4 ELSE '' END"
         " WHERE reference = $1 RETURNING id",
         {reference, answer, to_string(status), now});
@@ -498,7 +502,8 @@ class SqlStore : public Store {
       " t.id = c.tool_id";
 
   static Challenge challenge_of(const std::vector<std::string>& r) {
-    Challenge c{r[0], r[1], r[2], r[3], r[4], r[5], challenge_status_from(r[6]), r[7], r[8], r[9], r[10]};
+    Challenge c{r[0], r[1], r[2], r[3], r[4], r[5], challenge_status_from(r[6]),
+                r[7], r[8], r[9], r[10]};
     return c;
   }
 

@@ -26,7 +26,7 @@ struct Challenge {
   std::string question;   // what they ask
   std::string contact;    // optional, for the answer: never published, never in a public reply
   ChallengeStatus status = ChallengeStatus::kReceived;
-  std::string answer;     // the organisation's or register's answer
+  std::string answer;                                  // the organisation's or register's answer
   std::string received_at, answered_at, published_at;  // ISO UTC
 };
 
@@ -40,7 +40,7 @@ struct ChallengeCounts {
 };
 
 // Size limits (docs/limits.md).
-inline constexpr std::size_t kMaxChallengeTextBytes = 4000;   // decision, question, answer each
+inline constexpr std::size_t kMaxChallengeTextBytes = 4000;  // decision, question, answer each
 inline constexpr std::size_t kMaxChallengeContactBytes = 200;
 inline constexpr std::size_t kMinChallengeQuestionChars = 10;
 

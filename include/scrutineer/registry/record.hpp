@@ -72,9 +72,9 @@ struct ToolRecord {
 // Size limits on what is written to the register (docs/limits.md): every record and audit link
 // read from a file or a request is checked against them.
 inline constexpr std::size_t kMaxSlugChars = 100;
-inline constexpr std::size_t kMaxFieldBytes = 64 * 1024;  // one field's text
-inline constexpr std::size_t kMaxRecordBytes = 1 << 20;   // all of a record's text
-inline constexpr std::size_t kMaxAuditTextBytes = 4096;   // kind, location, summary each
+inline constexpr std::size_t kMaxFieldBytes = 64 * 1024;      // one field's text
+inline constexpr std::size_t kMaxRecordBytes = 1 << 20;       // all of a record's text
+inline constexpr std::size_t kMaxAuditTextBytes = 4096;       // kind, location, summary each
 inline constexpr std::size_t kMaxEvidenceBytes = 256 * 1024;  // an audit's evidence (JSON)
 
 // JSON shape: {"atrs_version": "3.0", "slug": ..., "metadata": {"id": 12, ...},

@@ -32,8 +32,8 @@ json fixture() {
 }
 
 fs::path fresh(const std::string& name) {
-  auto dir = fs::temp_directory_path() /
-             ("scrutineer-atrs-" + name + "-" + std::to_string(getpid()));
+  auto dir =
+      fs::temp_directory_path() / ("scrutineer-atrs-" + name + "-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 fs::path fresh(const std::string& name) {
-  auto dir = fs::temp_directory_path() /
-             ("scrutineer-import-" + name + "-" + std::to_string(getpid()));
+  auto dir =
+      fs::temp_directory_path() / ("scrutineer-import-" + name + "-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -51,11 +51,14 @@ TEST(RegisterImportCsv, UnterminatedQuoteIsRefusedWithItsPlace) {
 }
 
 // A field over the CSV reader's 1 MiB field limit marks the record too_long: refused (it would
-// also break the 64 KiB field limit, but the reader's flag is what is checked first, with its line).
+// also break the 64 KiB field limit, but the reader's flag is what is checked first, with its
+// line).
 TEST(RegisterImportCsv, OverLongFieldIsRefusedWithItsPlace) {
   const auto dir = fresh("long");
-  io::write_text_file(dir / "r.csv", "slug,tier1.name,tier1.description\n"
-                                     "a,A," + std::string((1u << 20) + 10, 'x') + "\n");
+  io::write_text_file(dir / "r.csv",
+                      "slug,tier1.name,tier1.description\n"
+                      "a,A," +
+                          std::string((1u << 20) + 10, 'x') + "\n");
   auto store = open_store((dir / "r.sqlite").string());
   try {
     import_file(*store, (dir / "r.csv").string());
@@ -81,8 +84,7 @@ TEST(RegisterImportJson, FileOverTheLimitAndFifoAreRefused) {
       import_file(*store, big.string());
       ADD_FAILURE() << "a file over the limit was read";
     } catch (const InputError& e) {
-      EXPECT_NE(std::string(e.what()).find(std::to_string(kMaxImportJsonBytes)),
-                std::string::npos)
+      EXPECT_NE(std::string(e.what()).find(std::to_string(kMaxImportJsonBytes)), std::string::npos)
           << e.what();
     }
   }

@@ -44,7 +44,8 @@ nlohmann::json gangs_matrix() {
 
 TEST(Registry, JsonRecordRoundTrip) {
   const auto r = record_from_json(gangs_matrix(), "test");
-  EXPECT_EQ(r.get("owner_and_responsibility.organisation_or_department"), "Metropolitan Police Service");
+  EXPECT_EQ(r.get("owner_and_responsibility.organisation_or_department"),
+            "Metropolitan Police Service");
   const auto back = record_to_json(r);
   EXPECT_EQ(back["atrs_version"], "3.0");
   EXPECT_EQ(back["tier_1_information"]["name"], "Gangs Violence Matrix");
@@ -162,7 +163,8 @@ TEST_P(RegisterStore, MigratesAddsSearchesLinks) {
   ASSERT_EQ(found[0].audits.size(), 1u);
   EXPECT_EQ(found[0].audits[0].summary, "hit rate 0.2");
   EXPECT_EQ(found[0].audits[0].engine_version, "0.1.0");
-  EXPECT_EQ(found[0].get("owner_and_responsibility.organisation_or_department"), "Metropolitan Police Service");
+  EXPECT_EQ(found[0].get("owner_and_responsibility.organisation_or_department"),
+            "Metropolitan Police Service");
   EXPECT_TRUE(store->list("nothing like this").empty());
   EXPECT_FALSE(store->get("absent"));
 }
@@ -246,9 +248,11 @@ TEST_P(RegisterStore, MigratesSchemaTwoKeysToAtrsV3) {
   raw(where,
       "INSERT INTO tools (id, slug, created_at, updated_at) VALUES"
       " (3, 'v2-tool', '2021-05-06T07:08:09Z', '2021-05-06T07:08:09Z');"
-      "INSERT INTO tool_fields (tool_id, key, value) VALUES " + values + ";"
-      "INSERT INTO audits (tool_id, kind, location, summary, run_at, engine_version) VALUES"
-      " (3, 'backtest', 'b/', 'hit rate 0.2', '2021-05-06T07:08:09Z', '0.1.0');");
+      "INSERT INTO tool_fields (tool_id, key, value) VALUES " +
+          values +
+          ";"
+          "INSERT INTO audits (tool_id, kind, location, summary, run_at, engine_version) VALUES"
+          " (3, 'backtest', 'b/', 'hit rate 0.2', '2021-05-06T07:08:09Z', '0.1.0');");
   auto store = open_store(where);
   EXPECT_EQ(store->schema_version(), latest_schema_version());
   const auto r = store->get("v2-tool");
@@ -276,7 +280,8 @@ TEST_P(RegisterStore, CsvAndJsonExportImportRoundTrip) {
     ASSERT_TRUE(copy);
     EXPECT_EQ(copy->fields, original.fields);
   }
-  EXPECT_EQ(b->get("met-gangs-matrix")->get("risks_mitigations_and_impact_assessments.risks_and_mitigations"),
+  EXPECT_EQ(b->get("met-gangs-matrix")
+                ->get("risks_mitigations_and_impact_assessments.risks_and_mitigations"),
             "78% of the people on it were Black, comma, \"quoted\"");
   const auto again = import_file(*b, (files / "out.json").string());
   EXPECT_EQ(again.updated, 2);

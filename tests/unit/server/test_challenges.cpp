@@ -98,7 +98,8 @@ TEST_F(PublicTest, AChallengeIsPublishedOnlyOnceApprovedAndNeverWithItsContact) 
   EXPECT_FALSE(status.contains("contact"));
   // Approval needs the token.
   const json approve = {{"status", "published"}, {"answer", "You were listed for ... (answer)."}};
-  EXPECT_EQ(client_->Post("/api/challenges/" + ref, approve.dump(), "application/json")->status, 401);
+  EXPECT_EQ(client_->Post("/api/challenges/" + ref, approve.dump(), "application/json")->status,
+            401);
   EXPECT_EQ(client_->Get("/api/challenges")->status, 401);
   auto queue = json::parse(client_->Get("/api/challenges?status=received", auth())->body);
   ASSERT_EQ(queue.size(), 1u);
@@ -114,7 +115,8 @@ TEST_F(PublicTest, AChallengeIsPublishedOnlyOnceApprovedAndNeverWithItsContact) 
   EXPECT_EQ(list["counts"]["answered"], 1);
   EXPECT_EQ(list["counts"]["published"], 1);
   EXPECT_TRUE(list["counts"]["median_answer_days"].is_number());
-  EXPECT_EQ(client_->Get("/api/tools/gvm/challenges")->body.find("jo@example.org"), std::string::npos);
+  EXPECT_EQ(client_->Get("/api/tools/gvm/challenges")->body.find("jo@example.org"),
+            std::string::npos);
   EXPECT_EQ(client_->Get("/api/challenges/Q-2222-2222")->status, 404);
 }
 
@@ -132,7 +134,8 @@ TEST_F(PublicTest, AThousandSubmissionsFromOneClientAreRateLimited) {
       ++other;
       continue;
     }
-    if (r->status == 201) ++created;
+    if (r->status == 201)
+      ++created;
     else if (r->status == 429) {
       ++limited;
       retry_after = retry_after && std::stoi(r->get_header_value("Retry-After")) >= 1;
@@ -183,7 +186,8 @@ TEST_F(PublicTest, OversizedAndMalformedSubmissionsAreRefusedWithReasons) {
   EXPECT_EQ(r->status, 413);
   r = client_->Post("/api/tools/gvm/challenges", "{not json", "application/json");
   EXPECT_EQ(r->status, 400);
-  r = client_->Post("/api/tools/gvm/challenges", "kind=question", "application/x-www-form-urlencoded");
+  r = client_->Post("/api/tools/gvm/challenges", "kind=question",
+                    "application/x-www-form-urlencoded");
   EXPECT_EQ(r->status, 415);
   refused(question(), 201, "reference");
   EXPECT_EQ(submit(question(), "no-such-tool")->status, 404);
@@ -213,7 +217,8 @@ TEST_F(PublicTest, FiltersSelectByOrganisationCategoryPhaseAndAudit) {
   add("gmp-xcalibre", "Greater Manchester Police", "people-focused", "Retired");
   add("wmp-hotspots", "West Midlands Police", "Geographic, hotspots", "production");
   add("wmp-other", "West Midlands Police", "", "Pilot");
-  registry::open_store(options_.db)->link_audit("wmp-hotspots", {0, "report", "x", "s", "", "", ""});
+  registry::open_store(options_.db)
+      ->link_audit("wmp-hotspots", {0, "report", "x", "s", "", "", ""});
   start();
   EXPECT_EQ(slugs("/api/tools?organisation=West%20Midlands%20Police"),
             (std::vector<std::string>{"wmp-hotspots", "wmp-other"}));
@@ -242,13 +247,14 @@ TEST_F(PublicTest, FiltersSelectByOrganisationCategoryPhaseAndAudit) {
 // with the fields that recipe::audit_evidence reads.
 void write_results(const fs::path& dir, const std::string& input_sha, const std::string& engine) {
   fs::create_directories(dir / "backtest");
-  io::write_text_file(dir / "run.json", json{{"engine", {{"version", engine}, {"git_describe", ""}}},
-                                             {"finished_utc", "2026-11-30T10:00:00Z"},
-                                             {"recipe", {{"file", "/home/auditor/x.toml"}, {"text", "abc"}}},
-                                             {"inputs", {{{"path", "/home/auditor/data/crimes.csv"},
-                                                          {"bytes", 10},
-                                                          {"sha256", input_sha}}}}}
-                                            .dump());
+  io::write_text_file(
+      dir / "run.json",
+      json{{"engine", {{"version", engine}, {"git_describe", ""}}},
+           {"finished_utc", "2026-11-30T10:00:00Z"},
+           {"recipe", {{"file", "/home/auditor/x.toml"}, {"text", "abc"}}},
+           {"inputs",
+            {{{"path", "/home/auditor/data/crimes.csv"}, {"bytes", 10}, {"sha256", input_sha}}}}}
+          .dump());
   io::write_text_file(
       dir / "backtest" / "summary.json",
       json{{"best_baseline", "naive"},
@@ -296,7 +302,8 @@ TEST_F(PublicTest, AnAuditIsLinkedAsEvidenceWithoutLocalPathsAndMarkedWhenChange
   const auto compare = json::parse(client_->Get("/api/compare")->body);
   ASSERT_EQ(compare.size(), 1u);
   EXPECT_EQ(compare[0]["organisation"], "West Midlands Police");
-  EXPECT_EQ(compare[0]["audits"][0]["evidence"]["headline"]["backtest"]["models"][0]["label"], "kde");
+  EXPECT_EQ(compare[0]["audits"][0]["evidence"]["headline"]["backtest"]["models"][0]["label"],
+            "kde");
   EXPECT_EQ(client_->Get("/api/compare")->body.find("/home/auditor"), std::string::npos);
 }
 
