@@ -159,4 +159,21 @@ TEST(Atrs, LegacyRecordsAreReadThroughTheMapping) {
   for (const auto& [from, to] : legacy_key_map()) EXPECT_EQ(r.get(to), from) << to;
 }
 
+// The starter register (examples/register/starter.json, sources in SOURCES.md) imports, and each
+// record holds only the few attributes its sources disclose.
+TEST(Atrs, StarterRegisterImports) {
+  const auto dir = fresh("starter");
+  auto store = open_store((dir / "r.sqlite").string());
+  const auto counts = import_file(
+      *store, std::string(SCRUTINEER_TEST_DATA) + "/../../examples/register/starter.json");
+  EXPECT_EQ(counts.added, 4);
+  const auto gvm = store->get("met-gangs-violence-matrix");
+  ASSERT_TRUE(gvm);
+  EXPECT_EQ(gvm->get("owner_and_responsibility.organisation_or_department"),
+            "Metropolitan Police Service");
+  EXPECT_EQ(gvm->get("owner_and_responsibility.external_supplier"), "");  // not disclosed
+  EXPECT_EQ(store->list("0.5 km").size(), 1u);
+  fs::remove_all(dir);
+}
+
 }  // namespace scrutineer::registry
