@@ -13,6 +13,7 @@
 
 #include "harness.hpp"
 #include "scrutineer/io/atomic_file.hpp"
+#include "scrutineer/recipe/evidence.hpp"
 #include "scrutineer/registry/store.hpp"
 #include "scrutineer/server/server.hpp"
 
@@ -284,6 +285,8 @@ TEST_F(PublicTest, AnAuditIsLinkedAsEvidenceWithoutLocalPathsAndMarkedWhenChange
   EXPECT_EQ(audit["run_at"], "2026-11-30T10:00:00Z");  // when it ran, not when it was linked
   EXPECT_EQ(audit["engine_version"], "0.0.1-old");
   EXPECT_EQ(audit["evidence"]["recipe_sha256"], abc);
+  // The same as the library function that `register link --results` calls (tests/unit/cli).
+  EXPECT_EQ(audit["evidence"], recipe::audit_evidence(dir_ / "reports" / "run1"));
   EXPECT_EQ(audit["evidence"]["inputs"], json::parse(R"([{"name": "crimes.csv", "bytes": 10,
       "sha256": ")" + std::string(64, 'a') + R"("}])"));
   const auto kde = audit["evidence"]["headline"]["backtest"]["models"];
