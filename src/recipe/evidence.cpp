@@ -83,7 +83,25 @@ json scores_headline(const json& s) {
 }
 }  // namespace
 
+namespace {
+json read_evidence(const fs::path& results);
+}  // namespace
+
+// A run.json or summary of another shape (a field of the wrong type) is the folder's fault: an
+// input error naming it, never an internal error.
 json audit_evidence(const fs::path& results) {
+  try {
+    return read_evidence(results);
+  } catch (const json::exception& e) {
+    throw InputError(results.string(), 0, 0,
+                     fmt::format("not the results of 'scrutineer run' as this version writes them "
+                                 "({})",
+                                 e.what()));
+  }
+}
+
+namespace {
+json read_evidence(const fs::path& results) {
   std::error_code ec;
   if (!fs::is_regular_file(results / "run.json", ec))
     throw InputError(results.string(), 0, 0,
@@ -114,6 +132,7 @@ json audit_evidence(const fs::path& results) {
   summary("scores/scores.json", "scores", scores_headline);
   return out;
 }
+}  // namespace
 
 std::vector<std::string> evidence_changes(const json& linked, const json& now,
                                           const std::string& engine_version) {
