@@ -27,8 +27,10 @@ json read_json(const fs::path& path, std::size_t max_bytes, const std::string& w
   return j;
 }
 
+// {"estimate", "lo", "hi"}, each null when the summary does not give it (always an object, so
+// that readers of the evidence need no case for a missing interval).
 json interval(const json& j) {
-  if (!j.is_object()) return nullptr;
+  if (!j.is_object()) return {{"estimate", nullptr}, {"lo", nullptr}, {"hi", nullptr}};
   return {{"estimate", j.value("estimate", json())},
           {"lo", j.value("lo", json())},
           {"hi", j.value("hi", json())}};
