@@ -151,7 +151,8 @@ TEST_P(RegisterStore, MigratesAddsSearchesLinks) {
     store->add(record_from_json(gangs_matrix(), "t"));
     store->add(predpol());
     EXPECT_THROW(store->add(predpol()), ConfigError);  // duplicate slug
-    store->link_audit("predpol-lapd", {0, "backtest", "results/lapd", "hit rate 0.2", "", "0.1.0"});
+    store->link_audit("predpol-lapd",
+                      {0, "backtest", "results/lapd", "hit rate 0.2", "", "0.1.0", ""});
   }
   auto store = open_store(where);  // reopening runs no migration twice
   EXPECT_EQ(store->schema_version(), 2);
@@ -172,7 +173,7 @@ TEST_P(RegisterStore, MigratesAddsSearchesLinks) {
 TEST_P(RegisterStore, UpdateReplacesFieldsAndKeepsAudits) {
   auto store = open_store(location());
   const auto id = store->add(predpol());
-  store->link_audit("predpol-lapd", {0, "disparity", "results/d", "ratio 2.1", "", "0.1.0"});
+  store->link_audit("predpol-lapd", {0, "disparity", "results/d", "ratio 2.1", "", "0.1.0", ""});
   auto changed = predpol();
   changed.set("tier_1_information.description", "Boxes of 150 m for each shift.");
   changed.fields.erase(
@@ -190,7 +191,7 @@ TEST_P(RegisterStore, UpdateReplacesFieldsAndKeepsAudits) {
   auto absent = predpol();
   absent.slug = "absent";
   EXPECT_THROW(store->update(absent), ConfigError);
-  EXPECT_THROW(store->link_audit("absent", {0, "k", "l", "s", "", ""}), ConfigError);
+  EXPECT_THROW(store->link_audit("absent", {0, "k", "l", "s", "", "", ""}), ConfigError);
 }
 
 // Both back ends fold the case of ASCII letters only, as SQLite's lower() does: "É" stays "É", so
@@ -233,7 +234,7 @@ TEST_P(RegisterStore, MigratesVersionOneDataToTheLatest) {
   EXPECT_EQ(r->created_at, "2020-01-02T03:04:05Z");
   EXPECT_EQ(r->get("tier_1_information.description"), "Recorded before audits existed.");
   EXPECT_TRUE(r->audits.empty());
-  EXPECT_GT(store->link_audit("old-tool", {0, "report", "r/", "s", "", ""}), 0);
+  EXPECT_GT(store->link_audit("old-tool", {0, "report", "r/", "s", "", "", ""}), 0);
   EXPECT_THROW(migrate_register(where, latest_schema_version() + 1), ConfigError);
 }
 
@@ -445,7 +446,7 @@ TEST_P(RegisterStore, SummariesArePagedAndCut) {
   for (int i = 0; i < 400; ++i) e_acute += "\xC3\xA9";  // é
   long_one.set("tier_1_information.description", e_acute);
   store->add(long_one);
-  store->link_audit("predpol-lapd", {0, "backtest", "r", "s", "", ""});
+  store->link_audit("predpol-lapd", {0, "backtest", "r", "s", "", "", ""});
   EXPECT_EQ(store->count(), 8u);
   EXPECT_EQ(store->count("tool-00"), 7u);
   std::size_t total = 0;
@@ -571,10 +572,10 @@ TEST(RegisterLimits, FieldsAndRecordsAreBounded) {
   j["slug"] = std::string(kMaxSlugChars + 1, 's');
   EXPECT_THROW(record_from_json(j, "t"), InputError);
   EXPECT_THROW(
-      check_audit_link({0, "k", std::string(kMaxAuditTextBytes + 1, 'l'), "s", "", ""}, "t"),
+      check_audit_link({0, "k", std::string(kMaxAuditTextBytes + 1, 'l'), "s", "", "", ""}, "t"),
       InputError);
-  EXPECT_THROW(check_audit_link({0, "", "l", "s", "", ""}, "t"), InputError);
-  EXPECT_NO_THROW(check_audit_link({0, "k", "l", "s", "", ""}, "t"));
+  EXPECT_THROW(check_audit_link({0, "", "l", "s", "", "", ""}, "t"), InputError);
+  EXPECT_NO_THROW(check_audit_link({0, "k", "l", "s", "", "", ""}, "t"));
 }
 
 }  // namespace scrutineer::registry
