@@ -82,7 +82,6 @@ std::string now_iso() { return format_iso_utc(static_cast<std::int64_t>(std::tim
 // and ordering is by bytes (SQLite's BINARY; COLLATE "C" in PostgreSQL).
 struct Sql {
   std::string list;
-  std::string summaries;
   std::string count;
   std::string fields;
   std::string filtered;
@@ -121,14 +120,6 @@ Sql make_sql(Dialect d) {
                   filter, bytes);
   // substr() and length() count characters in both dialects (the register is UTF-8).
   const auto cut = fmt::format("substr(value, 1, {})", kSummaryDescriptionChars);
-  s.summaries = fmt::format(
-      "SELECT t.slug, {}, {}, {}, {}, (SELECT count(*) FROM audits a WHERE a.tool_id = t.id),"
-      " count(*) OVER () FROM tools t WHERE {} ORDER BY slug{} LIMIT CAST($2 AS BIGINT) OFFSET "
-      "CAST($3 AS BIGINT)",
-      field_of("tier_1_information.name", cut), field_of("tier_1_information.description", cut),
-      "COALESCE((SELECT length(value) FROM tool_fields f WHERE f.tool_id = t.id AND"
-      " f.key = 'tier_1_information.description'), 0)",
-      field_of("owner_and_responsibility.organisation_or_department", cut), filter, bytes);
   s.count = fmt::format("SELECT count(*) FROM tools t WHERE {}", filter);
   // The filters of list_filtered: $4 organisation, $5 category (lower case), $6 phase (lower
   // case), $7 audited ("yes", "no" or "").
@@ -267,16 +258,9 @@ class SqlStore : public Store {
 
   std::vector<ToolSummary> list_summaries(const std::string& search, std::size_t limit,
                                           std::size_t offset, std::size_t* total) const override {
-    std::vector<ToolSummary> out;
-    const auto rows =
-        db_->query(sql_.summaries, {search, std::to_string(limit), std::to_string(offset)});
-    for (const auto& row : rows)
-      out.push_back({row[0], row[1], row[2],
-                     integer(row[3]) > static_cast<std::int64_t>(kSummaryDescriptionChars), row[4],
-                     integer(row[5])});
-    if (total)
-      *total = rows.empty() ? count(search) : static_cast<std::size_t>(integer(rows[0][6]));
-    return out;
+    ToolFilter filter;
+    filter.search = search;
+    return list_filtered(filter, limit, offset, total);
   }
 
   std::vector<ToolSummary> list_filtered(const ToolFilter& f, std::size_t limit, std::size_t offset,

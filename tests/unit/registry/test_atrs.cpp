@@ -115,7 +115,7 @@ TEST(Atrs, TypesAndVersionAreChecked) {
   auto in = fixture()["record"];
   in["metadata"]["id"] = "12";  // a whole number as text is the same number
   EXPECT_EQ(record_to_json(record_from_json(in, "t"))["metadata"]["id"], 12);
-  for (const json bad : {json(-3), json("x"), json(1.5)}) {
+  for (const json& bad : {json(-3), json("x"), json(1.5)}) {
     in["metadata"]["id"] = bad;
     EXPECT_THROW(record_from_json(in, "t"), InputError) << bad;
   }
