@@ -528,7 +528,11 @@ struct Server::Impl {
                   *target = body[field].get<std::string>();
                 }
                 link.engine_version = SCRUTINEER_VERSION;
-                if (const auto folder = results_folder(link.location, options.reports_root)) {
+                // A results folder of `scrutineer run` (it holds run.json) is read as evidence;
+                // another folder (a report alone) is linked as it is.
+                const auto folder = results_folder(link.location, options.reports_root);
+                std::error_code ec;
+                if (folder && fs::is_regular_file(*folder / "run.json", ec)) {
                   const auto evidence = recipe::audit_evidence(*folder);
                   link.evidence = evidence.dump();
                   link.engine_version = evidence.value("engine_version", "");
