@@ -145,8 +145,8 @@ Sql make_sql(Dialect d) {
       "0",
       filters);
   s.distinct = fmt::format(
-      "SELECT DISTINCT value FROM tool_fields WHERE (key = $1 OR key = $2) AND value <> ''"
-      " ORDER BY value{} LIMIT 500",
+      "SELECT value FROM (SELECT DISTINCT value FROM tool_fields WHERE (key = $1 OR key = $2)"
+      " AND value <> '') d ORDER BY value{} LIMIT 500",
       bytes);
   s.fields =
       fmt::format("SELECT key, value FROM tool_fields WHERE tool_id = $1 ORDER BY key{}", bytes);

@@ -268,6 +268,76 @@ TEST_P(RegisterStore, MigratesSchemaTwoKeysToAtrsV3) {
   EXPECT_EQ(store->list("value of tier2.data.sources").size(), 1u);  // search still finds it
 }
 
+// Questions and challenges and the list's filters, the same on both back ends (the server tests
+// run them on SQLite only).
+TEST_P(RegisterStore, ChallengesAndFilters) {
+  auto store = open_store(location());
+  const auto record = [](const std::string& slug, const std::string& org, const std::string& tags,
+                         const std::string& phase) {
+    return record_from_json(
+        nlohmann::json{{"atrs_version", "3.0"},
+                       {"slug", slug},
+                       {"metadata", {{"tags", tags}}},
+                       {"tier_1_information", {{"name", slug}, {"description", "d"}}},
+                       {"owner_and_responsibility", {{"organisation_or_department", org}}},
+                       {"title_information", {{"phase", phase}}}},
+        "t");
+  };
+  store->add(record("a", "Essex Police", "People-Focused", "Production"));
+  store->add(record("b", "West Midlands Police", "geographic", "pilot"));
+  store->add(record("c", "West Midlands Police", "geographic", "Production"));
+  store->link_audit("c", {0, "report", "r", "s", "", "", ""});
+  const auto slugs = [&](const ToolFilter& f) {
+    std::vector<std::string> out;
+    std::size_t total = 0;
+    for (const auto& t : store->list_filtered(f, 10, 0, &total)) out.push_back(t.slug);
+    EXPECT_EQ(total, out.size());
+    return out;
+  };
+  EXPECT_EQ(slugs({"", "West Midlands Police", "", "", ""}), (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(slugs({"", "", "people-focused", "", ""}), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(slugs({"", "", "", "PRODUCTION", ""}), (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(slugs({"", "", "geographic", "", "no"}), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(slugs({"", "", "", "", "yes"}), (std::vector<std::string>{"c"}));
+  std::size_t total = 9;
+  EXPECT_TRUE(store->list_filtered({"", "Nobody", "", "", ""}, 10, 0, &total).empty());
+  EXPECT_EQ(total, 0u);
+  EXPECT_THROW(store->list_filtered({"", "", "other", "", ""}, 10, 0), ConfigError);
+  EXPECT_EQ(store->organisations(),
+            (std::vector<std::string>{"Essex Police", "West Midlands Police"}));
+  EXPECT_EQ(store->phases(), (std::vector<std::string>{"Production", "pilot"}));
+
+  Challenge in;
+  in.slug = "a";
+  in.kind = "question";
+  in.question = "Why is this used?";
+  in.contact = "x@example.org";
+  const auto first = store->add_challenge(in);
+  const auto second = store->add_challenge(in);
+  EXPECT_NE(first.reference, second.reference);
+  EXPECT_EQ(first.status, ChallengeStatus::kReceived);
+  in.slug = "absent";
+  EXPECT_THROW(store->add_challenge(in), ConfigError);
+  const auto published =
+      store->answer_challenge(first.reference, "Because.", ChallengeStatus::kPublished);
+  EXPECT_EQ(published.status, ChallengeStatus::kPublished);
+  EXPECT_FALSE(published.answered_at.empty());
+  EXPECT_EQ(published.published_at, published.answered_at);
+  store->answer_challenge(second.reference, "", ChallengeStatus::kRejected);
+  const auto counts = store->challenge_counts("a");
+  EXPECT_EQ(counts.received, 2);
+  EXPECT_EQ(counts.answered, 1);  // the rejected one is not answered
+  EXPECT_EQ(counts.published, 1);
+  EXPECT_GE(counts.median_answer_days, 0.0);
+  const auto shown = store->challenges("a", ChallengeStatus::kPublished, 10);
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0].contact, "x@example.org");  // stored; challenge_public_json leaves it out
+  EXPECT_FALSE(challenge_public_json(shown[0]).contains("contact"));
+  EXPECT_EQ(store->challenges("", std::nullopt, 10).size(), 2u);
+  EXPECT_THROW(store->answer_challenge("Q-2222-2222", "x", ChallengeStatus::kAnswered),
+               ConfigError);
+}
+
 TEST_P(RegisterStore, CsvAndJsonExportImportRoundTrip) {
   auto a = open_store(location("a"));
   a->add(record_from_json(gangs_matrix(), "t"));
