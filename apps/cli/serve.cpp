@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "command.hpp"
+#include "scrutineer/core/error.hpp"
 #include "scrutineer/registry/store.hpp"
 #include "scrutineer/server/server.hpp"
 
@@ -18,7 +19,7 @@ namespace {
 struct ServeOptions {
   server::ServerOptions server;
   std::string token_file;
-  bool builtin_page = false;
+  bool api_only = false;
 };
 
 // The page built in this source tree (web/dist, by `npm run build` in web/), if there is one.
@@ -30,10 +31,18 @@ std::string default_web_root() {
 
 void run_serve(ServeOptions o) {
   o.server.token = server::read_token(o.token_file);
-  if (o.builtin_page)
-    o.server.web_root.clear();
-  else if (o.server.web_root.empty())
+  if (o.api_only) {
+    if (!o.server.web_root.empty())
+      throw ConfigError("serve: --web and --api-only exclude each other");
+  } else if (o.server.web_root.empty()) {
     o.server.web_root = default_web_root();
+    if (o.server.web_root.empty())
+      throw ConfigError(fmt::format(
+          "serve: the web page is not built ({}/index.html is missing): run 'npm ci && npm run "
+          "build' in web/ (scripts/demo does it), give the built page with --web DIR, or serve the "
+          "API alone with --api-only",
+          SCRUTINEER_WEB_DIST));
+  }
   // SIGINT/SIGTERM are taken by a waiting thread that stops the server cleanly; the worker threads
   // inherit the blocked mask, so no handler runs inside a request.
   sigset_t signals;
@@ -46,7 +55,7 @@ void run_serve(ServeOptions o) {
   fmt::print("serving the register {} on http://{}:{}/ (writes {}; page {}); Ctrl-C stops\n",
              registry::describe_location(o.server.db), o.server.host, port,
              o.server.token.empty() ? "disabled" : "need the token",
-             o.server.web_root.empty() ? "built in" : o.server.web_root);
+             o.server.web_root.empty() ? "none: API only" : o.server.web_root);
   std::fflush(stdout);
   std::thread waiter([&] {
     int sig = 0;
@@ -78,8 +87,9 @@ void setup(CLI::App& app) {
                   "Built web page (index.html and assets; default: this source tree's web/dist "
                   "when built)")
       ->check(CLI::ExistingDirectory);
-  cmd->add_flag("--builtin-page", o->builtin_page,
-                "Serve the small built-in page instead of the built web page");
+  cmd->add_flag("--api-only", o->api_only,
+                "Serve the API and reports without the web page (otherwise the built page is "
+                "required)");
   cmd->add_option("--token-file", o->token_file,
                   "File holding the write token (default: $SCRUTINEER_TOKEN; none = read-only)")
       ->check(CLI::ExistingFile);

@@ -3,6 +3,7 @@
 #include "scrutineer/server/server.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <httplib.h>
 
 #include <algorithm>
@@ -16,7 +17,11 @@
 #include <sstream>
 
 #include "front.hpp"
+#include "rate_limit.hpp"
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/recipe/evidence.hpp"
+#include "scrutineer/recipe/run.hpp"
+#include "scrutineer/registry/challenge.hpp"
 #include "scrutineer/registry/exchange.hpp"
 #include "scrutineer/registry/record.hpp"
 #include "scrutineer/registry/store.hpp"
@@ -140,6 +145,12 @@ std::string status_text(int status) {
   }
 }
 
+// `needle` (lower case) in `text`, ignoring the case of ASCII letters, as the register's search.
+bool contains_ascii_folded(std::string text, const std::string& needle) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text.find(needle) != std::string::npos;
+}
+
 json summary(const registry::ToolSummary& s) {
   json out = {{"slug", s.slug},
               {"name", s.name},
@@ -147,6 +158,9 @@ json summary(const registry::ToolSummary& s) {
               {"organisation", s.organisation},
               {"audits", s.audits}};
   if (s.description_cut) out["description_cut"] = true;
+  if (!s.phase.empty()) out["phase"] = s.phase;
+  for (const auto& c : registry::kToolCategories)
+    if (contains_ascii_folded(s.tags, c)) out["categories"].push_back(c);
   return out;
 }
 
@@ -223,35 +237,6 @@ std::optional<std::string> read_body(const httplib::Request& req, httplib::Respo
   return body;
 }
 
-// The page shown when no built web front end is given: lists and searches the register. Its script
-// is a separate file so that the Content-Security-Policy can forbid inline scripts.
-const char* kBuiltInPage = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>scrutineer register</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><h1>Register of predictive-policing tools and their audits</h1>
-<p>Records follow the UK Algorithmic Transparency Recording Standard. JSON: <a href="/api/tools">/api/tools</a>.</p>
-<input id="q" type="search" placeholder="Search the register" aria-label="Search">
-<ul id="list"></ul>
-<script src="/builtin.js"></script></body></html>
-)";
-
-const char* kBuiltInScript = R"(async function load(q) {
-  const r = await fetch('/api/tools' + (q ? '?search=' + encodeURIComponent(q) : ''));
-  const list = document.getElementById('list');
-  list.replaceChildren();
-  for (const t of await r.json()) {
-    const li = document.createElement('li');
-    const a = document.createElement('a');
-    a.href = '/api/tools/' + encodeURIComponent(t.slug);
-    a.textContent = t.name;
-    li.append(a, ' (' + t.audits + ' audits) ' + t.description);
-    list.append(li);
-  }
-}
-document.getElementById('q').addEventListener('input', e => load(e.target.value));
-load('');
-)";
-
 // The page may run only its own scripts and styles and talk only to this server; reports open in a
 // frame of this origin. Reports are self-contained pages: inline SVG and one inline style sheet, no
 // script, sandboxed even when opened on their own.
@@ -316,6 +301,45 @@ void add_served_results(json& audit, const std::string& reports_root) {
          {"url", url(f)}});
 }
 
+// True for an http(s) URL: the one kind of location that may be shown to the public.
+bool is_url(const std::string& s) {
+  return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
+}
+
+// The results folder of an audit below --reports, when this server holds it.
+std::optional<fs::path> results_folder(const std::string& location,
+                                       const std::string& reports_root) {
+  if (reports_root.empty() || location.empty() || is_url(location)) return std::nullopt;
+  std::error_code ec;
+  const fs::path base = fs::weakly_canonical(reports_root, ec);
+  if (ec) return std::nullopt;
+  fs::path p(location);
+  if (p.is_absolute()) p = fs::weakly_canonical(p, ec).lexically_relative(base);
+  auto found = path_below(base.string(), p.string());
+  if (!found || !fs::is_directory(*found, ec)) return std::nullopt;
+  return found;
+}
+
+// An audit as the public sees it (issue 18): the served report and files, whether its inputs,
+// recipe or engine changed since it was linked ("changes"), and no local path: the location is
+// kept only when it is a URL.
+void public_audit(json& audit, const std::string& reports_root) {
+  add_served_results(audit, reports_root);
+  const std::string location = audit.value("location", "");
+  if (audit.contains("evidence")) {
+    json now = nullptr;
+    if (const auto folder = results_folder(location, reports_root)) {
+      try {
+        now = recipe::audit_evidence(*folder);
+      } catch (const Error&) {
+        now = json::object();  // the folder no longer holds readable results: it changed
+      }
+    }
+    audit["changes"] = recipe::evidence_changes(audit["evidence"], now, recipe::engine_version());
+  }
+  if (!is_url(location)) audit.erase("location");
+}
+
 // A path of the single-page app's own (no file extension, not the API or the hashed assets): an
 // unknown one gets index.html and the app's router shows it (or its own "not found").
 bool is_app_route(const std::string& path) {
@@ -332,18 +356,13 @@ void send_web_file(httplib::Response& res, const fs::path& p, bool hashed) {
   res.set_header("Content-Security-Policy", kPageCsp);
 }
 
-// GET /PATH outside the API and the reports: the built page below `root`, else the built-in page.
+// GET /PATH outside the API and the reports: the built page below `root`. There is no other page
+// (issue 18: a bare built-in list whose links opened raw JSON); a server without one was started
+// for its API only (`serve --api-only`), and says so.
 void serve_web(const std::string& root, std::string path, httplib::Response& res) {
   if (path.empty()) path = "index.html";
-  if (root.empty()) {
-    if (path != "index.html" && path != "builtin.js") return send_error(res, 404, "not found");
-    const bool page = path == "index.html";
-    res.set_content(page ? kBuiltInPage : kBuiltInScript,
-                    page ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8");
-    res.set_header("Cache-Control", "no-cache");
-    res.set_header("Content-Security-Policy", kPageCsp);
-    return;
-  }
+  if (root.empty())
+    return send_error(res, 404, "this server serves the register's API only (under /api/)");
   if (const auto p = file_below(root, path))
     return send_web_file(res, *p, path.rfind("assets/", 0) == 0);
   const auto index = is_app_route(path) ? file_below(root, "index.html") : std::nullopt;
@@ -370,11 +389,21 @@ FrontLimits front_limits(const ServerOptions& o) {
 
 }  // namespace
 
+// A challenge's body is small: two texts of at most 4,000 bytes, a contact and a kind.
+constexpr std::size_t kMaxChallengeBody = 16 * 1024;
+constexpr std::size_t kMaxChallengesListed = 200;
+constexpr const char* kReference = R"((Q-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}))";
+
 struct Server::Impl {
-  explicit Impl(ServerOptions o) : options(std::move(o)), http(front_limits(options)) {}
+  explicit Impl(ServerOptions o)
+      : options(std::move(o)),
+        http(front_limits(options)),
+        challenge_limit(options.challenges_per_client, options.challenges_overall,
+                        options.challenge_window) {}
   ServerOptions options;
   FrontServer http;
   int port = 0;
+  RateLimit challenge_limit;
 
   bool authorised(const httplib::Request& req, httplib::Response& res) const {
     if (options.token.empty()) {
@@ -423,16 +452,39 @@ struct Server::Impl {
       if (!offset)
         return send_error(res, 400,
                           fmt::format("'offset' must be a whole number from 0 to {}", kMaxOffset));
+      registry::ToolFilter filter{search, req.get_param_value("organisation"),
+                                  req.get_param_value("category"), req.get_param_value("phase"),
+                                  req.get_param_value("audited")};
+      for (const auto* text : {&filter.organisation, &filter.phase})
+        if (text->size() > 200) return send_error(res, 400, "a filter longer than 200 characters");
+      if (!filter.category.empty() &&
+          std::find(registry::kToolCategories.begin(), registry::kToolCategories.end(),
+                    filter.category) == registry::kToolCategories.end())
+        return send_error(res, 400, "'category' must be geographic or people-focused");
+      if (!filter.audited.empty() && filter.audited != "yes" && filter.audited != "no")
+        return send_error(res, 400, "'audited' must be yes or no");
       auto s = store();
       std::size_t total = 0;
       json out = json::array();
-      for (const auto& t : s->list_summaries(search, *limit, *offset, &total))
+      for (const auto& t : s->list_filtered(filter, *limit, *offset, &total))
         out.push_back(summary(t));
       res.set_header("X-Total-Count", std::to_string(total));
-      if (*offset + *limit < total)
-        res.set_header("Link",
-                       fmt::format("</api/tools?search={}&limit={}&offset={}>; rel=\"next\"",
-                                   query_value(search), *limit, *offset + *limit));
+      // RFC 8288 links to the next and the previous page, as the web page follows them.
+      std::vector<std::string> links;
+      const auto link = [&](std::size_t at, const char* rel) {
+        std::string filters;
+        for (const auto& [name, value] :
+             {std::pair<const char*, const std::string*>{"organisation", &filter.organisation},
+              {"category", &filter.category},
+              {"phase", &filter.phase},
+              {"audited", &filter.audited}})
+          if (!value->empty()) filters += fmt::format("&{}={}", name, query_value(*value));
+        links.push_back(fmt::format("</api/tools?search={}{}&limit={}&offset={}>; rel=\"{}\"",
+                                    query_value(search), filters, *limit, at, rel));
+      };
+      if (*offset + *limit < total) link(*offset + *limit, "next");
+      if (*offset > 0) link(*offset > *limit ? *offset - *limit : 0, "prev");
+      if (!links.empty()) res.set_header("Link", fmt::format("{}", fmt::join(links, ", ")));
       send_json(res, 200, out);
     });
     http.Get(R"(/api/tools/([A-Za-z0-9_-]{1,100}))",
@@ -442,7 +494,7 @@ struct Server::Impl {
                  return send_error(
                      res, 404, fmt::format("no tool '{}' in the register", req.matches[1].str()));
                json record = registry::record_to_json(*r);
-               for (auto& audit : record["audits"]) add_served_results(audit, options.reports_root);
+               for (auto& audit : record["audits"]) public_audit(audit, options.reports_root);
                send_json(res, 200, record);
              });
     http.Post("/api/tools", [this](const httplib::Request& req, httplib::Response& res,
@@ -475,8 +527,18 @@ struct Server::Impl {
                                       fmt::format("'{}' must be a non-empty string", field));
                   *target = body[field].get<std::string>();
                 }
-                registry::check_audit_link(link, "request body");
                 link.engine_version = SCRUTINEER_VERSION;
+                // A results folder of `scrutineer run` (it holds run.json) is read as evidence;
+                // another folder (a report alone) is linked as it is.
+                const auto folder = results_folder(link.location, options.reports_root);
+                std::error_code ec;
+                if (folder && fs::is_regular_file(*folder / "run.json", ec)) {
+                  const auto evidence = recipe::audit_evidence(*folder);
+                  link.evidence = evidence.dump();
+                  link.engine_version = evidence.value("engine_version", "");
+                  link.run_at = evidence.value("run_at", "");
+                }
+                registry::check_audit_link(link, "request body");
                 auto s = store();
                 if (!s->get(req.matches[1]))
                   return send_error(
@@ -484,6 +546,38 @@ struct Server::Impl {
                 const auto id = s->link_audit(req.matches[1], link);
                 send_json(res, 201, {{"id", id}});
               });
+    challenge_routes();
+    http.Get("/api/facets", [this](const httplib::Request&, httplib::Response& res) {
+      auto s = store();
+      send_json(res, 200,
+                {{"organisations", s->organisations()},
+                 {"phases", s->phases()},
+                 {"categories", registry::kToolCategories}});
+    });
+    // The comparison across forces: every audited tool (at most 200) with the headline figures
+    // of its audits, and what changed since each was linked.
+    http.Get("/api/compare", [this](const httplib::Request&, httplib::Response& res) {
+      auto s = store();
+      registry::ToolFilter audited;
+      audited.audited = "yes";
+      json out = json::array();
+      for (const auto& t : s->list_filtered(audited, kMaxPage, 0)) {
+        const auto r = s->get(t.slug);
+        if (!r) continue;
+        json record = registry::record_to_json(*r);
+        json audits = json::array();
+        for (auto& audit : record["audits"]) {
+          public_audit(audit, options.reports_root);
+          audit.erase("files");
+          audits.push_back(audit);
+        }
+        out.push_back({{"slug", t.slug},
+                       {"name", t.name},
+                       {"organisation", t.organisation},
+                       {"audits", audits}});
+      }
+      send_json(res, 200, out);
+    });
     http.Get(R"(/reports/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
       const auto p = file_below(options.reports_root, req.matches[1]);
       if (!p) return send_error(res, 404, "no such report file");
@@ -493,13 +587,123 @@ struct Server::Impl {
     http.Get("/api/fields", [](const httplib::Request&, httplib::Response& res) {
       json out = json::array();
       for (const auto& f : registry::record_fields())
-        out.push_back(
-            {{"key", f.key}, {"label", f.label}, {"tier", f.tier}, {"required", f.required}});
+        out.push_back({{"key", f.key},
+                       {"label", f.label},
+                       {"tier", f.tier},
+                       {"required", f.required},
+                       {"reference", f.reference},
+                       {"attribute", f.attribute},
+                       {"category", f.category},
+                       {"type", f.type},
+                       {"eu", f.eu}});
       send_json(res, 200, out);
     });
     http.Get(R"(/(.*))", [this](const httplib::Request& req, httplib::Response& res) {
       serve_web(options.web_root, req.matches[1].str(), res);
     });
+  }
+
+  // Questions and challenges: anyone may submit one and read its status by reference; published
+  // ones are public; holders of the token list, answer, publish or reject them.
+  void challenge_routes() {
+    http.Post(R"(/api/tools/([A-Za-z0-9_-]{1,100})/challenges)",
+              [this](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) { submit_challenge(req, res, reader); });
+    http.Get(R"(/api/tools/([A-Za-z0-9_-]{1,100})/challenges)", [this](const httplib::Request& req,
+                                                                       httplib::Response& res) {
+      auto s = store();
+      if (!s->get(req.matches[1]))
+        return send_error(res, 404,
+                          fmt::format("no tool '{}' in the register", req.matches[1].str()));
+      json published = json::array();
+      for (const auto& c : s->challenges(req.matches[1], registry::ChallengeStatus::kPublished,
+                                         kMaxChallengesListed))
+        published.push_back(registry::challenge_public_json(c));
+      send_json(res, 200,
+                {{"counts", registry::counts_json(s->challenge_counts(req.matches[1]))},
+                 {"published", published}});
+    });
+    http.Get(std::string("/api/challenges/") + kReference,
+             [this](const httplib::Request& req, httplib::Response& res) {
+               const auto c = store()->challenge(req.matches[1]);
+               if (!c) return send_error(res, 404, "no challenge with this reference");
+               send_json(res, 200,
+                         authorised_quietly(req) ? registry::challenge_private_json(*c)
+                                                 : registry::challenge_public_json(*c));
+             });
+    http.Get("/api/challenges", [this](const httplib::Request& req, httplib::Response& res) {
+      if (!authorised(req, res)) return;
+      std::optional<registry::ChallengeStatus> status;
+      if (req.has_param("status"))
+        status = registry::challenge_status_from(req.get_param_value("status"));
+      json out = json::array();
+      for (const auto& c : store()->challenges("", status, kMaxChallengesListed))
+        out.push_back(registry::challenge_private_json(c));
+      send_json(res, 200, out);
+    });
+    http.Post(std::string("/api/challenges/") + kReference,
+              [this](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& reader) {
+                if (!authorised(req, res)) return;
+                const auto text = read_body(req, res, reader, kMaxChallengeBody);
+                if (!text) return;
+                const json body = json::parse(*text, nullptr, false);
+                if (!body.is_object() || !body.contains("status") || !body["status"].is_string())
+                  return send_error(res, 400, "the body must be a JSON object with a 'status'");
+                const std::string answer = body.contains("answer") && body["answer"].is_string()
+                                               ? body["answer"].get<std::string>()
+                                               : "";
+                if (answer.size() > registry::kMaxChallengeTextBytes)
+                  return send_error(res, 400, "'answer' is too long");
+                const auto status =
+                    registry::challenge_status_from(body["status"].get<std::string>());
+                auto s = store();
+                if (!s->challenge(req.matches[1]))
+                  return send_error(res, 404, "no challenge with this reference");
+                send_json(res, 200,
+                          registry::challenge_private_json(
+                              s->answer_challenge(req.matches[1], answer, status)));
+              });
+  }
+
+  // POST /api/tools/SLUG/challenges: rate-limited by address before anything is read, the body
+  // bounded, a filled-in hidden field (which people do not see and robots fill) refused.
+  void submit_challenge(const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader) {
+    std::chrono::seconds retry{0};
+    if (!challenge_limit.allow(req.remote_addr, retry)) {
+      res.set_header("Retry-After", std::to_string(std::max<std::int64_t>(1, retry.count())));
+      return send_error(res, 429, "too many submissions from this address: please try again later");
+    }
+    if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0)
+      return send_error(res, 415, "send the question as JSON (Content-Type: application/json)");
+    const auto text = read_body(req, res, reader, kMaxChallengeBody);
+    if (!text) return;
+    const json body = json::parse(*text, nullptr, false);
+    if (body.is_discarded()) return send_error(res, 400, "the body is not valid JSON");
+    if (body.is_object() && body.contains("website") &&
+        !(body["website"].is_string() && body["website"].get<std::string>().empty()))
+      return send_error(res, 400, "the submission was refused");
+    auto c = registry::challenge_from_json(body, "request body");
+    c.slug = req.matches[1];
+    auto s = store();
+    if (!s->get(c.slug))
+      return send_error(res, 404, fmt::format("no tool '{}' in the register", c.slug));
+    const auto stored = s->add_challenge(c);
+    send_json(res, 201,
+              {{"reference", stored.reference},
+               {"status", registry::to_string(stored.status)},
+               {"received_at", stored.received_at}});
+  }
+
+  // A valid token, without answering 401/403 when there is none (public reads that show more to
+  // the token's holders).
+  bool authorised_quietly(const httplib::Request& req) const {
+    if (options.token.empty()) return false;
+    const std::string header = req.get_header_value("Authorization");
+    const std::string prefix = "Bearer ";
+    return header.rfind(prefix, 0) == 0 &&
+           constant_time_equal(header.substr(prefix.size()), options.token);
   }
 
   void handlers() {

@@ -3,13 +3,13 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/io/csv.hpp"
+#include "scrutineer/io/read_file.hpp"
 
 namespace scrutineer::registry {
 
@@ -88,12 +88,8 @@ std::pair<std::int64_t, std::int64_t> line_and_column(const std::string& text, s
 }
 
 std::vector<ToolRecord> read_json(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(fmt::format("cannot open {}", path));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError(fmt::format("cannot read {}", path));
-  const std::string text = buffer.str();
+  // Bounded (issue 19, item 13): a FIFO, /dev/zero or a huge file is refused before it is held.
+  const std::string text = io::read_small_file(path, kMaxImportJsonBytes, "register import file");
   JsonPlace place;
   nlohmann::json j;
   try {
@@ -120,6 +116,11 @@ std::vector<ToolRecord> read_csv(const std::string& path) {
   std::vector<ToolRecord> records;
   io::CsvRecord row;
   while (reader.next(row)) {
+    // A record the reader could not read whole is refused, never imported cut (issue 19).
+    if (row.unterminated_quote || row.too_long) {
+      const std::int64_t column = row.columns.empty() ? 1 : row.columns.back();
+      throw InputError(path, row.line, column, row.problem);
+    }
     if (row.size() != header.size())
       throw InputError(path, row.line, 0,
                        fmt::format("expected {} fields, found {}", header.size(), row.size()));
@@ -170,11 +171,11 @@ std::string export_json(const Store& store) {
 
 std::string export_csv(const Store& store) {
   std::ostringstream out;
-  out << "slug";
+  out << "slug,atrs_version";
   for (const auto& f : record_fields()) out << ',' << f.key;
   out << '\n';
   for (const auto& r : store.list()) {
-    out << csv_field(r.slug);
+    out << csv_field(r.slug) << ',' << kAtrsVersion;
     for (const auto& f : record_fields()) out << ',' << csv_field(r.get(f.key));
     out << '\n';
   }

@@ -27,6 +27,11 @@ export function append(el, children) {
 
 // Fetches JSON from this server; a failed request throws an Error with the server's message.
 export async function getJson(url, signal) {
+  return (await getJsonWithHeaders(url, signal)).body;
+}
+
+// As getJson, with the reply's headers (for the paging headers of /api/tools).
+export async function getJsonWithHeaders(url, signal) {
   const response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
   const body = await response.json().catch(() => null);
   if (!response.ok) {
@@ -35,5 +40,19 @@ export async function getJson(url, signal) {
     error.status = response.status;
     throw error;
   }
-  return body;
+  return { body, headers: response.headers };
+}
+
+// Posts JSON to this server; a refusal throws an Error with the server's message and status.
+export async function postJson(url, body) {
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body),
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' } });
+  const reply = await response.json().catch(() => null);
+  if (!response.ok) {
+    const reason = reply && typeof reply.error === 'string' ? reply.error : response.statusText;
+    const error = new Error(reason);
+    error.status = response.status;
+    throw error;
+  }
+  return reply;
 }

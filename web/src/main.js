@@ -2,7 +2,7 @@
 // tool or an audit, and keeps links working without reloading the page.
 import './style.css';
 import { isPageLink, parseRoute } from './record.js';
-import { showAudit, showError, showList, showMissing, showTool } from './views.js';
+import { showAudit, showCompare, showError, showList, showMissing, showTool } from './views.js';
 
 const main = document.getElementById('main');
 
@@ -10,7 +10,8 @@ const main = document.getElementById('main');
 async function render(moved = false) {
   const route = parseRoute(location.pathname, location.search);
   try {
-    if (route.view === 'list') showList(main, route.query);
+    if (route.view === 'list') await showList(main, route.query, route.offset, route.filters);
+    else if (route.view === 'compare') await showCompare(main);
     else if (route.view === 'tool') await showTool(main, route.slug);
     else if (route.view === 'audit') await showAudit(main, route.slug, route.id);
     else showMissing(main);

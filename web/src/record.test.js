@@ -3,58 +3,68 @@
 import { describe, expect, test } from 'vitest';
 
 import {
-  isPageLink, lookup, parseRoute, recordSections, searchSummary, searchUrl, undisclosed,
+  isPageLink, listPath, lookup, pageOf, parseRoute, recordSections, searchSummary, searchUrl,
+  undisclosed,
 } from './record.js';
 
-// A shortened field list in the standard's order, as /api/fields gives it.
+// A shortened field list in the standard's order, as /api/fields gives it (ATRS v3.0).
+const f = (reference, key, label, tier, category, required, eu = false) =>
+  ({ reference, key, label, tier, category, required, eu });
 const fields = [
-  { key: 'tier1.name', label: 'Name', tier: 1, required: true },
-  { key: 'tier1.description', label: 'Description', tier: 1, required: true },
-  { key: 'tier1.contact_email', label: 'Contact email', tier: 1, required: true },
-  { key: 'tier2.owner.organisation', label: 'Organisation or department', tier: 2, required: true },
-  { key: 'tier2.owner.team', label: 'Team', tier: 2, required: false },
-  { key: 'tier2.data.sources', label: 'Data sources', tier: 2, required: true },
-  { key: 'meta.note', label: 'Metadata', tier: 0, required: false },
+  f('0.1', 'metadata.id', 'ID', 0, 'Metadata', true),
+  f('1.1', 'tier_1_information.name', 'Name', 1, 'Tier 1 Information', true),
+  f('1.2', 'tier_1_information.description', 'Description', 1, 'Tier 1 Information', true),
+  f('1.4', 'tier_1_information.contact_email', 'Contact email', 1, 'Tier 1 Information', true),
+  f('2.1.1', 'owner_and_responsibility.organisation_or_department', 'Organisation or department', 2,
+    'Owner and Responsibility', true),
+  f('2.1.2', 'owner_and_responsibility.team', 'Team', 2, 'Owner and Responsibility', false),
+  f('2.4.3.1', 'data_specification.source_data_name', 'Source data name', 2, 'Data Specification', true),
+  f('VIII.A.4', 'eu_ai_act_annex_viii.trade_name', 'Trade name', 2, 'EU AI Act Annex VIII', false, true),
 ];
 const record = {
   slug: 'x',
-  tier1: { name: 'Tool X', description: 'Flags cells.' },
-  tier2: { owner: { team: 'Analysis' }, data: { sources: 'Recorded crime' } },
+  metadata: { id: 12 },
+  tier_1_information: { name: 'Tool X', description: 'Flags cells.' },
+  owner_and_responsibility: { team: 'Analysis' },
+  data_specification: { source_data_name: 'Recorded crime' },
 };
 
 describe('lookup', () => {
   test('walks dotted keys and gives empty text for what is absent', () => {
-    expect(lookup(record, 'tier2.owner.team')).toBe('Analysis');
-    expect(lookup(record, 'tier2.owner.organisation')).toBe('');
+    expect(lookup(record, 'owner_and_responsibility.team')).toBe('Analysis');
+    expect(lookup(record, 'owner_and_responsibility.organisation_or_department')).toBe('');
     expect(lookup(record, 'tier3.nothing')).toBe('');
-    expect(lookup(record, 'tier2.owner')).toBe(''); // an object is not text
+    expect(lookup(record, 'owner_and_responsibility')).toBe(''); // an object is not text
+    expect(lookup(record, 'metadata.id')).toBe('12'); // the standard's one integer
   });
 });
 
 describe('recordSections', () => {
-  test('keeps the standard order, groups tier 2 by section and leaves out metadata', () => {
+  test('keeps the standard order and groups by category, each in its part', () => {
     const sections = recordSections(record, fields);
-    expect(sections.map((s) => [s.tier, s.title])).toEqual([
-      [1, 'Overview'], [2, 'Owner and responsibility'], [2, 'Data']]);
-    expect(sections[0].rows.map((r) => [r.label, r.value])).toEqual([
-      ['Name', 'Tool X'], ['Description', 'Flags cells.'], ['Contact email', '']]);
-    expect(sections[1].rows.map((r) => r.key)).toEqual(['tier2.owner.organisation', 'tier2.owner.team']);
-  });
-  test('names an unknown tier 2 section by its key', () => {
-    const s = recordSections({}, [{ key: 'tier2.extra.x', label: 'X', tier: 2, required: false }]);
-    expect(s[0].title).toBe('extra');
+    expect(sections.map((s) => [s.part, s.title])).toEqual([
+      ['record', 'Metadata'], ['tier1', 'Tier 1 Information'], ['tier2', 'Owner and Responsibility'],
+      ['tier2', 'Data Specification'], ['eu', 'EU AI Act Annex VIII']]);
+    expect(sections[1].rows.map((r) => [r.reference, r.label, r.value])).toEqual([
+      ['1.1', 'Name', 'Tool X'], ['1.2', 'Description', 'Flags cells.'], ['1.4', 'Contact email', '']]);
+    expect(sections[2].rows.map((r) => r.key)).toEqual([
+      'owner_and_responsibility.organisation_or_department', 'owner_and_responsibility.team']);
   });
 });
 
-test('undisclosed lists the required fields left empty, by label', () => {
-  // Required: name (given), description (given), contact (empty), organisation (empty), sources (given).
-  expect(undisclosed(record, fields)).toEqual(['Contact email', 'Organisation or department']);
+test('undisclosed lists the required fields left empty, by reference and name', () => {
+  // Required: id (12), name, description (given), contact (empty), organisation (empty), source data (given).
+  expect(undisclosed(record, fields)).toEqual(['1.4 Contact email', '2.1.1 Organisation or department']);
 });
 
 describe('parseRoute', () => {
   test('reads the three views and the search text', () => {
-    expect(parseRoute('/', '?q=gang%20matrix')).toEqual({ view: 'list', query: 'gang matrix' });
-    expect(parseRoute('/', '')).toEqual({ view: 'list', query: '' });
+    expect(parseRoute('/', '?q=gang%20matrix')).toEqual({ view: 'list', query: 'gang matrix', offset: 0, filters: {} });
+    expect(parseRoute('/', '?q=a&offset=50&category=geographic&audited=yes')).toEqual(
+      { view: 'list', query: 'a', offset: 50, filters: { category: 'geographic', audited: 'yes' } });
+    expect(parseRoute('/compare')).toEqual({ view: 'compare' });
+    expect(parseRoute('/', '?offset=-3').offset).toBe(0);
+    expect(parseRoute('/', '')).toEqual({ view: 'list', query: '', offset: 0, filters: {} });
     expect(parseRoute('/tools/met-gangs_1')).toEqual({ view: 'tool', slug: 'met-gangs_1' });
     expect(parseRoute('/tools/a/audits/12')).toEqual({ view: 'audit', slug: 'a', id: 12 });
   });
@@ -91,5 +101,32 @@ describe('isPageLink', () => {
     expect(link('https://example.org/')).toBe(false);
     expect(link('/tools/a', { target: '_blank' })).toBe(false);
     expect(link('/tools/a', { modified: true })).toBe(false);
+  });
+});
+
+describe('paging', () => {
+  test('pageOf reads the next and previous offsets from the Link header', () => {
+    // 120 tools, 50 a page, the second page: tools 51 to 100, next at 100, previous at 0.
+    const link = '</api/tools?search=&limit=50&offset=100>; rel="next", '
+      + '</api/tools?search=&limit=50&offset=0>; rel="prev"';
+    expect(pageOf({ total: '120', link }, 50, 50)).toEqual(
+      { total: 120, first: 51, last: 100, next: 100, prev: 0 });
+    expect(pageOf({ total: '3', link: null }, 0, 3)).toEqual(
+      { total: 3, first: 1, last: 3, next: null, prev: null });
+  });
+  test('the summary says which tools are shown only when they do not all fit', () => {
+    expect(searchSummary(120, '', { first: 51, last: 100 }))
+      .toBe('120 tools in the register. Showing 51 to 100.');
+    expect(searchSummary(3, '', { first: 1, last: 3 })).toBe('3 tools in the register.');
+  });
+  test('addresses carry the offset', () => {
+    expect(searchUrl('a b', 50)).toBe('/api/tools?search=a+b&offset=50');
+    expect(listPath('x', 100)).toBe('/?q=x&offset=100');
+    expect(listPath('', 0)).toBe('/');
+    expect(listPath('', 0, { organisation: 'Essex Police', phase: '' })).toBe('/?organisation=Essex+Police');
+    expect(searchUrl('', 0, { audited: 'yes', category: 'people-focused' }))
+      .toBe('/api/tools?category=people-focused&audited=yes');
+    expect(searchSummary(2, '', null, true)).toBe('2 tools match the filters.');
+    expect(searchSummary(0, '', null, true)).toBe('No tool matches the filters.');
   });
 });

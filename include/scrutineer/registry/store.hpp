@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scrutineer/registry/challenge.hpp"
 #include "scrutineer/registry/record.hpp"
 
 namespace scrutineer::registry {
@@ -27,7 +28,23 @@ struct ToolSummary {
   bool description_cut = false;  // true when the description is longer and was cut
   std::string organisation;
   std::int64_t audits = 0;
+  std::string phase;  // ATRS 2.4.1.2, else 0.13 (cut like the description)
+  std::string tags;   // ATRS 0.7 (cut like the description)
 };
+
+// Filters of a list, each ignored when empty. `organisation` is ATRS 2.1.1 exactly; `category`
+// is "geographic" or "people-focused", found among the record's tags (ATRS 0.7), ignoring the
+// case of ASCII letters; `phase` is ATRS 2.4.1.2 or 0.13, ignoring case; `audited` is "yes" (at
+// least one linked audit) or "no".
+struct ToolFilter {
+  std::string search;
+  std::string organisation;
+  std::string category;
+  std::string phase;
+  std::string audited;
+};
+// The two tier-1 categories of tools that the register tells apart (docs/register.md).
+inline const std::vector<std::string> kToolCategories = {"geographic", "people-focused"};
 inline constexpr std::size_t kSummaryDescriptionChars = 300;
 
 // One handle on a register. Not thread-safe: give each thread its own (see StorePool).
@@ -55,8 +72,31 @@ class Store {
   virtual std::vector<ToolSummary> list_summaries(const std::string& text, std::size_t limit,
                                                   std::size_t offset,
                                                   std::size_t* total = nullptr) const = 0;
+  // As list_summaries, with every filter of `filter`; ConfigError for a category or an audited
+  // value that is not one of those above.
+  virtual std::vector<ToolSummary> list_filtered(const ToolFilter& filter, std::size_t limit,
+                                                 std::size_t offset,
+                                                 std::size_t* total = nullptr) const = 0;
+  // The organisations (ATRS 2.1.1) and phases (2.4.1.2 or 0.13) that records name, sorted, each
+  // once, at most 500 of each: the choices of the page's filters.
+  virtual std::vector<std::string> organisations() const = 0;
+  virtual std::vector<std::string> phases() const = 0;
   virtual std::size_t count(const std::string& text = "") const = 0;
   virtual std::int64_t link_audit(const std::string& slug, const AuditLink& audit) = 0;
+  // Questions and challenges (challenge.hpp). add_challenge stores a new one as received, with a
+  // new reference and the time, and returns it; ConfigError when the tool is absent.
+  virtual Challenge add_challenge(const Challenge& c) = 0;
+  virtual std::optional<Challenge> challenge(const std::string& reference) const = 0;
+  // Of one tool (all tools when `slug` is empty), those with `status` (all when absent), oldest
+  // first, at most `limit`.
+  virtual std::vector<Challenge> challenges(const std::string& slug,
+                                            std::optional<ChallengeStatus> status,
+                                            std::size_t limit) const = 0;
+  virtual ChallengeCounts challenge_counts(const std::string& slug) const = 0;
+  // Sets the answer and the status (answered, published or rejected), with the times; ConfigError
+  // when the reference is unknown.
+  virtual Challenge answer_challenge(const std::string& reference, const std::string& answer,
+                                     ChallengeStatus status) = 0;
   virtual int schema_version() const = 0;
   // Runs a trivial query on the tools table: throws IoError when the register cannot be reached.
   virtual void ping() const = 0;

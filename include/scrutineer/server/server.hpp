@@ -14,13 +14,18 @@ struct ServerOptions {
   int port = 8080;                    // 0 = any free port (see Server::port())
   std::string db;                     // register: SQLite file or PostgreSQL connection string
   std::string reports_root;           // folder whose files are served under /reports/ ("" = none)
-  std::string web_root;               // built web page (index.html + assets) ("" = built-in page)
+  std::string web_root;               // built web page (index.html + assets) ("" = API only)
   std::string token;                  // bearer token for writes ("" = writes refused)
   std::size_t max_body = 1 << 20;     // bytes
   std::size_t workers = 0;            // threads that run requests (0 = 4 per core, from 4 to 16)
   std::size_t max_connections = 512;  // open at once; more are answered 503
   std::chrono::milliseconds request_timeout{10000};    // first byte to the whole request: 408
   std::chrono::milliseconds keep_alive_timeout{5000};  // idle between requests: closed
+  // Questions and challenges from the public (no token): at most this many from one address, and
+  // from everyone, within the window; more are answered 429 with Retry-After.
+  std::size_t challenges_per_client = 5;
+  std::size_t challenges_overall = 500;
+  std::chrono::seconds challenge_window{3600};
 };
 // Timeouts, the backlog and the other limits are in docs/limits.md.
 

@@ -44,10 +44,12 @@ nlohmann::json gangs_matrix() {
 
 TEST(Registry, JsonRecordRoundTrip) {
   const auto r = record_from_json(gangs_matrix(), "test");
-  EXPECT_EQ(r.get("tier2.owner.organisation"), "Metropolitan Police Service");
+  EXPECT_EQ(r.get("owner_and_responsibility.organisation_or_department"),
+            "Metropolitan Police Service");
   const auto back = record_to_json(r);
-  EXPECT_EQ(back["tier1"]["name"], "Gangs Violence Matrix");
-  EXPECT_EQ(back["tier2"]["risks"]["risks_and_mitigations"],
+  EXPECT_EQ(back["atrs_version"], "3.0");
+  EXPECT_EQ(back["tier_1_information"]["name"], "Gangs Violence Matrix");
+  EXPECT_EQ(back["risks_mitigations_and_impact_assessments"]["risks_and_mitigations"],
             gangs_matrix()["tier2"]["risks"]["risks_and_mitigations"]);
 }
 
@@ -149,11 +151,12 @@ TEST_P(RegisterStore, MigratesAddsSearchesLinks) {
     store->add(record_from_json(gangs_matrix(), "t"));
     store->add(predpol());
     EXPECT_THROW(store->add(predpol()), ConfigError);  // duplicate slug
-    store->link_audit("predpol-lapd", {0, "backtest", "results/lapd", "hit rate 0.2", "", "0.1.0"});
+    store->link_audit("predpol-lapd",
+                      {0, "backtest", "results/lapd", "hit rate 0.2", "", "0.1.0", ""});
   }
-  auto store = open_store(where);  // reopening runs no migration twice
-  EXPECT_EQ(store->schema_version(), 2);
-  EXPECT_EQ(raw(where, version_sql()), "2");
+  auto store = open_store(where);         // reopening runs no migration twice
+  EXPECT_EQ(store->schema_version(), 5);  // tools, audits, ATRS v3.0 keys, evidence, challenges
+  EXPECT_EQ(raw(where, version_sql()), "5");
   EXPECT_EQ(store->list().size(), 2u);
   const auto found = store->list("HOTSPOT");
   ASSERT_EQ(found.size(), 1u);
@@ -161,7 +164,8 @@ TEST_P(RegisterStore, MigratesAddsSearchesLinks) {
   ASSERT_EQ(found[0].audits.size(), 1u);
   EXPECT_EQ(found[0].audits[0].summary, "hit rate 0.2");
   EXPECT_EQ(found[0].audits[0].engine_version, "0.1.0");
-  EXPECT_EQ(found[0].get("tier2.owner.organisation"), "Metropolitan Police Service");
+  EXPECT_EQ(found[0].get("owner_and_responsibility.organisation_or_department"),
+            "Metropolitan Police Service");
   EXPECT_TRUE(store->list("nothing like this").empty());
   EXPECT_FALSE(store->get("absent"));
 }
@@ -169,25 +173,25 @@ TEST_P(RegisterStore, MigratesAddsSearchesLinks) {
 TEST_P(RegisterStore, UpdateReplacesFieldsAndKeepsAudits) {
   auto store = open_store(location());
   const auto id = store->add(predpol());
-  store->link_audit("predpol-lapd", {0, "disparity", "results/d", "ratio 2.1", "", "0.1.0"});
+  store->link_audit("predpol-lapd", {0, "disparity", "results/d", "ratio 2.1", "", "0.1.0", ""});
   auto changed = predpol();
-  changed.set("tier1.description", "Boxes of 150 m for each shift.");
+  changed.set("tier_1_information.description", "Boxes of 150 m for each shift.");
   changed.fields.erase(
       std::remove_if(changed.fields.begin(), changed.fields.end(),
-                     [](const auto& f) { return f.first == "tier1.contact_email"; }),
+                     [](const auto& f) { return f.first == "tier_1_information.contact_email"; }),
       changed.fields.end());
   store->update(changed);
   const auto r = store->get("predpol-lapd");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->id, id);
-  EXPECT_EQ(r->get("tier1.description"), "Boxes of 150 m for each shift.");
-  EXPECT_EQ(r->get("tier1.contact_email"), "");  // fields are replaced, not merged
+  EXPECT_EQ(r->get("tier_1_information.description"), "Boxes of 150 m for each shift.");
+  EXPECT_EQ(r->get("tier_1_information.contact_email"), "");  // fields are replaced, not merged
   ASSERT_EQ(r->audits.size(), 1u);
   EXPECT_EQ(r->audits[0].kind, "disparity");
   auto absent = predpol();
   absent.slug = "absent";
   EXPECT_THROW(store->update(absent), ConfigError);
-  EXPECT_THROW(store->link_audit("absent", {0, "k", "l", "s", "", ""}), ConfigError);
+  EXPECT_THROW(store->link_audit("absent", {0, "k", "l", "s", "", "", ""}), ConfigError);
 }
 
 // Both back ends fold the case of ASCII letters only, as SQLite's lower() does: "É" stays "É", so
@@ -198,7 +202,7 @@ TEST_P(RegisterStore, SearchFoldsAsciiCaseAndOrdersByBytes) {
   for (const char* slug : {"alpha", "a_b", "Zeta", "aB", "a-b"}) {
     auto r = predpol();
     r.slug = slug;
-    r.set("tier1.description", std::string("ÉCOLE ") + slug);
+    r.set("tier_1_information.description", std::string("ÉCOLE ") + slug);
     store->add(r);
   }
   std::vector<std::string> order;
@@ -223,15 +227,115 @@ TEST_P(RegisterStore, MigratesVersionOneDataToTheLatest) {
       " (7, 'tier1.description', 'Recorded before audits existed.');");
   EXPECT_THROW(raw(where, "SELECT count(*) FROM audits"), std::runtime_error);
   auto store = open_store(where);
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), latest_schema_version());
   const auto r = store->get("old-tool");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->id, 7);
   EXPECT_EQ(r->created_at, "2020-01-02T03:04:05Z");
-  EXPECT_EQ(r->get("tier1.description"), "Recorded before audits existed.");
+  EXPECT_EQ(r->get("tier_1_information.description"), "Recorded before audits existed.");
   EXPECT_TRUE(r->audits.empty());
-  EXPECT_GT(store->link_audit("old-tool", {0, "report", "r/", "s", "", ""}), 0);
-  EXPECT_THROW(migrate_register(where, 3), ConfigError);
+  EXPECT_GT(store->link_audit("old-tool", {0, "report", "r/", "s", "", "", ""}), 0);
+  EXPECT_THROW(migrate_register(where, latest_schema_version() + 1), ConfigError);
+}
+
+// A register of schema 2 (the 29 fields under scrutineer's own keys) migrates to the ATRS v3.0
+// keys without loss: every value at its new key, no old key left, the audits kept.
+TEST_P(RegisterStore, MigratesSchemaTwoKeysToAtrsV3) {
+  const auto where = location();
+  migrate_register(where, 2);
+  std::string values;
+  for (const auto& [from, to] : legacy_key_map())
+    values += fmt::format("{}(3, '{}', 'value of {}')", values.empty() ? "" : ", ", from, from);
+  raw(where,
+      "INSERT INTO tools (id, slug, created_at, updated_at) VALUES"
+      " (3, 'v2-tool', '2021-05-06T07:08:09Z', '2021-05-06T07:08:09Z');"
+      "INSERT INTO tool_fields (tool_id, key, value) VALUES " +
+          values +
+          ";"
+          "INSERT INTO audits (tool_id, kind, location, summary, run_at, engine_version) VALUES"
+          " (3, 'backtest', 'b/', 'hit rate 0.2', '2021-05-06T07:08:09Z', '0.1.0');");
+  auto store = open_store(where);
+  EXPECT_EQ(store->schema_version(), latest_schema_version());
+  const auto r = store->get("v2-tool");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->fields.size(), 29u);
+  for (const auto& [from, to] : legacy_key_map()) EXPECT_EQ(r->get(to), "value of " + from) << to;
+  EXPECT_EQ(
+      raw(where, "SELECT count(*) FROM tool_fields WHERE key LIKE 'tier1.%' OR key LIKE 'tier2.%'"),
+      "0");
+  ASSERT_EQ(r->audits.size(), 1u);
+  EXPECT_EQ(r->audits[0].summary, "hit rate 0.2");
+  EXPECT_EQ(store->list("value of tier2.data.sources").size(), 1u);  // search still finds it
+}
+
+// Questions and challenges and the list's filters, the same on both back ends (the server tests
+// run them on SQLite only).
+TEST_P(RegisterStore, ChallengesAndFilters) {
+  auto store = open_store(location());
+  const auto record = [](const std::string& slug, const std::string& org, const std::string& tags,
+                         const std::string& phase) {
+    return record_from_json(
+        nlohmann::json{{"atrs_version", "3.0"},
+                       {"slug", slug},
+                       {"metadata", {{"tags", tags}}},
+                       {"tier_1_information", {{"name", slug}, {"description", "d"}}},
+                       {"owner_and_responsibility", {{"organisation_or_department", org}}},
+                       {"title_information", {{"phase", phase}}}},
+        "t");
+  };
+  store->add(record("a", "Essex Police", "People-Focused", "Production"));
+  store->add(record("b", "West Midlands Police", "geographic", "pilot"));
+  store->add(record("c", "West Midlands Police", "geographic", "Production"));
+  store->link_audit("c", {0, "report", "r", "s", "", "", ""});
+  const auto slugs = [&](const ToolFilter& f) {
+    std::vector<std::string> out;
+    std::size_t total = 0;
+    for (const auto& t : store->list_filtered(f, 10, 0, &total)) out.push_back(t.slug);
+    EXPECT_EQ(total, out.size());
+    return out;
+  };
+  EXPECT_EQ(slugs({"", "West Midlands Police", "", "", ""}), (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(slugs({"", "", "people-focused", "", ""}), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(slugs({"", "", "", "PRODUCTION", ""}), (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(slugs({"", "", "geographic", "", "no"}), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(slugs({"", "", "", "", "yes"}), (std::vector<std::string>{"c"}));
+  std::size_t total = 9;
+  EXPECT_TRUE(store->list_filtered({"", "Nobody", "", "", ""}, 10, 0, &total).empty());
+  EXPECT_EQ(total, 0u);
+  EXPECT_THROW(store->list_filtered({"", "", "other", "", ""}, 10, 0), ConfigError);
+  EXPECT_EQ(store->organisations(),
+            (std::vector<std::string>{"Essex Police", "West Midlands Police"}));
+  EXPECT_EQ(store->phases(), (std::vector<std::string>{"Production", "pilot"}));
+
+  Challenge in;
+  in.slug = "a";
+  in.kind = "question";
+  in.question = "Why is this used?";
+  in.contact = "x@example.org";
+  const auto first = store->add_challenge(in);
+  const auto second = store->add_challenge(in);
+  EXPECT_NE(first.reference, second.reference);
+  EXPECT_EQ(first.status, ChallengeStatus::kReceived);
+  in.slug = "absent";
+  EXPECT_THROW(store->add_challenge(in), ConfigError);
+  const auto published =
+      store->answer_challenge(first.reference, "Because.", ChallengeStatus::kPublished);
+  EXPECT_EQ(published.status, ChallengeStatus::kPublished);
+  EXPECT_FALSE(published.answered_at.empty());
+  EXPECT_EQ(published.published_at, published.answered_at);
+  store->answer_challenge(second.reference, "", ChallengeStatus::kRejected);
+  const auto counts = store->challenge_counts("a");
+  EXPECT_EQ(counts.received, 2);
+  EXPECT_EQ(counts.answered, 1);  // the rejected one is not answered
+  EXPECT_EQ(counts.published, 1);
+  EXPECT_GE(counts.median_answer_days, 0.0);
+  const auto shown = store->challenges("a", ChallengeStatus::kPublished, 10);
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0].contact, "x@example.org");  // stored; challenge_public_json leaves it out
+  EXPECT_FALSE(challenge_public_json(shown[0]).contains("contact"));
+  EXPECT_EQ(store->challenges("", std::nullopt, 10).size(), 2u);
+  EXPECT_THROW(store->answer_challenge("Q-2222-2222", "x", ChallengeStatus::kAnswered),
+               ConfigError);
 }
 
 TEST_P(RegisterStore, CsvAndJsonExportImportRoundTrip) {
@@ -249,7 +353,8 @@ TEST_P(RegisterStore, CsvAndJsonExportImportRoundTrip) {
     ASSERT_TRUE(copy);
     EXPECT_EQ(copy->fields, original.fields);
   }
-  EXPECT_EQ(b->get("met-gangs-matrix")->get("tier2.risks.risks_and_mitigations"),
+  EXPECT_EQ(b->get("met-gangs-matrix")
+                ->get("risks_mitigations_and_impact_assessments.risks_and_mitigations"),
             "78% of the people on it were Black, comma, \"quoted\"");
   const auto again = import_file(*b, (files / "out.json").string());
   EXPECT_EQ(again.updated, 2);
@@ -274,7 +379,7 @@ TEST_P(RegisterStore, ConcurrentOpenersMigrateOnce) {
   for (int i = 0; i < 6; ++i)
     openers.emplace_back([&] {
       try {
-        if (open_store(where)->schema_version() != 2) ++failures;
+        if (open_store(where)->schema_version() != latest_schema_version()) ++failures;
       } catch (const std::exception&) {
         ++failures;
       }
@@ -323,7 +428,7 @@ TEST_P(RegisterStore, ABatchIsWrittenWholeOrNotAtAll) {
   const auto where = location();
   auto store = open_store(where);
   auto old = record_from_json(numbered_records(1)[0], "t");
-  old.set("tier1.description", "old");
+  old.set("tier_1_information.description", "old");
   store->add(old);
   const auto files = fresh(name_ + "-batch");
   io::write_text_file(files / "bad.json", numbered_records(300, 251).dump());
@@ -355,14 +460,14 @@ TEST_P(RegisterStore, ABatchIsWrittenWholeOrNotAtAll) {
     EXPECT_NE(std::string(e.what()).find("nothing was written"), std::string::npos) << e.what();
   }
   EXPECT_EQ(store->count(), 1u);  // records 1 to 250 were rolled back with 251
-  EXPECT_EQ(store->get("tool-001")->get("tier1.description"), "old");
+  EXPECT_EQ(store->get("tool-001")->get("tier_1_information.description"), "old");
   raw(where,
       "DROP TRIGGER refuse" + std::string(GetParam() == Backend::kSqlite ? "" : " ON tools"));
   const auto counts = import_file(*store, (files / "good.json").string());
   EXPECT_EQ(counts.added, 299);
   EXPECT_EQ(counts.updated, 1);
   EXPECT_EQ(store->count(), 300u);
-  EXPECT_EQ(store->get("tool-001")->get("tier1.description"), "new");
+  EXPECT_EQ(store->get("tool-001")->get("tier_1_information.description"), "new");
   fs::remove_all(files);
 }
 
@@ -411,9 +516,9 @@ TEST_P(RegisterStore, SummariesArePagedAndCut) {
   auto long_one = predpol();
   std::string e_acute;
   for (int i = 0; i < 400; ++i) e_acute += "\xC3\xA9";  // é
-  long_one.set("tier1.description", e_acute);
+  long_one.set("tier_1_information.description", e_acute);
   store->add(long_one);
-  store->link_audit("predpol-lapd", {0, "backtest", "r", "s", "", ""});
+  store->link_audit("predpol-lapd", {0, "backtest", "r", "s", "", "", ""});
   EXPECT_EQ(store->count(), 8u);
   EXPECT_EQ(store->count("tool-00"), 7u);
   std::size_t total = 0;
@@ -520,12 +625,12 @@ TEST(RegisterLimits, FieldsAndRecordsAreBounded) {
     record_from_json(j, "t");
     ADD_FAILURE() << "a 64 KiB + 1 description was accepted";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("tier1.description"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("tier_1_information.description"), std::string::npos);
   }
   j = gangs_matrix();
   int n = 0;
   for (const auto& f : record_fields())
-    if (n++ < 17) {
+    if (f.type == "UTF-8 string" && n++ < 17) {
       nlohmann::json* node = &j;
       std::string key = f.key;
       for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.')) {
@@ -539,10 +644,10 @@ TEST(RegisterLimits, FieldsAndRecordsAreBounded) {
   j["slug"] = std::string(kMaxSlugChars + 1, 's');
   EXPECT_THROW(record_from_json(j, "t"), InputError);
   EXPECT_THROW(
-      check_audit_link({0, "k", std::string(kMaxAuditTextBytes + 1, 'l'), "s", "", ""}, "t"),
+      check_audit_link({0, "k", std::string(kMaxAuditTextBytes + 1, 'l'), "s", "", "", ""}, "t"),
       InputError);
-  EXPECT_THROW(check_audit_link({0, "", "l", "s", "", ""}, "t"), InputError);
-  EXPECT_NO_THROW(check_audit_link({0, "k", "l", "s", "", ""}, "t"));
+  EXPECT_THROW(check_audit_link({0, "", "l", "s", "", "", ""}, "t"), InputError);
+  EXPECT_NO_THROW(check_audit_link({0, "k", "l", "s", "", "", ""}, "t"));
 }
 
 }  // namespace scrutineer::registry

@@ -55,7 +55,7 @@ class ServeProcess {
       ::close(out[1]);
       ::setenv("SCRUTINEER_TOKEN", token.c_str(), 1);
       ::execl(SCRUTINEER_CLI, SCRUTINEER_CLI, "serve", "--db", db.c_str(), "--port", "0", "--host",
-              "127.0.0.1", "--builtin-page", static_cast<char*>(nullptr));
+              "127.0.0.1", "--api-only", static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ::close(out[1]);

@@ -117,7 +117,7 @@ TEST_F(LimitsTest, PipelinedRequestsAreAllAnswered) {
   const auto replies = c.read(milliseconds(5000));
   EXPECT_TRUE(c.closed());
   EXPECT_EQ(occurrences(replies, "HTTP/1.1 200 OK"), 3u) << replies;
-  const auto fields = replies.find("\"tier1.name\"");
+  const auto fields = replies.find("\"tier_1_information.name\"");
   const auto second_health = replies.rfind("\"status\":\"ok\"");
   ASSERT_NE(fields, std::string::npos);
   EXPECT_LT(replies.find("\"status\":\"ok\""), fields);
@@ -175,7 +175,12 @@ TEST_F(LimitsTest, ToolsArePagedAndWritesAreBounded) {
   r = client_->Get("/api/tools?limit=20&offset=240");
   EXPECT_EQ(json::parse(r->body).size(), 10u);
   EXPECT_EQ(json::parse(r->body)[0]["slug"], "tool-241");
-  EXPECT_FALSE(r->has_header("Link"));
+  // The last page: no next page; the previous one starts 20 before (240 - 20 = 220).
+  EXPECT_EQ(r->get_header_value("Link"), "</api/tools?search=&limit=20&offset=220>; rel=\"prev\"");
+  r = client_->Get("/api/tools?offset=30");  // a middle page: next at 80, previous at 0 (not -20)
+  EXPECT_EQ(r->get_header_value("Link"),
+            "</api/tools?search=&limit=50&offset=80>; rel=\"next\", "
+            "</api/tools?search=&limit=50&offset=0>; rel=\"prev\"");
   EXPECT_EQ(json::parse(client_->Get("/api/tools?offset=250")->body).size(), 0u);
   EXPECT_EQ(json::parse(client_->Get("/api/tools?search=tool-25&limit=5")->body).size(), 1u);
   for (const char* bad : {"/api/tools?limit=201", "/api/tools?limit=0", "/api/tools?limit=x",
@@ -185,7 +190,7 @@ TEST_F(LimitsTest, ToolsArePagedAndWritesAreBounded) {
                     record_json("too-long", std::string(registry::kMaxFieldBytes + 1, 'd')),
                     "application/json");
   EXPECT_EQ(r->status, 400);
-  EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find("tier1.description"),
+  EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find("tier_1_information.description"),
             std::string::npos);
   r = client_->Post(
       "/api/tools/tool-001/audits", auth(),

@@ -79,7 +79,7 @@ TEST_F(ServerTest, WritesNeedTheToken) {
   r = client_->Get("/api/tools/predpol-x");
   ASSERT_EQ(r->status, 200);
   EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
-  EXPECT_EQ(json::parse(r->body)["tier1"]["name"], "PredPol X");
+  EXPECT_EQ(json::parse(r->body)["tier_1_information"]["name"], "PredPol X");
   r = client_->Get("/api/tools?search=hotspot");
   EXPECT_EQ(json::parse(r->body).size(), 1u);
   r = client_->Post("/api/tools/predpol-x/audits", auth(),
@@ -120,9 +120,9 @@ TEST_F(ServerTest, ServesReportsButNothingOutsideTheirRoot) {
     EXPECT_EQ(r->status, 404) << path;
     EXPECT_EQ(r->body.find("do not serve"), std::string::npos) << path;
   }
-  r = client_->Get("/");
-  EXPECT_EQ(r->status, 200);
-  EXPECT_NE(r->body.find("Register of predictive-policing tools"), std::string::npos);
+  r = client_->Get("/");  // no web page given: the API only (issue 18: no built-in page)
+  EXPECT_EQ(r->status, 404);
+  EXPECT_NE(r->body.find("API only"), std::string::npos);
 }
 
 // Bounded load on loopback: 10,000 requests from 2 clients; every one must succeed. The rate is

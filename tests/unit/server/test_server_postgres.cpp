@@ -74,7 +74,7 @@ TEST_F(PostgresServerTest, ListsSearchesShowsAndWritesWithTheToken) {
   EXPECT_EQ(found[0]["slug"], "predpol-x");
   r = client_->Get("/api/tools/predpol-x");
   ASSERT_EQ(r->status, 200);
-  EXPECT_EQ(json::parse(r->body)["tier1"]["name"], "PredPol X");
+  EXPECT_EQ(json::parse(r->body)["tier_1_information"]["name"], "PredPol X");
   EXPECT_EQ(json::parse(r->body)["audits"][0]["summary"], "hit rate 0.2");
   EXPECT_EQ(client_->Get("/api/tools/nobody")->status, 404);
 }

@@ -134,29 +134,40 @@ TEST_F(StaticTest, ReportsAreSandboxed) {
   EXPECT_NE(csp.find("sandbox"), std::string::npos) << csp;
 }
 
-TEST_F(StaticTest, BuiltInPageWhenNoWebRootHasNoInlineScript) {
+// Issue 18: without a built page there is no bare built-in list any more (whose links opened raw
+// JSON); a server started for its API only says so at every page address, and the API works.
+TEST_F(StaticTest, NoWebRootMeansApiOnlyWithNoBuiltInPage) {
   options_.web_root.clear();
   start();
-  const auto page = client_->Get("/");
-  ASSERT_TRUE(page);
-  EXPECT_EQ(page->status, 200);
-  EXPECT_NE(page->body.find("<script src=\"/builtin.js\"></script>"), std::string::npos);
-  EXPECT_EQ(page->body.find("<script>"), std::string::npos);
-  const auto script = client_->Get("/builtin.js");
-  EXPECT_EQ(script->status, 200);
-  EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
-  EXPECT_EQ(client_->Get("/tools/t1")->status, 404);
+  for (const char* path : {"/", "/builtin.js", "/tools/t1"}) {
+    const auto page = client_->Get(path);
+    ASSERT_TRUE(page) << path;
+    EXPECT_EQ(page->status, 404) << path;
+    EXPECT_NE(page->body.find("API only"), std::string::npos) << page->body;
+  }
+  EXPECT_EQ(client_->Get("/api/tools")->status, 200);
 }
 
 TEST_F(StaticTest, FieldsCarryTheStandardsLabelsInOrder) {
   start();
   const json fields = json::parse(client_->Get("/api/fields")->body);
   ASSERT_GE(fields.size(), 4u);
-  // ATRS v3.0 tier 1 opens with name, description, website, contact (registry/record.cpp).
-  EXPECT_EQ(fields[0],
-            json({{"key", "tier1.name"}, {"label", "Name"}, {"tier", 1}, {"required", true}}));
-  EXPECT_EQ(fields[3]["key"], "tier1.contact_email");
-  EXPECT_EQ(fields[3]["label"], "Contact email");
+  // ATRS v3.0: 15 metadata and title attributes (0.1 to 0.15), then tier 1 opens with name,
+  // description, website URL, contact email (1.1 to 1.4; template_table.md).
+  EXPECT_EQ(fields[15], json({{"key", "tier_1_information.name"},
+                              {"label", "Name"},
+                              {"tier", 1},
+                              {"required", true},
+                              {"reference", "1.1"},
+                              {"attribute", "name"},
+                              {"category", "Tier 1 Information"},
+                              {"type", "UTF-8 string"},
+                              {"eu", false}}));
+  EXPECT_EQ(fields[18]["key"], "tier_1_information.contact_email");
+  EXPECT_EQ(fields[18]["label"], "Contact email");
+  EXPECT_EQ(fields[0]["reference"], "0.1");
+  EXPECT_EQ(fields[0]["type"], "integer");
+  EXPECT_EQ(fields[64]["reference"], "2.5.2");
 }
 
 TEST_F(StaticTest, AuditFolderGivesItsReportAndFiles) {
