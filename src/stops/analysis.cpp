@@ -21,7 +21,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Splits "E09000002" into ("E", 9000002, width 8).
-bool split_code(const std::string& code, std::string& prefix, long long& number, std::size_t& width) {
+bool split_code(const std::string& code, std::string& prefix, long long& number,
+                std::size_t& width) {
   std::size_t i = code.size();
   while (i > 0 && std::isdigit(static_cast<unsigned char>(code[i - 1]))) --i;
   if (i == code.size()) return false;
@@ -107,9 +108,8 @@ Population read_population(const std::string& path, const std::string& id_column
   return out;
 }
 
-RateTable rate_table(const std::vector<std::string>& groups,
-                     const std::vector<std::int64_t>& stops, const Population& population,
-                     const std::string& reference, double level) {
+RateTable rate_table(const std::vector<std::string>& groups, const std::vector<std::int64_t>& stops,
+                     const Population& population, const std::string& reference, double level) {
   RateTable t;
   t.reference = reference;
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -122,8 +122,8 @@ RateTable rate_table(const std::vector<std::string>& groups,
     row.group = groups[g];
     row.stops = stops[g];
     row.population = it->second;
-    row.per_1000 = row.population > 0 ? 1000.0 * static_cast<double>(row.stops) / row.population
-                                      : kNaN;
+    row.per_1000 =
+        row.population > 0 ? 1000.0 * static_cast<double>(row.stops) / row.population : kNaN;
     const auto count = poisson_interval(row.stops, level);
     row.per_1000_interval = {1000 * count.low / row.population, 1000 * count.high / row.population};
     t.rows.push_back(row);
@@ -188,7 +188,8 @@ OutcomeTest outcome_test(const StopRecords& records, double level) {
   std::vector<std::int64_t> k, n;
   for (auto& row : t.rows) {
     const auto decided = row.hits + row.misses;
-    row.hit_rate = decided > 0 ? static_cast<double>(row.hits) / static_cast<double>(decided) : kNaN;
+    row.hit_rate =
+        decided > 0 ? static_cast<double>(row.hits) / static_cast<double>(decided) : kNaN;
     row.interval = decided > 0 ? clopper_pearson(row.hits, decided, level) : Interval{kNaN, kNaN};
     k.push_back(row.hits);
     n.push_back(decided);
@@ -201,9 +202,9 @@ namespace {
 
 // Local clock minutes after midnight of a UTC instant.
 double clock_minutes(std::int64_t local_seconds) {
-  const auto day = local_seconds - static_cast<std::int64_t>(std::floor(
-                                       static_cast<double>(local_seconds) / 86400.0)) *
-                                       86400;
+  const auto day =
+      local_seconds -
+      static_cast<std::int64_t>(std::floor(static_cast<double>(local_seconds) / 86400.0)) * 86400;
   return static_cast<double>(day) / 60.0;
 }
 
@@ -213,8 +214,8 @@ std::int64_t floor_day(std::int64_t seconds) {
 
 }  // namespace
 
-VeilResult veil_of_darkness(const StopRecords& records, const std::string& reference,
-                            double level, const std::string& time_zone) {
+VeilResult veil_of_darkness(const StopRecords& records, const std::string& reference, double level,
+                            const std::string& time_zone) {
   VeilResult v;
   std::vector<const Stop*> usable;
   for (const auto& s : records.stops)
@@ -267,8 +268,8 @@ VeilResult veil_of_darkness(const StopRecords& records, const std::string& refer
     row.group = records.groups[g];
     row.light = light[g];
     row.dark = dark[g];
-    row.share_light = v.light > 0 ? static_cast<double>(light[g]) / static_cast<double>(v.light)
-                                  : kNaN;
+    row.share_light =
+        v.light > 0 ? static_cast<double>(light[g]) / static_cast<double>(v.light) : kNaN;
     row.share_dark = v.dark > 0 ? static_cast<double>(dark[g]) / static_cast<double>(v.dark) : kNaN;
     const auto rr = static_cast<std::size_t>(r);
     row.odds = woolf_odds_ratio(light[g], light[rr], dark[g], dark[rr], level);

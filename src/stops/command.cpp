@@ -88,8 +88,9 @@ std::string disproportionality_csv(const StopsResult& res, const StopsOptions& o
 }
 
 std::string trend_csv(const StopsResult& res, const StopsOptions& o) {
-  std::string out = "month,group,stops,population,per_1000,per_1000_low,per_1000_high,ratio,"
-                    "ratio_low,ratio_high\n";
+  std::string out =
+      "month,group,stops,population,per_1000,per_1000_low,per_1000_high,ratio,"
+      "ratio_low,ratio_high\n";
   for (const auto& [month, table] : res.trend)
     for (const auto& r : table.rows) {
       out += fmt::format("{},{},{}\n", month, io::csv_field(r.group), rate_row(r, o.min_cell));
@@ -98,8 +99,9 @@ std::string trend_csv(const StopsResult& res, const StopsOptions& o) {
 }
 
 std::string outcome_csv(const OutcomeTest& t, const StopsOptions& o) {
-  std::string out = "group,searches,hits,misses,blank,hit_rate,hit_rate_low,hit_rate_high,"
-                    "chi_squared,df,p_value\n";
+  std::string out =
+      "group,searches,hits,misses,blank,hit_rate,hit_rate_low,hit_rate_high,"
+      "chi_squared,df,p_value\n";
   for (const auto& r : t.rows) {
     const bool h = hidden(r.hits, o.min_cell) || hidden(r.misses, o.min_cell);
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", io::csv_field(r.group),
@@ -113,20 +115,20 @@ std::string outcome_csv(const OutcomeTest& t, const StopsOptions& o) {
 }
 
 std::string veil_csv(const VeilResult& v, const StopsOptions& o) {
-  std::string out = "group,light,dark,share_light,share_dark,odds_ratio,odds_ratio_low,"
-                    "odds_ratio_high,window_start,window_end,twilight_excluded\n";
+  std::string out =
+      "group,light,dark,share_light,share_dark,odds_ratio,odds_ratio_low,"
+      "odds_ratio_high,window_start,window_end,twilight_excluded\n";
   const auto clock = [](double m) {
     const int whole = static_cast<int>(std::lround(m));
     return fmt::format("{:02}:{:02}", whole / 60, whole % 60);
   };
   for (const auto& r : v.rows) {
     const bool h = hidden(r.light, o.min_cell) || hidden(r.dark, o.min_cell);
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", io::csv_field(r.group),
-                       count(r.light, o.min_cell), count(r.dark, o.min_cell),
-                       h ? "" : num(r.share_light), h ? "" : num(r.share_dark),
-                       h ? "" : num(r.odds.ratio), h ? "" : num(r.odds.interval.low),
-                       h ? "" : num(r.odds.interval.high), clock(v.window_start),
-                       clock(v.window_end), v.twilight);
+    out += fmt::format(
+        "{},{},{},{},{},{},{},{},{},{},{}\n", io::csv_field(r.group), count(r.light, o.min_cell),
+        count(r.dark, o.min_cell), h ? "" : num(r.share_light), h ? "" : num(r.share_dark),
+        h ? "" : num(r.odds.ratio), h ? "" : num(r.odds.interval.low),
+        h ? "" : num(r.odds.interval.high), clock(v.window_start), clock(v.window_end), v.twilight);
   }
   return out;
 }
@@ -150,17 +152,18 @@ std::string ratio_words(const GroupRate& r, const std::string& reference, double
 }
 
 std::string records_text(const StopRecords& r, const std::string& what) {
-  std::string out = fmt::format("{}: {} rows read from {} file(s), {} kept, {} dropped; ethnicity "
-                                "mapped by the {} table.\n",
-                                what, r.rows_read, r.files.size(), r.stops.size(), r.dropped(),
-                                r.ethnicity_source);
+  std::string out = fmt::format(
+      "{}: {} rows read from {} file(s), {} kept, {} dropped; ethnicity "
+      "mapped by the {} table.\n",
+      what, r.rows_read, r.files.size(), r.stops.size(), r.dropped(), r.ethnicity_source);
   for (const auto& [reason, n] : r.problems) out += fmt::format("  {}: {}\n", reason, n);
   return out;
 }
 
 std::string summary_text(const StopsResult& res, const StopsOptions& o) {
-  std::string s = "Stops and searches audit (scrutineer stops). It audits police records; it never "
-                  "scores a person.\n\n";
+  std::string s =
+      "Stops and searches audit (scrutineer stops). It audits police records; it never "
+      "scores a person.\n\n";
   s += records_text(res.records, "Records");
   if (res.outcome_records) s += records_text(*res.outcome_records, "Outcome-test records");
   if (res.rates) {
@@ -179,16 +182,18 @@ std::string summary_text(const StopsResult& res, const StopsOptions& o) {
                        ratio_words(r, t.reference, o.level));
     }
     for (const auto& [g, n] : t.excluded)
-      s += fmt::format("  The population group {} ({:.0f} people) has no counterpart in the "
-                       "records' ethnicity and is excluded from the denominators.\n",
-                       g, n);
+      s += fmt::format(
+          "  The population group {} ({:.0f} people) has no counterpart in the "
+          "records' ethnicity and is excluded from the denominators.\n",
+          g, n);
     for (const auto& g : t.no_population)
       s += fmt::format("  The records' group {} has no population column: not rated.\n", g);
   }
   if (res.benchmark_rates) {
-    s += fmt::format("\nSensitivity to the denominator ({}): the ratios against the alternative "
-                     "benchmark are\n",
-                     res.benchmark->source);
+    s += fmt::format(
+        "\nSensitivity to the denominator ({}): the ratios against the alternative "
+        "benchmark are\n",
+        res.benchmark->source);
     for (const auto& r : res.benchmark_rates->rows)
       if (r.group != res.benchmark_rates->reference && !hidden(r.stops, o.min_cell))
         s += fmt::format("  {}: {}.\n", r.group,
@@ -207,11 +212,11 @@ std::string summary_text(const StopsResult& res, const StopsOptions& o) {
       s += fmt::format("  {}: {:.1f}% of {} ({} interval {:.1f}% to {:.1f}%).\n", r.group,
                        100 * r.hit_rate, r.hits + r.misses, level_text(o.level),
                        100 * r.interval.low, 100 * r.interval.high);
-  s += fmt::format(
-      "  Equal hit rates: chi-squared {:.2f} on {} df, p = {:.3g}: {}.\n", t.test.statistic,
-      t.test.df, t.test.p_value,
-      t.test.p_value < 1 - o.level ? "the hit rates differ by more than chance explains"
-                                   : "no difference this data can distinguish");
+  s +=
+      fmt::format("  Equal hit rates: chi-squared {:.2f} on {} df, p = {:.3g}: {}.\n",
+                  t.test.statistic, t.test.df, t.test.p_value,
+                  t.test.p_value < 1 - o.level ? "the hit rates differ by more than chance explains"
+                                               : "no difference this data can distinguish");
   s += "  Caveat (infra-marginality): average hit rates can differ even when officers apply the "
        "same threshold of suspicion to every group, and be equal when they do not; the threshold "
        "test (Simoiu, Corbett-Davies & Goel 2017) is not built.\n";
@@ -223,16 +228,16 @@ std::string summary_text(const StopsResult& res, const StopsOptions& o) {
         "{} at {:.3f}, {:.3f}); {} in the window: {} in daylight, {} in darkness, {} in twilight "
         "(set aside).\n",
         v.usable, std::lround(v.window_start) / 60, std::lround(v.window_start) % 60,
-        std::lround(v.window_end) / 60, std::lround(v.window_end) % 60, v.year, v.lat,
-        v.lon, v.in_window, v.light, v.dark, v.twilight);
+        std::lround(v.window_end) / 60, std::lround(v.window_end) % 60, v.year, v.lat, v.lon,
+        v.in_window, v.light, v.dark, v.twilight);
     for (const auto& r : v.rows) {
       if (r.group == o.reference || std::isnan(r.odds.interval.low)) continue;
       const bool clear = r.odds.interval.low > 1 || r.odds.interval.high < 1;
-      s += fmt::format("  {}: odds ratio daylight vs darkness {:.2f} ({} interval {:.2f} to "
-                       "{:.2f}){}.\n",
-                       r.group, r.odds.ratio, level_text(o.level), r.odds.interval.low,
-                       r.odds.interval.high,
-                       clear ? "" : ": no difference this data can distinguish");
+      s += fmt::format(
+          "  {}: odds ratio daylight vs darkness {:.2f} ({} interval {:.2f} to "
+          "{:.2f}){}.\n",
+          r.group, r.odds.ratio, level_text(o.level), r.odds.interval.low, r.odds.interval.high,
+          clear ? "" : ": no difference this data can distinguish");
     }
     s += "  Caveats: who is out, and what they do, differs between light and dark; the window "
          "is narrow when the records span a short part of the year; locations are anonymised "
@@ -256,9 +261,9 @@ StopsResult run_stops(const StopsOptions& o) {
     for (const auto& [month, c] : stops_by_month(res.records))
       res.trend[month] = rate_table(res.records.groups, c, *res.population, o.reference, o.level);
     if (!o.benchmark.empty()) {
-      res.benchmark = read_population(
-          o.benchmark, o.benchmark_id,
-          o.benchmark_areas.empty() ? areas : expand_area_codes(o.benchmark_areas));
+      res.benchmark =
+          read_population(o.benchmark, o.benchmark_id,
+                          o.benchmark_areas.empty() ? areas : expand_area_codes(o.benchmark_areas));
       res.benchmark_rates =
           rate_table(res.records.groups, counts, *res.benchmark, o.reference, o.level);
     }
@@ -285,8 +290,8 @@ StopsResult run_stops(const StopsOptions& o) {
       values.push_back(r.per_1000);
       bounds.push_back(r.per_1000_interval);
     }
-    res.files.emplace_back("rates.svg", interval_chart("Stops per 1,000 residents by group",
-                                                       labels, values, bounds, "per 1,000"));
+    res.files.emplace_back("rates.svg", interval_chart("Stops per 1,000 residents by group", labels,
+                                                       values, bounds, "per 1,000"));
   }
   res.files.emplace_back("outcome_test.csv", outcome_csv(res.outcome, o));
   {
@@ -300,9 +305,9 @@ StopsResult run_stops(const StopsOptions& o) {
       values.push_back(100 * r.hit_rate);
       bounds.push_back({100 * r.interval.low, 100 * r.interval.high});
     }
-    res.files.emplace_back("hit_rates.svg",
-                           interval_chart("Searches that found what they were for, by group",
-                                          labels, values, bounds, "%"));
+    res.files.emplace_back(
+        "hit_rates.svg", interval_chart("Searches that found what they were for, by group", labels,
+                                        values, bounds, "%"));
   }
   if (res.veil) res.files.emplace_back("veil_of_darkness.csv", veil_csv(*res.veil, o));
   return res;

@@ -5,8 +5,9 @@ namespace scrutineer::stops {
 
 const OptionSet<StopsOptions>& stops_option_set() {
   static const auto set = [] {
-    OptionSet<StopsOptions> s("stops", "Stops and searches: disproportionality, outcome test, "
-                                       "veil of darkness");
+    OptionSet<StopsOptions> s("stops",
+                              "Stops and searches: disproportionality, outcome test, "
+                              "veil of darkness");
     s.field(
          "records", [](auto& o) -> auto& { return o.records; },
          "Stop records: CSV files or folders of them")
@@ -37,34 +38,34 @@ const OptionSet<StopsOptions>& stops_option_set() {
          "IANA time zone of months and clock times")
         .example("America/Chicago");
     s.field(
-         "date_column", [](auto& o) -> auto& { return o.read.date_column; },
-         "Generic layout: date column");
+        "date_column", [](auto& o) -> auto& { return o.read.date_column; },
+        "Generic layout: date column");
     s.field(
-         "time_column", [](auto& o) -> auto& { return o.read.time_column; },
-         "Generic layout: local time-of-day column (empty = none)");
+        "time_column", [](auto& o) -> auto& { return o.read.time_column; },
+        "Generic layout: local time-of-day column (empty = none)");
     s.field(
-         "lat_column", [](auto& o) -> auto& { return o.read.lat_column; },
-         "Generic layout: latitude column (empty = none)");
+        "lat_column", [](auto& o) -> auto& { return o.read.lat_column; },
+        "Generic layout: latitude column (empty = none)");
     s.field(
-         "lon_column", [](auto& o) -> auto& { return o.read.lon_column; },
-         "Generic layout: longitude column (empty = none)");
+        "lon_column", [](auto& o) -> auto& { return o.read.lon_column; },
+        "Generic layout: longitude column (empty = none)");
     s.field(
-         "ethnicity_column", [](auto& o) -> auto& { return o.read.ethnicity_column; },
-         "Generic layout: ethnicity or race column");
+        "ethnicity_column", [](auto& o) -> auto& { return o.read.ethnicity_column; },
+        "Generic layout: ethnicity or race column");
     s.field(
-         "search_column", [](auto& o) -> auto& { return o.read.search_column; },
-         "Generic layout: whether a search was made (empty = every row is a search)");
+        "search_column", [](auto& o) -> auto& { return o.read.search_column; },
+        "Generic layout: whether a search was made (empty = every row is a search)");
     s.field(
-         "hit_column", [](auto& o) -> auto& { return o.read.hit_column; },
-         "Generic layout: whether the search found what it was for (empty = none)");
+        "hit_column", [](auto& o) -> auto& { return o.read.hit_column; },
+        "Generic layout: whether the search found what it was for (empty = none)");
     s.field(
          "population", [](auto& o) -> auto& { return o.population; },
          "Population CSV: an id column and a numeric column per group")
         .path()
         .example("london_boroughs_census2021_ethnicity.csv");
     s.field(
-         "population_id", [](auto& o) -> auto& { return o.population_id; },
-         "Id column of the population CSV");
+        "population_id", [](auto& o) -> auto& { return o.population_id; },
+        "Id column of the population CSV");
     s.field(
          "areas", [](auto& o) -> auto& { return o.areas; },
          "Population rows to sum (ranges FIRST..LAST allowed; empty = every row)")
@@ -74,14 +75,13 @@ const OptionSet<StopsOptions>& stops_option_set() {
          "Alternative denominator (same layout), for the sensitivity of the ratios")
         .path();
     s.field(
-         "benchmark_id", [](auto& o) -> auto& { return o.benchmark_id; },
-         "Id column of the benchmark CSV");
+        "benchmark_id", [](auto& o) -> auto& { return o.benchmark_id; },
+        "Id column of the benchmark CSV");
     s.field(
-         "benchmark_areas", [](auto& o) -> auto& { return o.benchmark_areas; },
-         "Benchmark rows to sum (empty = areas)");
+        "benchmark_areas", [](auto& o) -> auto& { return o.benchmark_areas; },
+        "Benchmark rows to sum (empty = areas)");
     s.field(
-         "reference", [](auto& o) -> auto& { return o.reference; },
-         "Reference group of the ratios")
+         "reference", [](auto& o) -> auto& { return o.reference; }, "Reference group of the ratios")
         .example("Black");
     s.field(
          "level", [](auto& o) -> auto& { return o.level; }, "Level of the intervals")
@@ -94,8 +94,8 @@ const OptionSet<StopsOptions>& stops_option_set() {
         .at_least(1)
         .example("5");
     s.field(
-         "veil", [](auto& o) -> auto& { return o.veil; },
-         "Veil of darkness for records with a time of day and a location");
+        "veil", [](auto& o) -> auto& { return o.veil; },
+        "Veil of darkness for records with a time of day and a location");
     return s;
   }();
   return set;

@@ -59,9 +59,9 @@ EthnicityMap builtin_ethnicity_map(const std::string& name) {
               {o + "Any other ethnic group", "Other"},
               {o + "Not stated", ""}};
   } else if (name == "opp") {
-    m.rows = {{"white", "White"},    {"black", "Black"},
+    m.rows = {{"white", "White"},       {"black", "Black"},
               {"hispanic", "Hispanic"}, {"asian/pacific islander", "Asian"},
-              {"other", "Other"},    {"unknown", ""}};
+              {"other", "Other"},       {"unknown", ""}};
   } else {
     throw ConfigError(fmt::format("no built-in ethnicity map '{}' (officer, self, opp)", name));
   }
@@ -77,8 +77,9 @@ EthnicityMap read_ethnicity_map(const std::string& path) {
   io::CsvRecord r;
   while (reader.next(r)) {
     if (!r.problem.empty() || r.size() <= std::max(category, group))
-      throw InputError(path, r.line, 1, "expected category,group, found " +
-                                            (r.problem.empty() ? "too few fields" : r.problem));
+      throw InputError(
+          path, r.line, 1,
+          "expected category,group, found " + (r.problem.empty() ? "too few fields" : r.problem));
     const std::string c(r[category]);
     if (m.find(c))
       throw InputError(path, r.line, r.columns[category], "category '" + c + "' listed twice");
@@ -340,8 +341,8 @@ class Reader {
 
 void check_options(const ReadOptions& o) {
   if (o.layout != "police-uk" && o.layout != "generic")
-    throw ConfigError(fmt::format("stops: layout must be police-uk or generic, found '{}'",
-                                  o.layout));
+    throw ConfigError(
+        fmt::format("stops: layout must be police-uk or generic, found '{}'", o.layout));
   if (o.ethnicity != "officer" && o.ethnicity != "self")
     throw ConfigError("stops: ethnicity must be officer or self");
   if (o.layout == "generic" && o.ethnicity != "officer")
@@ -368,8 +369,8 @@ void check_options(const ReadOptions& o) {
 StopRecords read_stops(const std::vector<std::string>& paths, const ReadOptions& options) {
   check_options(options);
   const auto map = !options.ethnicity_map.empty() ? read_ethnicity_map(options.ethnicity_map)
-                   : options.layout == "generic" ? builtin_ethnicity_map("opp")
-                                                 : builtin_ethnicity_map(options.ethnicity);
+                   : options.layout == "generic"  ? builtin_ethnicity_map("opp")
+                                                  : builtin_ethnicity_map(options.ethnicity);
   StopRecords out;
   out.ethnicity_source = map.source;
   out.files = expand_paths(paths);

@@ -45,9 +45,9 @@ std::optional<std::int64_t> sun_event_utc(std::int64_t days_since_epoch, double 
   const auto event_minutes = [&](double minutes) -> std::optional<double> {
     const double jd = julian_day(static_cast<double>(days_since_epoch) + minutes / 1440);
     const auto sun = solar_position((jd - 2451545.0) / 36525.0);
-    const double cos_h = std::cos(rad(zenith)) /
-                             (std::cos(rad(latitude)) * std::cos(rad(sun.declination))) -
-                         std::tan(rad(latitude)) * std::tan(rad(sun.declination));
+    const double cos_h =
+        std::cos(rad(zenith)) / (std::cos(rad(latitude)) * std::cos(rad(sun.declination))) -
+        std::tan(rad(latitude)) * std::tan(rad(sun.declination));
     if (cos_h < -1 || cos_h > 1) return std::nullopt;
     const double noon = 720 - 4 * longitude - sun.equation_of_time;
     return noon + 4 * deg(std::acos(cos_h));

@@ -94,7 +94,7 @@ double chi_squared_sf(double x, double df) { return gamma_q(df / 2, x / 2); }
 double normal_quantile(double p) {
   if (!(p > 0 && p < 1)) throw ConfigError("normal_quantile: p must be in (0, 1)");
   // Acklam (2003), "An algorithm for computing the inverse normal cumulative distribution".
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                              1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
                              6.680131188771972e+01, -1.328068155288572e+01};
@@ -198,8 +198,8 @@ OddsRatio woolf_odds_ratio(std::int64_t a, std::int64_t b, std::int64_t c, std::
     out.interval = {nan, nan};
     return out;
   }
-  const auto ad = static_cast<double>(a), bd = static_cast<double>(b),
-             cd = static_cast<double>(c), dd = static_cast<double>(d);
+  const auto ad = static_cast<double>(a), bd = static_cast<double>(b), cd = static_cast<double>(c),
+             dd = static_cast<double>(d);
   out.ratio = ad * dd / (bd * cd);
   const double z = normal_quantile(1 - (1 - level) / 2);
   const double se = std::sqrt(1 / ad + 1 / bd + 1 / cd + 1 / dd);

@@ -34,9 +34,9 @@ struct GroupRate {
   std::string group;
   std::int64_t stops = 0;
   double population = 0;
-  double per_1000 = 0;  // 1000 stops / population
+  double per_1000 = 0;         // 1000 stops / population
   Interval per_1000_interval;  // Garwood's exact Poisson interval of the count, per 1,000
-  double ratio = 0;     // per_1000 / the reference's per_1000
+  double ratio = 0;            // per_1000 / the reference's per_1000
   Interval ratio_interval;
 };
 struct RateTable {
@@ -49,9 +49,8 @@ struct RateTable {
 };
 // Rates of `stops` (by the records' groups) per 1,000 of `population`, ratio to `reference`
 // with the exact conditional (Breslow & Day) interval at `level`.
-RateTable rate_table(const std::vector<std::string>& groups,
-                     const std::vector<std::int64_t>& stops, const Population& population,
-                     const std::string& reference, double level);
+RateTable rate_table(const std::vector<std::string>& groups, const std::vector<std::int64_t>& stops,
+                     const Population& population, const std::string& reference, double level);
 
 // Stops by group of the records with a group (index as records.groups).
 std::vector<std::int64_t> stops_by_group(const StopRecords& records);
@@ -70,8 +69,8 @@ struct HitRate {
 struct OutcomeTest {
   std::vector<HitRate> rows;
   ChiSquared test;
-  std::int64_t blank = 0;               // searches with no linked outcome, excluded
-  std::int64_t missing_group = 0;        // searches with linked outcome but no group
+  std::int64_t blank = 0;          // searches with no linked outcome, excluded
+  std::int64_t missing_group = 0;  // searches with linked outcome but no group
 };
 OutcomeTest outcome_test(const StopRecords& records, double level);
 
@@ -88,15 +87,15 @@ struct VeilRow {
   OddsRatio odds;
 };
 struct VeilResult {
-  double lat = 0, lon = 0;                    // where the window was computed
+  double lat = 0, lon = 0;  // where the window was computed
   int year = 0;
-  double window_start = 0, window_end = 0;    // local clock minutes after midnight
-  std::int64_t usable = 0;                    // stops with a time, a location and a group
+  double window_start = 0, window_end = 0;  // local clock minutes after midnight
+  std::int64_t usable = 0;                  // stops with a time, a location and a group
   std::int64_t in_window = 0, light = 0, dark = 0, twilight = 0;
   std::vector<VeilRow> rows;
 };
 // Clock times are local to `time_zone` (the records' own).
-VeilResult veil_of_darkness(const StopRecords& records, const std::string& reference,
-                            double level, const std::string& time_zone);
+VeilResult veil_of_darkness(const StopRecords& records, const std::string& reference, double level,
+                            const std::string& time_zone);
 
 }  // namespace scrutineer::stops

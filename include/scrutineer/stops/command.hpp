@@ -20,10 +20,10 @@ struct StopsOptions {
   std::vector<std::string> records;          // CSV files or folders of them
   std::vector<std::string> outcome_records;  // for the outcome test (empty = records)
   ReadOptions read;
-  std::string population;                // CSV: an id column and a column per group
+  std::string population;  // CSV: an id column and a column per group
   std::string population_id = "LAD_code";
-  std::vector<std::string> areas;        // ids to sum (ranges A..B; empty = every row)
-  std::string benchmark;                 // an alternative denominator, same layout
+  std::vector<std::string> areas;  // ids to sum (ranges A..B; empty = every row)
+  std::string benchmark;           // an alternative denominator, same layout
   std::string benchmark_id = "LAD_code";
   std::vector<std::string> benchmark_areas;  // empty = areas
   std::string reference = "White";

@@ -20,17 +20,18 @@ struct EthnicityMap {
 
 // The built-in tables (docs/stops.md): "officer" (data.police.uk officer-defined: White, Black,
 // Asian, Other), "self" (the 2011 Census 18+1 categories data.police.uk uses, collapsed to White,
-// Mixed, Asian, Black, Other; "Other ethnic group - Not stated" is missing) and "opp" (Stanford Open
-// Policing subject_race: white, black, hispanic, asian/pacific islander, other; unknown is missing).
+// Mixed, Asian, Black, Other; "Other ethnic group - Not stated" is missing) and "opp" (Stanford
+// Open Policing subject_race: white, black, hispanic, asian/pacific islander, other; unknown is
+// missing).
 EthnicityMap builtin_ethnicity_map(const std::string& name);
 // A CSV with columns category,group (group may be empty). Throws InputError on a bad table.
 EthnicityMap read_ethnicity_map(const std::string& path);
 
 struct ReadOptions {
-  std::string layout = "police-uk";  // police-uk | generic
-  std::string ethnicity = "officer";  // police-uk: officer | self (which column is mapped)
-  std::string ethnicity_map;          // CSV category,group ("" = the built-in for the column)
-  std::vector<double> bounds;         // min_lon,min_lat,max_lon,max_lat (empty = not checked)
+  std::string layout = "police-uk";         // police-uk | generic
+  std::string ethnicity = "officer";        // police-uk: officer | self (which column is mapped)
+  std::string ethnicity_map;                // CSV category,group ("" = the built-in for the column)
+  std::vector<double> bounds;               // min_lon,min_lat,max_lon,max_lat (empty = not checked)
   std::string time_zone = "Europe/London";  // months and clock times are local to it
   // generic layout: the columns (Stanford Open Policing names by default); a "" column is absent.
   std::string date_column = "date";  // YYYY-MM-DD, or an ISO date-time with an offset
@@ -43,21 +44,21 @@ struct ReadOptions {
 };
 
 struct Stop {
-  std::int64_t utc = 0;   // the instant (seconds since 1970, UTC)
+  std::int64_t utc = 0;    // the instant (seconds since 1970, UTC)
   std::int64_t local = 0;  // the same as wall-clock seconds in the time zone
-  bool has_time = true;   // a time of day is known
+  bool has_time = true;    // a time of day is known
   bool has_location = false;
   double lat = 0, lon = 0;
-  int group = -1;       // index into StopRecords::groups; -1 = missing or unmapped ethnicity
+  int group = -1;        // index into StopRecords::groups; -1 = missing or unmapped ethnicity
   bool searched = true;  // a search (generic layout: search_column true)
-  int linked = -1;      // outcome linked to the object of search / contraband found: 1, 0, -1 blank
+  int linked = -1;  // outcome linked to the object of search / contraband found: 1, 0, -1 blank
 };
 
 struct StopRecords {
   std::vector<std::string> files;
-  std::string ethnicity_source;      // which map
-  std::vector<std::string> groups;   // census groups of the map
-  std::vector<Stop> stops;           // rows kept (every row with a readable date)
+  std::string ethnicity_source;     // which map
+  std::vector<std::string> groups;  // census groups of the map
+  std::vector<Stop> stops;          // rows kept (every row with a readable date)
   std::int64_t rows_read = 0;
   // Counts by reason. Dropped: "bad date", "unreadable record", "wrong number of fields". Kept
   // with the field set aside: "missing ethnicity", "unknown ethnicity category", "no coordinates",

@@ -16,7 +16,8 @@ constexpr double kCivilDuskZenith = 96.0;
 // The sun's declination (degrees) and the equation of time (minutes) at Julian century `jc` from
 // J2000.0 (NOAA: geometric mean longitude, mean anomaly, eccentricity, equation of centre, apparent
 // longitude, corrected obliquity; declination = asin(sin e sin lambda); the equation of time =
-// 4 deg(y sin 2L0 - 2e sin M + 4ey sin M cos 2L0 - y^2/2 sin 4L0 - 5/4 e^2 sin 2M), y = tan^2(e/2)).
+// 4 deg(y sin 2L0 - 2e sin M + 4ey sin M cos 2L0 - y^2/2 sin 4L0 - 5/4 e^2 sin 2M), y =
+// tan^2(e/2)).
 struct SolarPosition {
   double declination = 0;       // degrees
   double equation_of_time = 0;  // minutes

@@ -1,6 +1,7 @@
 // Exact intervals and tests for counts: the regularised incomplete beta and gamma functions, the
 // Clopper-Pearson interval (Clopper & Pearson 1934), the exact conditional interval of a ratio of
-// two Poisson rates (Breslow & Day 1987), Pearson's chi-squared test and Woolf's odds-ratio interval.
+// two Poisson rates (Breslow & Day 1987), Pearson's chi-squared test and Woolf's odds-ratio
+// interval.
 #pragma once
 
 #include <cstdint>
@@ -37,8 +38,9 @@ Interval clopper_pearson(std::int64_t k, std::int64_t n, double level);
 
 // The exact conditional interval of the rate ratio (a / na) / (b / nb) of two Poisson counts a, b
 // with exposures na, nb (Breslow & Day 1987, Statistical Methods in Cancer Research II, IARC Sci.
-// Publ. 82): given a + b, a ~ Binomial(a + b, p) with p = R na / (R na + nb), so the Clopper-Pearson
-// bounds (pl, pu) of p = a / (a + b) give R in [pl / (1 - pl) * nb / na, pu / (1 - pu) * nb / na].
+// Publ. 82): given a + b, a ~ Binomial(a + b, p) with p = R na / (R na + nb), so the
+// Clopper-Pearson bounds (pl, pu) of p = a / (a + b) give R in [pl / (1 - pl) * nb / na, pu / (1 -
+// pu) * nb / na].
 Interval rate_ratio_interval(std::int64_t a, double na, std::int64_t b, double nb, double level);
 
 // Pearson's (1900) chi-squared test of equal proportions k_i / n_i across groups (a k x 2 table):

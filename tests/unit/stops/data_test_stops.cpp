@@ -53,13 +53,14 @@ std::map<std::string, std::map<std::string, std::string>> table(const fs::path& 
 }
 
 fs::path fresh(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("scrutineer-stops-data-" + std::to_string(::getpid()));
+  const auto dir =
+      fs::temp_directory_path() / ("scrutineer-stops-data-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   fs::remove_all(dir / name);
   return dir / name;
 }
 
-#define REQUIRE_DATA()                                                                    \
+#define REQUIRE_DATA()                                                                 \
   if (!fs::exists(kData / "stop-search" / "2022-09-metropolitan-stop-and-search.csv")) \
   GTEST_SKIP() << "stop-search absent: ../shared/data not present"
 
@@ -68,9 +69,8 @@ fs::path fresh(const std::string& name) {
 TEST(StopsData, MetSeptember2022DisproportionalityAndTheSevenForcesOutcomeTest) {
   REQUIRE_DATA();
   const auto out = fresh("example");
-  const auto command = (kRoot / "examples" / "stops" / "run.sh").string() + " " +
-                       SCRUTINEER_CLI + " " + kData.string() + " " + out.string() +
-                       " > /dev/null";
+  const auto command = (kRoot / "examples" / "stops" / "run.sh").string() + " " + SCRUTINEER_CLI +
+                       " " + kData.string() + " " + out.string() + " > /dev/null";
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
   auto d = table(out / "disproportionality.csv");
   // PROVENANCE.md: officer-defined White 5,047, Black 4,585, Asian 1,914, Other 613, blank 288;
@@ -129,9 +129,9 @@ TEST(StopsData, RecipeStageWritesTheSameFilesAsTheCommand) {
   const auto b = std::string(SCRUTINEER_CLI) + " -q run " + recipe.string() + " --data " +
                  kData.string() + " --out " + run.string() + " > /dev/null";
   ASSERT_EQ(std::system(b.c_str()), 0) << b;
-  for (const char* file : {"disproportionality.csv", "trend.csv", "outcome_test.csv",
-                           "veil_of_darkness.csv", "problems.csv", "outcome_problems.csv",
-                           "summary.txt"}) {
+  for (const char* file :
+       {"disproportionality.csv", "trend.csv", "outcome_test.csv", "veil_of_darkness.csv",
+        "problems.csv", "outcome_problems.csv", "summary.txt"}) {
     const auto one = slurp(cli / file);
     EXPECT_FALSE(one.empty()) << file;
     EXPECT_EQ(one, slurp(run / "stops" / file)) << file;

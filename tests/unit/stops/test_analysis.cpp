@@ -48,7 +48,8 @@ TEST(StopsAnalysis, AreaRangesExpand) {
 
 TEST(StopsAnalysis, PopulationSumsTheListedAreas) {
   const auto file = write("pop.csv", kPopulation);
-  const auto p = read_population(file.string(), "LAD_code", expand_area_codes({"E09000002..E09000003"}));
+  const auto p =
+      read_population(file.string(), "LAD_code", expand_area_codes({"E09000002..E09000003"}));
   EXPECT_EQ(p.areas, 2);
   EXPECT_EQ(p.groups, (std::vector<std::string>{"Asian", "Black", "Mixed", "Other", "White"}));
   EXPECT_DOUBLE_EQ(p.totals.at("White"), 10000);

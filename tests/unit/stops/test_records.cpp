@@ -44,8 +44,7 @@ std::int64_t problem(const StopRecords& r, const std::string& reason) {
 TEST(StopsRecords, PoliceUkRowsAndTheirProblemsByReason) {
   const auto file = write(
       "police.csv",
-      kHeader +
-          row("2022-08-31T23:00:00+00:00", "51.5", "-0.1", "White - Irish", "White", "True") +
+      kHeader + row("2022-08-31T23:00:00+00:00", "51.5", "-0.1", "White - Irish", "White", "True") +
           row("2022-09-02T10:00:00+00:00", "51.4", "-0.2", "", "Black", "False") +
           row("not a date", "51.4", "-0.2", "", "Black", "False") +
           row("2022-09-03T10:00:00+00:00", "", "", "", "", "") +
@@ -81,12 +80,12 @@ TEST(StopsRecords, PoliceUkRowsAndTheirProblemsByReason) {
 }
 
 TEST(StopsRecords, SelfDefinedEthnicityUsesTheCensusTableAndNotStatedIsMissing) {
-  const auto file = write(
-      "self.csv", kHeader +
-                      row("2022-09-01T10:00:00+00:00", "51.5", "-0.1",
-                          "Mixed/Multiple ethnic groups - White and Asian", "Asian", "") +
-                      row("2022-09-01T11:00:00+00:00", "51.5", "-0.1",
-                          "Other ethnic group - Not stated", "White", ""));
+  const auto file =
+      write("self.csv", kHeader +
+                            row("2022-09-01T10:00:00+00:00", "51.5", "-0.1",
+                                "Mixed/Multiple ethnic groups - White and Asian", "Asian", "") +
+                            row("2022-09-01T11:00:00+00:00", "51.5", "-0.1",
+                                "Other ethnic group - Not stated", "White", ""));
   ReadOptions o;
   o.ethnicity = "self";
   const auto r = read_stops({file.string()}, o);
@@ -98,8 +97,8 @@ TEST(StopsRecords, SelfDefinedEthnicityUsesTheCensusTableAndNotStatedIsMissing) 
 
 TEST(StopsRecords, AnEditedMapIsUsedAndChecked) {
   const auto map = write("map.csv", "category,group\nWhite,W\nBlack,B\nAsian,\nOther,O\n");
-  const auto file = write("m.csv", kHeader + row("2022-09-01T10:00:00+00:00", "51.5", "-0.1", "",
-                                                 "Asian", "True"));
+  const auto file = write(
+      "m.csv", kHeader + row("2022-09-01T10:00:00+00:00", "51.5", "-0.1", "", "Asian", "True"));
   ReadOptions o;
   o.ethnicity_map = map.string();
   const auto r = read_stops({file.string()}, o);
@@ -117,12 +116,11 @@ TEST(StopsRecords, AnEditedMapIsUsedAndChecked) {
 }
 
 TEST(StopsRecords, GenericStanfordLayoutWithLocalTimes) {
-  const auto file =
-      write("opp.csv",
-            "date,time,lat,lng,subject_race,search_conducted,contraband_found\n"
-            "2017-03-12,01:30:00,41.8,-87.6,black,TRUE,FALSE\n"
-            "2017-03-12,,41.8,-87.6,white,FALSE,NA\n"
-            "2017-03-13,12:00:00,NA,NA,unknown,TRUE,TRUE\n");
+  const auto file = write("opp.csv",
+                          "date,time,lat,lng,subject_race,search_conducted,contraband_found\n"
+                          "2017-03-12,01:30:00,41.8,-87.6,black,TRUE,FALSE\n"
+                          "2017-03-12,,41.8,-87.6,white,FALSE,NA\n"
+                          "2017-03-13,12:00:00,NA,NA,unknown,TRUE,TRUE\n");
   ReadOptions o;
   o.layout = "generic";
   o.time_zone = "America/Chicago";
