@@ -33,6 +33,13 @@ void check(const StopsOptions& o) {
   if (o.benchmark.empty() && !o.benchmark_areas.empty())
     throw ConfigError("stops: benchmark_areas needs a benchmark table (benchmark = FILE)");
   if (!(o.level > 0 && o.level < 1)) throw ConfigError("stops: level must be in (0, 1)");
+  const FlagLinkOptions d;
+  const auto& f = o.flag_link;
+  if (f.flags.empty() &&
+      (!f.region.empty() || f.crs != d.crs || f.cell_size != d.cell_size ||
+       f.origin_x != d.origin_x || f.origin_y != d.origin_y || f.read.format != d.read.format ||
+       !f.read.model.empty() || f.read.top != d.read.top))
+    throw ConfigError("stops: the flags_* and flag_* options need a flags file (flags = FILE)");
 }
 
 std::string rate_row(const GroupRate& r, std::int64_t min_cell) {
@@ -160,6 +167,27 @@ std::string records_text(const StopRecords& r, const std::string& what) {
   return out;
 }
 
+std::string flag_link_text(const FlagLink& f, const StopsOptions& o) {
+  std::string s = fmt::format(
+      "\nStops in the cells a forecast flagged ({}{}): {} flag periods, {} cells ever flagged; {} "
+      "stops used, {} without a location, {} outside the flag periods, {} off the grid.\n",
+      f.flags, f.model.empty() ? "" : ", model " + f.model, f.periods, f.flagged_cells, f.used,
+      f.no_location, f.outside_periods, f.outside_grid);
+  for (const auto& r : f.rows) {
+    if (r.group == o.reference || std::isnan(r.odds.interval.low)) continue;
+    const bool clear = r.odds.interval.low > 1 || r.odds.interval.high < 1;
+    s += fmt::format(
+        "  {}: {:.1f}% of stops in flagged cells, {:.1f}% elsewhere; odds ratio {:.2f} "
+        "({} interval {:.2f} to {:.2f}){}.\n",
+        r.group, 100 * r.share_inside, 100 * r.share_outside, r.odds.ratio, level_text(o.level),
+        r.odds.interval.low, r.odds.interval.high,
+        clear ? "" : ": no difference this data can distinguish");
+  }
+  s += "  Flagged places drawing more stops of a group says where officers were sent, not who "
+       "offends there.\n";
+  return s;
+}
+
 std::string summary_text(const StopsResult& res, const StopsOptions& o) {
   std::string s =
       "Stops and searches audit (scrutineer stops). It audits police records; it never "
@@ -243,6 +271,7 @@ std::string summary_text(const StopsResult& res, const StopsOptions& o) {
          "is narrow when the records span a short part of the year; locations are anonymised "
          "points; this is the simple comparison, not a regression with controls.\n";
   }
+  if (res.flag_link) s += flag_link_text(*res.flag_link, o);
   return s;
 }
 
@@ -273,6 +302,8 @@ StopsResult run_stops(const StopsOptions& o) {
     auto v = veil_of_darkness(res.records, o.reference, o.level, o.read.time_zone);
     if (v.usable > 0) res.veil = std::move(v);
   }
+  if (!o.flag_link.flags.empty())
+    res.flag_link = link_flags(res.records, o.flag_link, o.reference, o.level);
   res.summary = summary_text(res, o);
   res.files.emplace_back("summary.txt", res.summary);
   res.files.emplace_back("problems.csv", problems_csv(res.records));
@@ -310,6 +341,8 @@ StopsResult run_stops(const StopsOptions& o) {
                                         values, bounds, "%"));
   }
   if (res.veil) res.files.emplace_back("veil_of_darkness.csv", veil_csv(*res.veil, o));
+  if (res.flag_link)
+    res.files.emplace_back("flag_link.csv", flag_link_csv(*res.flag_link, o.min_cell));
   return res;
 }
 

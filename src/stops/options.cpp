@@ -1,4 +1,11 @@
 // Declarations of the stops stage's options (stops/options.hpp).
+// GCC 12 at -O3 reports a std::string member of the value-initialised defaults in
+// OptionSet::describe() (FlagReadOptions::model) as maybe uninitialized: a false positive of its
+// optimiser, like the -Wrestrict one cmake/Warnings.cmake turns off; GCC 12 only.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 #include "scrutineer/stops/options.hpp"
 
 namespace scrutineer::stops {
@@ -93,6 +100,42 @@ const OptionSet<StopsOptions>& stops_option_set() {
          "Published counts from 1 to this minus 1 are suppressed")
         .at_least(1)
         .example("5");
+    s.field(
+         "flags", [](auto& o) -> auto& { return o.flag_link.flags; },
+         "Flags CSV of a forecast (as `scrutineer disparity` reads it): stops inside and outside "
+         "the flagged cells, by group")
+        .path();
+    s.field(
+         "flags_format", [](auto& o) -> auto& { return o.flag_link.read.format; },
+         "Layout of the flags CSV")
+        .choices({"auto", "backtest", "cell", "xy"});
+    s.field(
+         "flags_model", [](auto& o) -> auto& { return o.flag_link.read.model; },
+         "Model whose flags are linked (required when the flags hold several)")
+        .example("sepp-grid");
+    s.field(
+         "flags_top", [](auto& o) -> auto& { return o.flag_link.read.top; },
+         "Backtest flags: keep ranks 1..N (0 = all)")
+        .at_least(0);
+    s.field(
+         "flag_region", [](auto& o) -> auto& { return o.flag_link.region; },
+         "The forecast's study region (polygons), for its grid")
+        .path();
+    s.field(
+         "flag_crs", [](auto& o) -> auto& { return o.flag_link.crs; },
+         "CRS of the forecast's grid (utm = the UTM zone of the region's centre)")
+        .example("EPSG:27700");
+    s.field(
+         "flag_cell_size", [](auto& o) -> auto& { return o.flag_link.cell_size; },
+         "Cell side of the forecast's grid")
+        .unit("metres")
+        .above(0);
+    s.field(
+        "flag_origin_x", [](auto& o) -> auto& { return o.flag_link.origin_x; },
+        "Grid lines of the forecast's grid pass through this x");
+    s.field(
+        "flag_origin_y", [](auto& o) -> auto& { return o.flag_link.origin_y; },
+        "Grid lines of the forecast's grid pass through this y");
     s.field(
         "veil", [](auto& o) -> auto& { return o.veil; },
         "Veil of darkness for records with a time of day and a location");

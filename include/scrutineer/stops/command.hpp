@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "scrutineer/stops/analysis.hpp"
+#include "scrutineer/stops/flag_link.hpp"
 #include "scrutineer/stops/records.hpp"
 
 namespace scrutineer::stops {
@@ -30,6 +31,7 @@ struct StopsOptions {
   double level = 0.95;
   std::int64_t min_cell = 10;  // published counts 1..min_cell-1 are suppressed
   bool veil = true;            // the veil of darkness, for records with times and locations
+  FlagLinkOptions flag_link;   // stops inside and outside a forecast's flagged cells
 };
 
 struct StopsResult {
@@ -40,6 +42,7 @@ struct StopsResult {
   std::map<std::string, RateTable> trend;  // by local month, against `population`
   OutcomeTest outcome;
   std::optional<VeilResult> veil;
+  std::optional<FlagLink> flag_link;
   std::string summary;
   // The files, name -> text (disproportionality.csv, trend.csv, outcome_test.csv, ...).
   std::vector<std::pair<std::string, std::string>> files;
