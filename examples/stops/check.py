@@ -7,13 +7,21 @@ with the exact conditional interval (Clopper-Pearson bounds found here by bisect
 tail sums, not the incomplete beta function scrutineer uses), and the outcome test on the seven
 forces (hit rates with the same Clopper-Pearson method, and Pearson's chi-squared with the closed
 form of its tail for odd degrees of freedom). Compares with OUT/disproportionality.csv and
-OUT/outcome_test.csv. Usage: check.py DATA_FOLDER OUT_FOLDER. Exit 1 on any difference.
+OUT/outcome_test.csv. The veil of darkness is recomputed with another sunset algorithm (the US
+Naval Observatory's "Almanac for Computers" 1990 method, not NOAA's equations scrutineer uses), so
+the two differ by under a minute in London (the Almanac's sunsets are about 45 s later in
+September 2022), so a group's light and dark counts in OUT/veil_of_darkness.csv must agree within
+the number of its stops that lie within 2 minutes of that day's sunset or dusk (and the window
+within 3 minutes).
+Usage: check.py DATA_FOLDER OUT_FOLDER. Exit 1 on any difference.
 """
 import csv
+import datetime
 import glob
 import math
 import os
 import sys
+import zoneinfo
 
 LEVEL = 0.95
 GROUPS = ["White", "Black", "Asian", "Other"]
@@ -57,6 +65,81 @@ def chi2_sf_odd(x, df):
         total += term
         term *= x / (2 * j + 3)
     return math.erfc(math.sqrt(x / 2)) + total
+
+
+def almanac_event(date, lat, lon, zenith):
+    """UTC datetime of sunset (or dusk) on `date` by the Almanac for Computers (1990) method."""
+    n = date.timetuple().tm_yday
+    lng_hour = lon / 15
+    t = n + (18 - lng_hour) / 24
+    m = 0.9856 * t - 3.289
+    rad, deg = math.radians, math.degrees
+    lng = (m + 1.916 * math.sin(rad(m)) + 0.020 * math.sin(rad(2 * m)) + 282.634) % 360
+    ra = deg(math.atan(0.91764 * math.tan(rad(lng)))) % 360
+    ra = (ra + (math.floor(lng / 90) * 90 - math.floor(ra / 90) * 90)) / 15
+    sin_dec = 0.39782 * math.sin(rad(lng))
+    cos_dec = math.cos(math.asin(sin_dec))
+    cos_h = (math.cos(rad(zenith)) - sin_dec * math.sin(rad(lat))) / (cos_dec * math.cos(rad(lat)))
+    h = deg(math.acos(cos_h)) / 15
+    ut = (h + ra - 0.06571 * t - 6.622 - lng_hour) % 24
+    midnight = datetime.datetime(date.year, date.month, date.day, tzinfo=datetime.timezone.utc)
+    return midnight + datetime.timedelta(hours=ut)
+
+
+def check_veil(s, out):
+    london = zoneinfo.ZoneInfo("Europe/London")
+    stops = []
+    with open(os.path.join(s, "2022-09-metropolitan-stop-and-search.csv"), newline="",
+              encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            g = row["Officer-defined ethnicity"].strip()
+            if g in GROUPS and row["Latitude"] and row["Longitude"]:
+                when = datetime.datetime.fromisoformat(row["Date"])
+                stops.append((when, float(row["Latitude"]), float(row["Longitude"]), g))
+    lat = sum(x[1] for x in stops) / len(stops)
+    lon = sum(x[2] for x in stops) / len(stops)
+    year = stops[0][0].astimezone(london).year
+    clocks = []
+    day = datetime.date(year, 1, 1)
+    while day.year == year:
+        dusk = almanac_event(day, lat, lon, 96).astimezone(london)
+        clocks.append(dusk.hour * 60 + dusk.minute + dusk.second / 60)
+        day += datetime.timedelta(days=1)
+    start, end = min(clocks), max(clocks)
+    light = {g: 0 for g in GROUPS}
+    dark = {g: 0 for g in GROUPS}
+    near = {g: 0 for g in GROUPS}  # stops within 2 minutes of sunset or dusk
+    twilight = 0
+    margin = datetime.timedelta(minutes=2)
+    for when, la, lo, g in stops:
+        local = when.astimezone(london)
+        clock = local.hour * 60 + local.minute + local.second / 60
+        if not start <= clock <= end:
+            continue
+        sunset = almanac_event(local.date(), la, lo, 90.833)
+        dusk = almanac_event(local.date(), la, lo, 96)
+        if abs(when - sunset) <= margin or abs(when - dusk) <= margin:
+            near[g] += 1
+        if when < sunset:
+            light[g] += 1
+        elif when > dusk:
+            dark[g] += 1
+        else:
+            twilight += 1
+    got = read_out(os.path.join(out, "veil_of_darkness.csv"))
+    failures = []
+    print(f"veil of darkness: window {start:.1f} to {end:.1f} min, twilight {twilight}")
+    for name, mine in (("window_start", start), ("window_end", end)):
+        hh, mm = got["White"][name].split(":")
+        if abs(int(hh) * 60 + int(mm) - mine) > 3:
+            failures.append(f"{name}: check {mine:.1f} min, scrutineer {got['White'][name]}")
+    for g in GROUPS:
+        print(g, light[g], dark[g], "within 2 min of sunset or dusk:", near[g])
+        for name, mine in (("light", light[g]), ("dark", dark[g])):
+            theirs = int(got[g][name])
+            if abs(theirs - mine) > near[g]:
+                failures.append(f"{g} {name}: check {mine} scrutineer {theirs}")
+    return failures
 
 
 def read_out(path):
@@ -141,6 +224,7 @@ def main():
             failures.append(f"{g} p_value: check {p_value} scrutineer {row['p_value']}")
         failures += [f"{g} {name}: check {a} scrutineer {b}" for name, a, b, tol in checks
                      if not close(a, b, tol)]
+    failures += check_veil(s, out)
     for f in failures:
         print("MISMATCH", f)
     print("all figures agree" if not failures else f"{len(failures)} mismatches")
