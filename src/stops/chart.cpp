@@ -25,7 +25,7 @@ std::string interval_chart(const std::string& title, const std::vector<std::stri
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
       "font-family=\"sans-serif\" font-size=\"12\">\n<text x=\"8\" y=\"18\" font-weight=\"bold\">"
       "{}</text>\n",
-      left + width + 90, height, report::escape_html(title));
+      left + width + 140, height, report::escape_html(title));
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const double y = top + row * static_cast<double>(i);
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", left - 6,

@@ -321,8 +321,9 @@ StopsResult run_stops(const StopsOptions& o) {
       values.push_back(r.per_1000);
       bounds.push_back(r.per_1000_interval);
     }
-    res.files.emplace_back("rates.svg", interval_chart("Stops per 1,000 residents by group", labels,
-                                                       values, bounds, "per 1,000"));
+    res.files.emplace_back(
+        "rates.svg", interval_chart("Stops per 1,000 residents by group, over the records' period",
+                                    labels, values, bounds, "per 1,000"));
   }
   res.files.emplace_back("outcome_test.csv", outcome_csv(res.outcome, o));
   {

@@ -98,3 +98,12 @@ TEST(StopsCommand, OptionsTheRunCannotHonourAreErrors) {
   a.areas = {"Z"};  // not in the population table
   EXPECT_THROW(run_stops(a), ConfigError);
 }
+
+TEST(StopsCommand, ChartScalesToTheLargestBoundAndEscapesLabels) {
+  // Values 1 and 2 with upper bounds 1.5 and 4: the axis runs to 4, so the bar of 2 is half of
+  // the 420-pixel plot (210) and the bar of 1 a quarter (105).
+  const auto svg = interval_chart("t", {"<A>", "B"}, {1, 2}, {{0.5, 1.5}, {1, 4}}, "%");
+  EXPECT_NE(svg.find("&lt;A&gt;"), std::string::npos);
+  EXPECT_NE(svg.find("width=\"105.0\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find("width=\"210.0\""), std::string::npos) << svg;
+}
