@@ -53,10 +53,10 @@ FlagLink link_flags(const StopRecords& records, const geo::Grid& grid,
       ++link.no_location;
       continue;
     }
-    const auto next = std::upper_bound(periods.begin(), periods.end(), s.utc,
+    const auto next = std::upper_bound(periods.begin(), periods.end(), s.local,
                                        [](std::int64_t t, const auto& p) { return t < p.start; });
     if (next == periods.begin() ||
-        (next == periods.end() && s.utc >= periods.back().start + last_length)) {
+        (next == periods.end() && s.local >= periods.back().start + last_length)) {
       ++link.outside_periods;
       continue;
     }

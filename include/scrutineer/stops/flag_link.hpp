@@ -39,7 +39,8 @@ struct FlagLink {
   std::vector<FlagLinkRow> rows;
 };
 
-// A stop at instant t belongs to the flag period with the latest start <= t; a period lasts until
+// A stop at local wall-clock time t (flag dates are local, as a backtest writes its periods)
+// belongs to the flag period with the latest start <= t; a period lasts until
 // the next one starts (the last as long as the one before it; one day when there is a single
 // period). Its cell is that of its location projected to the grid's CRS.
 FlagLink link_flags(const StopRecords& records, const geo::Grid& grid,
