@@ -62,7 +62,7 @@ struct StopRecords {
   std::int64_t rows_read = 0;
   // Counts by reason. Dropped: "bad date", "unreadable record", "wrong number of fields". Kept
   // with the field set aside: "missing ethnicity", "unknown ethnicity category", "no coordinates",
-  // "bad coordinates", "outside bounds", "bad outcome linked".
+  // "bad coordinates", "outside bounds", "bad outcome linked", "bad search flag".
   std::map<std::string, std::int64_t> problems;
   std::map<std::string, std::int64_t> unknown_categories;  // the unmapped texts and their counts
   std::map<std::string, std::string> first_problem;        // reason -> "FILE:LINE:COL: what"
