@@ -22,9 +22,9 @@ constexpr double kLat = 51.5074, kLon = -0.1278;  // London, Charing Cross
 }  // namespace
 
 TEST(StopsSolar, LondonSunsetAtTheSolsticesMatchesPublishedTables) {
-  // HM Nautical Almanac Office / NOAA's solar calculator for London: sunset 21 June 2022 at 21:21
-  // BST = 20:21 UTC; 21 December 2022 at 15:53 GMT. Within 2 minutes (tables round to the
-  // minute; the calculator's refraction is standard).
+  // Published sunset tables for London (Greenwich-area values, as NOAA's solar calculator and
+  // almanac sites give them): 21 June 2022 at 21:21 BST = 20:21 UTC; 21 December 2022 at 15:53
+  // GMT. Within 2 minutes (tables round to the minute; refraction is the standard 34').
   EXPECT_NEAR(minutes_utc(2022, 6, 21, kLat, kLon, kSunsetZenith), 20 * 60 + 21, 2);
   EXPECT_NEAR(minutes_utc(2022, 12, 21, kLat, kLon, kSunsetZenith), 15 * 60 + 53, 2);
 }
