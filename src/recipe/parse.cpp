@@ -15,6 +15,7 @@
 #include "scrutineer/io/read_file.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/scores/options.hpp"
+#include "scrutineer/stops/options.hpp"
 #include "scrutineer/study/options.hpp"
 #include "scrutineer/synth/city.hpp"
 #include "section.hpp"
@@ -115,6 +116,36 @@ void parse_scores(Section& s, ScoresStage& st) {
   s.finish();
 }
 
+// Record paths (files or folders) resolved against the recipe's folder; every file is an input.
+void resolve_records(Section& s, const std::string& key, std::vector<std::string>& paths,
+                     Context& context) {
+  for (auto& p : paths) {
+    fs::path path(p);
+    if (path.is_relative()) path = context.base / path;
+    path = path.lexically_normal();
+    std::error_code error;
+    if (fs::is_directory(path, error)) {
+      for (const auto& entry : fs::directory_iterator(path, error))
+        if (entry.is_regular_file() && entry.path().extension() == ".csv" && context.inputs)
+          context.inputs->push_back(entry.path());
+    } else if (fs::is_regular_file(path, error)) {
+      if (context.inputs) context.inputs->push_back(path);
+    } else {
+      s.fail(key, fmt::format("expected an existing file or folder, found nothing at '{}'",
+                              path.string()));
+    }
+    p = path.string();
+  }
+}
+
+void parse_stops(Section& s, StopsStage& st, Context& context) {
+  st.enabled = true;
+  read_options(s, stops::stops_option_set(), st.options);
+  resolve_records(s, "records", st.options.records, context);
+  resolve_records(s, "outcome_records", st.options.outcome_records, context);
+  s.finish();
+}
+
 // Stages that need another stage say so at their own table.
 void check_stages(Section& top, const Recipe& r) {
   if (!r.has_data && (r.backtest.enabled || !r.study.areas.empty()))
@@ -136,8 +167,10 @@ void check_stages(Section& top, const Recipe& r) {
     top.fail("feedback",
              "truth = \"fitted\" needs [data] and [areas]: the truth is fitted to the "
              "study's recorded crime, and exposure is counted by area");
-  if (!r.has_data && !r.feedback.enabled && !r.scores.enabled)
-    top.fail("", "the recipe runs nothing: add [data] with [backtest], [feedback] or [scores]");
+  if (!r.has_data && !r.feedback.enabled && !r.scores.enabled && !r.stops.enabled)
+    top.fail("",
+             "the recipe runs nothing: add [data] with [backtest], [feedback], [scores] or "
+             "[stops]");
 }
 
 Recipe parse_table(const toml::table& root, Context& context) {
@@ -156,6 +189,7 @@ Recipe parse_table(const toml::table& root, Context& context) {
   if (auto disparity = top.table("disparity")) parse_disparity(*disparity, r.disparity);
   if (auto feedback = top.table("feedback")) parse_feedback(*feedback, r.feedback);
   if (auto scores = top.table("scores")) parse_scores(*scores, r.scores);
+  if (auto stops = top.table("stops")) parse_stops(*stops, r.stops, context);
   top.finish();
   check_stages(top, r);
   return r;

@@ -156,6 +156,25 @@ void report_scores(const Run& run, report::HtmlReport& html) {
   html.csv_table(scores::disparities_csv(run.scores, c.publish), "Disparities");
 }
 
+// The stops section: the charts, the tables and the summary that says no more than the
+// intervals support (stops::run_stops wrote it).
+void report_stops(const Run& run, report::HtmlReport& html) {
+  html.heading("Stops and searches");
+  for (const auto& [name, text] : run.stops.files) {
+    if (name == "rates.svg")
+      html.figure(text, "Stops per 1,000 residents by group (whiskers: exact Poisson interval)");
+    if (name == "hit_rates.svg")
+      html.figure(text, "Hit rate by group: searches whose outcome was linked to their object");
+  }
+  for (const auto& [name, text] : run.stops.files) {
+    if (name == "disproportionality.csv") html.csv_table(text, "Disproportionality");
+    if (name == "outcome_test.csv") html.csv_table(text, "Outcome test");
+    if (name == "veil_of_darkness.csv") html.csv_table(text, "Veil of darkness");
+    if (name == "problems.csv") html.csv_table(text, "Rows with problems, by reason");
+  }
+  html.preformatted(run.stops.summary);
+}
+
 std::vector<report::Citation> citations(const Run& run) {
   std::vector<report::Citation> out;
   std::set<std::string> seen;
@@ -179,6 +198,12 @@ std::vector<report::Citation> citations(const Run& run) {
         {"Group metrics and parities", "Saleiro et al. (2018), Aequitas, arXiv:1811.05577"});
     out.push_back({"Error-rate identity", "Chouldechova (2017), Big Data 5(2)"});
   }
+  if (run.recipe.stops.enabled) {
+    out.push_back({"Rate ratio interval (exact conditional)",
+                   "Breslow & Day (1987), Statistical Methods in Cancer Research II, IARC"});
+    out.push_back({"Outcome test", "Knowles, Persico & Todd (2001), J. Political Economy 109(1)"});
+    out.push_back({"Veil of darkness", "Grogger & Ridgeway (2006), JASA 101(475)"});
+  }
   return out;
 }
 
@@ -201,6 +226,7 @@ void stage_report(Run& run) {
   if (r.disparity.enabled) report_disparity(run, html);
   if (r.feedback.enabled) report_feedback(run, html);
   if (r.scores.enabled) report_scores(run, html);
+  if (r.stops.enabled) report_stops(run, html);
   html.methods(citations(run));
   io::write_text_file(run.dir / "report.html", html.html());
 }

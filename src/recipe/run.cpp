@@ -42,6 +42,7 @@ const std::vector<Stage>& stages() {
       {"disparity", [](const Recipe& r) { return r.disparity.enabled; }, stage_disparity},
       {"feedback", [](const Recipe& r) { return r.feedback.enabled; }, stage_feedback},
       {"scores", [](const Recipe& r) { return r.scores.enabled; }, stage_scores},
+      {"stops", [](const Recipe& r) { return r.stops.enabled; }, stage_stops},
       {"report", [](const Recipe&) { return true; }, stage_report},
   };
   return list;

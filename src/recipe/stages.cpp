@@ -185,6 +185,13 @@ void stage_feedback(Run& run) {
   run.say(run.loop_text);
 }
 
+// The same function as `scrutineer stops` (stops::run_stops), its files in stops/.
+void stage_stops(Run& run) {
+  run.stops = stops::run_stops(run.recipe.stops.options);
+  stops::write_stops(run.stops, run.dir / "stops");
+  run.say(run.stops.summary);
+}
+
 void stage_scores(Run& run) {
   const auto& c = run.recipe.scores.command;
   const auto people = scores::load_people(c.people);

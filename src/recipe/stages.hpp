@@ -13,6 +13,7 @@
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/recipe/run.hpp"
 #include "scrutineer/scores/audit.hpp"
+#include "scrutineer/stops/command.hpp"
 #include "scrutineer/study/study.hpp"
 
 namespace scrutineer::recipe {
@@ -32,6 +33,7 @@ struct Run {
   feedback::LoopResult loop;
   std::string loop_text;
   scores::AuditResult scores;
+  stops::StopsResult stops;
   std::vector<std::string> warnings;
 
   void say(const std::string& text) const {
@@ -45,6 +47,7 @@ void stage_backtest(Run& run);
 void stage_disparity(Run& run);
 void stage_feedback(Run& run);
 void stage_scores(Run& run);
+void stage_stops(Run& run);
 void stage_report(Run& run);
 
 // run.json: the recipe, the engine, the command line, the inputs with their size and SHA-256,

@@ -13,6 +13,7 @@
 #include "scrutineer/feedback/loop.hpp"
 #include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/scores/audit.hpp"
+#include "scrutineer/stops/command.hpp"
 #include "scrutineer/study/study.hpp"
 
 namespace scrutineer::recipe {
@@ -54,6 +55,13 @@ struct ScoresStage {
   scores::ScoresCommand command;  // out_dir is set at run time
 };
 
+// [stops]: stop-and-search records audited as `scrutineer stops` audits them (its files go to
+// stops/ in the results folder).
+struct StopsStage {
+  bool enabled = false;
+  stops::StopsOptions options;  // records paths resolved against the recipe's folder
+};
+
 struct Recipe {
   std::filesystem::path file;  // the recipe (absolute)
   std::string text;            // its text, recorded in the results
@@ -65,6 +73,7 @@ struct Recipe {
   DisparityStage disparity;
   FeedbackStage feedback;
   ScoresStage scores;
+  StopsStage stops;
   std::vector<std::filesystem::path> inputs;  // every input file named, for run.json
 };
 

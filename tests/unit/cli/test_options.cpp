@@ -23,6 +23,7 @@
 #include "scrutineer/ingest/options.hpp"
 #include "scrutineer/recipe/options.hpp"
 #include "scrutineer/scores/options.hpp"
+#include "scrutineer/stops/options.hpp"
 #include "scrutineer/study/options.hpp"
 
 namespace {
@@ -315,6 +316,7 @@ TEST(StageOptions, CliAndRecipeAgreeForEveryRecipeStage) {
   check_stage(feedback::loop_option_set(), true);
   check_stage(feedback::truth_option_set(), true);
   check_stage(scores::scores_option_set(), true);
+  check_stage(stops::stops_option_set(), true);
 }
 
 TEST(StageOptions, CommandOnlyStagesBuildTheirFlags) {

@@ -193,7 +193,7 @@ TEST(RecipeErrors, StagesThatNeedAnotherStageSaySo) {
   }
   EXPECT_EQ(parse_error("title = \"nothing\"\n"),
             "audit.toml:1:1: [recipe]: the recipe runs nothing: add [data] with [backtest], "
-            "[feedback] or [scores]");
+            "[feedback], [scores] or [stops]");
   fs::remove_all(folder);
 }
 
