@@ -17,6 +17,7 @@ ModelInfo prohotspot_info();
 ModelInfo sepp_grid_info();
 ModelInfo kde_info();
 ModelInfo sepp_info();
+ModelInfo gistar_info();
 
 // "1w", "7d", "12h", "30m", "90s" (a positive number and a unit) to seconds; ConfigError naming
 // `param` otherwise.
