@@ -113,6 +113,103 @@ GiStarResult getis_ord_gistar(const std::vector<double>& counts, const geo::Grid
   return r;
 }
 
+MannKendall mann_kendall(const std::vector<double>& x) {
+  MannKendall r;
+  const auto n = static_cast<double>(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t j = i + 1; j < x.size(); ++j) r.s += (x[j] > x[i]) - (x[j] < x[i]);
+  auto sorted = x;
+  std::sort(sorted.begin(), sorted.end());
+  double ties = 0;  // sum_g t_g (t_g - 1) (2 t_g + 5)
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+    const auto t = static_cast<double>(j - i);
+    ties += t * (t - 1) * (2 * t + 5);
+    i = j;
+  }
+  r.var = (n * (n - 1) * (2 * n + 5) - ties) / 18;
+  if (r.var > 0 && r.s != 0) {
+    r.z = (r.s - (r.s > 0 ? 1 : -1)) / std::sqrt(r.var);
+    r.p = std::erfc(std::abs(r.z) / std::sqrt(2.0));
+  }
+  return r;
+}
+
+std::string_view to_string(EmergingClass c) {
+  static constexpr std::string_view kNames[] = {"none",
+                                                "new hot",
+                                                "consecutive hot",
+                                                "intensifying hot",
+                                                "persistent hot",
+                                                "diminishing hot",
+                                                "sporadic hot",
+                                                "oscillating hot",
+                                                "historical hot",
+                                                "new cold",
+                                                "consecutive cold",
+                                                "intensifying cold",
+                                                "persistent cold",
+                                                "diminishing cold",
+                                                "sporadic cold",
+                                                "oscillating cold",
+                                                "historical cold"};
+  return kNames[static_cast<std::size_t>(c)];
+}
+
+namespace {
+
+// One side (hot: sign = +1, cold: -1) of the classification of one cell; kNone if it does not fit.
+EmergingClass classify_side(const std::vector<HotSpot>& state, const std::vector<double>& z,
+                            int sign, double trend_alpha) {
+  const auto n = state.size();
+  const HotSpot same = sign > 0 ? HotSpot::kHot : HotSpot::kCold;
+  const HotSpot other = sign > 0 ? HotSpot::kCold : HotSpot::kHot;
+  const auto offset = sign > 0 ? 0 : 8;  // the cold classes follow the hot ones
+  const auto pick = [&](EmergingClass hot) {
+    return static_cast<EmergingClass>(static_cast<int>(hot) + offset);
+  };
+  std::size_t count = 0, run = 0;
+  for (const auto s : state) count += s == same;
+  while (run < n && state[n - 1 - run] == same) ++run;
+  const bool most = static_cast<double>(count) >= 0.9 * static_cast<double>(n);
+  if (run == 0) return most ? pick(EmergingClass::kHistoricalHot) : EmergingClass::kNone;
+  if (count == 1) return pick(EmergingClass::kNewHot);
+  if (run >= 2 && count == run && !most) return pick(EmergingClass::kConsecutiveHot);
+  if (most) {
+    const auto mk = mann_kendall(z);
+    if (mk.p <= trend_alpha && mk.z * sign > 0) return pick(EmergingClass::kIntensifyingHot);
+    if (mk.p <= trend_alpha && mk.z * sign < 0) return pick(EmergingClass::kDiminishingHot);
+    return pick(EmergingClass::kPersistentHot);
+  }
+  for (std::size_t t = 0; t + 1 < n; ++t)
+    if (state[t] == other) return pick(EmergingClass::kOscillatingHot);
+  return pick(EmergingClass::kSporadicHot);
+}
+
+}  // namespace
+
+std::vector<EmergingClass> classify_emerging(const std::vector<GiStarResult>& slices,
+                                             double trend_alpha) {
+  if (slices.empty()) return {};
+  const auto cells = slices.front().hot.size();
+  for (const auto& s : slices)
+    if (s.hot.size() != cells || s.z.size() != cells)
+      throw ConfigError("classify_emerging: the slices have different numbers of cells");
+  std::vector<EmergingClass> out(cells, EmergingClass::kNone);
+  std::vector<HotSpot> state(slices.size());
+  std::vector<double> z(slices.size());
+  for (std::size_t c = 0; c < cells; ++c) {
+    for (std::size_t t = 0; t < slices.size(); ++t) {
+      state[t] = slices[t].hot[c];
+      z[t] = slices[t].z[c];
+    }
+    out[c] = classify_side(state, z, +1, trend_alpha);
+    if (out[c] == EmergingClass::kNone) out[c] = classify_side(state, z, -1, trend_alpha);
+  }
+  return out;
+}
+
 namespace detail {
 namespace {
 

@@ -66,7 +66,8 @@ ModelInfo sepp_grid_info() {
       {{"compat",
         "none",
         "lum-isaac: their EM (stop on any test, plain M-step, whole days, 180-day "
-        "window); explicit parameters below still override it",
+        "window; add e_step=as-coded for their E-step's normalisation); explicit parameters "
+        "below still override it",
         "Lum & Isaac (2016) predpol.py",
         {"none", "lum-isaac"}},
        {"time_unit", "1d", "model time unit (rates are per unit)", "Lum & Isaac: days", {}},

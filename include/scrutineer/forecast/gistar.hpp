@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "scrutineer/geo/grid.hpp"
@@ -41,5 +42,47 @@ GiStarResult getis_ord_gistar(const std::vector<double>& counts, const geo::Grid
 // Benjamini & Hochberg (1995) adjusted p-values: q_(k) = min_{m >= k} min(1, p_(m) n / m) over the
 // p-values sorted ascending; returned in the input order.
 std::vector<double> benjamini_hochberg(const std::vector<double>& p);
+
+// Mann-Kendall trend test (Mann 1945; Kendall 1975) of a series x_1..x_n:
+//   S = sum_{i<j} sgn(x_j - x_i), Var S = (n (n-1) (2n+5) - sum_g t_g (t_g-1) (2 t_g+5)) / 18
+// (t_g: sizes of groups of tied values), Z = (S - sgn S) / sqrt(Var S), two-sided p = 2 (1 -
+// Phi(|Z|)). Z = 0 and p = 1 when Var S = 0 (fewer than two distinct values).
+struct MannKendall {
+  double s = 0, var = 0, z = 0, p = 1;
+};
+MannKendall mann_kendall(const std::vector<double>& series);
+
+// The emerging hot-spot classes of ArcGIS's Emerging Hot Spot Analysis ("How Emerging Hot Spot
+// Analysis works"), per cell from Gi* in consecutive time slices (oldest first).
+enum class EmergingClass : std::int8_t {
+  kNone,
+  kNewHot,
+  kConsecutiveHot,
+  kIntensifyingHot,
+  kPersistentHot,
+  kDiminishingHot,
+  kSporadicHot,
+  kOscillatingHot,
+  kHistoricalHot,
+  kNewCold,
+  kConsecutiveCold,
+  kIntensifyingCold,
+  kPersistentCold,
+  kDiminishingCold,
+  kSporadicCold,
+  kOscillatingCold,
+  kHistoricalCold
+};
+std::string_view to_string(EmergingClass c);
+
+// With n slices, a cell hot in the final slice is: new (hot in no earlier slice), consecutive
+// (one uninterrupted final run of >= 2 hot slices, hot nowhere before it, < 90% of slices hot),
+// intensifying / diminishing / persistent (>= 90% of slices hot, Mann-Kendall trend of its z
+// series significant at `trend_alpha` upward / downward / not significant), oscillating (< 90%
+// hot and cold in some earlier slice) or sporadic (< 90% hot, never cold). A cell not hot in the
+// final slice but hot in >= 90% of them is historical. Cold classes mirror these (intensifying
+// cold: z trending down). Slices must all have the grid's size; ConfigError otherwise.
+std::vector<EmergingClass> classify_emerging(const std::vector<GiStarResult>& slices,
+                                             double trend_alpha = 0.05);
 
 }  // namespace scrutineer::forecast

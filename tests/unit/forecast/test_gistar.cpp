@@ -123,3 +123,78 @@ TEST(GiStar, ModelRiskAndParameters) {
 
 }  // namespace
 }  // namespace scrutineer::forecast
+
+namespace scrutineer::forecast {
+namespace {
+
+TEST(MannKendall, ByHand) {
+  // 1, 2, 3, 4: S = 6 (every pair rises), Var S = 4 x 3 x 13 / 18 = 8.6666667,
+  // Z = (6 - 1) / sqrt(8.6666667) = 1.6984156, p = erfc(Z / sqrt 2) = 0.0894294.
+  const auto a = mann_kendall({1, 2, 3, 4});
+  EXPECT_EQ(a.s, 6);
+  EXPECT_NEAR(a.var, 8.6666667, 1e-7);
+  EXPECT_NEAR(a.z, 1.6984156, 1e-7);
+  EXPECT_NEAR(a.p, 0.0894294, 1e-7);
+  // 1, 1, 2 (one tie of 2): S = 0 + 1 + 1 = 2, Var S = (3 x 2 x 11 - 2 x 1 x 9) / 18 = 2.6666667,
+  // Z = 1 / sqrt(2.6666667) = 0.6123724.
+  const auto b = mann_kendall({1, 1, 2});
+  EXPECT_EQ(b.s, 2);
+  EXPECT_NEAR(b.var, 2.6666667, 1e-7);
+  EXPECT_NEAR(b.z, 0.6123724, 1e-7);
+  const auto flat = mann_kendall({3, 3, 3});
+  EXPECT_EQ(flat.z, 0.0);
+  EXPECT_EQ(flat.p, 1.0);
+}
+
+TEST(EmergingHotSpots, EveryClassFromHandMadeSlices) {
+  // Ten slices; per cell the slices where it is a significant hot (H) or cold (C) spot, z = +-3
+  // there and 0 elsewhere unless a trend is given.
+  constexpr int kSlices = 10, kCells = 11;
+  std::vector<GiStarResult> slices(kSlices);
+  for (auto& s : slices) {
+    s.hot.assign(kCells, HotSpot::kNone);
+    s.z.assign(kCells, 0.0);
+  }
+  const auto mark = [&](int cell, std::vector<int> when, HotSpot h) {
+    for (const int t : when) {
+      slices[static_cast<std::size_t>(t)].hot[cell] = h;
+      slices[static_cast<std::size_t>(t)].z[cell] = h == HotSpot::kHot ? 3 : -3;
+    }
+  };
+  const std::vector<int> all = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  mark(0, {9}, HotSpot::kHot);        // new hot
+  mark(1, {7, 8, 9}, HotSpot::kHot);  // consecutive hot (3 of 10 < 90%)
+  mark(2, all, HotSpot::kHot);        // intensifying hot: z = 1..10, MK Z = 44 / sqrt(125) = 3.94
+  mark(3, all, HotSpot::kHot);        // persistent hot: z constant, no trend
+  mark(4, all, HotSpot::kHot);        // diminishing hot: z = 10..1
+  mark(5, {2, 5, 9}, HotSpot::kHot);  // sporadic hot
+  mark(6, {4, 9}, HotSpot::kHot);     // oscillating hot: cold in slice 1
+  mark(6, {1}, HotSpot::kCold);
+  mark(7, {0, 1, 2, 3, 4, 5, 6, 7, 8}, HotSpot::kHot);  // historical hot: 9 of 10, not the last
+  mark(8, {9}, HotSpot::kCold);                         // new cold
+  mark(9, all, HotSpot::kCold);  // intensifying cold: z = -1..-10 (more and more cold)
+  for (int t = 0; t < kSlices; ++t) {
+    slices[static_cast<std::size_t>(t)].z[2] = t + 1;
+    slices[static_cast<std::size_t>(t)].z[4] = kSlices - t;
+    slices[static_cast<std::size_t>(t)].z[9] = -(t + 1);
+  }
+  const auto c = classify_emerging(slices);
+  const std::vector<EmergingClass> want = {EmergingClass::kNewHot,
+                                           EmergingClass::kConsecutiveHot,
+                                           EmergingClass::kIntensifyingHot,
+                                           EmergingClass::kPersistentHot,
+                                           EmergingClass::kDiminishingHot,
+                                           EmergingClass::kSporadicHot,
+                                           EmergingClass::kOscillatingHot,
+                                           EmergingClass::kHistoricalHot,
+                                           EmergingClass::kNewCold,
+                                           EmergingClass::kIntensifyingCold,
+                                           EmergingClass::kNone};
+  ASSERT_EQ(c.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) EXPECT_EQ(to_string(c[i]), to_string(want[i])) << i;
+  slices[3].hot.pop_back();
+  EXPECT_THROW(classify_emerging(slices), ConfigError);
+}
+
+}  // namespace
+}  // namespace scrutineer::forecast
