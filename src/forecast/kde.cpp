@@ -17,6 +17,10 @@ namespace {
 
 enum class TimeKernel { kExponential, kQuadratic, kConstant };
 enum class Bandwidth { kFixed, kScott, kNearest, kNearestScaled };
+// How a cell's risk comes from the density: its value at the centre, its mean over a lattice of
+// samples x samples midpoints ((2a + 1) / (2 samples) of the side: open_cp's `samples = -k`
+// sub-grid), or its exact mean over the cell (the Gaussian's integral over the rectangle).
+enum class CellRisk { kCentre, kLattice, kExact };
 
 struct KdeOptions {
   TimeKernel time = TimeKernel::kExponential;
@@ -25,6 +29,8 @@ struct KdeOptions {
   double h = 50;      // fixed standard deviation, metres
   int k = 15;         // nearest neighbour for variable bandwidths
   double cutoff = 5;  // kernels are evaluated within cutoff standard deviations
+  CellRisk cell_risk = CellRisk::kCentre;
+  int samples = 5;  // lattice: samples x samples midpoints per cell
 };
 
 // A 2-D Gaussian N(0, S) with S = [[a, b], [b, c]].
@@ -118,13 +124,13 @@ class Kde final : public Model {
       const auto iy1 =
           std::min<std::int64_t>(grid.ny - 1, cell_coordinate(ey + g.reach, grid.y0, grid.size));
       for (auto iy = iy0; iy <= iy1; ++iy) {
-        const double dy = grid.y0 + (static_cast<double>(iy) + 0.5) * grid.size - ey;
         for (auto ix = ix0; ix <= ix1; ++ix) {
           const auto cell = static_cast<std::size_t>(iy * grid.nx + ix);
           if (!grid.valid[cell]) continue;
-          const double dx = grid.x0 + (static_cast<double>(ix) + 0.5) * grid.size - ex;
-          if (dx * dx + dy * dy > g.reach * g.reach) continue;
-          surface.risk[cell] += w[i] * g(dx, dy);
+          // Offsets of the cell's lower-left corner from the event.
+          const double lx = grid.x0 + static_cast<double>(ix) * grid.size - ex;
+          const double ly = grid.y0 + static_cast<double>(iy) * grid.size - ey;
+          surface.risk[cell] += w[i] * cell_value(g, lx, ly, grid.size);
         }
       }
     }
@@ -132,6 +138,34 @@ class Kde final : public Model {
   }
 
  private:
+  // The kernel's contribution to a cell of side `size` whose lower-left corner lies at (lx, ly)
+  // from the event; 0 beyond the kernel's reach (per evaluated point).
+  double cell_value(const Gauss& g, double lx, double ly, double size) const {
+    const double r2 = g.reach * g.reach;
+    const auto at = [&](double dx, double dy) { return dx * dx + dy * dy > r2 ? 0.0 : g(dx, dy); };
+    switch (o_.cell_risk) {
+      case CellRisk::kCentre:
+        return at(lx + size / 2, ly + size / 2);
+      case CellRisk::kLattice: {
+        double sum = 0;
+        const int k = o_.samples;
+        for (int b = 0; b < k; ++b)
+          for (int a = 0; a < k; ++a)
+            sum += at(lx + (2 * a + 1) * size / (2 * k), ly + (2 * b + 1) * size / (2 * k));
+        return sum / (k * k);
+      }
+      case CellRisk::kExact: {
+        // Axis-aligned Gaussian (ib = 0, checked when the model is made): the mean density over
+        // the cell is prod_d (Phi((hi_d) / sd_d) - Phi((lo_d) / sd_d)) / size^2.
+        const double sx = 1 / std::sqrt(g.ia), sy = 1 / std::sqrt(g.ic);
+        const auto phi = [](double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); };
+        return (phi((lx + size) / sx) - phi(lx / sx)) * (phi((ly + size) / sy) - phi(ly / sy)) /
+               (size * size);
+      }
+    }
+    return 0;
+  }
+
   double time_weight(double age_days) const {
     const double a = age_days / o_.scale_days;
     switch (o_.time) {
@@ -224,7 +258,15 @@ ModelInfo kde_info() {
             "",
             {}},
            {"k", "15", "knn: which neighbour sets each event's bandwidth", "", {}},
-           {"cutoff", "5", "kernels are summed within this many standard deviations", "", {}}},
+           {"cutoff", "5", "kernels are summed within this many standard deviations", "", {}},
+           {"cell_risk",
+            "centre",
+            "a cell's risk: the density at its centre, its mean over a samples x samples "
+            "lattice of midpoints (open_cp's samples = -k), or its exact mean over the cell "
+            "(Gaussian integral over the rectangle; not with space=scott)",
+            "open_cp predictors.ContinuousPrediction",
+            {"centre", "lattice", "exact"}},
+           {"samples", "5", "lattice: samples x samples points per cell", "open_cp: -5", {}}},
           [](const ParamSet& p) {
             KdeOptions o;
             const auto& t = p.text("time_kernel");
@@ -240,6 +282,17 @@ ModelInfo kde_info() {
             o.h = p.number("bandwidth");
             o.k = static_cast<int>(p.integer("k"));
             o.cutoff = p.number("cutoff");
+            const auto& cr = p.text("cell_risk");
+            o.cell_risk = cr == "lattice" ? CellRisk::kLattice
+                          : cr == "exact" ? CellRisk::kExact
+                                          : CellRisk::kCentre;
+            o.samples = static_cast<int>(p.integer("samples"));
+            if (o.samples < 1 || o.samples > 100)
+              throw ConfigError(fmt::format("kde: samples must be 1..100; got {}", o.samples));
+            if (o.cell_risk == CellRisk::kExact && o.bandwidth == Bandwidth::kScott)
+              throw ConfigError(
+                  "kde: cell_risk=exact needs axis-aligned kernels; Scott's rule gives a full "
+                  "covariance (use lattice)");
             if (!(o.scale_days > 0) || !(o.h > 0) || o.k < 1 || !(o.cutoff > 0))
               throw ConfigError(
                   fmt::format("kde: need time_scale > 0, bandwidth > 0, k >= 1, cutoff > 0"));
