@@ -17,10 +17,6 @@ namespace {
 
 enum class TimeKernel { kExponential, kQuadratic, kConstant };
 enum class Bandwidth { kFixed, kScott, kNearest, kNearestScaled };
-// How a cell's risk comes from the density: its value at the centre, its mean over a lattice of
-// samples x samples midpoints ((2a + 1) / (2 samples) of the side: open_cp's `samples = -k`
-// sub-grid), or its exact mean over the cell (the Gaussian's integral over the rectangle).
-enum class CellRisk { kCentre, kLattice, kExact };
 
 struct KdeOptions {
   TimeKernel time = TimeKernel::kExponential;
@@ -127,10 +123,7 @@ class Kde final : public Model {
         for (auto ix = ix0; ix <= ix1; ++ix) {
           const auto cell = static_cast<std::size_t>(iy * grid.nx + ix);
           if (!grid.valid[cell]) continue;
-          // Offsets of the cell's lower-left corner from the event.
-          const double lx = grid.x0 + static_cast<double>(ix) * grid.size - ex;
-          const double ly = grid.y0 + static_cast<double>(iy) * grid.size - ey;
-          surface.risk[cell] += w[i] * cell_value(g, lx, ly, grid.size);
+          surface.risk[cell] += w[i] * cell_value(g, grid, ix, iy, ex, ey);
         }
       }
     }
@@ -138,14 +131,19 @@ class Kde final : public Model {
   }
 
  private:
-  // The kernel's contribution to a cell of side `size` whose lower-left corner lies at (lx, ly)
-  // from the event; 0 beyond the kernel's reach (per evaluated point).
-  double cell_value(const Gauss& g, double lx, double ly, double size) const {
-    const double r2 = g.reach * g.reach;
+  // The kernel's contribution to cell (ix, iy) from the event at (ex, ey); 0 beyond the kernel's
+  // reach (per evaluated point).
+  double cell_value(const Gauss& g, const geo::Grid& grid, std::int64_t ix, std::int64_t iy,
+                    double ex, double ey) const {
+    const double r2 = g.reach * g.reach, size = grid.size;
     const auto at = [&](double dx, double dy) { return dx * dx + dy * dy > r2 ? 0.0 : g(dx, dy); };
+    // Offsets of the cell's lower-left corner from the event.
+    const double lx = grid.x0 + static_cast<double>(ix) * size - ex;
+    const double ly = grid.y0 + static_cast<double>(iy) * size - ey;
     switch (o_.cell_risk) {
-      case CellRisk::kCentre:
-        return at(lx + size / 2, ly + size / 2);
+      case CellRisk::kCentre:  // x0 + (ix + 1/2) size - ex: the centre rule's own arithmetic
+        return at(grid.x0 + (static_cast<double>(ix) + 0.5) * size - ex,
+                  grid.y0 + (static_cast<double>(iy) + 0.5) * size - ey);
       case CellRisk::kLattice: {
         double sum = 0;
         const int k = o_.samples;
@@ -234,39 +232,32 @@ class Kde final : public Model {
 }  // namespace
 
 ModelInfo kde_info() {
-  return {"kde",
-          "Gaussian kernel density in space weighted by a time kernel on each event's age",
-          "open_cp kde.KDE; Scott (1992) Multivariate Density Estimation; Silverman (1986)",
-          {{"time_kernel",
-            "exponential",
-            "weight on age a: exponential e^(-a/scale)/scale, "
-            "quadratic 1/(1+(a/scale)^2), constant 1",
-            "open_cp kde",
-            {"exponential", "quadratic", "constant"}},
-           {"time_scale", "10", "scale of the time kernel, days", "", {}},
-           {"space",
-            "fixed",
-            "bandwidth: fixed, scott (scipy's rule, full covariance), knn "
-            "(distance to the k-th neighbour per event, isotropic), knn_scaled (open_cp's "
-            "GaussianNearestNeighbour: k-th neighbour on coordinates scaled to unit sd)",
-            "open_cp kde",
-            {"fixed", "scott", "knn", "knn_scaled"}},
-           {"bandwidth",
-            "50",
-            "fixed: the Gaussian's standard deviation, metres (knn_scaled: the sd of a "
-            "coordinate with no spread)",
-            "",
-            {}},
-           {"k", "15", "knn: which neighbour sets each event's bandwidth", "", {}},
-           {"cutoff", "5", "kernels are summed within this many standard deviations", "", {}},
-           {"cell_risk",
-            "centre",
-            "a cell's risk: the density at its centre, its mean over a samples x samples "
-            "lattice of midpoints (open_cp's samples = -k), or its exact mean over the cell "
-            "(Gaussian integral over the rectangle; not with space=scott)",
-            "open_cp predictors.ContinuousPrediction",
-            {"centre", "lattice", "exact"}},
-           {"samples", "5", "lattice: samples x samples points per cell", "open_cp: -5", {}}},
+  std::vector<ParamSpec> params = {
+      {"time_kernel",
+       "exponential",
+       "weight on age a: exponential e^(-a/scale)/scale, "
+       "quadratic 1/(1+(a/scale)^2), constant 1",
+       "open_cp kde",
+       {"exponential", "quadratic", "constant"}},
+      {"time_scale", "10", "scale of the time kernel, days", "", {}},
+      {"space",
+       "fixed",
+       "bandwidth: fixed, scott (scipy's rule, full covariance), knn "
+       "(distance to the k-th neighbour per event, isotropic), knn_scaled (open_cp's "
+       "GaussianNearestNeighbour: k-th neighbour on coordinates scaled to unit sd)",
+       "open_cp kde",
+       {"fixed", "scott", "knn", "knn_scaled"}},
+      {"bandwidth",
+       "50",
+       "fixed: the Gaussian's standard deviation, metres (knn_scaled: the sd of a "
+       "coordinate with no spread)",
+       "",
+       {}},
+      {"k", "15", "knn: which neighbour sets each event's bandwidth", "", {}},
+      {"cutoff", "5", "kernels are summed within this many standard deviations", "", {}}};
+  for (auto& spec : cell_risk_params(true)) params.push_back(std::move(spec));
+  return {"kde", "Gaussian kernel density in space weighted by a time kernel on each event's age",
+          "open_cp kde.KDE; Scott (1992) Multivariate Density Estimation; Silverman (1986)", params,
           [](const ParamSet& p) {
             KdeOptions o;
             const auto& t = p.text("time_kernel");
@@ -282,13 +273,7 @@ ModelInfo kde_info() {
             o.h = p.number("bandwidth");
             o.k = static_cast<int>(p.integer("k"));
             o.cutoff = p.number("cutoff");
-            const auto& cr = p.text("cell_risk");
-            o.cell_risk = cr == "lattice" ? CellRisk::kLattice
-                          : cr == "exact" ? CellRisk::kExact
-                                          : CellRisk::kCentre;
-            o.samples = static_cast<int>(p.integer("samples"));
-            if (o.samples < 1 || o.samples > 100)
-              throw ConfigError(fmt::format("kde: samples must be 1..100; got {}", o.samples));
+            o.cell_risk = read_cell_risk(p, o.samples, "kde");
             if (o.cell_risk == CellRisk::kExact && o.bandwidth == Bandwidth::kScott)
               throw ConfigError(
                   "kde: cell_risk=exact needs axis-aligned kernels; Scott's rule gives a full "
