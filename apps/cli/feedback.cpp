@@ -12,6 +12,7 @@
 #include "scrutineer/feedback/options.hpp"
 #include "scrutineer/feedback/output.hpp"
 #include "scrutineer/feedback/world.hpp"
+#include "scrutineer/forecast/sepp_grid.hpp"
 #include "scrutineer/study/options.hpp"
 #include "scrutineer/synth/city.hpp"
 
@@ -97,6 +98,7 @@ void setup_urn(CLI::App& parent) {
 struct LumIsaacArgs {
   feedback::LumIsaacLoopOptions options;
   std::string crimes, first = "2010-12-28", last = "2011-12-30", out = "feedback-lum-isaac";
+  std::string e_step = "exact";
 };
 
 void setup_lum_isaac(CLI::App& parent) {
@@ -120,8 +122,13 @@ void setup_lum_isaac(CLI::App& parent) {
   app->add_option("--replicates", o.replicates, "Seeded replicates")->capture_default_str();
   app->add_option("--seed", o.seed, "Random seed")->capture_default_str();
   app->add_option("-o,--out", a->out, "Output folder")->capture_default_str();
+  app->add_option("--e-step", a->e_step,
+                  "E-step normalisation: exact (Mohler et al. 2015) or as-coded (predpol.py's "
+                  "broadcasting, their published numbers)")
+      ->capture_default_str();
   app->callback([a] {
     a->options.progress = !global_options().quiet;
+    a->options.em.e_step = forecast::parse_sepp_grid_e_step(a->e_step, "--e-step");
     const auto data =
         feedback::read_oakland_bin_days(a->crimes, a->first, a->last, a->options.window_days);
     const auto result = feedback::run_lum_isaac_loop(data, a->options);

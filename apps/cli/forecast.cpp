@@ -93,7 +93,7 @@ void setup_models(CLI::App& app) {
 
 struct LumIsaacArgs {
   fc::LumIsaacOptions options;
-  std::string out, stop = "any";
+  std::string out, stop = "any", e_step = "exact";
   bool edge_corrected = false;
 };
 
@@ -116,11 +116,16 @@ void setup_lum_isaac(CLI::App& app) {
   sub->add_option("--max-iterations", o.em.max_iterations, "EM iteration cap")
       ->capture_default_str();
   sub->add_flag("--edge-corrected", a->edge_corrected, "Daws's edge-corrected M-step (not theirs)");
+  sub->add_option("--e-step", a->e_step,
+                  "E-step normalisation: exact (Mohler et al. 2015) or as-coded (predpol.py's "
+                  "broadcasting, their published numbers)")
+      ->capture_default_str();
   sub->callback([a] {
     if (a->stop != "any" && a->stop != "all")
       throw scrutineer::ConfigError(fmt::format("--stop must be any or all; got '{}'", a->stop));
     a->options.em.stop = a->stop == "any" ? fc::SeppGridStop::kAny : fc::SeppGridStop::kAll;
     a->options.em.edge_corrected = a->edge_corrected;
+    a->options.em.e_step = fc::parse_sepp_grid_e_step(a->e_step, "--e-step");
     const auto r = fc::run_lum_isaac(a->options);
     fc::write_lum_isaac(r, a->out);
     fmt::print("{} rows ({} with bin NA, dropped), {} bins x {} dates -> {}\n", r.rows,

@@ -14,6 +14,7 @@
 #include "scrutineer/core/progress.hpp"
 #include "scrutineer/core/random.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/evaluate/auc.hpp"
 #include "scrutineer/forecast/model.hpp"
 
 namespace scrutineer::evaluate {
@@ -95,6 +96,11 @@ PeriodScore score_period(const forecast::Surface& surface, const PeriodCounts& c
   s.operating = accuracy_at(k, same_order ? curve : capture_curve(op_ranking, counts.per_cell),
                             oracle, counts.total);
   s.flagged.assign(op_ranking.begin(), op_ranking.begin() + k);
+
+  const auto auc = mann_whitney_auc(surface.risk, counts.per_cell, grid);
+  s.auc_u = auc.u;
+  s.auc_pairs = auc.pairs;
+  s.auc = auc.auc();
 
   s.log_likelihood = s.brier = kNaN;
   if (surface.is_rate && surface.rate_period_seconds > 0) {
@@ -200,6 +206,19 @@ void summarise_model(ModelResult& m, const BacktestResult& r, const BootstrapOpt
   }
   m.mean_log_likelihood = mean_finite(ll);
   m.mean_brier = mean_finite(brier);
+  std::vector<double> u(np), pairs(np), auc(np);
+  for (std::size_t i = 0; i < np; ++i) {
+    u[i] = m.periods[i].auc_u;
+    pairs[i] = m.periods[i].auc_pairs;
+    auc[i] = m.periods[i].auc;
+  }
+  if (bootstrap.replicates > 0) {
+    m.auc_pooled = bootstrap_pooled_ratio(u, pairs, bootstrap);
+    m.auc_mean = bootstrap_mean(auc, bootstrap);
+  } else {
+    m.auc_pooled = point(pooled(u, pairs));
+    m.auc_mean = point(mean_finite(auc));
+  }
 }
 
 void compare_with_baselines(BacktestResult& r, const BootstrapOptions& bootstrap) {

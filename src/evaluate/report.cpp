@@ -74,18 +74,18 @@ std::string policy_text(const Policy& p) {
 std::string periods_csv(const BacktestResult& r) {
   std::string out =
       "model,period_start,period_end,events,outside,flagged,captured,hit_rate,pai,pei,pei_star,"
-      "wrong_cells,wrong_share,log_likelihood,brier";
+      "wrong_cells,wrong_share,log_likelihood,brier,auc";
   for (const double c : r.coverages) out += fmt::format(",captured_at_{:g}pct", 100 * c);
   out += '\n';
   for (const auto& m : r.models)
     for (std::size_t i = 0; i < r.periods.size(); ++i) {
       const auto& p = m.periods[i];
       const auto& a = p.operating;
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", field(m.spec.label),
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", field(m.spec.label),
                          format_iso_utc(r.periods[i].start), format_iso_utc(r.periods[i].end),
                          p.events, p.outside, a.flagged, a.captured, num(a.hit_rate), num(a.pai),
                          num(a.pei), num(a.pei_star), a.wrong_cells, num(a.wrong_share),
-                         num(p.log_likelihood), num(p.brier));
+                         num(p.log_likelihood), num(p.brier), num(p.auc));
       for (const auto& c : p.at_coverage) out += fmt::format(",{}", c.captured);
       out += '\n';
     }
@@ -124,6 +124,8 @@ std::string summary_json(const BacktestResult& r) {
     for (const double v : m.curve) jm["coverage_curve"].push_back(jnum(v));
     jm["mean_log_likelihood"] = jnum(m.mean_log_likelihood);
     jm["mean_brier"] = jnum(m.mean_brier);
+    jm["auc_pooled"] = jinterval(m.auc_pooled);
+    jm["auc_mean_over_periods"] = jinterval(m.auc_mean);
     std::int64_t events = 0;
     for (const auto& p : m.periods) events += p.events;
     jm["events"] = events;

@@ -219,11 +219,13 @@ double total(const std::vector<double>& v) {
 std::string lum_isaac_summary_json(const LumIsaacLoopResult& r, const LumIsaacLoopOptions& o) {
   Json j;
   j["model"] = "Lum & Isaac (2016) feedback loop on the grid SEPP (Mohler et al. 2015)";
-  j["options"] = {{"window_days", o.window_days},
-                  {"top_k", o.top_k},
-                  {"p", o.p},
-                  {"replicates", o.replicates},
-                  {"seed", o.seed}};
+  j["options"] = {
+      {"window_days", o.window_days},
+      {"top_k", o.top_k},
+      {"p", o.p},
+      {"replicates", o.replicates},
+      {"seed", o.seed},
+      {"e_step", o.em.e_step == forecast::SeppGridEStep::kAsCoded ? "as-coded" : "exact"}};
   j["first_date"] = r.dates.empty() ? "" : r.dates.front();
   j["last_date"] = r.dates.empty() ? "" : r.dates.back();
   auto final_of = [&](std::vector<double> LumIsaacRun::*m) {

@@ -48,4 +48,24 @@ Surface empty_surface(const geo::Grid& grid) {
   return s;
 }
 
+std::vector<ParamSpec> cell_risk_params(bool exact) {
+  std::vector<std::string> choices = {"centre", "lattice"};
+  if (exact) choices.push_back("exact");
+  return {{"cell_risk", "centre",
+           std::string("a cell's risk: the value at its centre, or its mean over a samples x "
+                       "samples lattice of midpoints (open_cp's samples = -k)") +
+               (exact ? ", or its exact mean over the cell (closed form)" : ""),
+           "open_cp predictors.ContinuousPrediction", choices},
+          {"samples", "5", "lattice: samples x samples points per cell", "open_cp: -5", {}}};
+}
+
+CellRisk read_cell_risk(const ParamSet& p, int& samples, const char* model) {
+  const auto n = p.integer("samples");
+  if (n < 1 || n > 100)
+    throw ConfigError(fmt::format("{}: samples must be 1..100; got {}", model, n));
+  samples = static_cast<int>(n);
+  const auto& c = p.text("cell_risk");
+  return c == "lattice" ? CellRisk::kLattice : c == "exact" ? CellRisk::kExact : CellRisk::kCentre;
+}
+
 }  // namespace scrutineer::forecast::detail

@@ -25,6 +25,8 @@ struct KdeOptions {
   double h = 50;      // fixed standard deviation, metres
   int k = 15;         // nearest neighbour for variable bandwidths
   double cutoff = 5;  // kernels are evaluated within cutoff standard deviations
+  CellRisk cell_risk = CellRisk::kCentre;
+  int samples = 5;  // lattice: samples x samples midpoints per cell
 };
 
 // A 2-D Gaussian N(0, S) with S = [[a, b], [b, c]].
@@ -118,13 +120,10 @@ class Kde final : public Model {
       const auto iy1 =
           std::min<std::int64_t>(grid.ny - 1, cell_coordinate(ey + g.reach, grid.y0, grid.size));
       for (auto iy = iy0; iy <= iy1; ++iy) {
-        const double dy = grid.y0 + (static_cast<double>(iy) + 0.5) * grid.size - ey;
         for (auto ix = ix0; ix <= ix1; ++ix) {
           const auto cell = static_cast<std::size_t>(iy * grid.nx + ix);
           if (!grid.valid[cell]) continue;
-          const double dx = grid.x0 + (static_cast<double>(ix) + 0.5) * grid.size - ex;
-          if (dx * dx + dy * dy > g.reach * g.reach) continue;
-          surface.risk[cell] += w[i] * g(dx, dy);
+          surface.risk[cell] += w[i] * cell_value(g, grid, ix, iy, ex, ey);
         }
       }
     }
@@ -132,6 +131,39 @@ class Kde final : public Model {
   }
 
  private:
+  // The kernel's contribution to cell (ix, iy) from the event at (ex, ey); 0 beyond the kernel's
+  // reach (per evaluated point).
+  double cell_value(const Gauss& g, const geo::Grid& grid, std::int64_t ix, std::int64_t iy,
+                    double ex, double ey) const {
+    const double r2 = g.reach * g.reach, size = grid.size;
+    const auto at = [&](double dx, double dy) { return dx * dx + dy * dy > r2 ? 0.0 : g(dx, dy); };
+    // Offsets of the cell's lower-left corner from the event.
+    const double lx = grid.x0 + static_cast<double>(ix) * size - ex;
+    const double ly = grid.y0 + static_cast<double>(iy) * size - ey;
+    switch (o_.cell_risk) {
+      case CellRisk::kCentre:  // x0 + (ix + 1/2) size - ex: the centre rule's own arithmetic
+        return at(grid.x0 + (static_cast<double>(ix) + 0.5) * size - ex,
+                  grid.y0 + (static_cast<double>(iy) + 0.5) * size - ey);
+      case CellRisk::kLattice: {
+        double sum = 0;
+        const int k = o_.samples;
+        for (int b = 0; b < k; ++b)
+          for (int a = 0; a < k; ++a)
+            sum += at(lx + (2 * a + 1) * size / (2 * k), ly + (2 * b + 1) * size / (2 * k));
+        return sum / (k * k);
+      }
+      case CellRisk::kExact: {
+        // Axis-aligned Gaussian (ib = 0, checked when the model is made): the mean density over
+        // the cell is prod_d (Phi((hi_d) / sd_d) - Phi((lo_d) / sd_d)) / size^2.
+        const double sx = 1 / std::sqrt(g.ia), sy = 1 / std::sqrt(g.ic);
+        const auto phi = [](double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); };
+        return (phi((lx + size) / sx) - phi(lx / sx)) * (phi((ly + size) / sy) - phi(ly / sy)) /
+               (size * size);
+      }
+    }
+    return 0;
+  }
+
   double time_weight(double age_days) const {
     const double a = age_days / o_.scale_days;
     switch (o_.time) {
@@ -200,31 +232,32 @@ class Kde final : public Model {
 }  // namespace
 
 ModelInfo kde_info() {
-  return {"kde",
-          "Gaussian kernel density in space weighted by a time kernel on each event's age",
-          "open_cp kde.KDE; Scott (1992) Multivariate Density Estimation; Silverman (1986)",
-          {{"time_kernel",
-            "exponential",
-            "weight on age a: exponential e^(-a/scale)/scale, "
-            "quadratic 1/(1+(a/scale)^2), constant 1",
-            "open_cp kde",
-            {"exponential", "quadratic", "constant"}},
-           {"time_scale", "10", "scale of the time kernel, days", "", {}},
-           {"space",
-            "fixed",
-            "bandwidth: fixed, scott (scipy's rule, full covariance), knn "
-            "(distance to the k-th neighbour per event, isotropic), knn_scaled (open_cp's "
-            "GaussianNearestNeighbour: k-th neighbour on coordinates scaled to unit sd)",
-            "open_cp kde",
-            {"fixed", "scott", "knn", "knn_scaled"}},
-           {"bandwidth",
-            "50",
-            "fixed: the Gaussian's standard deviation, metres (knn_scaled: the sd of a "
-            "coordinate with no spread)",
-            "",
-            {}},
-           {"k", "15", "knn: which neighbour sets each event's bandwidth", "", {}},
-           {"cutoff", "5", "kernels are summed within this many standard deviations", "", {}}},
+  std::vector<ParamSpec> params = {
+      {"time_kernel",
+       "exponential",
+       "weight on age a: exponential e^(-a/scale)/scale, "
+       "quadratic 1/(1+(a/scale)^2), constant 1",
+       "open_cp kde",
+       {"exponential", "quadratic", "constant"}},
+      {"time_scale", "10", "scale of the time kernel, days", "", {}},
+      {"space",
+       "fixed",
+       "bandwidth: fixed, scott (scipy's rule, full covariance), knn "
+       "(distance to the k-th neighbour per event, isotropic), knn_scaled (open_cp's "
+       "GaussianNearestNeighbour: k-th neighbour on coordinates scaled to unit sd)",
+       "open_cp kde",
+       {"fixed", "scott", "knn", "knn_scaled"}},
+      {"bandwidth",
+       "50",
+       "fixed: the Gaussian's standard deviation, metres (knn_scaled: the sd of a "
+       "coordinate with no spread)",
+       "",
+       {}},
+      {"k", "15", "knn: which neighbour sets each event's bandwidth", "", {}},
+      {"cutoff", "5", "kernels are summed within this many standard deviations", "", {}}};
+  for (auto& spec : cell_risk_params(true)) params.push_back(std::move(spec));
+  return {"kde", "Gaussian kernel density in space weighted by a time kernel on each event's age",
+          "open_cp kde.KDE; Scott (1992) Multivariate Density Estimation; Silverman (1986)", params,
           [](const ParamSet& p) {
             KdeOptions o;
             const auto& t = p.text("time_kernel");
@@ -240,6 +273,11 @@ ModelInfo kde_info() {
             o.h = p.number("bandwidth");
             o.k = static_cast<int>(p.integer("k"));
             o.cutoff = p.number("cutoff");
+            o.cell_risk = read_cell_risk(p, o.samples, "kde");
+            if (o.cell_risk == CellRisk::kExact && o.bandwidth == Bandwidth::kScott)
+              throw ConfigError(
+                  "kde: cell_risk=exact needs axis-aligned kernels; Scott's rule gives a full "
+                  "covariance (use lattice)");
             if (!(o.scale_days > 0) || !(o.h > 0) || o.k < 1 || !(o.cutoff > 0))
               throw ConfigError(
                   fmt::format("kde: need time_scale > 0, bandwidth > 0, k >= 1, cutoff > 0"));

@@ -66,7 +66,8 @@ ModelInfo sepp_grid_info() {
       {{"compat",
         "none",
         "lum-isaac: their EM (stop on any test, plain M-step, whole days, 180-day "
-        "window); explicit parameters below still override it",
+        "window; add e_step=as-coded for their E-step's normalisation); explicit parameters "
+        "below still override it",
         "Lum & Isaac (2016) predpol.py",
         {"none", "lum-isaac"}},
        {"time_unit", "1d", "model time unit (rates are per unit)", "Lum & Isaac: days", {}},
@@ -93,6 +94,13 @@ ModelInfo sepp_grid_info() {
         "loop). Default: any with compat=lum-isaac, else all",
         "",
         {"", "all", "any"}},
+       {"e_step",
+        "exact",
+        "exact: each child's triggering weights divided by its own intensity (Mohler et al. "
+        "2015, eq. 4); as-coded: by the intensity at the event after the parent, as NumPy "
+        "broadcasting makes predpol.py do (Lum & Isaac's published numbers)",
+        "Mohler et al. (2015) eq. 4; Lum & Isaac (2016) predpol.py",
+        {"exact", "as-coded"}},
        {"max_iterations", "1000", "EM iteration cap", "", {}},
        {"edge_corrected",
         "",
@@ -110,6 +118,7 @@ ModelInfo sepp_grid_info() {
         o.tol_omega = p.number("tol_omega");
         o.tol_mu = p.number("tol_mu");
         o.max_iterations = static_cast<int>(p.integer("max_iterations"));
+        o.e_step = parse_sepp_grid_e_step(p.text("e_step"), "sepp-grid e_step");
         const auto& stop = p.values().at("stop");
         o.stop = (stop.empty() ? li : stop == "any") ? SeppGridStop::kAny : SeppGridStop::kAll;
         const auto& edge = p.values().at("edge_corrected");

@@ -93,15 +93,20 @@ void report_accuracy(const Run& run, report::HtmlReport& html) {
   html.paragraph(fmt::format(
       "{} periods from {} to {}. At the start of each period every model was fitted on the "
       "earlier recorded crimes and flagged its top cells; the period's recorded crimes were then "
-      "counted in the flagged cells. Intervals are bootstrap intervals over periods.",
+      "counted in the flagged cells. Intervals are bootstrap intervals over periods. The AUC "
+      "(Rotaru et al. 2022) scores the whole risk surface: the share of (cell with a crime, cell "
+      "without) pairs of a period that the model ranks in the right order, ties counting half.",
       b.periods.size(), run.recipe.backtest.from, run.recipe.backtest.to));
-  std::vector<std::vector<std::string>> rows = {
-      {"model", "hit rate", "interval", "PAI", "PEI", "wrong share", "vs best baseline"}};
+  std::vector<std::vector<std::string>> rows = {{"model", "hit rate", "interval", "PAI", "PEI",
+                                                 "wrong share", "AUC (all cells)",
+                                                 "vs best baseline"}};
   for (const auto& m : b.models) {
     const auto& s = m.operating;
     rows.push_back({m.spec.label.empty() ? m.spec.name : m.spec.label, fixed(s.hit_rate.estimate),
                     fixed(s.hit_rate.lo) + " to " + fixed(s.hit_rate.hi), fixed(s.pai.estimate, 2),
                     fixed(s.pei.estimate), fixed(s.wrong_share.estimate),
+                    fixed(m.auc_pooled.estimate) + " [" + fixed(m.auc_pooled.lo) + ", " +
+                        fixed(m.auc_pooled.hi) + "]",
                     m.spec.baseline
                         ? "baseline"
                         : fixed(m.vs_best_baseline.estimate) + " [" + fixed(m.vs_best_baseline.lo) +

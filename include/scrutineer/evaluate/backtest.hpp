@@ -67,6 +67,9 @@ struct PeriodScore {
   std::vector<std::int64_t> curve_captured;  // events caught at coverage 0%, 1%, ..., 100%
   double log_likelihood = 0;                 // NaN unless the model gives rates
   double brier = 0;                          // NaN unless the model gives rates
+  // Event-level score (Rotaru et al. 2022, evaluate/auc.hpp): Mann-Whitney U of the risk against
+  // the cells with events, over (event cell, no-event cell) pairs; auc = u / pairs (NaN if 0).
+  double auc_u = 0, auc_pairs = 0, auc = 0;
 };
 
 // Pooled results over periods with bootstrap intervals.
@@ -87,6 +90,9 @@ struct ModelResult {
   // Operating-point hit rate minus the best baseline's, paired bootstrap over periods.
   Interval vs_best_baseline;
   double mean_log_likelihood = 0, mean_brier = 0;  // NaN unless the model gives rates
+  // ROC AUC pooled over periods (sum U / sum pairs: same-period pairs only) and its mean over
+  // periods, with bootstrap intervals over periods.
+  Interval auc_pooled, auc_mean;
 };
 
 struct BacktestResult {

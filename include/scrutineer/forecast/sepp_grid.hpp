@@ -2,6 +2,7 @@
 // JASA 110(512) (the model behind PredPol), with Lum & Isaac's (2016) replication settings.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 namespace scrutineer::forecast {
@@ -9,6 +10,18 @@ namespace scrutineer::forecast {
 // When the EM stops: Lum & Isaac's loop stops as soon as ANY one of the three changes is below its
 // tolerance; the usual rule waits for ALL of them.
 enum class SeppGridStop { kAll, kAny };
+
+// How the E-step normalises the triggering weights (docs/methods.md, "Lum & Isaac as coded").
+// kExact: Mohler et al. (2015) eq. 4, p_ij = theta omega e^(-omega (t_j - t_i)) / lambda(t_j), each
+// child's weights divided by the child's own intensity. kAsCoded: Lum & Isaac's predpol.py, where
+// `pij[n] / denom` broadcasts the vector of children's intensities along the parents' axis, so
+// p_ij is divided by lambda(t_{i+1}), the intensity at the event that follows the parent i in the
+// cell (background weights p_jj are as in kExact).
+enum class SeppGridEStep { kExact, kAsCoded };
+
+// "exact" or "as-coded" (the names of the sepp-grid parameter e_step and the --e-step flags);
+// ConfigError naming `what` otherwise.
+SeppGridEStep parse_sepp_grid_e_step(std::string_view name, std::string_view what);
 
 struct SeppGridOptions {
   // Starting values (Lum & Isaac: theta = omega = mu_n = 1).
@@ -20,6 +33,7 @@ struct SeppGridOptions {
   double tol_omega = 1e-5;
   double tol_mu = 1e-4;
   SeppGridStop stop = SeppGridStop::kAll;
+  SeppGridEStep e_step = SeppGridEStep::kExact;
   int max_iterations = 1000;
   // Pairs of events of one cell at exactly equal times always get zero triggering weight (with
   // times in whole days this is Lum & Isaac's same-day rule); otherwise ties make the likelihood
@@ -58,5 +72,11 @@ std::vector<double> sepp_grid_intensity(const SeppGridFit& fit,
 // - t_i)). Exposed so tests can check them against the direct O(N^2) sums.
 void sepp_grid_running_sums(const std::vector<double>& times, double omega, std::vector<double>& s,
                             std::vector<double>& b);
+
+// The forward sums over the events strictly LATER than each event (the as-coded E-step's column
+// sums): f[i] = sum_{t_j > t_i} e^(-omega (t_j - t_i)), g[i] = sum_{t_j > t_i} (t_j - t_i)
+// e^(-omega (t_j - t_i)); O(N), the running sums of the reversed, negated times.
+void sepp_grid_forward_sums(const std::vector<double>& times, double omega, std::vector<double>& f,
+                            std::vector<double>& g);
 
 }  // namespace scrutineer::forecast

@@ -1,6 +1,7 @@
 // Lum & Isaac's loop on the Oakland drug-crime records (../shared/data/oakland-drug-crimes).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "scrutineer/feedback/lum_isaac_loop.hpp"
@@ -28,6 +29,33 @@ TEST(LumIsaacLoopOakland, PZeroEqualsTheOpenLoopReproduction) {
   ASSERT_EQ(open_loop.days.size(), plain.top.size());
   for (std::size_t k = 0; k < plain.top.size(); ++k)
     EXPECT_EQ(plain.top[k], open_loop.days[k].top) << open_loop.days[k].date;
+}
+
+TEST(LumIsaacLoopOakland, AsCodedPZeroEqualsTheAsCodedOpenLoopRun) {
+  if (!std::filesystem::exists(kCrimes)) GTEST_SKIP() << kCrimes << " absent: no Oakland data";
+  // `feedback lum-isaac --e-step as-coded` with p = 0 flags what `lum-isaac --e-step as-coded`
+  // flags (their published run); on 2011-01-30 the exact E-step flags another set.
+  const auto data = read_oakland_bin_days(kCrimes, "2010-12-28", "2011-12-30", 180);
+  LumIsaacLoopOptions o;
+  o.progress = false;
+  o.em.e_step = forecast::SeppGridEStep::kAsCoded;
+  const auto plain = lum_isaac_run(data, o, 0.0, 0);
+  forecast::LumIsaacOptions reference;
+  reference.crimes_csv = kCrimes;
+  reference.em.e_step = forecast::SeppGridEStep::kAsCoded;
+  const auto open_loop = forecast::run_lum_isaac(reference);
+  ASSERT_EQ(open_loop.days.size(), plain.top.size());
+  for (std::size_t k = 0; k < plain.top.size(); ++k)
+    EXPECT_EQ(plain.top[k], open_loop.days[k].top) << open_loop.days[k].date;
+  LumIsaacLoopOptions exact;
+  exact.progress = false;
+  const auto exact_run = lum_isaac_run(data, exact, 0.0, 0);
+  const auto jan30 = 33u;  // 2010-12-28 + 33 days
+  ASSERT_EQ(open_loop.days[jan30].date, "2011-01-30");
+  auto a = plain.top[jan30], b = exact_run.top[jan30];
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  EXPECT_NE(a, b);
 }
 
 TEST(LumIsaacLoopOakland, FeedbackConcentratesTheFlags) {

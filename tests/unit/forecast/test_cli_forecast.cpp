@@ -50,6 +50,11 @@ TEST(CliForecast, LumIsaacExitCodes) {
   EXPECT_EQ(
       run("lum-isaac --crimes " + bad.string() + " --out " + dir.string() + " --stop maybe").code,
       64);
+  const auto e_step =
+      run("lum-isaac --crimes " + bad.string() + " --out " + dir.string() + " --e-step numpy");
+  EXPECT_EQ(e_step.code, 64);
+  EXPECT_NE(e_step.out.find("--e-step must be exact or as-coded; got 'numpy'"), std::string::npos)
+      << e_step.out;
   const auto good = dir / "good.csv";
   std::ofstream(good) << "\"\",\"bin\",\"OCCURRED\"\n\"1\",2,01/01/11\n\"2\",2,01/05/11\n";
   const auto ok = run("lum-isaac --crimes " + good.string() + " --out " + dir.string() +

@@ -86,6 +86,24 @@ TEST(Retro, TruncatedGaussianIncludesDistanceExactlyH) {
   EXPECT_EQ(s.risk[3], 0.0);
 }
 
+TEST(Retro, LatticeCellRiskByHand) {
+  // h = 200, event at (50, 50), 2 x 2 lattice (points at 25 and 75 of each 100 m side).
+  // Cell 0: every point at (+-25, +-25), d^2 = 1250: (1 - 1250/40000)^2 = 0.96875^2 = 0.9384765625.
+  // Cell 1: dx = 75 or 125, dy = +-25: d^2 = 6250 -> 0.84375^2 = 0.7119140625; d^2 = 16250 ->
+  // 0.59375^2 = 0.3525390625; mean (0.7119140625 + 0.3525390625) / 2 = 0.5322265625 (centre:
+  // 0.5625). Cell 2: dx = 175 or 225, dy = +-25: d^2 = 31250 -> 0.21875^2 = 0.0478515625; 51250
+  // > h^2 -> 0; mean 0.02392578125 (centre, d = 200 = h: 0).
+  const auto grid = make_test_grid(3, 1, 100);
+  const auto s = make_model("retro", "cell_risk=lattice,samples=2")
+                     ->forecast(events_at({{0, 50, 50}}), grid, 10);
+  EXPECT_NEAR(s.risk[0], 0.9384765625, 1e-15);
+  EXPECT_NEAR(s.risk[1], 0.5322265625, 1e-15);
+  EXPECT_NEAR(s.risk[2], 0.02392578125, 1e-15);
+  // No closed form for the truncated kernels: exact is not offered; samples must be 1..100.
+  EXPECT_THROW(make_model("retro", "cell_risk=exact"), ConfigError);
+  EXPECT_THROW(make_model("retro", "cell_risk=lattice,samples=101"), ConfigError);
+}
+
 TEST(Retro, InvalidCellsStayZeroAndBadBandwidthRejected) {
   auto grid = make_test_grid(2, 1, 100);
   grid.valid[1] = 0;

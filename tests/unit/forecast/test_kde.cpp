@@ -99,3 +99,41 @@ TEST(Kde, ScaledNearestNeighbourBandwidthsAsOpenCp) {
 
 }  // namespace
 }  // namespace scrutineer::forecast
+
+namespace scrutineer::forecast {
+namespace {
+
+TEST(Kde, CellRiskCentreLatticeAndExactByHand) {
+  // One event at (50, 50), the centre of cell 0 of a 3 x 1 grid of 100 m cells; N(0, 50^2 I),
+  // constant time weight.
+  const auto grid = grid_of(3, 1, 100);
+  EventSet e;
+  e.push_back(kAt - kSecondsPerDay, 50, 50, "c", 1);
+  const double norm = 1 / (2 * std::numbers::pi * 2500);
+  // Lattice 2 x 2: points at 25 and 75 in each axis. Cell 0: every point at (+-25, +-25), density
+  // norm e^(-0.5 (625 + 625) / 2500) = norm e^-0.25. Cell 1: dx = 75 or 125, dy = +-25:
+  // norm (e^(-0.5 (5625 + 625) / 2500) + e^(-0.5 (15625 + 625) / 2500)) / 2
+  //   = norm (e^-1.25 + e^-3.25) / 2.
+  const auto lat =
+      make_model("kde", "time_kernel=constant,cell_risk=lattice,samples=2")->forecast(e, grid, kAt);
+  EXPECT_NEAR(lat.risk[0], norm * std::exp(-0.25), 1e-18);
+  EXPECT_NEAR(lat.risk[1], norm * (std::exp(-1.25) + std::exp(-3.25)) / 2, 1e-18);
+  // Exact: mean density over the cell = (Phi(hi / 50) - Phi(lo / 50)) in x times the same in y,
+  // over 100^2. Cell 0: x and y in [-50, 50]: (Phi(1) - Phi(-1))^2 / 10^4 = 0.6826895^2 / 10^4
+  // = 4.660649e-5. Cell 1: x in [50, 150]: (Phi(3) - Phi(1)) (Phi(1) - Phi(-1)) / 10^4
+  // = 0.1573054 x 0.6826895 / 10^4 = 1.0739071e-5.
+  const auto ex = make_model("kde", "time_kernel=constant,cell_risk=exact")->forecast(e, grid, kAt);
+  EXPECT_NEAR(ex.risk[0], 4.660649e-5, 1e-11);
+  EXPECT_NEAR(ex.risk[1], 1.0739071e-5, 1e-12);
+  // Centre stays the default; a fine lattice approaches the exact mean.
+  const auto c = make_model("kde", "time_kernel=constant")->forecast(e, grid, kAt);
+  EXPECT_NEAR(c.risk[0], norm, 1e-18);
+  const auto fine = make_model("kde", "time_kernel=constant,cell_risk=lattice,samples=60")
+                        ->forecast(e, grid, kAt);
+  EXPECT_NEAR(fine.risk[0], ex.risk[0], 1e-3 * ex.risk[0]);
+  EXPECT_THROW(make_model("kde", "space=scott,cell_risk=exact"), ConfigError);
+  EXPECT_THROW(make_model("kde", "cell_risk=lattice,samples=0"), ConfigError);
+}
+
+}  // namespace
+}  // namespace scrutineer::forecast

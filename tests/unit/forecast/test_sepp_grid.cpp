@@ -233,3 +233,100 @@ TEST(SeppGridModel, WindowEdgesAndWholeDaysMatchTheDirectFit) {
 
 }  // namespace
 }  // namespace scrutineer::forecast
+
+namespace scrutineer::forecast {
+namespace {
+
+TEST(SeppGridSums, ForwardSumsMatchDirectSumsOverLaterEvents) {
+  Rng rng(23);
+  for (int trial = 0; trial < 10; ++trial) {
+    std::vector<double> t(150);
+    for (auto& v : t) v = trial % 2 ? rng.uniform(0, 200) : std::floor(rng.uniform(0, 200));
+    std::sort(t.begin(), t.end());
+    const double omega = 0.02 + rng.uniform(0, 0.4);
+    std::vector<double> f, g;
+    sepp_grid_forward_sums(t, omega, f, g);
+    ASSERT_EQ(f.size(), t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      double df = 0, dg = 0;
+      for (std::size_t j = 0; j < t.size(); ++j) {
+        if (!(t[j] > t[i])) continue;  // strictly later: same-time pairs never trigger
+        df += std::exp(-omega * (t[j] - t[i]));
+        dg += (t[j] - t[i]) * std::exp(-omega * (t[j] - t[i]));
+      }
+      EXPECT_NEAR(f[i], df, 1e-12 * std::max(1.0, df)) << trial << " " << i;
+      EXPECT_NEAR(g[i], dg, 1e-12 * std::max(1.0, dg)) << trial << " " << i;
+    }
+  }
+}
+
+TEST(SeppGridFit, AsCodedEStepByHand) {
+  // Cell times {0, 1, 3}, T = 4, theta = omega = mu = 1. Intensities: lambda_0 = 1,
+  // lambda_1 = 1 + e^-1 = 1.3678794, lambda_2 = 1 + e^-2 + e^-3 = 1.1851224.
+  // predpol.py's matrix: rows children 1, 2; columns parents 0, 1; denom = (lambda_1, lambda_2).
+  // Broadcasting divides column 0 (parent 0: e^-1 for child 1, e^-3 for child 2) by lambda_1 and
+  // column 1 (parent 1: e^-2 for child 2) by lambda_2:
+  //   sum p = (e^-1 + e^-3) / lambda_1 + e^-2 / lambda_2 = 0.3053387 + 0.1141952 = 0.4195339
+  //   sum p dt = (e^-1 + 3 e^-3) / lambda_1 + 2 e^-2 / lambda_2 = 0.3781332 + 0.2283904 = 0.6065236
+  // (exact: sum p = e^-1 / lambda_1 + (e^-2 + e^-3) / lambda_2 = 0.2689414 + 0.1562053 =
+  // 0.4251467). Background as in exact: 1 + 1 / lambda_1 + 1 / lambda_2 = 2.5748533. M-step: mu
+  // = 2.5748533 / 4, theta = 0.4195339 / 3, omega = 0.4195339 / 0.6065236 = 0.6917025.
+  const double e1 = std::exp(-1.0), e2 = std::exp(-2.0), e3 = std::exp(-3.0);
+  const double l1 = 1 + e1, l2 = 1 + e2 + e3;
+  const double trig = (e1 + e3) / l1 + e2 / l2, trig_dt = (e1 + 3 * e3) / l1 + 2 * e2 / l2;
+  EXPECT_NEAR(trig, 0.4195339, 1e-7);
+  EXPECT_NEAR(trig / trig_dt, 0.6917025, 1e-7);
+  SeppGridOptions o;
+  o.max_iterations = 1;
+  o.e_step = SeppGridEStep::kAsCoded;
+  const auto fit = fit_sepp_grid({{0.0, 1.0, 3.0}, {}}, 4.0, o);
+  EXPECT_NEAR(fit.mu[0], (1 + 1 / l1 + 1 / l2) / 4, 1e-15);
+  EXPECT_NEAR(fit.theta, trig / 3, 1e-15);
+  EXPECT_NEAR(fit.omega, trig / trig_dt, 1e-14);
+  o.e_step = SeppGridEStep::kExact;
+  const auto exact = fit_sepp_grid({{0.0, 1.0, 3.0}, {}}, 4.0, o);
+  EXPECT_NEAR(exact.theta, (e1 / l1 + (e2 + e3) / l2) / 3, 1e-15);
+  EXPECT_GT(std::abs(exact.theta - fit.theta), 1e-3);
+}
+
+TEST(SeppGridFit, AsCodedEqualsExactWithAtMostTwoEventsPerCell) {
+  // With two events the only column is parent 0, divided by lambda_1, its only child's intensity:
+  // the broadcasting error needs a parent with two children to show. Ties: {4, 4} never trigger.
+  const std::vector<std::vector<double>> data = {{0, 2}, {5}, {}, {1, 7.5}, {4, 4}};
+  SeppGridOptions o;
+  const auto exact = fit_sepp_grid(data, 10, o);
+  o.e_step = SeppGridEStep::kAsCoded;
+  const auto coded = fit_sepp_grid(data, 10, o);
+  EXPECT_EQ(exact.iterations, coded.iterations);
+  EXPECT_NEAR(exact.theta, coded.theta, 1e-14);
+  EXPECT_NEAR(exact.omega, coded.omega, 1e-12);
+  for (std::size_t n = 0; n < data.size(); ++n) EXPECT_NEAR(exact.mu[n], coded.mu[n], 1e-14);
+}
+
+TEST(SeppGridModel, EStepParameter) {
+  geo::Grid grid;
+  grid.nx = 1;
+  grid.ny = 1;
+  grid.size = 100;
+  grid.valid = {1};
+  const std::int64_t day = 86400, at = 1000 * day;
+  EventSet ev;
+  ev.resolution = TimeResolution::kDay;
+  for (const int d : {20, 19, 17, 12, 11}) ev.push_back(at - d * day, 50, 50, "c", d);
+  ev.sort_by_time();
+  // Days from the window start (at - 30 d): 10, 11, 13, 18, 19.
+  const std::vector<std::vector<double>> cells = {{10, 11, 13, 18, 19}};
+  auto o = lum_isaac_em_options();
+  o.e_step = SeppGridEStep::kAsCoded;
+  const auto s = make_model("sepp-grid", "compat=lum-isaac,window=30d,e_step=as-coded")
+                     ->forecast(ev, grid, at);
+  EXPECT_EQ(s.risk, sepp_grid_intensity(fit_sepp_grid(cells, 30, o), cells, 30));
+  const auto exact = make_model("sepp-grid", "compat=lum-isaac,window=30d")->forecast(ev, grid, at);
+  EXPECT_NE(exact.risk, s.risk);
+  EXPECT_THROW(make_model("sepp-grid", "e_step=broadcast"), ConfigError);
+  EXPECT_THROW(parse_sepp_grid_e_step("Exact", "--e-step"), ConfigError);
+  EXPECT_EQ(parse_sepp_grid_e_step("as-coded", "--e-step"), SeppGridEStep::kAsCoded);
+}
+
+}  // namespace
+}  // namespace scrutineer::forecast

@@ -118,6 +118,30 @@ TEST(FrontEnds, RunBacktestEqualsTheBacktestCommandForEveryPolicy) {
   fs::remove_all(folder);
 }
 
+// Issue 13: the gistar model (Getis-Ord Gi*) and the event-level ROC AUC through the recipe and
+// through `scrutineer backtest` give the same periods (AUC column included) and flags.
+TEST(FrontEnds, GiStarBacktestAndAucThroughRecipeAndCommand) {
+  REQUIRE_DATA(kAssaults);
+  const auto folder = temp_folder();
+  auto recipe = chicago();
+  recipe.disparity.enabled = false;
+  recipe.models = {{"gistar", "distance=2", "", false}};
+  recipe.backtest.options.models = recipe.models;  // as parse_recipe copies [[models]]
+  const auto run = run_into(recipe, folder / "run");
+  const auto out = folder / "cli";
+  cli(fmt::format(
+      "backtest {} {} --category-column loc_cat --model gistar:distance=2 --from 2017-01-01 --to "
+      "2017-01-15 --train-from 2016-01-01 --coverages 1,2,5,10,20 --operating 5% --tie-rule random "
+      "--bootstrap 100 --out {}",
+      kAssaults, kStudyFlags, out.string()));
+  for (const char* file : {"periods.csv", "flagged.csv", "hit_counts.csv"})
+    EXPECT_EQ(slurp(run / "backtest" / file), slurp(out / file)) << file;
+  const auto periods = slurp(out / "periods.csv");
+  EXPECT_NE(periods.find("gistar(distance=2),"), std::string::npos);
+  EXPECT_NE(periods.find(",brier,auc,"), std::string::npos);
+  fs::remove_all(folder);
+}
+
 // Issue 12, bug 2: `scrutineer forecast` fitted every event of the file while the backtest clips
 // to the region. Both now build the same study: the forecast at a date flags the same cells in the
 // same order as the backtest's forecast for the period starting then (same training window:
