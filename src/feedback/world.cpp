@@ -11,6 +11,7 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/params.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/feedback/options.hpp"
 #include "scrutineer/geo/region.hpp"
 #include "scrutineer/geo/reporting.hpp"
 

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "scrutineer/core/events.hpp"
-#include "scrutineer/feedback/options.hpp"
 #include "scrutineer/forecast/sepp_grid.hpp"
 #include "scrutineer/geo/areas.hpp"
 #include "scrutineer/geo/grid.hpp"
@@ -73,6 +72,8 @@ struct FitWorldOptions {
 // The study needs events, a grid, areas and groups (ConfigError otherwise). The
 // recorded-not-true caveat is always in `notes`. Throws ConfigError, InputError, IoError.
 World fit_world(const study::Study& study, const FitWorldOptions& options);
+
+struct TruthOptions;  // feedback/options.hpp (which includes this header through loop.hpp)
 
 // The reporting-rate options of a fitted truth, as the loop's truth options give them.
 FitWorldOptions fit_world_options(const TruthOptions& truth);
