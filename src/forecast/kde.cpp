@@ -89,6 +89,32 @@ std::vector<double> kth_neighbour_distance(const EventSet& e, int k) {
   return out;
 }
 
+// The declared parameters as options (unchecked).
+KdeOptions kde_options(const ParamSet& p) {
+  KdeOptions o;
+  const auto& t = p.text("time_kernel");
+  o.time = t == "exponential" ? TimeKernel::kExponential
+           : t == "quadratic" ? TimeKernel::kQuadratic
+                              : TimeKernel::kConstant;
+  const auto& s = p.text("space");
+  o.bandwidth = s == "fixed"        ? Bandwidth::kFixed
+                : s == "scott"      ? Bandwidth::kScott
+                : s == "knn_scaled" ? Bandwidth::kNearestScaled
+                                    : Bandwidth::kNearest;
+  o.scale_days = p.number("time_scale");
+  o.h = p.number("bandwidth");
+  o.k = static_cast<int>(p.integer("k"));
+  o.cutoff = p.number("cutoff");
+  return o;
+}
+
+// The time kernel weighs ages in days: days needed, minutes for a scale under a day; none
+// without a time kernel.
+TimeResolution kde_needs(const KdeOptions& o) {
+  if (o.time == TimeKernel::kConstant) return TimeResolution::kMonth;
+  return o.scale_days < 1 ? TimeResolution::kMinute : TimeResolution::kDay;
+}
+
 class Kde final : public Model {
  public:
   explicit Kde(KdeOptions o) : o_(o) {}
@@ -97,10 +123,9 @@ class Kde final : public Model {
     auto surface = empty_surface(grid);
     const auto n = training.size();
     if (n == 0) return surface;
-    if (o_.time != TimeKernel::kConstant && o_.scale_days < 1)
-      training.require_resolution(TimeResolution::kMinute, "kde with a time scale under a day");
-    else if (o_.time != TimeKernel::kConstant)
-      training.require_resolution(TimeResolution::kDay, "kde with a time kernel");
+    training.require_resolution(kde_needs(o_), o_.scale_days < 1
+                                                   ? "kde with a time scale under a day"
+                                                   : "kde with a time kernel");
     std::vector<double> w(n);
     for (std::size_t i = 0; i < n; ++i)
       w[i] = time_weight(static_cast<double>(at - training.t[i]) / kSecondsPerDay);
@@ -226,25 +251,15 @@ ModelInfo kde_info() {
            {"k", "15", "knn: which neighbour sets each event's bandwidth", "", {}},
            {"cutoff", "5", "kernels are summed within this many standard deviations", "", {}}},
           [](const ParamSet& p) {
-            KdeOptions o;
-            const auto& t = p.text("time_kernel");
-            o.time = t == "exponential" ? TimeKernel::kExponential
-                     : t == "quadratic" ? TimeKernel::kQuadratic
-                                        : TimeKernel::kConstant;
-            const auto& s = p.text("space");
-            o.bandwidth = s == "fixed"        ? Bandwidth::kFixed
-                          : s == "scott"      ? Bandwidth::kScott
-                          : s == "knn_scaled" ? Bandwidth::kNearestScaled
-                                              : Bandwidth::kNearest;
-            o.scale_days = p.number("time_scale");
-            o.h = p.number("bandwidth");
-            o.k = static_cast<int>(p.integer("k"));
-            o.cutoff = p.number("cutoff");
+            const auto o = kde_options(p);
             if (!(o.scale_days > 0) || !(o.h > 0) || o.k < 1 || !(o.cutoff > 0))
               throw ConfigError(
                   fmt::format("kde: need time_scale > 0, bandwidth > 0, k >= 1, cutoff > 0"));
             return std::make_unique<Kde>(o);
-          }};
+          },
+          [](const ParamSet& p) { return kde_needs(kde_options(p)); },
+          "days with a time kernel (minutes when time_scale is under a day); any with "
+          "time_kernel = constant"};
 }
 
 }  // namespace scrutineer::forecast::detail

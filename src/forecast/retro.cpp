@@ -85,7 +85,9 @@ ModelInfo retro_info() {
         if (!(sds > 0)) throw ConfigError(fmt::format("retro: sds must be > 0; got {}", sds));
         return std::make_unique<Retro>(
             h, p.text("kernel") == "quartic" ? Kernel::kQuartic : Kernel::kGaussian, sds);
-      }};
+      },
+      [](const ParamSet&) { return TimeResolution::kMonth; },
+      "any (month-only data are enough)"};
 }
 
 }  // namespace scrutineer::forecast::detail

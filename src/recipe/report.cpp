@@ -12,6 +12,7 @@
 #include "scrutineer/forecast/model.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/vector.hpp"
+#include "scrutineer/recipe/findings.hpp"
 #include "scrutineer/report/html.hpp"
 #include "scrutineer/report/svg_map.hpp"
 #include "stages.hpp"
@@ -89,7 +90,7 @@ std::string flag_map(const Run& run) {
 
 void report_accuracy(const Run& run, report::HtmlReport& html) {
   const auto& b = run.backtest;
-  html.heading("Accuracy: how often the flagged places are wrong");
+  html.section("Accuracy: how often the flagged places are wrong", "accuracy");
   html.paragraph(fmt::format(
       "{} periods from {} to {}. At the start of each period every model was fitted on the "
       "earlier recorded crimes and flagged its top cells; the period's recorded crimes were then "
@@ -122,20 +123,30 @@ std::string exposure_map(const Run& run) {
 }
 
 void report_disparity(const Run& run, report::HtmlReport& html) {
-  html.heading("Disparity: on whom the patrols fall");
+  html.section("Disparity: on whom the patrols fall", "disparity");
   html.paragraph(fmt::format(
       "Exposure of a group = the residents of that group living in cells flagged by {}, summed "
       "over periods. A disparity ratio above 1 means the group's share of patrol exposure exceeds "
       "its share of the population; the crime ratios compare it with the group's share of "
       "recorded crime (and of estimated true crime when reporting rates are given).",
       run.audited_model));
-  html.csv_table(disparity::groups_csv(run.disparity.result), "Exposure by group");
+  html.key_table(disparity::groups_csv(run.disparity.result), "Exposure by group",
+                 {{"group", "group"},
+                  {"population_share", "share of residents"},
+                  {"exposure_share", "share of patrol exposure"},
+                  {"disparity_ratio", "exposure / residents (1 = in proportion)"},
+                  {"disparity_ratio_lo", "interval from"},
+                  {"disparity_ratio_hi", "to"},
+                  {"crime_share", "share of recorded crime"},
+                  {"crime_ratio", "exposure / recorded crime"},
+                  {"crime_ratio_lo", "interval from"},
+                  {"crime_ratio_hi", "to"}});
   html.figure(exposure_map(run), "Patrol exposure per resident");
 }
 
 void report_feedback(const Run& run, report::HtmlReport& html) {
   const auto& o = run.recipe.feedback.options;
-  html.heading("Feedback: does the deployed forecast make its own data?");
+  html.section("Feedback: does the deployed forecast make its own data?", "feedback");
   html.paragraph(fmt::format(
       "{} was deployed for {} days on the {} truth ({} replicates). Patrols discover crimes that "
       "victims did not report, and those records train the next forecast; each mitigation is run "
@@ -147,13 +158,30 @@ void report_feedback(const Run& run, report::HtmlReport& html) {
 
 void report_scores(const Run& run, report::HtmlReport& html) {
   const auto& c = run.recipe.scores.command;
-  html.heading("Score audit: a people-scoring tool's outputs by group");
+  html.section("Score audit: a people-scoring tool's outputs by group", "scores");
   html.paragraph(fmt::format(
       "{} rows read from {}, {} people audited. scrutineer audits the tool's outputs; it never "
       "scores a person. Counts below {} are suppressed.",
       run.scores.rows_read, run.scores.source, run.scores.people, c.publish.min_cell));
-  html.csv_table(scores::groups_csv(run.scores, c.publish), "Rates by group");
-  html.csv_table(scores::disparities_csv(run.scores, c.publish), "Disparities");
+  html.key_table(scores::groups_csv(run.scores, c.publish), "Rates by group",
+                 {{"attribute", "attribute"},
+                  {"group", "group"},
+                  {"n", "people"},
+                  {"pprev", "share flagged"},
+                  {"fpr", "false positive rate"},
+                  {"fnr", "false negative rate"},
+                  {"precision", "precision (PPV)"},
+                  {"prev", "outcome rate"}});
+  html.key_table(
+      scores::disparities_csv(run.scores, c.publish), "Disparities",
+      {{"group", "group"},
+       {"reference", "against"},
+       {"metric", "rate"},
+       {"ratio", "ratio"},
+       {"ratio_lo", "interval from"},
+       {"ratio_hi", "to"},
+       {"p_value", "p (test of equality)"},
+       {"fair", fmt::format("fair (ratio in {:g} to {:g})", c.audit.tau, 1 / c.audit.tau)}});
 }
 
 std::vector<report::Citation> citations(const Run& run) {
@@ -182,6 +210,26 @@ std::vector<report::Citation> citations(const Run& run) {
   return out;
 }
 
+std::vector<report::Finding> findings(const Run& run) {
+  const auto& r = run.recipe;
+  std::vector<report::Finding> out;
+  auto add = [&](std::vector<report::Finding> more) {
+    out.insert(out.end(), more.begin(), more.end());
+  };
+  if (r.backtest.enabled)
+    add(accuracy_findings(run.backtest, std::string(evaluate::to_string(r.backtest.options.period)),
+                          r.backtest.options.bootstrap.level));
+  if (r.disparity.enabled)
+    add(disparity_findings(run.disparity.result, run.audited_model, r.disparity.options.level));
+  if (r.feedback.enabled) add(feedback_findings(run.loop, r.feedback.options));
+  if (r.scores.enabled) {
+    const auto& c = r.scores.command;
+    add(scores_findings(scores::disparities_csv(run.scores, c.publish), c.audit.tau,
+                        c.audit.level));
+  }
+  return out;
+}
+
 }  // namespace
 
 void stage_report(Run& run) {
@@ -192,9 +240,14 @@ void stage_report(Run& run) {
       "inputs and their SHA-256). scrutineer audits forecasts and tools' outputs; it never scores "
       "people.",
       engine_version(), r.file.filename().string()));
-  if (!run.warnings.empty()) {
-    html.heading("Warnings and notes");
+  html.findings(findings(run),
+                "Each sentence is generated from the numbers below; a difference is claimed only "
+                "where its interval excludes no difference. Recorded crime is what the police "
+                "recorded, not all crime.");
+  if (!run.warnings.empty() || !run.notes.empty()) {
+    html.section("Warnings and notes", "warnings");
     for (const auto& w : run.warnings) html.warning(w);
+    for (const auto& n : run.notes) html.note(n);
   }
   if (r.has_data) report_data(run, html);
   if (r.backtest.enabled) report_accuracy(run, html);

@@ -20,6 +20,7 @@
 #include "scrutineer/io/vector.hpp"
 #include "scrutineer/study/grid_command.hpp"
 #include "scrutineer/synth/city.hpp"
+#include "time_check.hpp"
 
 namespace scrutineer::recipe {
 
@@ -34,7 +35,7 @@ std::int64_t local_date(const std::string& text, const TimeZone& zone) {
 void data_warnings(Run& run) {
   const auto& r = run.study.read;
   if (r.resolution == TimeResolution::kMonth)
-    run.warnings.push_back(
+    run.notes.push_back(
         "The data give the month of each crime only (no day or time): only monthly periods can "
         "be scored, and daily models are refused.");
   if (r.rows_dropped > 0) {
@@ -89,7 +90,13 @@ feedback::LoopResult loop_on_fitted(Run& run, const feedback::LoopOptions& optio
   fit.reporting_rate_column = stage.reporting_rate;
   fit.reporting_rate = stage.reporting_everywhere;
   const auto world = feedback::fit_world(run.study, fit);
-  for (const auto& note : world.notes) run.warnings.push_back(note);
+  // The caveats on what the fitted truth is are warnings; the fit's figures and counts are notes.
+  for (const auto& note : world.notes)
+    (note.find("not true crime") != std::string::npos ||
+             note.find("No reporting rates") != std::string::npos
+         ? run.warnings
+         : run.notes)
+        .push_back(note);
   return feedback::run_loop(world, options);
 }
 
@@ -115,6 +122,9 @@ study::StudyOptions study_options(const Run& run) {
 void stage_data(Run& run) {
   run.study = study::build_study(study_options(run));
   const auto& st = run.study;
+  // Formats that leave the resolution to the data (auto, events files) are checked here.
+  check_time_resolution(run.recipe, st.read.resolution,
+                        fmt::format("the data read ({})", st.read.path));
   io::write_text_file(run.dir / "ingest" / "summary.json", ingest::report_json(st.read));
   data_warnings(run);
   run.say(
@@ -176,7 +186,7 @@ void stage_disparity(Run& run) {
   const auto flags = audited_flags(run);
   run.disparity = disparity::compute_disparity(run.study, flags, o, "backtest/flagged.csv");
   disparity::write_disparity(run.disparity, run.study, run.dir / "disparity");
-  for (const auto& note : run.disparity.notes) run.warnings.push_back(note);
+  for (const auto& note : run.disparity.notes) run.notes.push_back(note);
   run.say(run.disparity.summary);
 }
 
@@ -198,7 +208,7 @@ void stage_scores(Run& run) {
   const auto people = scores::load_people(c.people);
   run.scores = scores::run_audit(people, c.audit);
   scores::write_audit(run.scores, c.publish, run.dir / "scores");
-  for (const auto& note : run.scores.notes) run.warnings.push_back(note);
+  for (const auto& note : run.scores.notes) run.notes.push_back(note);
   run.say(scores::audit_table(run.scores, c.publish));
 }
 

@@ -32,7 +32,8 @@ struct Run {
   feedback::LoopResult loop;
   std::string loop_text;
   scores::AuditResult scores;
-  std::vector<std::string> warnings;
+  std::vector<std::string> warnings;  // change what the numbers can be taken to say
+  std::vector<std::string> notes;     // context that changes no conclusion
 
   void say(const std::string& text) const {
     if (options.print) options.print(text);
