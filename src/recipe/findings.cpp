@@ -206,9 +206,9 @@ std::vector<report::Finding> feedback_findings(const feedback::LoopResult& loop,
                       "day), so this run shows little feedback from discoveries.",
                       discovered)
                 : fmt::format(
-                      " Patrols discovered {:.2f} crimes a day that victims did not report, "
-                      "and those records trained the next forecast.",
-                      discovered);
+                      " Patrols discovered {:.2f} crimes a day that victims did not report; {:.2f} "
+                      "a day of those records trained the next forecast.",
+                      discovered, mean_of(sc.mean[at(feedback::Measure::kTrainedDiscovered)]));
     out.push_back({text, "feedback", "loop measures and method"});
   }
   return out;

@@ -56,7 +56,8 @@ pre{background:#f6f6f6;padding:1rem;overflow-x:auto;font-size:.85rem}
 nav ol{columns:2}
 @media print{body{max-width:none;margin:0;font-size:10pt}nav,details.all-columns{display:none}
 table{font-size:8pt;page-break-inside:auto}tr,figure,.findings li{break-inside:avoid}
-h2{break-after:avoid}a{color:inherit;text-decoration:none}}
+h2{break-after:avoid}a{color:inherit;text-decoration:none}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:7pt}}
 )";
 
 std::string anchor(std::size_t i) { return fmt::format("s{}", i + 1); }

@@ -129,11 +129,13 @@ TEST(Findings, FeedbackWithoutDiscoveriesSaysSo) {
             "0.300 over areas (mean over 2 days; 0 = patrols in proportion to true crime). "
             "Patrols discovered almost no crime that victims did not report (0.00 a day), so "
             "this run shows little feedback from discoveries.");
-  // 1.5 discoveries a day: said as such.
+  // 1.5 discoveries a day, none trained (a reported-only mitigation): said as such.
   loop.scenarios[0].mean[static_cast<std::size_t>(feedback::Measure::kDiscovered)] = {1, 2};
   EXPECT_NE(recipe::feedback_findings(loop, o)[0].text.find(
-                "Patrols discovered 1.50 crimes a day that victims did not report"),
-            std::string::npos);
+                "Patrols discovered 1.50 crimes a day that victims did not report; 0.00 a day of "
+                "those records trained the next forecast."),
+            std::string::npos)
+      << recipe::feedback_findings(loop, o)[0].text;
 }
 
 TEST(Findings, FairInsideTauButTestRejectsIsExplained) {
