@@ -126,25 +126,32 @@ const std::map<std::string, std::string>& metric_names() {
   return names;
 }
 
-std::string fair_and_test(bool fair, bool has_p, double p, double tau) {
+std::string p_text(double p) {
+  return p < 0.001 ? std::string("p < 0.001") : fmt::format("p = {:.3f}", p);
+}
+
+// The `fair` rule (tau <= ratio <= 1/tau; Aequitas) and the test of equality at 1 - level say
+// different things; both are reported, and a disagreement is explained.
+std::string fair_and_test(bool fair, bool has_p, double p, double tau, double level) {
   const auto rule = fmt::format("{:g} to {:g}", tau, 1 / tau);
+  const double alpha = 1 - level;
   if (!has_p)
     return fair ? fmt::format("inside the {} rule (no test)", rule)
                 : fmt::format("outside the {} rule (no test)", rule);
-  if (fair && p < 0.05)
+  if (fair && p < alpha)
     return fmt::format(
-        "inside the {} rule, so `fair`, but the test rejects equality (p = {:.3f}): the "
-        "difference is real, and smaller than the rule tolerates",
-        rule, p);
+        "inside the {} rule, so `fair`, but the test rejects equality ({}): the difference is "
+        "real, and smaller than the rule tolerates",
+        rule, p_text(p));
   if (fair)
-    return fmt::format("inside the {} rule, and the test finds no difference (p = {:.3f})", rule,
-                       p);
-  if (p < 0.05)
-    return fmt::format("outside the {} rule, and the test rejects equality (p = {:.3f})", rule, p);
+    return fmt::format("inside the {} rule, and the test finds no difference ({})", rule,
+                       p_text(p));
+  if (p < alpha)
+    return fmt::format("outside the {} rule, and the test rejects equality ({})", rule, p_text(p));
   return fmt::format(
-      "outside the {} rule, but the test cannot tell it from equality (p = {:.3f}: too few "
-      "people to be sure)",
-      rule, p);
+      "outside the {} rule, but the test cannot tell it from equality ({}: too few people to be "
+      "sure)",
+      rule, p_text(p));
 }
 
 }  // namespace
@@ -241,7 +248,7 @@ std::vector<report::Finding> scores_findings(const std::string& csv, double tau,
                                "{}{}): {}.",
                                field(at, r, "attribute"), field(at, r, "group"), metric->second,
                                num(value), num(reference), field(at, r, "reference"), num(ratio),
-                               interval, fair_and_test(fair, has_p, p, tau)),
+                               interval, fair_and_test(fair, has_p, p, tau, level)),
                    "scores", "disparity table and method"});
   }
   return out;

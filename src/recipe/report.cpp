@@ -240,10 +240,11 @@ void stage_report(Run& run) {
       "inputs and their SHA-256). scrutineer audits forecasts and tools' outputs; it never scores "
       "people.",
       engine_version(), r.file.filename().string()));
-  html.findings(findings(run),
-                "Each sentence is generated from the numbers below; a difference is claimed only "
-                "where its interval excludes no difference. Recorded crime is what the police "
-                "recorded, not all crime.");
+  html.findings(
+      findings(run),
+      std::string("Each sentence is generated from the numbers below; a difference is "
+                  "claimed only where its interval excludes no difference.") +
+          (r.has_data ? " Recorded crime is what the police recorded, not all crime." : ""));
   if (!run.warnings.empty() || !run.notes.empty()) {
     html.section("Warnings and notes", "warnings");
     for (const auto& w : run.warnings) html.warning(w);

@@ -147,9 +147,14 @@ TEST(Findings, FairInsideTauButTestRejectsIsExplained) {
       "z\n"
       "score>=5,race,Asian,Caucasian,fpr,suppressed,0.2,suppressed,suppressed,suppressed,,,,,,\n"
       "score>=5,race,Other,Caucasian,precision,0.5,0.6,0.7,-0.1,false,0.4,1.1,,,0.2,z\n"
-      "score>=5,race,Other,Caucasian,tpr,0.5,0.6,0.83,-0.1,true,0.4,1.1,,,0.2,z\n";
+      "score>=5,race,Other,Caucasian,tpr,0.5,0.6,0.83,-0.1,true,0.4,1.1,,,0.2,z\n"
+      "score>=5,race,Black,Caucasian,fpr,0.423,0.22,1.923,0.2,false,1.7,2.2,,,0.00001,z\n";
   const auto f = recipe::scores_findings(csv, 0.8, 0.95);
-  ASSERT_EQ(f.size(), 2u);  // the suppressed row and the TPR row say nothing
+  ASSERT_EQ(f.size(), 3u);  // the suppressed row and the TPR row say nothing
+  EXPECT_NE(f[2].text.find("outside the 0.8 to 1.25 rule, and the test rejects equality (p < "
+                           "0.001)."),
+            std::string::npos)
+      << f[2].text;
   EXPECT_EQ(f[0].text,
             "race = Hispanic: false negative rate (not flagged among those with the outcome) "
             "0.585 against 0.500 for the reference group Caucasian (ratio 1.170, 95% interval "
