@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -81,10 +82,13 @@ std::string flag_map(const Run& run) {
     values.push_back(flagged > 0 ? flagged : NAN);
   }
   report::MapOptions o;
-  o.title = fmt::format("Periods each cell was flagged by {} ({})", run.audited_model,
+  const auto unit = std::string(evaluate::to_string(run.recipe.backtest.options.period));
+  o.title = fmt::format("{}s each cell was flagged by {} ({})", unit, run.audited_model,
                         percent(run.backtest.operating_point.coverage));
-  o.legend = "periods flagged";
+  o.title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(o.title[0])));
+  o.legend = fmt::format("{}s flagged, out of {}", unit, run.backtest.periods.size());
   o.missing_label = "never flagged";
+  o.outline = run.study.region.polygons;
   return report::choropleth_svg(squares, values, o);
 }
 
@@ -113,13 +117,37 @@ void report_accuracy(const Run& run, report::HtmlReport& html) {
   html.figure(flag_map(run), "Where the patrols were sent");
 }
 
+// Each area's hover label: its id, and its name when the areas have a text column called *name*.
+std::vector<std::string> area_names(const geo::Areas& areas) {
+  std::vector<std::string> out = areas.ids;
+  for (std::size_t k = 0; k < areas.text_names.size(); ++k) {
+    std::string lower = areas.text_names[k];
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find("name") == std::string::npos) continue;
+    for (std::size_t a = 0; a < out.size(); ++a)
+      if (!areas.text[k][a].empty()) out[a] = areas.text[k][a] + " (" + areas.ids[a] + ")";
+    break;
+  }
+  return out;
+}
+
 // Exposure per resident of each area, mapped from the disparity result in memory (study CRS).
+// Areas no valid cell covers were not studied: drawn as such, never as zero exposure.
 std::string exposure_map(const Run& run) {
+  const auto& st = run.study;
+  const auto unit = std::string(evaluate::to_string(run.recipe.backtest.options.period));
   report::MapOptions o;
   o.title = "Patrol exposure per resident by area";
-  o.legend = "periods in a flagged cell per resident";
+  o.legend = fmt::format("{}s out of {} a resident spent in a flagged cell (mean)", unit,
+                         run.backtest.periods.size());
   o.geographic = false;
-  return report::choropleth_svg(run.study.areas.polygons, run.disparity.areas.per_capita, o);
+  o.missing_label = "not studied (outside the study region) or no residents";
+  o.outline = st.region.polygons;
+  o.names = area_names(st.areas);
+  auto values = run.disparity.areas.per_capita;
+  for (std::size_t a = 0; a < values.size() && a < st.overlay.area_covered.size(); ++a)
+    if (!(st.overlay.area_covered[a] > 0)) values[a] = NAN;
+  return report::choropleth_svg(st.areas.polygons, values, o);
 }
 
 void report_disparity(const Run& run, report::HtmlReport& html) {

@@ -137,3 +137,25 @@ test('the report prints whole: print layout fits the page, and chromium prints a
   const pages = (bytes.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
   assert.ok(pages >= 2, `${pages} pages`);
 });
+
+test('maps have the study outline, a scale bar, a north arrow and no empty legend class', async () => {
+  const maps = await page.evaluate(() => [...document.querySelectorAll('figure svg')]
+    .filter((svg) => svg.querySelectorAll('path[d]').length >= 10)
+    .map((svg) => {
+      const shapeFills = new Set([...svg.querySelectorAll('g path[fill]')]
+        .filter((p) => !p.classList.contains('outline')).map((p) => p.getAttribute('fill')));
+      const legendFills = [...svg.querySelectorAll(':scope > rect[fill]')].map((r) => r.getAttribute('fill'));
+      return {
+        title: svg.getAttribute('aria-label'),
+        outline: svg.querySelectorAll('path.outline').length,
+        scaleBar: svg.querySelectorAll('.scale-bar').length,
+        north: svg.querySelectorAll('.north-arrow').length,
+        // Every class in the legend but the last (missing: "never flagged", "not studied") shades
+        // at least one shape.
+        empty: legendFills.slice(0, -1).filter((f) => !shapeFills.has(f)),
+      };
+    }));
+  assert.ok(maps.length >= 2, JSON.stringify(maps));
+  for (const m of maps) assert.deepEqual({ ...m, title: undefined },
+    { title: undefined, outline: 1, scaleBar: 1, north: 1, empty: [] }, m.title);
+});
