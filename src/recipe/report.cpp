@@ -6,15 +6,19 @@
 
 #include <cctype>
 #include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/feedback/chart.hpp"
 #include "scrutineer/feedback/output.hpp"
 #include "scrutineer/forecast/model.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/vector.hpp"
 #include "scrutineer/recipe/findings.hpp"
 #include "scrutineer/report/html.hpp"
+#include "scrutineer/report/ratio_chart.hpp"
 #include "scrutineer/report/svg_map.hpp"
 #include "stages.hpp"
 
@@ -184,6 +188,85 @@ void report_feedback(const Run& run, report::HtmlReport& html) {
   for (const auto& [name, svg] : feedback::loop_charts(run.loop)) html.figure(svg, name);
 }
 
+double number_or_nan(const nlohmann::json& v) { return v.is_number() ? v.get<double>() : NAN; }
+
+// One chart per rate: each group's ratio to the reference with its interval, from the published
+// (small-cell suppressed) disparities; a suppressed group is listed without a dot.
+void score_ratio_charts(const nlohmann::json& audit, double tau, report::HtmlReport& html) {
+  const std::vector<std::pair<std::string, std::string>> rates = {
+      {"fpr", "False positive rate"}, {"fnr", "False negative rate"}, {"precision", "Precision"}};
+  for (const auto& [metric, name] : rates) {
+    std::map<std::string, std::vector<report::RatioRow>> charts;  // by threshold and attribute
+    for (const auto& d : audit["disparities"]) {
+      if (d["metric"] != metric) continue;
+      const auto key = d["threshold"].get<std::string>() + ", " + d["attribute"].get<std::string>();
+      auto& rows = charts[key];
+      if (rows.empty()) rows.push_back({d["reference"].get<std::string>(), 1, NAN, NAN, true});
+      const bool hidden = !d["ratio"].is_number();
+      rows.push_back({d["group"].get<std::string>() + (hidden ? " (suppressed)" : ""),
+                      number_or_nan(d["ratio"]), number_or_nan(d["ratio_lo"]),
+                      number_or_nan(d["ratio_hi"]), false});
+    }
+    for (const auto& [key, rows] : charts)
+      html.figure(report::ratio_chart_svg(fmt::format("{} by group ({})", name, key), rows, tau),
+                  fmt::format("{} of each group divided by the reference group's, with its "
+                              "bootstrap interval; the green band is the `fair` range",
+                              name));
+  }
+}
+
+// Chouldechova (2017): FPR = p/(1-p) (1-PPV)/PPV (1-FNR); composite parities (Aequitas) with the
+// reference group shown as the reference; calibration: outcome rate by score bin per group.
+void score_identity_parities_calibration(const Run& run, const nlohmann::json& audit,
+                                         report::HtmlReport& html) {
+  const auto& c = run.recipe.scores.command;
+  html.heading("Chouldechova's identity", 3);
+  html.paragraph(
+      "FPR = p / (1 - p) x (1 - PPV) / PPV x (1 - FNR), with p the group's outcome rate "
+      "(Chouldechova 2017): when outcome rates differ, equal precision and equal false negative "
+      "rates force unequal false positive rates. The last column is the FPR the group would have "
+      "with the reference group's PPV and FNR.");
+  html.key_table(scores::identity_csv(run.scores, c.publish), "The identity by group",
+                 {{"group", "group"},
+                  {"prevalence", "outcome rate p"},
+                  {"ppv", "precision (PPV)"},
+                  {"fnr", "false negative rate"},
+                  {"fpr", "false positive rate (observed)"},
+                  {"fpr_identity", "FPR from the identity"},
+                  {"fpr_at_reference_ppv_fnr", "FPR at the reference's PPV and FNR"}});
+  html.heading("Composite parities", 3);
+  std::vector<std::vector<std::string>> rows = {{"group", "against", "statistical parity",
+                                                 "impact parity", "equalised odds", "type I parity",
+                                                 "type II parity"}};
+  auto yes_no = [](const nlohmann::json& v) {
+    return v.is_boolean() ? std::string(v.get<bool>() ? "holds" : "fails") : "suppressed";
+  };
+  for (const auto& p : audit["parities"]) {
+    const bool reference = p["group"] == p["reference"];
+    rows.push_back({p["group"].get<std::string>(),
+                    reference ? "(the reference group)" : p["reference"].get<std::string>(),
+                    yes_no(p["statistical_parity"]), yes_no(p["impact_parity"]),
+                    yes_no(p["equalised_odds"]), yes_no(p["type_i_parity"]),
+                    yes_no(p["type_ii_parity"])});
+  }
+  html.table(
+      rows, "Each parity holds when all its rates are inside the fair range (Saleiro et al. 2018)");
+  std::map<std::string, feedback::ChartSeries> by_group;
+  for (const auto& b : audit["calibration"]) {
+    auto& series = by_group[b["group"].get<std::string>()];
+    series.name = b["group"].get<std::string>();
+    series.x.push_back(number_or_nan(b["bin"]));
+    series.y.push_back(number_or_nan(b["outcome_rate"]));
+  }
+  if (by_group.empty()) return;
+  std::vector<feedback::ChartSeries> series;
+  for (auto& [name, s] : by_group) series.push_back(std::move(s));
+  html.figure(feedback::line_chart_svg("Calibration: outcome rate by score", "score bin",
+                                       "outcome rate", series, 1.0),
+              "Share of each group with the outcome at each score (a calibrated score has the "
+              "same rate for every group at a given score; suppressed bins leave gaps)");
+}
+
 void report_scores(const Run& run, report::HtmlReport& html) {
   const auto& c = run.recipe.scores.command;
   html.section("Score audit: a people-scoring tool's outputs by group", "scores");
@@ -191,6 +274,15 @@ void report_scores(const Run& run, report::HtmlReport& html) {
       "{} rows read from {}, {} people audited. scrutineer audits the tool's outputs; it never "
       "scores a person. Counts below {} are suppressed.",
       run.scores.rows_read, run.scores.source, run.scores.people, c.publish.min_cell));
+  const auto audit = nlohmann::json::parse(scores::audit_json(run.scores, c.publish));
+  html.paragraph(fmt::format(
+      "Two rules are reported side by side. `fair` is the ratio rule: a group's rate divided by "
+      "the reference group's lies between {:g} and {:g}. The test asks whether the rates differ "
+      "at all. A ratio inside the range with p below {:g} means a real difference that is "
+      "smaller than the rule tolerates; a ratio outside it with a large p means too few people "
+      "to tell.",
+      c.audit.tau, 1 / c.audit.tau, 1 - c.audit.level));
+  score_ratio_charts(audit, c.audit.tau, html);
   html.key_table(scores::groups_csv(run.scores, c.publish), "Rates by group",
                  {{"attribute", "attribute"},
                   {"group", "group"},
@@ -210,6 +302,7 @@ void report_scores(const Run& run, report::HtmlReport& html) {
        {"ratio_hi", "to"},
        {"p_value", "p (test of equality)"},
        {"fair", fmt::format("fair (ratio in {:g} to {:g})", c.audit.tau, 1 / c.audit.tau)}});
+  score_identity_parities_calibration(run, audit, html);
 }
 
 std::vector<report::Citation> citations(const Run& run) {

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "scrutineer/report/html.hpp"
+#include "scrutineer/report/ratio_chart.hpp"
 #include "scrutineer/report/svg_map.hpp"
 
 namespace scrutineer::report {
@@ -120,6 +121,19 @@ TEST(Report, FindingsComeFirstWithLinksAndNotesAreNotWarnings) {
   EXPECT_NE(page.find("<h2 id=\"accuracy\">Accuracy</h2>"), std::string::npos);
   EXPECT_NE(page.find("<strong>Note:</strong> fitted &lt;theta&gt;"), std::string::npos);
   EXPECT_NE(page.find("<strong>Warning:</strong> rows dropped"), std::string::npos);
+}
+
+TEST(Report, RatioChartMarksTheReferenceAndTheFairBand) {
+  const auto svg = ratio_chart_svg("FNR",
+                                   {{"Caucasian", 1, NAN, NAN, true},
+                                    {"Hispanic", 1.17, 1.01, 1.33, false},
+                                    {"Asian (suppressed)", NAN, NAN, NAN, false}},
+                                   0.8);
+  EXPECT_NE(svg.find(">Caucasian (reference)</text>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("0.8 to 1.25: `fair` by the ratio rule"), std::string::npos);
+  EXPECT_NE(svg.find("<title>Hispanic: 1.170 (1.010 to 1.330)</title>"), std::string::npos);
+  EXPECT_EQ(count(svg, "<circle"), 2u);  // the suppressed group has no dot
+  EXPECT_EQ(count(svg, "class=\"interval\""), 1u);
 }
 
 TEST(Report, HtmlIsSelfContainedAndEscaped) {
