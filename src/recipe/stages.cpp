@@ -32,6 +32,16 @@ std::int64_t local_date(const std::string& text, const TimeZone& zone) {
   return zone.to_utc(*parse_iso_datetime(text));  // the text was checked by the parser
 }
 
+// The stages' notes, sorted honestly: a caveat that limits what the numbers can be taken to say
+// (people or crime left out, recorded crime taken as true, an undefined share) is a warning; a
+// figure of a fit, a count or a repair is a note. The libraries return both as one list of text.
+void add_note(Run& run, const std::string& note) {
+  bool limits = false;
+  for (const char* caveat : {"left out", "not true crime", "No reporting rates", "undefined"})
+    limits = limits || note.find(caveat) != std::string::npos;
+  (limits ? run.warnings : run.notes).push_back(note);
+}
+
 void data_warnings(Run& run) {
   const auto& r = run.study.read;
   if (r.resolution == TimeResolution::kMonth)
@@ -90,13 +100,7 @@ feedback::LoopResult loop_on_fitted(Run& run, const feedback::LoopOptions& optio
   fit.reporting_rate_column = stage.reporting_rate;
   fit.reporting_rate = stage.reporting_everywhere;
   const auto world = feedback::fit_world(run.study, fit);
-  // The caveats on what the fitted truth is are warnings; the fit's figures and counts are notes.
-  for (const auto& note : world.notes)
-    (note.find("not true crime") != std::string::npos ||
-             note.find("No reporting rates") != std::string::npos
-         ? run.warnings
-         : run.notes)
-        .push_back(note);
+  for (const auto& note : world.notes) add_note(run, note);
   return feedback::run_loop(world, options);
 }
 
@@ -186,7 +190,7 @@ void stage_disparity(Run& run) {
   const auto flags = audited_flags(run);
   run.disparity = disparity::compute_disparity(run.study, flags, o, "backtest/flagged.csv");
   disparity::write_disparity(run.disparity, run.study, run.dir / "disparity");
-  for (const auto& note : run.disparity.notes) run.notes.push_back(note);
+  for (const auto& note : run.disparity.notes) add_note(run, note);
   run.say(run.disparity.summary);
 }
 
