@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -59,6 +60,44 @@ void data_warnings(Run& run) {
   }
 }
 
+// A field name from a model's label: letters, digits and '_' only (QGIS and SQL need no quoting).
+std::string field_name(const std::string& label) {
+  std::string out;
+  for (char c : label)
+    out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+  return out;
+}
+
+// Per model: the periods each cell was flagged at the operating point, and the recorded crimes
+// that fell in it while it was flagged (hits), so cells.gpkg answers "where, how often, caught
+// what" without a join on flagged.csv (issue 17).
+void add_flag_columns(const Run& run, std::vector<io::Column>& columns) {
+  const auto& grid = run.study.grid;
+  const auto& events = run.study.events;
+  const auto& b = run.backtest;
+  const auto unit = std::string(evaluate::to_string(run.recipe.backtest.options.period));
+  for (const auto& m : b.models) {
+    std::vector<double> flagged(static_cast<std::size_t>(grid.cells()), 0.0), hits = flagged;
+    for (std::size_t i = 0; i < b.periods.size() && i < m.periods.size(); ++i) {
+      std::vector<bool> on(flagged.size(), false);
+      for (auto c : m.periods[i].flagged) {
+        on[static_cast<std::size_t>(c)] = true;
+        flagged[static_cast<std::size_t>(c)] += 1;
+      }
+      const auto lo = std::lower_bound(events.t.begin(), events.t.end(), b.periods[i].start);
+      const auto hi = std::lower_bound(lo, events.t.end(), b.periods[i].end);
+      for (auto k = static_cast<std::size_t>(lo - events.t.begin());
+           k < static_cast<std::size_t>(hi - events.t.begin()); ++k) {
+        const auto c = grid.cell_of(events.x[k], events.y[k]);
+        if (c >= 0 && on[static_cast<std::size_t>(c)]) hits[static_cast<std::size_t>(c)] += 1;
+      }
+    }
+    const auto name = field_name(m.spec.label.empty() ? m.spec.name : m.spec.label);
+    columns.push_back({fmt::format("{}_{}s_flagged", name, unit), flagged, true});
+    columns.push_back({name + "_hits", hits, true});
+  }
+}
+
 void write_cells(const Run& run) {
   const auto& st = run.study;
   const auto& grid = st.grid;
@@ -79,6 +118,7 @@ void write_cells(const Run& run) {
       columns.push_back({group.name, st.overlay.spread_to_cells(sum), false});
     }
   }
+  if (!run.backtest.models.empty()) add_flag_columns(run, columns);
   io::write_grid_cells((run.dir / "grid" / "cells.gpkg").string(), grid, columns);
 }
 
@@ -166,6 +206,7 @@ void stage_backtest(Run& run) {
   o.progress = run.options.progress;
   run.backtest = evaluate::run_backtest(st.events, st.grid, o);
   evaluate::write_backtest_outputs(run.backtest, st.grid, run.dir / "backtest");
+  write_cells(run);  // again, now with each model's flag and hit counts per cell
   const auto& model = run.recipe.disparity.model;
   run.audited_model = model.empty() ? run.recipe.models.front().name : model;
   run.say(evaluate::summary_table(run.backtest));
