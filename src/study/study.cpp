@@ -82,22 +82,7 @@ void read_events(const StudyOptions& o, Study& s) {
   s.counts.rows_kept = s.read.rows_kept;
   s.counts.rows_dropped = s.read.rows_dropped;
   auto& e = s.events;
-  if (!o.category.empty()) {
-    // Case-insensitive: exports spell one offence "BURGLARY" (Chicago) or "Burglary" (UK).
-    std::vector<bool> wanted(e.categories.size());
-    for (std::size_t c = 0; c < wanted.size(); ++c)
-      wanted[c] = ingest::ascii_iequals(e.categories[c], o.category);
-    std::vector<bool> keep(e.size());
-    for (std::size_t i = 0; i < e.size(); ++i)
-      keep[i] = wanted[static_cast<std::size_t>(e.category[i])];
-    auto present = present_categories(e);
-    e = e.filter(keep);
-    if (e.empty())
-      throw ConfigError(fmt::format(
-          "{}: no event has the category '{}' (category, compared ignoring case); the categories "
-          "present are: {}",
-          o.events, o.category, present));
-  }
+  if (!o.category.empty()) e = e.filter(keep_category(e, o.category, o.events + ": category"));
   s.counts.after_category = static_cast<std::int64_t>(e.size());
   if (!o.from.empty() || !o.to.empty()) {
     const TimeZone zone(e.time_zone.empty() ? "UTC" : e.time_zone);
@@ -131,6 +116,26 @@ void clip(const StudyOptions& o, Study& s) {
 }
 
 }  // namespace
+
+std::vector<bool> keep_category(const EventSet& e, const std::string& category,
+                                const std::string& what) {
+  // Case-insensitive: exports spell one offence "BURGLARY" (Chicago) or "Burglary" (UK).
+  std::vector<bool> wanted(e.categories.size());
+  for (std::size_t c = 0; c < wanted.size(); ++c)
+    wanted[c] = ingest::ascii_iequals(e.categories[c], category);
+  std::vector<bool> keep(e.size());
+  bool any = false;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    keep[i] = wanted[static_cast<std::size_t>(e.category[i])];
+    any = any || keep[i];
+  }
+  if (!any)
+    throw ConfigError(fmt::format(
+        "{}: no event has the category '{}' (compared ignoring case); the categories present "
+        "are: {}",
+        what, category, present_categories(e)));
+  return keep;
+}
 
 Study build_study(const StudyOptions& o) {
   check(o);
