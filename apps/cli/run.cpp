@@ -43,6 +43,7 @@ void run(const RunArgs& args) {
   const auto result = recipe::run_recipe(recipe, options);
   fmt::print("== results in {}\n", result.folder.string());
   for (const auto& path : result.written) fmt::print("  {}\n", (result.folder / path).string());
+  for (const auto& note : result.notes) fmt::print(stderr, "note: {}\n", note);
   for (const auto& warning : result.warnings) fmt::print(stderr, "warning: {}\n", warning);
 }
 

@@ -253,13 +253,8 @@ DisparityReport compute_disparity(const study::Study& s, const FlagTable& flags,
   std::vector<double> crime, true_crime;
   if (s.has_events) {
     EventSet events = s.events;
-    if (!o.crime_category.empty()) {
-      std::vector<bool> keep(events.size());
-      for (std::size_t i = 0; i < events.size(); ++i)
-        keep[i] =
-            events.categories[static_cast<std::size_t>(events.category[i])] == o.crime_category;
-      events = events.filter(keep);
-    }
+    if (!o.crime_category.empty())
+      events = events.filter(study::keep_category(events, o.crime_category, "crime_category"));
     crime.assign(pop.units(), 0.0);
     std::int64_t outside = 0;
     if (grid) {

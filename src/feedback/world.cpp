@@ -120,6 +120,9 @@ World fit_world(const EventSet& events, const geo::Grid& grid, const geo::Areas&
                 const study::GroupCounts& counts, const std::vector<double>& reporting,
                 const forecast::SeppGridOptions& em) {
   if (events.size() == 0) throw ConfigError("fit world: no recorded events to fit");
+  // Month-only data would put every crime of a cell on one instant: the EM finds no
+  // self-excitation (theta = 0) and the loop would report discoveries it cannot make (issue 17).
+  events.require_resolution(TimeResolution::kDay, "the fitted truth (sepp-grid by the day)");
   if (reporting.size() != areas.size())
     throw ConfigError(fmt::format("fit world: expected {} reporting rates, found {}", areas.size(),
                                   reporting.size()));

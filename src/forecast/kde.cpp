@@ -91,6 +91,32 @@ std::vector<double> kth_neighbour_distance(const EventSet& e, int k) {
   return out;
 }
 
+// The declared parameters as options (unchecked).
+KdeOptions kde_options(const ParamSet& p) {
+  KdeOptions o;
+  const auto& t = p.text("time_kernel");
+  o.time = t == "exponential" ? TimeKernel::kExponential
+           : t == "quadratic" ? TimeKernel::kQuadratic
+                              : TimeKernel::kConstant;
+  const auto& s = p.text("space");
+  o.bandwidth = s == "fixed"        ? Bandwidth::kFixed
+                : s == "scott"      ? Bandwidth::kScott
+                : s == "knn_scaled" ? Bandwidth::kNearestScaled
+                                    : Bandwidth::kNearest;
+  o.scale_days = p.number("time_scale");
+  o.h = p.number("bandwidth");
+  o.k = static_cast<int>(p.integer("k"));
+  o.cutoff = p.number("cutoff");
+  return o;
+}
+
+// The time kernel weighs ages in days: days needed, minutes for a scale under a day; none
+// without a time kernel.
+TimeResolution kde_needs(const KdeOptions& o) {
+  if (o.time == TimeKernel::kConstant) return TimeResolution::kMonth;
+  return o.scale_days < 1 ? TimeResolution::kMinute : TimeResolution::kDay;
+}
+
 class Kde final : public Model {
  public:
   explicit Kde(KdeOptions o) : o_(o) {}
@@ -99,10 +125,9 @@ class Kde final : public Model {
     auto surface = empty_surface(grid);
     const auto n = training.size();
     if (n == 0) return surface;
-    if (o_.time != TimeKernel::kConstant && o_.scale_days < 1)
-      training.require_resolution(TimeResolution::kMinute, "kde with a time scale under a day");
-    else if (o_.time != TimeKernel::kConstant)
-      training.require_resolution(TimeResolution::kDay, "kde with a time kernel");
+    training.require_resolution(kde_needs(o_), o_.scale_days < 1
+                                                   ? "kde with a time scale under a day"
+                                                   : "kde with a time kernel");
     std::vector<double> w(n);
     for (std::size_t i = 0; i < n; ++i)
       w[i] = time_weight(static_cast<double>(at - training.t[i]) / kSecondsPerDay);
@@ -256,23 +281,12 @@ ModelInfo kde_info() {
       {"k", "15", "knn: which neighbour sets each event's bandwidth", "", {}},
       {"cutoff", "5", "kernels are summed within this many standard deviations", "", {}}};
   for (auto& spec : cell_risk_params(true)) params.push_back(std::move(spec));
-  return {"kde", "Gaussian kernel density in space weighted by a time kernel on each event's age",
-          "open_cp kde.KDE; Scott (1992) Multivariate Density Estimation; Silverman (1986)", params,
+  return {"kde",
+          "Gaussian kernel density in space weighted by a time kernel on each event's age",
+          "open_cp kde.KDE; Scott (1992) Multivariate Density Estimation; Silverman (1986)",
+          params,
           [](const ParamSet& p) {
-            KdeOptions o;
-            const auto& t = p.text("time_kernel");
-            o.time = t == "exponential" ? TimeKernel::kExponential
-                     : t == "quadratic" ? TimeKernel::kQuadratic
-                                        : TimeKernel::kConstant;
-            const auto& s = p.text("space");
-            o.bandwidth = s == "fixed"        ? Bandwidth::kFixed
-                          : s == "scott"      ? Bandwidth::kScott
-                          : s == "knn_scaled" ? Bandwidth::kNearestScaled
-                                              : Bandwidth::kNearest;
-            o.scale_days = p.number("time_scale");
-            o.h = p.number("bandwidth");
-            o.k = static_cast<int>(p.integer("k"));
-            o.cutoff = p.number("cutoff");
+            auto o = kde_options(p);
             o.cell_risk = read_cell_risk(p, o.samples, "kde");
             if (o.cell_risk == CellRisk::kExact && o.bandwidth == Bandwidth::kScott)
               throw ConfigError(
@@ -282,7 +296,10 @@ ModelInfo kde_info() {
               throw ConfigError(
                   fmt::format("kde: need time_scale > 0, bandwidth > 0, k >= 1, cutoff > 0"));
             return std::make_unique<Kde>(o);
-          }};
+          },
+          [](const ParamSet& p) { return kde_needs(kde_options(p)); },
+          "days with a time kernel (minutes when time_scale is under a day); any with "
+          "time_kernel = constant"};
 }
 
 }  // namespace scrutineer::forecast::detail

@@ -44,7 +44,9 @@ ModelInfo naive_info() {
           "open_cp naive.CountingGridKernel (QuantCrimAtLeeds/PredictCode); Chainey, Tompson & "
           "Uhlig (2008), Security Journal 21",
           {},
-          [](const ParamSet&) { return std::make_unique<Naive>(); }};
+          [](const ParamSet&) { return std::make_unique<Naive>(); },
+          [](const ParamSet&) { return TimeResolution::kMonth; },
+          "any (month-only data are enough)"};
 }
 
 ModelInfo random_info() {
@@ -54,7 +56,9 @@ ModelInfo random_info() {
           {{"seed", "1", "random seed; the stream is the forecast time", "", {}}},
           [](const ParamSet& p) {
             return std::make_unique<RandomModel>(static_cast<std::uint64_t>(p.integer("seed")));
-          }};
+          },
+          [](const ParamSet&) { return TimeResolution::kMonth; },
+          "any (month-only data are enough)"};
 }
 
 }  // namespace scrutineer::forecast::detail

@@ -116,7 +116,10 @@ ModelInfo prohotspot_info() {
         const Clock clock = p.text("clock") == "wall" ? Clock::kWall : Clock::kElapsed;
         return std::make_unique<ProHotspot>(
             sb, tb, parse_duration(p.text("time_unit"), "time_unit"), distance, clock);
-      }};
+      },
+      // Month-only data are usable: every crime is dated the 1st, so ages are whole months.
+      [](const ParamSet&) { return TimeResolution::kMonth; },
+      "any (with month-only data every crime is dated the 1st: ages are whole months)"};
 }
 
 }  // namespace scrutineer::forecast::detail

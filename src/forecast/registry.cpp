@@ -26,6 +26,13 @@ const ModelInfo& find_model(const std::string& name) {
 
 ParamSet model_params(const std::string& name) { return ParamSet(find_model(name).params); }
 
+TimeResolution time_needed(const std::string& name, const std::string& params) {
+  auto set = model_params(name);
+  set.set_all(params);
+  const auto& info = find_model(name);
+  return info.needs ? info.needs(set) : TimeResolution::kMonth;
+}
+
 std::unique_ptr<Model> make_model(const std::string& name, const std::string& params) {
   auto set = model_params(name);
   set.set_all(params);

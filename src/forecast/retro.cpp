@@ -104,7 +104,8 @@ ModelInfo retro_info() {
           "retrospective hotspot: kernel sum over training events at cell centres (or a lattice)",
           "open_cp retrohotspot.RetroHotSpotGrid (centre) and RetroHotSpot (continuous); Chainey & "
           "Ratcliffe (2005)",
-          params, [](const ParamSet& p) {
+          params,
+          [](const ParamSet& p) {
             const double h = p.number("bandwidth"), sds = p.number("sds");
             if (!(h > 0)) throw ConfigError(fmt::format("retro: bandwidth must be > 0; got {}", h));
             if (!(sds > 0)) throw ConfigError(fmt::format("retro: sds must be > 0; got {}", sds));
@@ -113,7 +114,9 @@ ModelInfo retro_info() {
             return std::make_unique<Retro>(
                 h, p.text("kernel") == "quartic" ? Kernel::kQuartic : Kernel::kGaussian, sds,
                 cell_risk, samples);
-          }};
+          },
+          [](const ParamSet&) { return TimeResolution::kMonth; },
+          "any (month-only data are enough)"};
 }
 
 }  // namespace scrutineer::forecast::detail

@@ -47,7 +47,8 @@ std::string describe_models(bool markdown) {
   std::string out;
   for (const auto& m : models()) {
     if (markdown) {
-      out += fmt::format("### `{}`\n\n{}.\n\nPaper: {}.\n\n", m.name, m.summary, m.citation);
+      out += fmt::format("### `{}`\n\n{}.\n\nPaper: {}.\n\nTime needed in the data: {}.\n\n",
+                         m.name, m.summary, m.citation, m.needs_text);
       if (m.params.empty()) {
         out += "No parameters.\n\n";
         continue;
@@ -60,7 +61,8 @@ std::string describe_models(bool markdown) {
       }
       out += "\n";
     } else {
-      out += fmt::format("{}\n  {}\n  paper: {}\n", m.name, m.summary, m.citation);
+      out += fmt::format("{}\n  {}\n  paper: {}\n  time needed: {}\n", m.name, m.summary,
+                         m.citation, m.needs_text);
       for (const auto& p : m.params)
         out += fmt::format("  {}={}\n      {}{}\n", p.name, p.default_value, p.help,
                            p.source.empty() ? "" : fmt::format(" [{}]", p.source));

@@ -11,6 +11,11 @@
 namespace scrutineer::forecast::detail {
 namespace {
 
+// The self-excitation decays over time units: days need daily times, shorter units minutes.
+TimeResolution needs_for_unit(std::int64_t unit) {
+  return unit < kSecondsPerDay ? TimeResolution::kMinute : TimeResolution::kDay;
+}
+
 class SeppGrid final : public Model {
  public:
   SeppGrid(SeppGridOptions options, std::int64_t unit, std::int64_t window, bool whole_units,
@@ -18,12 +23,9 @@ class SeppGrid final : public Model {
       : options_(options), unit_(unit), window_(window), whole_(whole_units), warm_(warm) {}
 
   Surface forecast(const EventSet& training, const geo::Grid& grid, std::int64_t at) override {
-    if (unit_ < kSecondsPerDay) {
-      training.require_resolution(TimeResolution::kMinute,
-                                  "sepp-grid with a time unit under a day");
-    } else {
-      training.require_resolution(TimeResolution::kDay, "sepp-grid");
-    }
+    training.require_resolution(
+        needs_for_unit(unit_),
+        unit_ < kSecondsPerDay ? "sepp-grid with a time unit under a day" : "sepp-grid");
     // Sliding window of fixed length, or growing from the first training event (window = 0).
     const std::int64_t start = window_ > 0 ? at - window_ : (training.empty() ? at : training.t[0]);
     const double T = static_cast<double>(at - start) / static_cast<double>(unit_);
@@ -132,7 +134,11 @@ ModelInfo sepp_grid_info() {
         const std::int64_t window = w == "0" ? 0 : parse_duration(w, "window");
         return std::make_unique<SeppGrid>(o, parse_duration(p.text("time_unit"), "time_unit"),
                                           window, whole_units, p.flag("warm_start"));
-      }};
+      },
+      [](const ParamSet& p) {
+        return needs_for_unit(parse_duration(p.text("time_unit"), "time_unit"));
+      },
+      "days; minutes when time_unit is under a day"};
 }
 
 }  // namespace scrutineer::forecast::detail

@@ -10,12 +10,15 @@
 namespace scrutineer::forecast::detail {
 namespace {
 
+// The triggering kernel works in days (time_cutoff, init_time_scale).
+constexpr TimeResolution kNeeds = TimeResolution::kDay;
+
 class Sepp final : public Model {
  public:
   Sepp(SeppOptions options, int samples) : o_(options), samples_(samples) {}
 
   Surface forecast(const EventSet& training, const geo::Grid& grid, std::int64_t at) override {
-    training.require_resolution(TimeResolution::kDay, "sepp");
+    training.require_resolution(kNeeds, "sepp");
     Surface s = empty_surface(grid);
     s.is_rate = true;  // expected events per cell per day at `at`
     s.rate_period_seconds = kSecondsPerDay;
@@ -123,7 +126,9 @@ ModelInfo sepp_info() {
               "sepp: need iterations >= 0, k_time, k_space, k_trigger >= 1, positive "
               "cut-offs, initial scales and kernel_sds, 1 <= samples <= 100");
         return std::make_unique<Sepp>(o, samples);
-      }};
+      },
+      [](const ParamSet&) { return kNeeds; },
+      "days"};
 }
 
 }  // namespace scrutineer::forecast::detail

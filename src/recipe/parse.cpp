@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "option_keys.hpp"
@@ -19,6 +20,7 @@
 #include "scrutineer/study/options.hpp"
 #include "scrutineer/synth/city.hpp"
 #include "section.hpp"
+#include "time_check.hpp"
 
 namespace scrutineer::recipe {
 
@@ -91,10 +93,16 @@ void parse_disparity(Section& s, DisparityStage& d) {
   s.finish();
 }
 
-void parse_feedback(Section& s, FeedbackStage& f) {
+void parse_feedback(Section& s, FeedbackStage& f, const std::optional<DeclaredTime>& declared,
+                    std::string& truth_position) {
   f.enabled = true;
   feedback::TruthOptions truth;
   read_options(s, feedback::truth_option_set(), truth);
+  truth_position = s.position("truth");
+  if (declared && truth.truth == "fitted") {
+    const auto why = fitted_truth_refusal(declared->resolution, declared->source);
+    if (!why.empty()) s.fail("truth", why);
+  }
   read_options(s, feedback::loop_option_set(), f.options);
   f.truth = truth.truth;
   f.reporting = truth.reporting;
@@ -183,11 +191,21 @@ Recipe parse_table(const toml::table& root, Context& context) {
   }
   if (auto grid = top.table("grid")) parse_grid(*grid, r.study);
   if (auto areas = top.table("areas")) parse_areas(*areas, r.study);
-  for (auto& model : top.tables("models")) r.models.push_back(parse_model(model));
+  // Month-only data and a model needing days are refused here when [data] declares the time
+  // resolution (police-uk, a time_format), else by check_time_resolution once the data are read.
+  const auto declared = r.has_data ? declared_resolution(r.study.read) : std::nullopt;
+  for (auto& model : top.tables("models")) {
+    r.models.push_back(parse_model(model));
+    r.model_positions.push_back(model.position("name"));
+    if (!declared) continue;
+    const auto why = model_time_refusal(r.models.back(), declared->resolution, declared->source);
+    if (!why.empty()) model.fail("name", why);
+  }
   if (auto backtest = top.table("backtest")) parse_backtest(*backtest, r.backtest);
   r.backtest.options.models = r.models;
   if (auto disparity = top.table("disparity")) parse_disparity(*disparity, r.disparity);
-  if (auto feedback = top.table("feedback")) parse_feedback(*feedback, r.feedback);
+  if (auto feedback = top.table("feedback"))
+    parse_feedback(*feedback, r.feedback, declared, r.feedback_truth_position);
   if (auto scores = top.table("scores")) parse_scores(*scores, r.scores);
   if (auto stops = top.table("stops")) parse_stops(*stops, r.stops, context);
   top.finish();

@@ -4,15 +4,21 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/feedback/chart.hpp"
 #include "scrutineer/feedback/output.hpp"
 #include "scrutineer/forecast/model.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/vector.hpp"
+#include "scrutineer/recipe/findings.hpp"
 #include "scrutineer/report/html.hpp"
+#include "scrutineer/report/ratio_chart.hpp"
 #include "scrutineer/report/svg_map.hpp"
 #include "stages.hpp"
 
@@ -80,16 +86,19 @@ std::string flag_map(const Run& run) {
     values.push_back(flagged > 0 ? flagged : NAN);
   }
   report::MapOptions o;
-  o.title = fmt::format("Periods each cell was flagged by {} ({})", run.audited_model,
+  const auto unit = std::string(evaluate::to_string(run.recipe.backtest.options.period));
+  o.title = fmt::format("{}s each cell was flagged by {} ({})", unit, run.audited_model,
                         percent(run.backtest.operating_point.coverage));
-  o.legend = "periods flagged";
+  o.title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(o.title[0])));
+  o.legend = fmt::format("{}s flagged, out of {}", unit, run.backtest.periods.size());
   o.missing_label = "never flagged";
+  o.outline = run.study.region.polygons;
   return report::choropleth_svg(squares, values, o);
 }
 
 void report_accuracy(const Run& run, report::HtmlReport& html) {
   const auto& b = run.backtest;
-  html.heading("Accuracy: how often the flagged places are wrong");
+  html.section("Accuracy: how often the flagged places are wrong", "accuracy");
   html.paragraph(fmt::format(
       "{} periods from {} to {}. At the start of each period every model was fitted on the "
       "earlier recorded crimes and flagged its top cells; the period's recorded crimes were then "
@@ -117,30 +126,64 @@ void report_accuracy(const Run& run, report::HtmlReport& html) {
   html.figure(flag_map(run), "Where the patrols were sent");
 }
 
+// Each area's hover label: its id, and its name when the areas have a text column called *name*.
+std::vector<std::string> area_names(const geo::Areas& areas) {
+  std::vector<std::string> out = areas.ids;
+  for (std::size_t k = 0; k < areas.text_names.size(); ++k) {
+    std::string lower = areas.text_names[k];
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find("name") == std::string::npos) continue;
+    for (std::size_t a = 0; a < out.size(); ++a)
+      if (!areas.text[k][a].empty()) out[a] = areas.text[k][a] + " (" + areas.ids[a] + ")";
+    break;
+  }
+  return out;
+}
+
 // Exposure per resident of each area, mapped from the disparity result in memory (study CRS).
+// Areas no valid cell covers were not studied: drawn as such, never as zero exposure.
 std::string exposure_map(const Run& run) {
+  const auto& st = run.study;
+  const auto unit = std::string(evaluate::to_string(run.recipe.backtest.options.period));
   report::MapOptions o;
   o.title = "Patrol exposure per resident by area";
-  o.legend = "periods in a flagged cell per resident";
+  o.legend = fmt::format("{}s out of {} a resident spent in a flagged cell (mean)", unit,
+                         run.backtest.periods.size());
   o.geographic = false;
-  return report::choropleth_svg(run.study.areas.polygons, run.disparity.areas.per_capita, o);
+  o.missing_label = "not studied (outside the study region) or no residents";
+  o.outline = st.region.polygons;
+  o.names = area_names(st.areas);
+  auto values = run.disparity.areas.per_capita;
+  for (std::size_t a = 0; a < values.size() && a < st.overlay.area_covered.size(); ++a)
+    if (!(st.overlay.area_covered[a] > 0)) values[a] = NAN;
+  return report::choropleth_svg(st.areas.polygons, values, o);
 }
 
 void report_disparity(const Run& run, report::HtmlReport& html) {
-  html.heading("Disparity: on whom the patrols fall");
+  html.section("Disparity: on whom the patrols fall", "disparity");
   html.paragraph(fmt::format(
       "Exposure of a group = the residents of that group living in cells flagged by {}, summed "
       "over periods. A disparity ratio above 1 means the group's share of patrol exposure exceeds "
       "its share of the population; the crime ratios compare it with the group's share of "
       "recorded crime (and of estimated true crime when reporting rates are given).",
       run.audited_model));
-  html.csv_table(disparity::groups_csv(run.disparity.result), "Exposure by group");
+  html.key_table(disparity::groups_csv(run.disparity.result), "Exposure by group",
+                 {{"group", "group"},
+                  {"population_share", "share of residents"},
+                  {"exposure_share", "share of patrol exposure"},
+                  {"disparity_ratio", "exposure / residents (1 = in proportion)"},
+                  {"disparity_ratio_lo", "interval from"},
+                  {"disparity_ratio_hi", "to"},
+                  {"crime_share", "share of recorded crime"},
+                  {"crime_ratio", "exposure / recorded crime"},
+                  {"crime_ratio_lo", "interval from"},
+                  {"crime_ratio_hi", "to"}});
   html.figure(exposure_map(run), "Patrol exposure per resident");
 }
 
 void report_feedback(const Run& run, report::HtmlReport& html) {
   const auto& o = run.recipe.feedback.options;
-  html.heading("Feedback: does the deployed forecast make its own data?");
+  html.section("Feedback: does the deployed forecast make its own data?", "feedback");
   html.paragraph(fmt::format(
       "{} was deployed for {} days on the {} truth ({} replicates). Patrols discover crimes that "
       "victims did not report, and those records train the next forecast; each mitigation is run "
@@ -150,15 +193,121 @@ void report_feedback(const Run& run, report::HtmlReport& html) {
   for (const auto& [name, svg] : feedback::loop_charts(run.loop)) html.figure(svg, name);
 }
 
+double number_or_nan(const nlohmann::json& v) { return v.is_number() ? v.get<double>() : NAN; }
+
+// One chart per rate: each group's ratio to the reference with its interval, from the published
+// (small-cell suppressed) disparities; a suppressed group is listed without a dot.
+void score_ratio_charts(const nlohmann::json& audit, double tau, report::HtmlReport& html) {
+  const std::vector<std::pair<std::string, std::string>> rates = {
+      {"fpr", "False positive rate"}, {"fnr", "False negative rate"}, {"precision", "Precision"}};
+  for (const auto& [metric, name] : rates) {
+    std::map<std::string, std::vector<report::RatioRow>> charts;  // by threshold and attribute
+    for (const auto& d : audit["disparities"]) {
+      if (d["metric"] != metric) continue;
+      const auto key = d["threshold"].get<std::string>() + ", " + d["attribute"].get<std::string>();
+      auto& rows = charts[key];
+      if (rows.empty()) rows.push_back({d["reference"].get<std::string>(), 1, NAN, NAN, true});
+      const bool hidden = !d["ratio"].is_number();
+      rows.push_back({d["group"].get<std::string>() + (hidden ? " (suppressed)" : ""),
+                      number_or_nan(d["ratio"]), number_or_nan(d["ratio_lo"]),
+                      number_or_nan(d["ratio_hi"]), false});
+    }
+    for (const auto& [key, rows] : charts)
+      html.figure(report::ratio_chart_svg(fmt::format("{} by group ({})", name, key), rows, tau),
+                  fmt::format("{} of each group divided by the reference group's, with its "
+                              "bootstrap interval; the green band is the `fair` range",
+                              name));
+  }
+}
+
+// Chouldechova (2017): FPR = p/(1-p) (1-PPV)/PPV (1-FNR); composite parities (Aequitas) with the
+// reference group shown as the reference; calibration: outcome rate by score bin per group.
+void score_identity_parities_calibration(const Run& run, const nlohmann::json& audit,
+                                         report::HtmlReport& html) {
+  const auto& c = run.recipe.scores.command;
+  html.heading("Chouldechova's identity", 3);
+  html.paragraph(
+      "FPR = p / (1 - p) x (1 - PPV) / PPV x (1 - FNR), with p the group's outcome rate "
+      "(Chouldechova 2017): when outcome rates differ, equal precision and equal false negative "
+      "rates force unequal false positive rates. The last column is the FPR the group would have "
+      "with the reference group's PPV and FNR.");
+  html.key_table(scores::identity_csv(run.scores, c.publish), "The identity by group",
+                 {{"group", "group"},
+                  {"prevalence", "outcome rate p"},
+                  {"ppv", "precision (PPV)"},
+                  {"fnr", "false negative rate"},
+                  {"fpr", "false positive rate (observed)"},
+                  {"fpr_identity", "FPR from the identity"},
+                  {"fpr_at_reference_ppv_fnr", "FPR at the reference's PPV and FNR"}});
+  html.heading("Composite parities", 3);
+  std::vector<std::vector<std::string>> rows = {{"group", "against", "statistical parity",
+                                                 "impact parity", "equalised odds", "type I parity",
+                                                 "type II parity"}};
+  auto yes_no = [](const nlohmann::json& v) {
+    return v.is_boolean() ? std::string(v.get<bool>() ? "holds" : "fails") : "suppressed";
+  };
+  for (const auto& p : audit["parities"]) {
+    const bool reference = p["group"] == p["reference"];
+    rows.push_back({p["group"].get<std::string>(),
+                    reference ? "(the reference group)" : p["reference"].get<std::string>(),
+                    yes_no(p["statistical_parity"]), yes_no(p["impact_parity"]),
+                    yes_no(p["equalised_odds"]), yes_no(p["type_i_parity"]),
+                    yes_no(p["type_ii_parity"])});
+  }
+  html.table(
+      rows, "Each parity holds when all its rates are inside the fair range (Saleiro et al. 2018)");
+  std::map<std::string, feedback::ChartSeries> by_group;
+  for (const auto& b : audit["calibration"]) {
+    auto& series = by_group[b["group"].get<std::string>()];
+    series.name = b["group"].get<std::string>();
+    series.x.push_back(number_or_nan(b["bin"]));
+    series.y.push_back(number_or_nan(b["outcome_rate"]));
+  }
+  if (by_group.empty()) return;
+  std::vector<feedback::ChartSeries> series;
+  for (auto& [name, s] : by_group) series.push_back(std::move(s));
+  html.figure(feedback::line_chart_svg("Calibration: outcome rate by score", "score bin",
+                                       "outcome rate", series, 1.0),
+              "Share of each group with the outcome at each score (a calibrated score has the "
+              "same rate for every group at a given score; suppressed bins leave gaps)");
+}
+
 void report_scores(const Run& run, report::HtmlReport& html) {
   const auto& c = run.recipe.scores.command;
-  html.heading("Score audit: a people-scoring tool's outputs by group");
+  html.section("Score audit: a people-scoring tool's outputs by group", "scores");
   html.paragraph(fmt::format(
       "{} rows read from {}, {} people audited. scrutineer audits the tool's outputs; it never "
       "scores a person. Counts below {} are suppressed.",
       run.scores.rows_read, run.scores.source, run.scores.people, c.publish.min_cell));
-  html.csv_table(scores::groups_csv(run.scores, c.publish), "Rates by group");
-  html.csv_table(scores::disparities_csv(run.scores, c.publish), "Disparities");
+  const auto audit = nlohmann::json::parse(scores::audit_json(run.scores, c.publish));
+  html.paragraph(fmt::format(
+      "Two rules are reported side by side. `fair` is the ratio rule: a group's rate divided by "
+      "the reference group's lies between {:g} and {:g}. The test asks whether the rates differ "
+      "at all. A ratio inside the range with p below {:g} means a real difference that is "
+      "smaller than the rule tolerates; a ratio outside it with a large p means too few people "
+      "to tell.",
+      c.audit.tau, 1 / c.audit.tau, 1 - c.audit.level));
+  score_ratio_charts(audit, c.audit.tau, html);
+  html.key_table(scores::groups_csv(run.scores, c.publish), "Rates by group",
+                 {{"attribute", "attribute"},
+                  {"group", "group"},
+                  {"n", "people"},
+                  {"pprev", "share flagged"},
+                  {"fpr", "false positive rate"},
+                  {"fnr", "false negative rate"},
+                  {"precision", "precision (PPV)"},
+                  {"prev", "outcome rate"}});
+  html.key_table(
+      scores::disparities_csv(run.scores, c.publish), "Disparities",
+      {{"group", "group"},
+       {"reference", "against"},
+       {"metric", "rate"},
+       {"ratio", "ratio"},
+       {"ratio_lo", "interval from"},
+       {"ratio_hi", "to"},
+       {"p_value", "p (test of equality)"},
+       {"fair", fmt::format("fair (ratio in {:g} to {:g})", c.audit.tau, 1 / c.audit.tau)}});
+  score_identity_parities_calibration(run, audit, html);
 }
 
 // The stops section: the charts, the tables and the summary that says no more than the
@@ -212,6 +361,26 @@ std::vector<report::Citation> citations(const Run& run) {
   return out;
 }
 
+std::vector<report::Finding> findings(const Run& run) {
+  const auto& r = run.recipe;
+  std::vector<report::Finding> out;
+  auto add = [&](std::vector<report::Finding> more) {
+    out.insert(out.end(), more.begin(), more.end());
+  };
+  if (r.backtest.enabled)
+    add(accuracy_findings(run.backtest, std::string(evaluate::to_string(r.backtest.options.period)),
+                          r.backtest.options.bootstrap.level));
+  if (r.disparity.enabled)
+    add(disparity_findings(run.disparity.result, run.audited_model, r.disparity.options.level));
+  if (r.feedback.enabled) add(feedback_findings(run.loop, r.feedback.options));
+  if (r.scores.enabled) {
+    const auto& c = r.scores.command;
+    add(scores_findings(scores::disparities_csv(run.scores, c.publish), c.audit.tau,
+                        c.audit.level));
+  }
+  return out;
+}
+
 }  // namespace
 
 void stage_report(Run& run) {
@@ -222,9 +391,15 @@ void stage_report(Run& run) {
       "inputs and their SHA-256). scrutineer audits forecasts and tools' outputs; it never scores "
       "people.",
       engine_version(), r.file.filename().string()));
-  if (!run.warnings.empty()) {
-    html.heading("Warnings and notes");
+  html.findings(
+      findings(run),
+      std::string("Each sentence is generated from the numbers below; a difference is "
+                  "claimed only where its interval excludes no difference.") +
+          (r.has_data ? " Recorded crime is what the police recorded, not all crime." : ""));
+  if (!run.warnings.empty() || !run.notes.empty()) {
+    html.section("Warnings and notes", "warnings");
     for (const auto& w : run.warnings) html.warning(w);
+    for (const auto& n : run.notes) html.note(n);
   }
   if (r.has_data) report_data(run, html);
   if (r.backtest.enabled) report_accuracy(run, html);

@@ -122,6 +122,7 @@ std::string run_json(const Run& run, const std::vector<StageTiming>& timings) {
                    {"rows_read", run.scores.rows_read},
                    {"people", run.scores.people}};
   j["warnings"] = run.warnings;
+  j["notes"] = run.notes;
   return j.dump(2) + "\n";
 }
 
@@ -143,6 +144,7 @@ RunResult run_recipe(const Recipe& recipe, const RunOptions& options) {
   folder.commit();
   result.folder = folder.target();
   result.warnings = run.warnings;
+  result.notes = run.notes;
   return result;
 }
 

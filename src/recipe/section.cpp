@@ -48,6 +48,14 @@ void Section::fail_at(const toml::source_region& where, const std::string& what)
       fmt::format("{}:{}:{}: {}", context_.file, where.begin.line, where.begin.column, what));
 }
 
+std::string Section::position(const std::string& key) const {
+  const auto* node = table_.get(key);
+  const auto& at = node ? node->source().begin : table_.source().begin;
+  const std::string what = node ? (name_.empty() ? key : name_ + "." + key)
+                                : "[" + (name_.empty() ? std::string("recipe") : name_) + "]";
+  return fmt::format("{}:{}:{}: {}", context_.file, at.line, at.column, what);
+}
+
 void Section::fail(const std::string& key, const std::string& what) const {
   const auto* node = table_.get(key);
   const std::string where = name_.empty() ? key : name_ + "." + key;

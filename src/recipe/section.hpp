@@ -48,6 +48,10 @@ class Section {
   // An array of tables ([[models]]).
   std::vector<Section> tables(const std::string& key);
 
+  // "FILE:LINE:COL: table.key" of `key` (of the table when the key is absent), for checks made
+  // after the recipe is parsed (once the data are read).
+  std::string position(const std::string& key) const;
+
   // Throws ConfigError at the first key that was never read (an unknown key).
   void finish() const;
   // Throws ConfigError at `key` (or at the table when the key is absent).

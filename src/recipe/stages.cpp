@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -20,6 +21,7 @@
 #include "scrutineer/io/vector.hpp"
 #include "scrutineer/study/grid_command.hpp"
 #include "scrutineer/synth/city.hpp"
+#include "time_check.hpp"
 
 namespace scrutineer::recipe {
 
@@ -27,10 +29,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The stages' notes, sorted honestly: a caveat that limits what the numbers can be taken to say
+// (people or crime left out, recorded crime taken as true, an undefined share) is a warning; a
+// figure of a fit, a count or a repair is a note. The libraries return both as one list of text.
+void add_note(Run& run, const std::string& note) {
+  bool limits = false;
+  for (const char* caveat : {"left out", "not true crime", "No reporting rates", "undefined"})
+    limits = limits || note.find(caveat) != std::string::npos;
+  (limits ? run.warnings : run.notes).push_back(note);
+}
+
 void data_warnings(Run& run) {
   const auto& r = run.study.read;
   if (r.resolution == TimeResolution::kMonth)
-    run.warnings.push_back(
+    run.notes.push_back(
         "The data give the month of each crime only (no day or time): only monthly periods can "
         "be scored, and daily models are refused.");
   if (r.rows_dropped > 0) {
@@ -41,6 +53,44 @@ void data_warnings(Run& run) {
                                       ingest::to_string(static_cast<ingest::DropReason>(i))));
     run.warnings.push_back(fmt::format("{} of {} rows of {} were dropped: {}.", r.rows_dropped,
                                        r.rows_read, r.path, fmt::join(reasons, ", ")));
+  }
+}
+
+// A field name from a model's label: letters, digits and '_' only (QGIS and SQL need no quoting).
+std::string field_name(const std::string& label) {
+  std::string out;
+  for (char c : label)
+    out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+  return out;
+}
+
+// Per model: the periods each cell was flagged at the operating point, and the recorded crimes
+// that fell in it while it was flagged (hits), so cells.gpkg answers "where, how often, caught
+// what" without a join on flagged.csv (issue 17).
+void add_flag_columns(const Run& run, std::vector<io::Column>& columns) {
+  const auto& grid = run.study.grid;
+  const auto& events = run.study.events;
+  const auto& b = run.backtest;
+  const auto unit = std::string(evaluate::to_string(run.recipe.backtest.options.period));
+  for (const auto& m : b.models) {
+    std::vector<double> flagged(static_cast<std::size_t>(grid.cells()), 0.0), hits = flagged;
+    for (std::size_t i = 0; i < b.periods.size() && i < m.periods.size(); ++i) {
+      std::vector<bool> on(flagged.size(), false);
+      for (auto c : m.periods[i].flagged) {
+        on[static_cast<std::size_t>(c)] = true;
+        flagged[static_cast<std::size_t>(c)] += 1;
+      }
+      const auto lo = std::lower_bound(events.t.begin(), events.t.end(), b.periods[i].start);
+      const auto hi = std::lower_bound(lo, events.t.end(), b.periods[i].end);
+      for (auto k = static_cast<std::size_t>(lo - events.t.begin());
+           k < static_cast<std::size_t>(hi - events.t.begin()); ++k) {
+        const auto c = grid.cell_of(events.x[k], events.y[k]);
+        if (c >= 0 && on[static_cast<std::size_t>(c)]) hits[static_cast<std::size_t>(c)] += 1;
+      }
+    }
+    const auto name = field_name(m.spec.label.empty() ? m.spec.name : m.spec.label);
+    columns.push_back({fmt::format("{}_{}s_flagged", name, unit), flagged, true});
+    columns.push_back({name + "_hits", hits, true});
   }
 }
 
@@ -64,6 +114,7 @@ void write_cells(const Run& run) {
       columns.push_back({group.name, st.overlay.spread_to_cells(sum), false});
     }
   }
+  if (!run.backtest.models.empty()) add_flag_columns(run, columns);
   io::write_grid_cells((run.dir / "grid" / "cells.gpkg").string(), grid, columns);
 }
 
@@ -85,7 +136,7 @@ feedback::LoopResult loop_on_fitted(Run& run, const feedback::LoopOptions& optio
   fit.reporting_rate_column = stage.reporting_rate;
   fit.reporting_rate = stage.reporting_everywhere;
   const auto world = feedback::fit_world(run.study, fit);
-  for (const auto& note : world.notes) run.warnings.push_back(note);
+  for (const auto& note : world.notes) add_note(run, note);
   return feedback::run_loop(world, options);
 }
 
@@ -111,6 +162,9 @@ study::StudyOptions study_options(const Run& run) {
 void stage_data(Run& run) {
   run.study = study::build_study(study_options(run));
   const auto& st = run.study;
+  // Formats that leave the resolution to the data (auto, events files) are checked here.
+  check_time_resolution(run.recipe, st.read.resolution,
+                        fmt::format("the data read ({})", st.read.path));
   io::write_text_file(run.dir / "ingest" / "summary.json", ingest::report_json(st.read));
   data_warnings(run);
   run.say(
@@ -144,6 +198,7 @@ void stage_backtest(Run& run) {
   o.progress = run.options.progress;
   run.backtest = evaluate::run_backtest(st.events, st.grid, o);
   evaluate::write_backtest_outputs(run.backtest, st.grid, run.dir / "backtest");
+  write_cells(run);  // again, now with each model's flag and hit counts per cell
   const auto& model = run.recipe.disparity.model;
   run.audited_model = model.empty() ? run.recipe.models.front().name : model;
   run.say(evaluate::summary_table(run.backtest));
@@ -168,7 +223,7 @@ void stage_disparity(Run& run) {
   const auto flags = audited_flags(run);
   run.disparity = disparity::compute_disparity(run.study, flags, o, "backtest/flagged.csv");
   disparity::write_disparity(run.disparity, run.study, run.dir / "disparity");
-  for (const auto& note : run.disparity.notes) run.warnings.push_back(note);
+  for (const auto& note : run.disparity.notes) add_note(run, note);
   run.say(run.disparity.summary);
 }
 
@@ -197,7 +252,7 @@ void stage_scores(Run& run) {
   const auto people = scores::load_people(c.people);
   run.scores = scores::run_audit(people, c.audit);
   scores::write_audit(run.scores, c.publish, run.dir / "scores");
-  for (const auto& note : run.scores.notes) run.warnings.push_back(note);
+  for (const auto& note : run.scores.notes) run.notes.push_back(note);
   run.say(scores::audit_table(run.scores, c.publish));
 }
 

@@ -34,7 +34,8 @@ struct Run {
   std::string loop_text;
   scores::AuditResult scores;
   stops::StopsResult stops;
-  std::vector<std::string> warnings;
+  std::vector<std::string> warnings;  // change what the numbers can be taken to say
+  std::vector<std::string> notes;     // context that changes no conclusion
 
   void say(const std::string& text) const {
     if (options.print) options.print(text);

@@ -41,6 +41,42 @@ std::string path_of(const io::MultiPolygon& shape, const Frame& f) {
 }
 }  // namespace
 
+// The north arrow (top right) and, for projected maps, a scale bar (bottom right). Grid north:
+// maps are drawn in the study's projected CRS with y up, so up is north to within the projection's
+// convergence (a degree or two in a UTM zone or the British National Grid).
+namespace {
+std::string map_furniture(const MapOptions& o, double top, double map_w, double map_h,
+                          double scale) {
+  std::string s;
+  const double ax = 10 + map_w - 14, ay = top + 8;
+  s += fmt::format(
+      "<g class=\"north-arrow\" aria-label=\"north arrow\"><path d=\"M{0:.1f},{1:.1f}L{2:.1f},"
+      "{3:.1f}L{0:.1f},{4:.1f}L{5:.1f},{3:.1f}Z\" fill=\"#111\"/><text x=\"{0:.1f}\" "
+      "y=\"{6:.1f}\" text-anchor=\"middle\" font-weight=\"bold\">N</text></g>\n",
+      ax, ay + 10, ax + 7, ay + 30, ay + 24, ax - 7, ay + 6);
+  if (o.scale_bar && !o.geographic && scale > 0) {
+    const double metres = scale_bar_metres(map_w / 4 / scale);
+    // Below the map, at its right, beside the legend's title.
+    const double w = metres * scale, x = 10 + map_w - w, y = top + map_h + 10;
+    s += fmt::format(
+        "<g class=\"scale-bar\" aria-label=\"scale bar\"><rect x=\"{:.1f}\" y=\"{:.1f}\" "
+        "width=\"{:.1f}\" height=\"5\" fill=\"#111\"/><text x=\"{:.1f}\" y=\"{:.1f}\" "
+        "text-anchor=\"end\">{}</text></g>\n",
+        x, y, w, x - 6, y + 6,
+        metres >= 1000 ? fmt::format("{:g} km", metres / 1000) : fmt::format("{:g} m", metres));
+  }
+  return s;
+}
+}  // namespace
+
+double scale_bar_metres(double max_metres) {
+  if (!(max_metres > 0)) return 0;
+  const double power = std::pow(10.0, std::floor(std::log10(max_metres)));
+  for (double m : {5.0, 2.0, 1.0})
+    if (m * power <= max_metres) return m * power;
+  return power;
+}
+
 std::vector<double> quantile_breaks(std::vector<double> values, int classes) {
   values.erase(
       std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
@@ -64,7 +100,9 @@ std::string choropleth_svg(const std::vector<io::MultiPolygon>& shapes,
     throw InternalError(fmt::format("map: {} shapes but {} values", shapes.size(), values.size()));
   io::Bbox box{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
                std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
-  for (const auto& s : shapes) {
+  auto framed = shapes;  // the outline is framed too: it may reach beyond the shapes mapped
+  if (!o.outline.empty()) framed.push_back(o.outline);
+  for (const auto& s : framed) {
     const auto b = io::bbox_of(s);
     if (b.xmin > b.xmax) continue;
     box = {std::min(box.xmin, b.xmin), std::min(box.ymin, b.ymin), std::max(box.xmax, b.xmax),
@@ -101,19 +139,31 @@ std::string choropleth_svg(const std::vector<io::MultiPolygon>& shapes,
       const auto k = std::lower_bound(breaks.begin(), breaks.end(), v) - breaks.begin();
       colour = kRamp[static_cast<std::size_t>(std::min<std::ptrdiff_t>(k, breaks.size() - 1))];
     }
-    svg += fmt::format("<path fill=\"{}\" d=\"{}\"><title>{}</title></path>\n", colour,
-                       path_of(shapes[i], frame),
-                       std::isfinite(v) ? format_break(v) : o.missing_label);
+    const auto value = std::isfinite(v) ? format_break(v) : o.missing_label;
+    svg += fmt::format(
+        "<path fill=\"{}\" d=\"{}\"><title>{}</title></path>\n", colour, path_of(shapes[i], frame),
+        escape_html(i < o.names.size() && !o.names[i].empty() ? o.names[i] + ": " + value : value));
   }
+  if (!o.outline.empty())
+    svg += fmt::format(
+        "<path class=\"outline\" fill=\"none\" stroke=\"#111\" stroke-width=\"1.6\" "
+        "d=\"{}\"><title>{}</title></path>\n",
+        path_of(o.outline, frame), escape_html(o.outline_label));
   svg += "</g>\n";
+  svg += map_furniture(o, top, map_w, map_h, scale);
   double y = top + map_h + 20;
   svg += fmt::format("<text x=\"10\" y=\"{:.0f}\">{}</text>\n", y, escape_html(o.legend));
-  double lower = std::numeric_limits<double>::quiet_NaN();
+  // Each break is a value of the data (nearest rank), so no class is empty. The first class starts
+  // at the smallest value; a class of one value is labelled with it alone.
+  double lower = std::numeric_limits<double>::infinity();
+  for (double v : values)
+    if (std::isfinite(v)) lower = std::min(lower, v);
   for (std::size_t k = 0; k < breaks.size(); ++k) {
     y += 20;
     const std::string label =
-        k == 0 ? fmt::format("up to {}", format_break(breaks[k]))
-               : fmt::format("{} to {}", format_break(lower), format_break(breaks[k]));
+        k == 0 && lower == breaks[0] ? format_break(breaks[0])
+        : k == 0 ? fmt::format("{} to {}", format_break(lower), format_break(breaks[k]))
+                 : fmt::format("over {} to {}", format_break(lower), format_break(breaks[k]));
     svg += fmt::format(
         "<rect x=\"10\" y=\"{:.0f}\" width=\"16\" height=\"12\" fill=\"{}\" stroke=\"#666\"/>"
         "<text x=\"32\" y=\"{:.0f}\">{}</text>\n",

@@ -12,10 +12,33 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/ingest/format.hpp"
 
 namespace scrutineer::study {
 
 namespace {
+
+// The categories of the events with their counts, most frequent first (at most 30 named), for the
+// message of a category that matches none.
+std::string present_categories(const EventSet& e) {
+  std::vector<std::int64_t> counts(e.categories.size(), 0);
+  for (auto c : e.category) ++counts[static_cast<std::size_t>(c)];
+  std::vector<std::size_t> order(counts.size());
+  for (std::size_t c = 0; c < order.size(); ++c) order[c] = c;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return counts[a] > counts[b]; });
+  std::string out;
+  std::size_t named = 0;
+  for (auto c : order) {
+    if (counts[c] == 0) continue;
+    if (named++ == 30) {
+      out += ", ...";
+      break;
+    }
+    out += fmt::format("{}'{}' ({})", out.empty() ? "" : ", ", e.categories[c], counts[c]);
+  }
+  return out.empty() ? "none" : out;
+}
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -59,15 +82,7 @@ void read_events(const StudyOptions& o, Study& s) {
   s.counts.rows_kept = s.read.rows_kept;
   s.counts.rows_dropped = s.read.rows_dropped;
   auto& e = s.events;
-  if (!o.category.empty()) {
-    std::vector<bool> keep(e.size());
-    for (std::size_t i = 0; i < e.size(); ++i)
-      keep[i] = e.categories[static_cast<std::size_t>(e.category[i])] == o.category;
-    e = e.filter(keep);
-    if (e.empty())
-      throw ConfigError(
-          fmt::format("{}: no event has the category '{}' (category)", o.events, o.category));
-  }
+  if (!o.category.empty()) e = e.filter(keep_category(e, o.category, o.events + ": category"));
   s.counts.after_category = static_cast<std::int64_t>(e.size());
   if (!o.from.empty() || !o.to.empty()) {
     const TimeZone zone(e.time_zone.empty() ? "UTC" : e.time_zone);
@@ -101,6 +116,26 @@ void clip(const StudyOptions& o, Study& s) {
 }
 
 }  // namespace
+
+std::vector<bool> keep_category(const EventSet& e, const std::string& category,
+                                const std::string& what) {
+  // Case-insensitive: exports spell one offence "BURGLARY" (Chicago) or "Burglary" (UK).
+  std::vector<bool> wanted(e.categories.size());
+  for (std::size_t c = 0; c < wanted.size(); ++c)
+    wanted[c] = ingest::ascii_iequals(e.categories[c], category);
+  std::vector<bool> keep(e.size());
+  bool any = false;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    keep[i] = wanted[static_cast<std::size_t>(e.category[i])];
+    any = any || keep[i];
+  }
+  if (!any)
+    throw ConfigError(fmt::format(
+        "{}: no event has the category '{}' (compared ignoring case); the categories present "
+        "are: {}",
+        what, category, present_categories(e)));
+  return keep;
+}
 
 Study build_study(const StudyOptions& o) {
   check(o);

@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 
 export const cli = process.env.SCRUTINEER_CLI;
 export const webDist = process.env.SCRUTINEER_WEB_DIST;
-const chromiumPath = process.env.SCRUTINEER_CHROMIUM ?? '/usr/bin/chromium';
+export const chromiumPath = process.env.SCRUTINEER_CHROMIUM ?? '/usr/bin/chromium';
 
 export function tempDir(name) {
   return mkdtempSync(path.join(tmpdir(), `scrutineer-browser-${name}-`));

@@ -37,6 +37,12 @@ struct ModelInfo {
       citation;  // the paper, e.g. "Bowers, Johnson & Pease (2004), Brit. J. Criminology 44(5)"
   std::vector<ParamSpec> params;
   std::function<std::unique_ptr<Model>(const ParamSet&)> make;
+  // The coarsest time resolution of the data the model can use with these parameters (kMonth =
+  // any data). Declared once here: the model's forecast, `scrutineer models` and the recipe's
+  // parse-time check all call it, so they cannot disagree.
+  std::function<TimeResolution(const ParamSet&)> needs;
+  // The same in words for `scrutineer models` ("days; minutes when time_unit is under a day").
+  std::string needs_text;
 };
 
 // Registry. Models register themselves in src/forecast/registry.cpp.
@@ -46,5 +52,11 @@ const ModelInfo& find_model(const std::string& name);
 // Builds a model from "name" and "k=v,k=v" parameter text.
 std::unique_ptr<Model> make_model(const std::string& name, const std::string& params = "");
 ParamSet model_params(const std::string& name);
+// The time resolution model `name` needs with parameters "k=v,k=v" (ModelInfo::needs).
+TimeResolution time_needed(const std::string& name, const std::string& params = "");
+// True when data of resolution `have` are fine enough for a method needing `needed`.
+inline bool resolution_suffices(TimeResolution have, TimeResolution needed) {
+  return static_cast<int>(have) <= static_cast<int>(needed);
+}
 
 }  // namespace scrutineer::forecast

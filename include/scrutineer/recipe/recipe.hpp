@@ -69,6 +69,10 @@ struct Recipe {
   bool has_data = false;  // [data] and [grid]; a scores-only recipe has neither
   study::StudyOptions study;
   std::vector<evaluate::ModelSpec> models;
+  // "FILE:LINE:COL: models.name" of each model and of [feedback] truth, for the time-resolution
+  // check made once the data are read when the format does not declare it (recipe/parse.cpp).
+  std::vector<std::string> model_positions;
+  std::string feedback_truth_position;
   BacktestStage backtest;
   DisparityStage disparity;
   FeedbackStage feedback;

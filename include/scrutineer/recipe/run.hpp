@@ -35,7 +35,10 @@ struct RunResult {
   std::filesystem::path folder;                // the results folder
   std::vector<std::filesystem::path> written;  // every file written, relative, sorted
   std::vector<StageTiming> timings;
-  std::vector<std::string> warnings;  // also in report.html and run.json
+  // Warnings change what the numbers can be taken to say (rows dropped, recorded crime taken as
+  // true crime); notes are context that changes no conclusion. Both are in report.html and
+  // run.json.
+  std::vector<std::string> warnings, notes;
 };
 
 RunResult run_recipe(const Recipe& recipe, const RunOptions& options);

@@ -17,12 +17,22 @@ struct MapOptions {
   int classes = 5;          // quantile classes
   bool geographic = false;  // coordinates are lon/lat degrees
   std::string missing_label = "no data";
+  // Drawn over the shapes as a dark line (the study region); empty = none.
+  io::MultiPolygon outline;
+  std::string outline_label = "study region";
+  // Hover label of each shape (its name), before its value; empty = the value alone.
+  std::vector<std::string> names;
+  // A scale bar (projected coordinates in metres only) and a north arrow (grid north, up).
+  bool scale_bar = true;
 };
 
 // `values[i]` shades `shapes[i]`; NaN is drawn as missing. Throws InternalError if the sizes
 // differ.
 std::string choropleth_svg(const std::vector<io::MultiPolygon>& shapes,
                            const std::vector<double>& values, const MapOptions& options);
+
+// A round scale-bar length (1, 2 or 5 times a power of ten) of at most `max_metres`.
+double scale_bar_metres(double max_metres);
 
 // Class breaks: the upper bounds of `classes` quantile classes of the finite values (ascending,
 // duplicates removed, so fewer classes come back when many values tie).

@@ -92,4 +92,10 @@ struct Study {
 // and IoError as the readers do.
 Study build_study(const StudyOptions& options);
 
+// Which events have the category `category`, compared ignoring ASCII case ("BURGLARY" keeps
+// "Burglary"). Throws ConfigError "WHAT: no event has the category ..." listing the categories
+// present with their counts, most frequent first, when none matches.
+std::vector<bool> keep_category(const EventSet& events, const std::string& category,
+                                const std::string& what);
+
 }  // namespace scrutineer::study

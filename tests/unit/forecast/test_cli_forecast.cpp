@@ -36,6 +36,21 @@ TEST(CliForecast, ModelsListsEveryModelWithDefaults) {
     EXPECT_NE(r.out.find(s), std::string::npos) << s;
 }
 
+TEST(CliForecast, ModelsSayWhichNeedDailyTimes) {
+  // Issue 17: month-only data (data.police.uk) cannot feed sepp-grid, sepp or kde's time kernel.
+  const auto r = run("models");
+  EXPECT_EQ(r.code, 0) << r.out;
+  const auto needs = [&](const std::string& model) {
+    const auto at = r.out.find(model + "\n");
+    const auto line = r.out.find("  time needed: ", at);
+    return r.out.substr(line + 15, r.out.find('\n', line) - line - 15);
+  };
+  EXPECT_EQ(needs("sepp-grid"), "days; minutes when time_unit is under a day");
+  EXPECT_EQ(needs("sepp"), "days");
+  EXPECT_EQ(needs("naive"), "any (month-only data are enough)");
+  EXPECT_EQ(needs("kde").rfind("days with a time kernel", 0), 0u) << needs("kde");
+}
+
 TEST(CliForecast, LumIsaacExitCodes) {
   const auto dir = std::filesystem::temp_directory_path() / "scrutineer_models_cli";
   std::filesystem::create_directories(dir);

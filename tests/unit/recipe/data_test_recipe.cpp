@@ -143,8 +143,8 @@ TEST(RecipeData, ManchesterExampleScoresMonthsAndRefusesDays) {
   // tests/unit/ingest: 8,144 rows, month resolution.
   EXPECT_EQ(run["data"]["rows_read"], 8144);
   EXPECT_EQ(run["data"]["resolution"], "month");
-  EXPECT_NE(run["warnings"][0].get<std::string>().find("month of each crime only"),
-            std::string::npos);
+  // A note, not a warning: the refusals above keep month data from misleading (issue 17).
+  EXPECT_NE(run["notes"][0].get<std::string>().find("month of each crime only"), std::string::npos);
   EXPECT_EQ(read_json(folder / "results" / "backtest" / "summary.json")["periods"], 6);
   // PROVENANCE.md: Persons, the Manchester total, is 503,127.
   const auto disparity = read_json(folder / "results" / "disparity" / "disparity.json");

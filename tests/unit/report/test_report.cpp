@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "scrutineer/report/html.hpp"
+#include "scrutineer/report/ratio_chart.hpp"
 #include "scrutineer/report/svg_map.hpp"
 
 namespace scrutineer::report {
@@ -44,7 +45,7 @@ TEST(Report, ChoroplethShadesEachShapeByClass) {
   const std::vector<io::MultiPolygon> shapes = {square(0, 0, 100), square(100, 0, 100),
                                                 square(0, 100, 100)};
   const auto svg = choropleth_svg(shapes, {1.0, 5.0, NAN}, o);
-  EXPECT_EQ(count(svg, "<path"), 3u);
+  EXPECT_EQ(count(svg, "<path"), 4u);  // three shapes and the north arrow
   // Breaks {1, 5}: the first shape takes the lightest colour, the second the next, NaN grey.
   // The extent is 200 m x 200 m drawn 200 px wide (scale 1), y flipped: the first square, x 0..100
   // and y 0..100 m, is drawn from (0, 200) to (100, 100).
@@ -59,6 +60,80 @@ TEST(Report, ChoroplethShadesEachShapeByClass) {
   // 200 px wide map for 200 m: scale 1; the height is 34 + 200 + 30 + 3 legend rows x 20.
   EXPECT_NE(svg.find("height=\"324\""), std::string::npos);
   EXPECT_THROW(choropleth_svg(shapes, {1.0}, o), std::exception);
+}
+
+TEST(Report, MapHasOutlineScaleBarNamesAndNoEmptyOrZeroWidthClass) {
+  // Issue 17: "up to 0 / 0 to 0.799 / 0.799 to 102" read as three classes with one empty.
+  MapOptions o;
+  o.width = 420;  // 400 px for 400 m: scale 1
+  o.classes = 5;
+  o.outline = square(0, 0, 400);
+  o.names = {"Loop", "", "Austin", "Hyde Park"};
+  const std::vector<io::MultiPolygon> shapes = {square(0, 0, 100), square(100, 0, 100),
+                                                square(200, 0, 100), square(300, 0, 100)};
+  const auto svg = choropleth_svg(shapes, {0.0, 0.0, 0.799, 102.0}, o);
+  // Breaks by nearest rank of {0, 0, 0.799, 102} in 5 classes: ranks 1, 2, 3, 4, 4 -> {0, 0.799,
+  // 102}. Labels: the value 0 alone, then over 0 to 0.799, over 0.799 to 102; none says "up to".
+  EXPECT_NE(svg.find(">0</text>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">over 0 to 0.799</text>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">over 0.799 to 102</text>"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find("up to"), std::string::npos);
+  // The study region's outline, drawn on top, and hover names before the value.
+  EXPECT_NE(svg.find("<path class=\"outline\" fill=\"none\""), std::string::npos);
+  EXPECT_NE(svg.find("<title>Hyde Park: 102</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>0</title>"), std::string::npos);  // no name: the value alone
+  // Scale bar: a quarter of 400 m is 100 m, a round length: 100 px long, labelled "100 m".
+  EXPECT_NE(svg.find("width=\"100.0\" height=\"5\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">100 m</text>"), std::string::npos);
+  EXPECT_NE(svg.find("class=\"north-arrow\""), std::string::npos);
+  EXPECT_EQ(scale_bar_metres(3400), 2000);
+  EXPECT_EQ(scale_bar_metres(730), 500);
+  EXPECT_EQ(scale_bar_metres(99), 50);
+}
+
+TEST(Report, KeyTableShowsPlainColumnsFirstAndAllColumnsBehindAControl) {
+  HtmlReport html("t");
+  html.key_table("group,population_share,disparity_ratio,x_raw\nA,0.25,1.5,9\n", "Exposure",
+                 {{"group", "group"}, {"disparity_ratio", "exposure / residents"}});
+  const auto page = html.html();
+  const auto details = page.find("<details class=\"all-columns\"><summary>Show all columns");
+  ASSERT_NE(details, std::string::npos);
+  const auto key = page.substr(0, details);
+  EXPECT_NE(key.find("<th>group</th><th>exposure / residents</th></tr>"), std::string::npos) << key;
+  EXPECT_NE(key.find("<td>A</td><td>1.5</td></tr>"), std::string::npos) << key;
+  EXPECT_EQ(key.find("x_raw"), std::string::npos);
+  EXPECT_NE(page.find("<th>x_raw</th>", details), std::string::npos);
+}
+
+TEST(Report, FindingsComeFirstWithLinksAndNotesAreNotWarnings) {
+  HtmlReport html("t");
+  html.section("Accuracy", "accuracy");
+  html.note("fitted <theta>");
+  html.warning("rows dropped");
+  html.findings({{"No evidence that X beats naive.", "accuracy", "table"}}, "caveat");
+  const auto page = html.html();
+  const auto findings = page.find("<section class=\"findings\"");
+  ASSERT_NE(findings, std::string::npos);
+  EXPECT_LT(findings, page.find("<nav>"));
+  EXPECT_NE(page.find("<li>No evidence that X beats naive. <a href=\"#accuracy\">(table)</a></li>"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("<h2 id=\"accuracy\">Accuracy</h2>"), std::string::npos);
+  EXPECT_NE(page.find("<strong>Note:</strong> fitted &lt;theta&gt;"), std::string::npos);
+  EXPECT_NE(page.find("<strong>Warning:</strong> rows dropped"), std::string::npos);
+}
+
+TEST(Report, RatioChartMarksTheReferenceAndTheFairBand) {
+  const auto svg = ratio_chart_svg("FNR",
+                                   {{"Caucasian", 1, NAN, NAN, true},
+                                    {"Hispanic", 1.17, 1.01, 1.33, false},
+                                    {"Asian (suppressed)", NAN, NAN, NAN, false}},
+                                   0.8);
+  EXPECT_NE(svg.find(">Caucasian (reference)</text>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("0.8 to 1.25: `fair` by the ratio rule"), std::string::npos);
+  EXPECT_NE(svg.find("<title>Hispanic: 1.170 (1.010 to 1.330)</title>"), std::string::npos);
+  EXPECT_EQ(count(svg, "<circle"), 2u);  // the suppressed group has no dot
+  EXPECT_EQ(count(svg, "class=\"interval\""), 1u);
 }
 
 TEST(Report, HtmlIsSelfContainedAndEscaped) {

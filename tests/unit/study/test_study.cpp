@@ -105,8 +105,19 @@ TEST(Study, FiltersCountEachStep) {
   EXPECT_EQ(s.counts.after_dates, 2);  // 3 and 4 January
   EXPECT_EQ(s.counts.inside, 1);       // 3 January; 4 January lies east of the region
   EXPECT_EQ(s.events.size(), 1u);
+  // Issue 17: the category compares ignoring case ("Burglary" keeps "burglary").
+  o.category = "A";
+  EXPECT_EQ(build_study(o).counts.after_category, 4);
+  // None matching: the message lists the categories present, most frequent first.
   o.category = "none";
-  EXPECT_THROW(build_study(o), ConfigError);
+  try {
+    build_study(o);
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("the categories present are: 'a' (4), 'b' (1)"),
+              std::string::npos)
+        << e.what();
+  }
   o.category.clear();
   o.from = "2 January";
   EXPECT_THROW(build_study(o), ConfigError);
