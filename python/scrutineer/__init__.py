@@ -19,8 +19,8 @@ from ._scrutineer import ConfigError, InputError, InternalError, IoError
 __all__ = [
     "ConfigError", "InputError", "InternalError", "IoError", "Events", "Study", "Backtest",
     "Forecast", "FolderResult", "Claim", "Audit", "ProgressBar", "set_threads", "options", "formats", "models",
-    "read_events", "backtest", "forecast", "disparity", "nearrepeat", "claim", "lum_isaac", "run",
-    "feedback", "scores", "register", "version",
+    "read_events", "backtest", "forecast", "disparity", "nearrepeat", "stops", "claim", "lum_isaac",
+    "run", "feedback", "scores", "register", "version",
 ]
 
 
@@ -289,6 +289,15 @@ def nearrepeat(events, out=None, progress=None, **options):
     outcome = _engine.nearrepeat(str(events), None if out is None else str(out),
                                  progress=progress_callback(progress), **options)
     return _folder("nearrepeat", outcome, out)
+
+
+def stops(out=None, progress=None, replace=False, **options):
+    """Stops and searches (`scrutineer stops`, recipe [stops]): the [stops] keys (records,
+    population, areas, reference, outcome_records, flags, ...). Returns the files read back
+    (disproportionality, trend, outcome_test, veil_of_darkness, problems, charts, summary)."""
+    outcome = _engine.stops(None if out is None else str(out),
+                            progress=progress_callback(progress), replace=replace, **options)
+    return _folder("stops", outcome, out)
 
 
 class Claim:

@@ -18,7 +18,10 @@
 #include "scrutineer/forecast/options.hpp"
 #include "scrutineer/forecast/run.hpp"
 #include "scrutineer/ingest/options.hpp"
+#include "scrutineer/io/output_folder.hpp"
 #include "scrutineer/nearrepeat/command.hpp"
+#include "scrutineer/stops/command.hpp"
+#include "scrutineer/stops/options.hpp"
 #include "scrutineer/study/options.hpp"
 #include "scrutineer/study/study.hpp"
 
@@ -224,6 +227,24 @@ py::dict nearrepeat_call(const std::string& events, py::object out, py::object p
   return d;
 }
 
+// `scrutineer stops` (apps/cli/stops.cpp): the [stops] keys, written through the same
+// results-folder rule as the command (a temporary folder when no `out` is given).
+py::dict stops_call(py::object out, py::object progress, bool replace, py::kwargs kwargs) {
+  Keywords k("stops", kwargs);
+  stops::StopsOptions o;
+  k.apply(stops::stops_option_set(), o);
+  k.finish();
+  const std::string path = out.is_none() ? temporary_folder() : py::str(out).cast<std::string>();
+  io::OutputFolder folder(path, replace || out.is_none());  // refused before any work
+  const auto r = call_engine(progress, [&] { return stops::run_stops(o); });
+  stops::write_stops(r, folder.path());
+  folder.commit();
+  py::dict d;
+  d["folder"] = path;
+  d["summary"] = r.summary;
+  return d;
+}
+
 }  // namespace
 
 void bind_analyses(py::module_& m) {
@@ -271,6 +292,8 @@ void bind_analyses(py::module_& m) {
 
   m.def("disparity", &disparity_call, py::arg("out") = py::none(),
         py::arg("progress") = py::none());
+  m.def("stops", &stops_call, py::arg("out") = py::none(), py::arg("progress") = py::none(),
+        py::arg("replace") = false);
   m.def("nearrepeat", &nearrepeat_call, py::arg("events"), py::arg("out") = py::none(),
         py::arg("progress") = py::none());
 }
