@@ -30,7 +30,7 @@ grep -q "6 tasks: 6 run (0 failed)" "$tmp/local.log" || { cat "$tmp/local.log"; 
 [ "$(grep -c ',done,' "$tmp/local/summary.csv")" = 6 ] || fail "6 done rows expected"
 
 echo "== mpirun -np 3"
-"${mpi[@]}" "$cli" -q --threads 1 sweep "$tmp/sweep.toml" -o "$tmp/mpi" > "$tmp/mpi.log" 2>&1 ||
+"${mpi[@]}" "$cli" --threads 1 sweep "$tmp/sweep.toml" -o "$tmp/mpi" > "$tmp/mpi.log" 2>&1 ||
   { cat "$tmp/mpi.log"; fail "mpirun"; }
 grep -q "6 tasks: 6 run (0 failed)" "$tmp/mpi.log" || { cat "$tmp/mpi.log"; fail "mpi counts"; }
 grep -q "on rank 1" "$tmp/mpi.log" && grep -q "on rank 2" "$tmp/mpi.log" ||
@@ -46,6 +46,7 @@ set -e
 [ "$rc" != 0 ] || { cat "$tmp/killed.log"; fail "the killed sweep should exit non-zero"; }
 [ ! -f "$tmp/killed/summary.csv" ] || fail "a killed sweep wrote a summary"
 done_before=$(ls "$tmp/killed/tasks" | grep -vc '^\.' || true)
+echo "tasks finished before the rank died: $done_before"; tail -n 4 "$tmp/killed.log"
 [ "$done_before" -ge 2 ] || fail "tasks 0 and 1 finished before task 3 was handed out; found $done_before"
 "${mpi[@]}" "$cli" --threads 1 sweep "$tmp/sweep.toml" -o "$tmp/killed" > "$tmp/restart.log" 2>&1 ||
   { cat "$tmp/restart.log"; fail "restart"; }

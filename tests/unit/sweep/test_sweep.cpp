@@ -142,7 +142,7 @@ TEST(SweepCost, StatedFormula) {
   const auto folder = fresh_folder();
   // feedback: days x replicates x mitigations / 1000 = 100 x 20 x 2 / 1000 = 4.
   const std::string feedback =
-      "[feedback]\ndays = 100\nreplicates = 20\nmitigations = [\"none\", \"cap\"]\n";
+      "[feedback]\ndays = 100\nreplicates = 20\nmitigations = [\"none\", \"rejection\"]\n";
   EXPECT_DOUBLE_EQ(estimate_cost(feedback, folder / "a.toml", ""), 4.0);
   // scores: input MB, at least 1 (people.csv is 0.0004 MB).
   const auto s = parse_sweep(write_sweep(folder, "\"scores.seed\" = [1]\n"));
