@@ -116,6 +116,7 @@ std::vector<std::size_t> tasks_to_run(const Sweep& sweep, ResultsTable& table, c
                                       std::size_t* skipped_failed) {
   std::vector<std::size_t> todo;
   std::size_t done = 0, failed = 0;
+  table.begin();
   for (const auto i : schedule_order(sweep)) {
     const auto& task = sweep.tasks[i];
     const auto status = table.status(task.id);
@@ -130,6 +131,7 @@ std::vector<std::size_t> tasks_to_run(const Sweep& sweep, ResultsTable& table, c
     table.mark(sweep, task, "pending");
     todo.push_back(i);
   }
+  table.commit();
   if (skipped_done) *skipped_done = done;
   if (skipped_failed) *skipped_failed = failed;
   return todo;

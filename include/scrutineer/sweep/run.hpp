@@ -42,6 +42,9 @@ class ResultsTable {
   std::string status(const std::string& id);
   void mark(const Sweep& sweep, const Task& task, const std::string& status);
   void record(const Sweep& sweep, const Task& task, const TaskOutcome& outcome);
+  // A transaction around many marks (one write to disk for all).
+  void begin();
+  void commit();
   // Every row as JSON objects, ordered by idx.
   std::vector<std::string> rows_json();
 
