@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 #include <mpi.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 #endif
 
 namespace scrutineer::cli {
@@ -40,7 +42,13 @@ void send_text(const std::string& text, int to, int tag) {
 }
 
 std::string receive_text(int from, int tag, MPI_Status& status) {
-  MPI_Probe(from, tag, MPI_COMM_WORLD, &status);
+  // Polls with a short sleep rather than MPI_Probe, whose busy wait takes a core from the task
+  // runners when ranks share cores (rank 0 only schedules).
+  for (int ready = 0;;) {
+    MPI_Iprobe(from, tag, MPI_COMM_WORLD, &ready, &status);
+    if (ready) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   int n = 0;
   MPI_Get_count(&status, MPI_CHAR, &n);
   std::string text(static_cast<std::size_t>(n), '\0');
