@@ -94,6 +94,7 @@ std::vector<Axis> read_axes(const fs::path& file, const toml::table& axes) {
   std::vector<Axis> out;
   for (const auto& [key, node] : axes) {
     Axis axis{std::string(key.str()), {}, key.source().begin};
+    if (axis.key == "zip") fail(file, axis.at, "zip is a top-level key: put it before [axes]");
     if (const auto* list = node.as_array()) {
       for (const auto& v : *list) axis.values.push_back(make_value(v));
     } else if (const auto* range = node.as_table()) {

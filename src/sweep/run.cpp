@@ -81,6 +81,20 @@ std::string headline_figures(const fs::path& folder) {
                               {"hi", ci.is_object() ? ci["hi"] : nlohmann::json()}};
     }
   }
+  // The closed loop (feedback/loop_summary.json): the first scenario's final day, the mean over
+  // replicates and the 5% and 95% quantiles of the replicates (their spread, not an interval).
+  const auto loop = read_json(folder / "feedback" / "loop_summary.json");
+  if (loop.is_object() && loop.contains("scenarios") && !loop["scenarios"].empty()) {
+    const auto& sc = loop["scenarios"][0];
+    h["loop_mitigation"] = sc.value("mitigation", "");
+    for (const char* name : {"true_hit_rate", "tvd_group"}) {
+      const auto& q = sc["final_day"][name];
+      if (q.is_object())
+        h[std::string("loop_") + name] = {{"mean", q.value("mean", nlohmann::json())},
+                                          {"q05", q.value("q05", nlohmann::json())},
+                                          {"q95", q.value("q95", nlohmann::json())}};
+    }
+  }
   return h.dump();
 }
 

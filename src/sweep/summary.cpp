@@ -30,6 +30,13 @@ const std::vector<std::pair<std::string, std::string>> kColumns = {
     {"disparity_ratio", "/disparity_ratio/estimate"},
     {"disparity_ratio_lo", "/disparity_ratio/lo"},
     {"disparity_ratio_hi", "/disparity_ratio/hi"},
+    {"loop_mitigation", "/loop_mitigation"},
+    {"loop_true_hit_rate", "/loop_true_hit_rate/mean"},
+    {"loop_true_hit_rate_q05", "/loop_true_hit_rate/q05"},
+    {"loop_true_hit_rate_q95", "/loop_true_hit_rate/q95"},
+    {"loop_tvd_group", "/loop_tvd_group/mean"},
+    {"loop_tvd_group_q05", "/loop_tvd_group/q05"},
+    {"loop_tvd_group_q95", "/loop_tvd_group/q95"},
 };
 
 std::string cell(const nlohmann::json& headline, const std::string& pointer) {
@@ -98,12 +105,19 @@ std::string html_text(const Sweep& sweep, const std::vector<nlohmann::json>& row
                                rows.size(), sweep.file.filename().string(), sweep.engine)) +
        "</p><table><tr><th>task</th><th>status</th>";
   for (const auto& a : sweep.axes) h += "<th>" + escape_html(a) + "</th>";
-  h += "<th>hit rate</th><th>wrong share</th><th>disparity ratio</th></tr>";
+  h += "<th>hit rate</th><th>wrong share</th><th>disparity ratio</th><th>loop: true hit rate "
+       "[q05, q95]</th><th>loop: group TVD [q05, q95]</th></tr>";
   const auto with_ci = [](const nlohmann::json& hl, const std::string& name) {
     const auto est = cell(hl, "/" + name + "/estimate");
     if (est.empty()) return std::string();
     return fmt::format("{} [{}, {}]", est, cell(hl, "/" + name + "/lo"),
                        cell(hl, "/" + name + "/hi"));
+  };
+  const auto spread = [](const nlohmann::json& hl, const std::string& name) {
+    const auto mean = cell(hl, "/" + name + "/mean");
+    if (mean.empty()) return std::string();
+    return fmt::format("{} [{}, {}]", mean, cell(hl, "/" + name + "/q05"),
+                       cell(hl, "/" + name + "/q95"));
   };
   for (const auto& r : rows) {
     h += fmt::format("<tr><td><a href=\"tasks/{0}/report.html\">{1}</a></td><td>{2}</td>",
@@ -115,7 +129,8 @@ std::string html_text(const Sweep& sweep, const std::vector<nlohmann::json>& row
     h += "<td>" + escape_html(with_ci(hl, "hit_rate")) + "</td><td>" +
          escape_html(with_ci(hl, "wrong_share")) + "</td><td>" +
          escape_html(cell(hl, "/disparity_ratio/group") + " " + with_ci(hl, "disparity_ratio")) +
-         "</td></tr>";
+         "</td><td>" + escape_html(spread(hl, "loop_true_hit_rate")) + "</td><td>" +
+         escape_html(spread(hl, "loop_tvd_group")) + "</td></tr>";
   }
   return h + "</table></section></body></html>\n";
 }

@@ -164,7 +164,15 @@ TEST(SweepHeadline, ReadsTheBacktestAndDisparityFigures) {
                          "disparity_ratio_ci": {"estimate": 1.5, "lo": 1.1, "hi": 1.9}},
                         {"group": "b", "disparity_ratio": 0.7,
                          "disparity_ratio_ci": {"estimate": 0.7, "lo": 0.5, "hi": 0.9}}]})";
+  fs::create_directories(folder / "feedback");
+  std::ofstream(folder / "feedback" / "loop_summary.json")
+      << R"({"scenarios": [{"mitigation": "none", "final_day": {
+              "true_hit_rate": {"mean": 0.06, "q05": 0.01, "q95": 0.1},
+              "tvd_group": {"mean": 0.18, "q05": 0.13, "q95": 0.23}}}]})";
   const auto h = nlohmann::json::parse(headline_figures(folder));
+  EXPECT_EQ(h["loop_mitigation"], "none");
+  EXPECT_DOUBLE_EQ(h["loop_true_hit_rate"]["q95"].get<double>(), 0.1);
+  EXPECT_DOUBLE_EQ(h["loop_tvd_group"]["mean"].get<double>(), 0.18);
   EXPECT_EQ(h["model"], "kde");  // the first non-baseline model
   EXPECT_DOUBLE_EQ(h["hit_rate"]["estimate"].get<double>(), 0.25);
   EXPECT_DOUBLE_EQ(h["wrong_share"]["hi"].get<double>(), 0.6);
@@ -234,5 +242,31 @@ TEST(SweepRun, FailedTaskIsRecordedAndRestartSkipsCompletedTasks) {
   EXPECT_TRUE(fs::exists(out / "tasks" / s.tasks[1].id / "scores" / "scores.json"));
   ResultsTable table(out / "sweep.db");
   EXPECT_EQ(table.rows_json().size(), 4u);  // one row per task, never duplicated
+  fs::remove_all(folder);
+}
+
+TEST(SweepRun, TaskIsTheSameRunAsScrutineerRunOfItsRecipe) {
+  // One answer through every door: a task's folder holds the same files as recipe::run_recipe
+  // (`scrutineer run`) of the task's recipe text writes.
+  const auto folder = fresh_folder();
+  const auto s = parse_sweep(kData / "sweep.toml");
+  run_sweep(s, {folder / "sweep", 1, false, {}});
+  const auto& task = s.tasks[3];
+  recipe::RunOptions o;
+  o.out = folder / "run";
+  o.progress = false;
+  recipe::run_recipe(recipe::parse_recipe_text(s.recipe_file, task.recipe_text), o);
+  for (const auto* file : {"report.html", "recipe.toml", "scores/scores.json"})
+    EXPECT_EQ(slurp(folder / "run" / file), slurp(folder / "sweep" / "tasks" / task.id / file))
+        << file;
+  EXPECT_NE(slurp(folder / "run" / "scores" / "scores.json").find("\"seed\""), std::string::npos);
+  fs::remove_all(folder);
+}
+
+TEST(SweepErrors, ZipInsideAxesIsRefused) {
+  const auto folder = fresh_folder();
+  const auto e =
+      error_of(write_sweep(folder, "\"scores.seed\" = [1]\nzip = [[\"scores.seed\"]]\n"));
+  EXPECT_NE(e.find("s.toml:11:1: zip is a top-level key"), std::string::npos) << e;
   fs::remove_all(folder);
 }
