@@ -11,15 +11,20 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 { echo "race,flag,outcome"; for i in $(seq 0 199); do echo "$([ $((i % 2)) = 1 ] && echo A || echo B),$((i % 3 == 0)),$((i % 5 < 2))"; done; } > "$tmp/people.csv"
 printf '[recipe.scores]\npath = "people.csv"\nflag = "flag"\noutcome = "outcome"\ngroups = ["race"]\nbootstrap = 100\nmin_cell = 0\n[axes]\n"scores.seed" = { from = 1, to = %d }\n' "$n" > "$tmp/s.toml"
-run() {  # label, command...
+run() {  # label, command... : the fastest of 3 runs (the machine is shared)
   local label=$1; shift
-  rm -rf "$tmp/out"
-  local t0 t1
-  t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N)
-  awk -v l="$label" -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%-28s %6.2f s  %6.1f tasks/s  %6.1f ms/task\n", l, b - a, n / (b - a), 1000 * (b - a) / n }'
+  local best=""
+  for _ in 1 2 3; do
+    rm -rf "$tmp/out"
+    local t0 t1
+    t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N)
+    best=$(awk -v a="$t0" -v b="$t1" -v c="$best" 'BEGIN { d = b - a; print (c == "" || d < c) ? d : c }')
+  done
+  awk -v l="$label" -v n="$n" -v d="$best" 'BEGIN { printf "%-34s %6.2f s  %6.1f tasks/s  %6.2f ms/task\n", l, d, n / d, 1000 * d / n }'
 }
 run "local, 1 worker" "$cli" -q --threads 1 sweep "$tmp/s.toml" --no-mpi -o "$tmp/out"
 run "local, 2 workers" "$cli" -q --threads 1 sweep "$tmp/s.toml" --no-mpi --workers 2 -o "$tmp/out"
 run "mpirun -np 2 (1 runner)" mpirun --oversubscribe -np 2 "$cli" -q --threads 1 sweep "$tmp/s.toml" -o "$tmp/out"
 run "mpirun -np 3 (2 runners)" mpirun --oversubscribe -np 3 "$cli" -q --threads 1 sweep "$tmp/s.toml" -o "$tmp/out"
-run "mpirun -np 3 --dry-run (startup only; tasks/s not meaningful)" mpirun --oversubscribe -np 3 "$cli" -q --threads 1 sweep "$tmp/s.toml" -o "$tmp/out-empty" --dry-run
+printf '%s' "$(sed 's/to = [0-9]*/to = 1/' "$tmp/s.toml")" > "$tmp/one.toml"
+n=1 run "mpirun -np 3, one task (startup)" mpirun --oversubscribe -np 3 "$cli" -q --threads 1 sweep "$tmp/one.toml" -o "$tmp/out"

@@ -89,21 +89,31 @@ sweep::SweepCounts root(const sweep::Sweep& s, const sweep::SweepOptions& o, int
                                         &counts.skipped_failed);
   std::size_t next = 0;
   int busy = 0;
+  std::vector<int> queued(static_cast<std::size_t>(size), 0);  // tasks sent, not yet answered
+  std::vector<bool> stopped(static_cast<std::size_t>(size), false);
+  // Sends `rank` its next task; when none is left and it has nothing queued, tells it to stop.
   const auto hand_out = [&](int rank) {
+    auto& q = queued[static_cast<std::size_t>(rank)];
     if (next >= todo.size()) {
-      send_text("", rank, kStop);
+      if (q == 0 && !stopped[static_cast<std::size_t>(rank)]) send_text("", rank, kStop);
+      if (q == 0) stopped[static_cast<std::size_t>(rank)] = true;
       return;
     }
     const auto& task = s.tasks[todo[next++]];
     table.mark(s, task, "running");
     send_text(nlohmann::json{{"index", task.index}, {"id", task.id}}.dump(), rank, kTask);
     ++busy;
+    ++q;
   };
-  for (int rank = 1; rank < size; ++rank) hand_out(rank);
+  // Two tasks in each rank's queue, so that a rank never waits for rank 0 between tasks (a
+  // round trip costs several ms; bench/sweep_mpi.sh). A rank that dies leaves both "running".
+  for (int round = 0; round < 2; ++round)
+    for (int rank = 1; rank < size; ++rank) hand_out(rank);
   while (busy > 0) {
     MPI_Status status;
     const auto reply = nlohmann::json::parse(receive_text(MPI_ANY_SOURCE, kResult, status));
     --busy;
+    --queued[static_cast<std::size_t>(status.MPI_SOURCE)];
     sweep::TaskOutcome out;
     out.index = reply["index"].get<std::size_t>();
     out.status = reply["status"];
