@@ -301,14 +301,20 @@ Sweep parse_sweep_text(const fs::path& file, const std::string& text, const std:
     }
     task.recipe_text = toml_text(table) + "\n";
     try {
-      recipe::parse_recipe_text(base.file, task.recipe_text, data_dir);
+      // Named apart from the base file: the line and column are those of the task's recipe text
+      // (tasks/<id>/recipe.toml), not of the base recipe.
+      const auto named = base.file.parent_path() /
+                         fmt::format("{}[task {}]", base.file.filename().string(), index);
+      recipe::parse_recipe_text(named, task.recipe_text, data_dir);
     } catch (const ConfigError& e) {
       if (chosen.empty()) throw;
       // The value at fault: the axis the recipe's message names, else the first.
       const std::string message = e.what();
       auto fault = chosen.front();
       for (const auto& c : chosen)
-        if (message.find(" " + c.first->key + ":") != std::string::npos) fault = c;
+        if (message.find(" " + c.first->key + ":") != std::string::npos ||
+            message.find("'" + c.first->key + "'") != std::string::npos)
+          fault = c;
       std::string values;
       for (const auto& [k, v] : task.values) values += (values.empty() ? "" : ", ") + k + " = " + v;
       fail(file, fault.second->at,
