@@ -24,6 +24,7 @@ struct SweepArgs {
 void run(const SweepArgs& args) {
   const auto sweep = sweep::parse_sweep(args.file, args.data);
   if (args.dry_run) {
+    if (launched_by_mpi() && mpi_rank_from_environment() != 0) return;  // rank 0 lists
     fmt::print("{}", sweep::dry_run_listing(sweep));
     return;
   }

@@ -24,6 +24,12 @@ bool launched_by_mpi() {
 #endif
 }
 
+int mpi_rank_from_environment() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char* value = std::getenv(name)) return std::atoi(value);
+  return 0;
+}
+
 #ifndef SCRUTINEER_WITH_MPI
 
 sweep::SweepCounts run_sweep_mpi(const sweep::Sweep& s, const sweep::SweepOptions& o, bool& root) {

@@ -9,6 +9,8 @@ namespace scrutineer::cli {
 // True when this process was started by mpirun/srun (Open MPI, PMIx or PMI variables) and the
 // build has MPI.
 bool launched_by_mpi();
+// This process's rank as the launcher's environment gives it (0 when none), before MPI_Init.
+int mpi_rank_from_environment();
 
 // Runs the sweep across the ranks (MPI_Init .. MPI_Finalize). Rank 0 returns the counts and
 // `is_root` true; other ranks return with `is_root` false. One rank alone runs the local pool.
