@@ -37,16 +37,10 @@ struct Axis {
   throw ConfigError(fmt::format("{}:{}:{}: {}", file.string(), at.line, at.column, message));
 }
 
+// A node as TOML text (a table as its lines, a value as it would follow `key = `).
 std::string toml_text(const toml::node& node) {
   std::ostringstream os;
-  node.visit([&](const auto& v) {
-    if constexpr (toml::is_table<decltype(v)>)
-      os << toml::toml_formatter(v, toml::format_flags::none);
-    else if constexpr (toml::is_array<decltype(v)>)
-      os << toml::toml_formatter(v, toml::format_flags::none);
-    else
-      os << toml::toml_formatter(v, toml::format_flags::none);
-  });
+  node.visit([&](const auto& v) { os << toml::toml_formatter(v, toml::format_flags::none); });
   return os.str();
 }
 
