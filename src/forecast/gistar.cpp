@@ -271,7 +271,10 @@ ModelInfo gistar_info() {
               throw ConfigError(fmt::format("gistar: alpha must be in (0, 1); got {}", o.alpha));
             o.fdr = p.text("correction") == "fdr";
             return std::make_unique<GiStar>(o, p.text("risk") == "hot");
-          }};
+          },
+          // Counts per cell over the training window: the month of each event is enough.
+          [](const ParamSet&) { return TimeResolution::kMonth; },
+          "any (month-only data are enough)"};
 }
 
 }  // namespace detail

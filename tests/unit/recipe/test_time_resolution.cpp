@@ -75,7 +75,7 @@ TEST(RecipeTimeResolution, MonthDataAndADailyModelAreRefusedAtParseTimeWithTheLi
         << e;
   }
   // Models that need no daily time are accepted on the same data.
-  for (const std::string model : {"naive", "retro", "prohotspot"})
+  for (const std::string model : {"naive", "retro", "prohotspot", "gistar"})
     EXPECT_NO_THROW(parse_recipe_text(file, uk_recipe(model))) << model;
   EXPECT_NO_THROW(
       parse_recipe_text(file, uk_recipe("kde", "[models.params]\ntime_kernel = \"constant\"\n")));
