@@ -14,6 +14,13 @@ namespace scrutineer::stops {
 
 namespace {
 
+// Published text names an input by its file name only: the same summary from any folder, through
+// the command or a recipe, and no local path in a published output.
+std::string file_name(const std::string& source) {
+  if (source.rfind("built-in ", 0) == 0) return source;
+  return std::filesystem::path(source).filename().string();
+}
+
 std::string num(double x, int digits = 6) {
   if (std::isnan(x)) return "";
   if (std::isinf(x)) return "inf";
@@ -162,7 +169,8 @@ std::string records_text(const StopRecords& r, const std::string& what) {
   std::string out = fmt::format(
       "{}: {} rows read from {} file(s), {} kept, {} dropped; ethnicity "
       "mapped by the {} table.\n",
-      what, r.rows_read, r.files.size(), r.stops.size(), r.dropped(), r.ethnicity_source);
+      what, r.rows_read, r.files.size(), r.stops.size(), r.dropped(),
+      file_name(r.ethnicity_source));
   for (const auto& [reason, n] : r.problems) out += fmt::format("  {}: {}\n", reason, n);
   return out;
 }
@@ -200,7 +208,7 @@ std::string summary_text(const StopsResult& res, const StopsOptions& o) {
         "\nDisproportionality: stops in the records' period per 1,000 residents of each group "
         "({} area(s) of {}), ratio to {} with the exact conditional interval (Breslow & Day "
         "1987). A rate over a month is not an annual rate.\n",
-        res.population->areas, res.population->source, t.reference);
+        res.population->areas, file_name(res.population->source), t.reference);
     for (const auto& r : t.rows) {
       if (r.group == t.reference || hidden(r.stops, o.min_cell)) continue;
       s += fmt::format("  {}: {:.2f} per 1,000 against {:.2f}: {}.\n", r.group, r.per_1000,
@@ -221,7 +229,7 @@ std::string summary_text(const StopsResult& res, const StopsOptions& o) {
     s += fmt::format(
         "\nSensitivity to the denominator ({}): the ratios against the alternative "
         "benchmark are\n",
-        res.benchmark->source);
+        file_name(res.benchmark->source));
     for (const auto& r : res.benchmark_rates->rows)
       if (r.group != res.benchmark_rates->reference && !hidden(r.stops, o.min_cell))
         s += fmt::format("  {}: {}.\n", r.group,

@@ -94,7 +94,7 @@ TEST(DemoCli, RunsEveryStepAndSaysWhereTheOutputsAre) {
   for (const char* section : {"Accuracy: how often", "Disparity: on whom", "Feedback: does",
                               "Methods and references", "Mohler", "Ensign"})
     EXPECT_NE(html.find(section), std::string::npos) << section;
-  EXPECT_NE(html.find("Periods each cell was flagged"), std::string::npos);
+  EXPECT_NE(html.find("Days each cell was flagged by"), std::string::npos);  // daily periods
   EXPECT_NE(html.find("Patrol exposure per resident by area"), std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);
   fs::remove_all(folder);
