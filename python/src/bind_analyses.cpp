@@ -20,6 +20,7 @@
 #include "scrutineer/ingest/options.hpp"
 #include "scrutineer/io/output_folder.hpp"
 #include "scrutineer/nearrepeat/command.hpp"
+#include "scrutineer/nearrepeat/options.hpp"
 #include "scrutineer/stops/command.hpp"
 #include "scrutineer/stops/options.hpp"
 #include "scrutineer/study/options.hpp"
@@ -192,31 +193,14 @@ void take(Keywords& k, const char* name, T& field) {
 
 py::dict nearrepeat_call(const std::string& events, py::object out, py::object progress,
                          py::kwargs kwargs) {
-  // `scrutineer nearrepeat`'s flags (apps/cli/nearrepeat.cpp declares them with CLI11, not in an
-  // option set): the same names, the defaults of NearRepeatOptions.
+  // `scrutineer nearrepeat`'s flags: the reading keys and the test's declared options.
   Keywords k("nearrepeat", kwargs);
   nearrepeat::NearRepeatOptions o;
   o.study.events = events;
   k.apply(ingest::read_option_set(), o.study.read);
-  auto& knox = o.knox;
-  std::string distance = "euclidean", convention = "nrc";
-  take(k, "spatial_bandwidth", knox.spatial_bandwidth);
-  take(k, "spatial_bands", knox.spatial_bands);
-  take(k, "temporal_bandwidth", knox.temporal_bandwidth);
-  take(k, "temporal_bands", knox.temporal_bands);
-  take(k, "distance", distance);
-  take(k, "convention", convention);
-  take(k, "permutations", knox.permutations);
-  take(k, "seed", knox.seed);
-  take(k, "alpha", o.alpha);
-  take(k, "from", o.study.from);
-  take(k, "to", o.study.to);
-  take(k, "only", o.study.category);
-  take(k, "region", o.study.region);
+  k.apply(nearrepeat::nearrepeat_option_set(), o);
   take(k, "replace", o.replace);
   k.finish();
-  knox.distance = nearrepeat::distance_from_string(distance);
-  knox.convention = nearrepeat::convention_from_string(convention);
   o.study.progress = false;
   o.output = out.is_none() ? temporary_folder() : py::str(out).cast<std::string>();
   if (out.is_none()) o.replace = true;  // the fresh temporary folder exists already
