@@ -54,9 +54,17 @@ int start_server() {
   options.workers = 2;
   options.request_timeout = std::chrono::milliseconds(300);
   options.keep_alive_timeout = std::chrono::milliseconds(100);
-  static scrutineer::server::Server server(options);
-  const int port = server.bind();
-  std::thread([] { server.serve(); }).detach();
+  // Stopped and joined at exit, before the statics it uses are destroyed (atexit handlers run in
+  // reverse order of registration, after everything constructed before this point).
+  static scrutineer::server::Server* server = new scrutineer::server::Server(options);
+  const int port = server->bind();
+  static std::thread* serving = new std::thread([] { server->serve(); });
+  std::atexit([] {
+    server->stop();
+    serving->join();
+    delete serving;
+    delete server;
+  });
   return port;
 }
 
