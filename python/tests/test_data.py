@@ -92,8 +92,14 @@ def test_study_counts_add_up_and_events_are_views(shared):
     # Geometry: the engine's polygons as a GeoDataFrame; shapely's areas are GEOS's, as the
     # engine's own (Areas::area) are.
     geo = s.areas(geometry=True)
-    assert np.allclose(geo.geometry.area, geo["area"], rtol=1e-9)
     cells = s.cells(geometry=True)
+    try:
+        import geopandas  # noqa: F401 (scripts/install-deps installs Debian's python3-geopandas)
+    except ImportError:  # plain DataFrames with the polygons as WKT
+        assert geo["wkt"].str.startswith(("POLYGON", "MULTIPOLYGON")).all()
+        assert cells["wkt"].str.startswith(("POLYGON", "MULTIPOLYGON")).all()
+        return
+    assert np.allclose(geo.geometry.area, geo["area"], rtol=1e-9)
     assert np.allclose(cells.geometry.area, s.grid["size"] ** 2)
     assert str(cells.crs).endswith("2790") or cells.crs.to_epsg() == 2790
 
