@@ -367,8 +367,17 @@ void write_disparity(DisparityReport& report, const study::Study& s,
   columns.push_back({"flagged_share_per_period", mean_share, false});
   for (std::size_t g = 0; g < report.groups.names.size(); ++g)
     columns.push_back({"pop_" + report.groups.names[g], report.groups.by_group[g], false});
+  // The areas' own text attributes (names, codes) ride along, so a GIS shows them (issue 17).
+  std::vector<io::TextColumn> texts = {{"id", areas.ids}};
+  for (std::size_t k = 0; k < areas.text_names.size(); ++k) {
+    const auto& name = areas.text_names[k];
+    const bool taken =
+        name == "id" || name == areas.id_column ||
+        std::any_of(columns.begin(), columns.end(), [&](const auto& c) { return c.name == name; });
+    if (!taken) texts.push_back({name, areas.text[k]});
+  }
   const auto map_path = (dir / "areas.geojson").string();
-  io::write_polygons(map_path, "areas", "EPSG:4326", polygons, columns, {{"id", areas.ids}});
+  io::write_polygons(map_path, "areas", "EPSG:4326", polygons, columns, texts);
   report.written.push_back(map_path);
 }
 

@@ -151,9 +151,9 @@ TEST(DisparityRun, OneCellStraddlingTwoAreas) {
   std::ofstream(dir / "areas.geojson")
       << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:32631"}},
 "features":[
-{"type":"Feature","properties":{"id":"A","white":100,"black":20},
+{"type":"Feature","properties":{"id":"A","name":"Alpha Ward","white":100,"black":20},
  "geometry":{"type":"Polygon","coordinates":[[[0,0],[200,0],[200,100],[0,100],[0,0]]]}},
-{"type":"Feature","properties":{"id":"B","white":10,"black":90},
+{"type":"Feature","properties":{"id":"B","name":"Beta Ward","white":10,"black":90},
  "geometry":{"type":"Polygon","coordinates":[[[200,0],[300,0],[300,100],[200,100],[200,0]]]}}]})";
   std::ofstream(dir / "flags.csv") << "date,x,y\n2020-01-01,200,50\n";
   study::StudyOptions st;
@@ -179,6 +179,11 @@ TEST(DisparityRun, OneCellStraddlingTwoAreas) {
   for (const auto* name :
        {"groups.csv", "periods.csv", "disparity.json", "summary.txt", "areas.geojson"})
     EXPECT_TRUE(fs::exists(dir / "out" / name)) << name;
+  // The areas' names ride along in the map layer, for a GIS (issue 17).
+  std::ifstream in(dir / "out" / "areas.geojson");
+  const std::string map{std::istreambuf_iterator<char>(in), {}};
+  EXPECT_NE(map.find("Alpha Ward"), std::string::npos);
+  EXPECT_NE(map.find("Beta Ward"), std::string::npos);
 }
 
 }  // namespace
