@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/core/local_time.hpp"
 
 namespace scrutineer {
 
@@ -123,6 +124,13 @@ std::string format_iso_utc(std::int64_t seconds) {
 std::string format_iso_date(std::int64_t seconds) {
   const auto c = civil_from_seconds(seconds);
   return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+}
+
+std::int64_t local_to_utc(const std::string& text, const TimeZone& zone, const std::string& what,
+                          const std::string& expected) {
+  const auto wall = parse_iso_datetime(text);
+  if (!wall) throw ConfigError(fmt::format("{}: expected {}, found '{}'", what, expected, text));
+  return zone.to_utc(*wall);
 }
 
 }  // namespace scrutineer

@@ -3,11 +3,10 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <charconv>
 
 #include "scrutineer/core/error.hpp"
-#include "scrutineer/core/time.hpp"
+#include "scrutineer/core/local_time.hpp"
 
 namespace scrutineer::evaluate {
 
@@ -153,16 +152,9 @@ const OptionSet<BacktestSetup>& backtest_option_set() {
 }
 
 namespace {
-// `option` is the recipe key; the command-line flag is the same with dashes.
-std::int64_t local_date(const std::string& text, const TimeZone& zone, std::string option) {
-  const auto wall = parse_iso_datetime(text);
-  if (!wall) {
-    std::string flag = option;
-    std::replace(flag.begin(), flag.end(), '_', '-');
-    throw ConfigError(fmt::format("{} (--{}): expected a date YYYY-MM-DD (local time), found '{}'",
-                                  option, flag, text));
-  }
-  return zone.to_utc(*wall);
+// `option` is the recipe key; the message names its command-line flag too.
+std::int64_t local_date(const std::string& text, const TimeZone& zone, const std::string& option) {
+  return local_to_utc(text, zone, fmt::format("{} (--{})", option, OptionSpec::dashed(option)));
 }
 }  // namespace
 

@@ -1,10 +1,7 @@
 // Declarations of the forecast command's options (forecast/options.hpp).
 #include "scrutineer/forecast/options.hpp"
 
-#include <fmt/format.h>
-
-#include "scrutineer/core/error.hpp"
-#include "scrutineer/core/time.hpp"
+#include "scrutineer/core/local_time.hpp"
 #include "scrutineer/forecast/model.hpp"
 
 namespace scrutineer::forecast {
@@ -51,14 +48,11 @@ const OptionSet<ForecastSetup>& forecast_option_set() {
 }
 
 ForecastRequest forecast_request(const ForecastSetup& setup, const std::string& time_zone) {
-  const auto wall = parse_iso_datetime(setup.at);
-  if (!wall) {
-    throw ConfigError(
-        fmt::format("at (--at): expected YYYY-MM-DD[ HH:MM] (local time), found '{}'", setup.at));
-  }
   const TimeZone zone(time_zone.empty() ? "UTC" : time_zone);
-  return ForecastRequest{setup.model, setup.model_params, zone.to_utc(*wall),
-                         static_cast<std::int64_t>(setup.train_days * kSecondsPerDay)};
+  return ForecastRequest{
+      setup.model, setup.model_params,
+      local_to_utc(setup.at, zone, "at (--at)", "a local date and time YYYY-MM-DD[ HH:MM]"),
+      static_cast<std::int64_t>(setup.train_days * kSecondsPerDay)};
 }
 
 }  // namespace scrutineer::forecast

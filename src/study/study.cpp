@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/core/local_time.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/ingest/format.hpp"
 
@@ -43,14 +44,6 @@ std::string present_categories(const EventSet& e) {
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::int64_t local_date(const std::string& text, const TimeZone& zone, const char* option) {
-  const auto wall = parse_iso_datetime(text);
-  if (!wall)
-    throw ConfigError(
-        fmt::format("{}: expected a local date YYYY-MM-DD, found '{}'", option, text));
-  return zone.to_utc(*wall);
 }
 
 void check(const StudyOptions& o) {
@@ -86,8 +79,8 @@ void read_events(const StudyOptions& o, Study& s) {
   s.counts.after_category = static_cast<std::int64_t>(e.size());
   if (!o.from.empty() || !o.to.empty()) {
     const TimeZone zone(e.time_zone.empty() ? "UTC" : e.time_zone);
-    const auto from = o.from.empty() ? INT64_MIN : local_date(o.from, zone, "from");
-    const auto to = o.to.empty() ? INT64_MAX : local_date(o.to, zone, "to");
+    const auto from = o.from.empty() ? INT64_MIN : local_to_utc(o.from, zone, "from");
+    const auto to = o.to.empty() ? INT64_MAX : local_to_utc(o.to, zone, "to");
     std::vector<bool> keep(e.size());
     for (std::size_t i = 0; i < e.size(); ++i) keep[i] = e.t[i] >= from && e.t[i] < to;
     e = e.filter(keep);
