@@ -242,22 +242,29 @@ FitWorldOptions fit_world_options(const TruthOptions& truth) {
   return f;
 }
 
+synth::CityOptions truth_city_options(const TruthOptions& truth) {
+  ParamSet params(synth::city_param_specs());
+  if (!truth.city.empty()) params.set_all(truth.city);
+  return synth::city_options_from(params);
+}
+
+std::string truth_refusal(const TruthOptions& truth, bool has_events, bool has_areas) {
+  if (truth.truth == "city")
+    return has_events ? "events are the fitted truth's: add truth fitted" : "";
+  if (!truth.city.empty()) return "city parameters are for the synthetic city's truth (truth city)";
+  if (!has_events || !has_areas)
+    return "truth fitted needs events and areas: the truth is fitted to the study's recorded "
+           "crime, and exposure is counted by area";
+  return "";
+}
+
 World truth_world(const TruthOptions& truth, const study::StudyOptions& study,
                   const std::function<void(const study::Study&)>& on_study) {
-  if (truth.truth == "city") {
-    if (!study.events.empty())
-      throw ConfigError(
-          "feedback loop: events (--events) are the fitted truth's: add truth fitted (--truth "
-          "fitted)");
-    ParamSet params(synth::city_param_specs());
-    if (!truth.city.empty()) params.set_all(truth.city);
-    return world_from_city(synth::generate_city(synth::city_options_from(params)));
-  }
-  if (!truth.city.empty())
-    throw ConfigError("feedback loop: city (--city) is for truth city (--truth city)");
-  if (study.events.empty() || study.areas.empty())
-    throw ConfigError(
-        "feedback loop: truth fitted (--truth fitted) needs events and areas (--events, --areas)");
+  const auto why = truth_refusal(truth, !study.events.empty(), !study.areas.empty());
+  if (!why.empty())
+    throw ConfigError(fmt::format("feedback loop: {} (--truth, --city, --events, --areas)", why));
+  if (truth.truth == "city")
+    return world_from_city(synth::generate_city(truth_city_options(truth)));
   const auto built = study::build_study(study);
   if (on_study) on_study(built);
   return fit_world(built, fit_world_options(truth));

@@ -96,21 +96,16 @@ void parse_disparity(Section& s, DisparityStage& d) {
 void parse_feedback(Section& s, FeedbackStage& f, const std::optional<DeclaredTime>& declared,
                     std::string& truth_position) {
   f.enabled = true;
-  feedback::TruthOptions truth;
+  auto& truth = f.truth;
   read_options(s, feedback::truth_option_set(), truth);
   truth_position = s.position("truth");
   if (declared && truth.truth == "fitted") {
     const auto why = fitted_truth_refusal(declared->resolution, declared->source);
     if (!why.empty()) s.fail("truth", why);
   }
+  if (truth.truth == "fitted" && !truth.city.empty())
+    s.fail("city", feedback::truth_refusal(truth, true, true));
   read_options(s, feedback::loop_option_set(), f.options);
-  f.truth = truth.truth;
-  f.reporting = truth.reporting;
-  f.reporting_id = truth.reporting_id;
-  f.reporting_rate = truth.reporting_rate;
-  f.reporting_everywhere = truth.reporting_everywhere;
-  f.city = ParamSet(synth::city_param_specs());
-  if (!truth.city.empty()) f.city.set_all(truth.city);
   checked(s, "days", [&] {
     feedback::validate(f.options);
     return true;
@@ -171,7 +166,8 @@ void check_stages(Section& top, const Recipe& r) {
     top.fail("disparity", "needs an [areas] table (census polygons with group counts)");
   if (r.disparity.enabled && r.disparity.model.empty() && r.models.size() > 1)
     top.fail("disparity", "names no model, and the recipe has several: set model = \"NAME\"");
-  if (r.feedback.enabled && r.feedback.truth == "fitted" && !(r.has_data && !r.study.areas.empty()))
+  if (r.feedback.enabled && r.feedback.truth.truth == "fitted" &&
+      !(r.has_data && !r.study.areas.empty()))
     top.fail("feedback",
              "truth = \"fitted\" needs [data] and [areas]: the truth is fitted to the "
              "study's recorded crime, and exposure is counted by area");

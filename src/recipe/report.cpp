@@ -188,7 +188,7 @@ void report_feedback(const Run& run, report::HtmlReport& html) {
       "{} was deployed for {} days on the {} truth ({} replicates). Patrols discover crimes that "
       "victims did not report, and those records train the next forecast; each mitigation is run "
       "on the same simulated crime (Ensign et al. 2018).",
-      o.model, o.days, run.recipe.feedback.truth, o.replicates));
+      o.model, o.days, run.recipe.feedback.truth.truth, o.replicates));
   html.preformatted(run.loop_text);
   for (const auto& [name, svg] : feedback::loop_charts(run.loop)) html.figure(svg, name);
 }

@@ -120,7 +120,7 @@ void write_cells(const Run& run) {
 
 // Feedback on the synthetic city's own truth (Ensign et al. 2018's setting with known crime).
 feedback::LoopResult loop_on_city(Run& run, const feedback::LoopOptions& options) {
-  const auto wanted = synth::city_options_from(run.recipe.feedback.city);
+  const auto wanted = feedback::truth_city_options(run.recipe.feedback.truth);
   if (run.options.city != nullptr && run.options.city->options == wanted)
     return feedback::run_loop(*run.options.city, options);  // generated once, by the caller
   return feedback::run_loop(synth::generate_city(wanted), options);
@@ -129,13 +129,8 @@ feedback::LoopResult loop_on_city(Run& run, const feedback::LoopOptions& options
 // Feedback on a truth fitted to the study's recorded crime (feedback::fit_world: sepp-grid per
 // cell, Mohler et al. 2015, with the background divided by the area's reporting rate).
 feedback::LoopResult loop_on_fitted(Run& run, const feedback::LoopOptions& options) {
-  const auto& stage = run.recipe.feedback;
-  feedback::FitWorldOptions fit;
-  fit.reporting_file = stage.reporting;
-  fit.reporting_id = stage.reporting_id;
-  fit.reporting_rate_column = stage.reporting_rate;
-  fit.reporting_rate = stage.reporting_everywhere;
-  const auto world = feedback::fit_world(run.study, fit);
+  const auto world =
+      feedback::fit_world(run.study, feedback::fit_world_options(run.recipe.feedback.truth));
   for (const auto& note : world.notes) add_note(run, note);
   return feedback::run_loop(world, options);
 }
@@ -229,9 +224,9 @@ void stage_disparity(Run& run) {
 
 void stage_feedback(Run& run) {
   const auto& stage = run.recipe.feedback;
-  const auto truth = truths().find(stage.truth);
+  const auto truth = truths().find(stage.truth.truth);
   if (truth == truths().end())
-    throw InternalError(fmt::format("feedback truth '{}' has no runner", stage.truth));
+    throw InternalError(fmt::format("feedback truth '{}' has no runner", stage.truth.truth));
   auto options = stage.options;
   options.progress = run.options.progress;
   run.loop = truth->second(run, options);

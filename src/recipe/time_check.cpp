@@ -69,7 +69,7 @@ void check_time_resolution(const Recipe& recipe, TimeResolution have, const std:
           i < recipe.model_positions.size() ? recipe.model_positions[i] : recipe.file.string(),
           why));
   }
-  if (recipe.feedback.enabled && recipe.feedback.truth == "fitted") {
+  if (recipe.feedback.enabled && recipe.feedback.truth.truth == "fitted") {
     const auto why = fitted_truth_refusal(have, source);
     if (!why.empty()) throw ConfigError(fmt::format("{}: {}", recipe.feedback_truth_position, why));
   }

@@ -78,6 +78,14 @@ struct TruthOptions;  // feedback/options.hpp (which includes this header throug
 // The reporting-rate options of a fitted truth, as the loop's truth options give them.
 FitWorldOptions fit_world_options(const TruthOptions& truth);
 
+// The synthetic city's options that truth "city" runs on (`truth.city`'s k=v over the defaults).
+synth::CityOptions truth_city_options(const TruthOptions& truth);
+
+// Why the truth options cannot be honoured, or "" when they can: city parameters given to the
+// fitted truth; events given to the city truth; a fitted truth without events or areas. Every
+// front end (CLI, recipe, Python) refuses by this one rule, each naming its own keys.
+std::string truth_refusal(const TruthOptions& truth, bool has_events, bool has_areas);
+
 // The truth a loop runs on, by the one rule every front end (CLI, Python) shares: "city" is the
 // synthetic city of `truth.city` (no events may be given); "fitted" is fit_world on the study of
 // `study` (events and areas required). `on_study` sees the study once built (the CLI describes

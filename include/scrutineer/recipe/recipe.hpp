@@ -10,7 +10,7 @@
 #include "scrutineer/core/params.hpp"
 #include "scrutineer/disparity/run.hpp"
 #include "scrutineer/evaluate/backtest_options.hpp"
-#include "scrutineer/feedback/loop.hpp"
+#include "scrutineer/feedback/options.hpp"
 #include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/scores/audit.hpp"
 #include "scrutineer/stops/command.hpp"
@@ -38,14 +38,9 @@ struct DisparityStage {
 // (recipe/stages.cpp).
 struct FeedbackStage {
   bool enabled = false;
-  // "city": the synthetic city of `city`; "fitted": sepp-grid fitted per cell to the study's
-  // recorded crime (needs [data] and [areas]), its background divided by the reporting rates.
-  std::string truth = "city";
-  ParamSet city;  // synth::city_param_specs()
-  // Reporting rates for the fitted truth: a CSV of (area id, rate), else one rate everywhere
-  // (1 = recorded crime taken as true, said in the warnings).
-  std::string reporting, reporting_id = "area", reporting_rate = "rate";
-  double reporting_everywhere = 1.0;
+  // The truth the loop runs on ("city": the synthetic city; "fitted": sepp-grid fitted per cell
+  // to the study's recorded crime), as `scrutineer feedback loop` declares it.
+  feedback::TruthOptions truth;
   feedback::LoopOptions options;
 };
 

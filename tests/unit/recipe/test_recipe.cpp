@@ -117,6 +117,14 @@ TEST(RecipeErrors, WrongTypeNamesTheValuePosition) {
             "integer in it");
 }
 
+TEST(RecipeErrors, CityParametersOfAFittedTruthAreRefused) {
+  // The fitted truth ignores the synthetic city, so its parameters are refused (the CLI refuses
+  // --city with --truth fitted by the same rule, feedback::truth_refusal), at the city table.
+  EXPECT_EQ(parse_error("[feedback]\ntruth = \"fitted\"\n[feedback.city]\nseed = 3\n"),
+            "audit.toml:3:1: feedback.city: city parameters are for the synthetic city's truth "
+            "(truth city)");
+}
+
 TEST(RecipeErrors, MissingRequiredKeyNamesTheTable) {
   EXPECT_EQ(parse_error("title = \"x\"\n[data]\nformat = \"chicago\"\n"),
             "audit.toml:2:1: [data]: the key 'events' is required");
