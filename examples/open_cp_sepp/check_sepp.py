@@ -246,6 +246,12 @@ def main(argv):
     bk, tk = fit(pts, seed)
     time = (PREDICT - t0).total_seconds() / 60
     risk = predict(pts, bk, tk, time, centres)
+    # open_cp's AverageTimeAdjustedKernel (docstring) against what predict uses (nu at `time`);
+    # the average over 100 midpoints of the middle half here, where open_cp draws 100 at random.
+    end = pts[0, -1]
+    mid = end / 4 + (np.arange(100) + 0.5) * end / 200
+    print(f"events {pts.shape[1]}: background {bk.scale}, nu(predict) / mean nu(middle half) = "
+          f"{bk.nu(np.array([[time]]))[0] / bk.nu(mid[None, :]).mean():.4f}", file=sys.stderr)
     if rest and rest[0] == "--compare":
         n = int(len(risk) * 0.05)
         print(f"events {pts.shape[1]}, cells {len(risk)}, top 5% = {n}", file=sys.stderr)
