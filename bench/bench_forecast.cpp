@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
 
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/forecast/model.hpp"
@@ -112,12 +113,26 @@ void BM_SeppGrid(benchmark::State& s) { run(s, "sepp-grid", "window=366d"); }
 void BM_Retro(benchmark::State& s) { run(s, "retro", ""); }
 void BM_Sepp(benchmark::State& s) { run(s, "sepp", "iterations=40"); }
 void BM_SeppCitywide(benchmark::State& s) { run_on(s, citywide(), "sepp", "iterations=40"); }
+// Issue 16's profile: the cost per declustering iteration is the slope over `iterations`; the
+// forecast's lattice is the difference between cell_risk=lattice (25 points a cell) and centre.
+void BM_SeppIterations(benchmark::State& s) {
+  const auto params = "iterations=" + std::to_string(s.range(0));
+  run(s, "sepp", params.c_str());
+}
+void BM_SeppCentre(benchmark::State& s) { run(s, "sepp", "iterations=40,cell_risk=centre"); }
+// open_cp's conventions and its Chicago case study's initial bandwidth (examples/open_cp_sepp).
+void BM_SeppOpenCp(benchmark::State& s) {
+  run(s, "sepp", "iterations=40,compat=open_cp,init_time_scale=6.944444444444445");
+}
 BENCHMARK(BM_ProHotspot)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Kde)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SeppGrid)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Retro)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Sepp)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SeppCitywide)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_SeppIterations)->Arg(10)->Arg(20)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SeppCentre)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SeppOpenCp)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -48,10 +48,10 @@ Surface empty_surface(const geo::Grid& grid) {
   return s;
 }
 
-std::vector<ParamSpec> cell_risk_params(bool exact) {
+std::vector<ParamSpec> cell_risk_params(bool exact, const char* default_rule) {
   std::vector<std::string> choices = {"centre", "lattice"};
   if (exact) choices.push_back("exact");
-  return {{"cell_risk", "centre",
+  return {{"cell_risk", default_rule,
            std::string("a cell's risk: the value at its centre, or its mean over a samples x "
                        "samples lattice of midpoints (open_cp's samples = -k)") +
                (exact ? ", or its exact mean over the cell (closed form)" : ""),

@@ -412,7 +412,8 @@ std::vector<double> knn_bandwidths(int dims, const std::vector<double>& points, 
   return out;
 }
 
-SeppPairs sepp_pairs(const SeppPoints& p, double time_cutoff, double space_cutoff) {
+SeppPairs sepp_pairs(const SeppPoints& p, double time_cutoff, double space_cutoff, bool inclusive,
+                     bool same_instant) {
   const auto n = p.size();
   SeppPairs out;
   out.start.assign(n + 1, 0);
@@ -420,14 +421,26 @@ SeppPairs sepp_pairs(const SeppPoints& p, double time_cutoff, double space_cutof
   std::iota(all.begin(), all.end(), 0u);
   const CellIndex index(p, std::move(all), space_cutoff);
   const double r2 = space_cutoff * space_cutoff;
-  // Parents of j: earlier events with 0 < t_j - t_i < time_cutoff and distance < space_cutoff.
+  // Times equal to within this are equal: a delay of exactly time_cutoff computed from two
+  // rounded times must not fall on either side by its last bit (inclusive mode only).
+  constexpr double kTimeTie = 1e-9;
+  // Parents of j: earlier events with 0 < t_j - t_i < time_cutoff and distance < space_cutoff
+  // (strict); or t_j - t_i <= time_cutoff and distance <= space_cutoff (inclusive); with
+  // same_instant, also the earlier indices at t_j.
   auto parents = [&](std::size_t j, auto&& emit) {
     index.near(p.x[j], p.y[j], [&](const std::uint32_t* b, const std::uint32_t* e) {
-      const auto* first = std::partition_point(
-          b, e, [&](std::uint32_t i) { return !(p.t[i] > p.t[j] - time_cutoff); });
-      for (const auto* it = first; it != e && p.t[*it] < p.t[j]; ++it) {
+      const auto* first =
+          inclusive
+              ? std::partition_point(
+                    b, e, [&](std::uint32_t i) { return p.t[j] - p.t[i] > time_cutoff + kTimeTie; })
+              : std::partition_point(
+                    b, e, [&](std::uint32_t i) { return !(p.t[i] > p.t[j] - time_cutoff); });
+      for (const auto* it = first; it != e; ++it) {
+        // members are in index (= time) order: stop at j's instant, or at j with same_instant
+        if (same_instant ? *it >= j : !(p.t[*it] < p.t[j])) break;
         const double dx = p.x[j] - p.x[*it], dy = p.y[j] - p.y[*it];
-        if (dx * dx + dy * dy < r2) emit(*it);
+        const double d2 = dx * dx + dy * dy;
+        if (inclusive ? d2 <= r2 : d2 < r2) emit(*it);
       }
     });
   };
@@ -450,7 +463,8 @@ SeppPairs sepp_pairs(const SeppPoints& p, double time_cutoff, double space_cutof
 SeppFit fit_sepp(const SeppPoints& points, const SeppOptions& options) {
   check_sorted(points);
   SeppFit fit;
-  fit.pairs = sepp_pairs(points, options.time_cutoff, options.space_cutoff);
+  fit.pairs = sepp_pairs(points, options.time_cutoff, options.space_cutoff,
+                         options.inclusive_cutoffs, options.same_instant_triggers);
   fit.p_background.assign(points.size(), 1.0);
   fit.p_pair.assign(fit.pairs.parent.size(), 0.0);
   initial_probabilities(points, options, fit);
@@ -472,9 +486,12 @@ std::vector<double> sepp_intensity(const SeppFit& fit, const SeppPoints& points,
   const CellIndex index(points, std::move(recent), options.space_cutoff);
   const double r2 = options.space_cutoff * options.space_cutoff;
   std::vector<double> out(qx.size());
+  // open_cp's SEPPPredictor.predict as coded evaluates nu at t (past the last event: the KDE's
+  // edge); its docstring, and the default here, use nu's average (summarise).
+  const double nu = options.nu_at_forecast_time ? fit.nu(&t) : fit.nu_average;
   tbb::parallel_for(std::size_t{0}, qx.size(), [&](std::size_t q) {
     const double xy[2] = {qx[q], qy[q]};
-    double sum = fit.nu_average * fit.mu(xy);
+    double sum = nu * fit.mu(xy);
     index.near(qx[q], qy[q], [&](const std::uint32_t* b, const std::uint32_t* e) {
       for (const auto* it = b; it != e; ++it) {
         const double d[3] = {t - points.t[*it], qx[q] - points.x[*it], qy[q] - points.y[*it]};

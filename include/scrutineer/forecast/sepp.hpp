@@ -19,6 +19,18 @@ struct SeppOptions {
   double init_space_sd = 50;     // metres: ... times e^(-d^2 / (2 sd^2))
   double kernel_sds = 5;         // each Gaussian is truncated at this Mahalanobis radius
   std::uint64_t seed = 1;
+  // open_cp's conventions, each switchable (docs/forecast.md says which is right and why):
+  // cutoffs=open_cp: a pair exists in the fit when dt <= time_cutoff and distance <= space_cutoff
+  // (open_cp's p_matrix_fast) instead of both strict (the forecast is strict either way, as
+  // open_cp's make_space_kernel).
+  bool inclusive_cutoffs = false;
+  // same_instant=open_cp: an earlier event (in the input order) at the same instant may be a
+  // parent, with delay 0 (open_cp's p_matrix takes every earlier row).
+  bool same_instant_triggers = false;
+  // background_time=as-coded: the forecast's background uses nu at the forecast time (what
+  // open_cp's SEPPPredictor.predict passes) instead of nu's average over the middle half of the
+  // training span (what its docstring and AverageTimeAdjustedKernel say).
+  bool nu_at_forecast_time = false;
 };
 
 // Events in model units: t in days (sorted ascending), x and y in metres.
@@ -67,12 +79,16 @@ std::vector<double> knn_bandwidths(int dims, const std::vector<double>& points, 
 
 // Candidate (parent i, child j) pairs within the cut-offs, grouped by child: the parents of j are
 // parent[start[j] .. start[j + 1]), ascending. Found through a spatial bucket grid of side
-// space_cutoff and a time-sorted scan: memory is proportional to the number of pairs.
+// space_cutoff and a time-sorted scan: memory is proportional to the number of pairs. Strict
+// (0 < dt < time_cutoff, distance < space_cutoff) by default; `inclusive` keeps dt <= time_cutoff
+// (within 1e-9 of the unit, so that rounding of the times cannot decide) and distance <=
+// space_cutoff; `same_instant` also pairs j with every earlier index i at the same time (dt = 0).
 struct SeppPairs {
   std::vector<std::size_t> start;
   std::vector<std::uint32_t> parent;
 };
-SeppPairs sepp_pairs(const SeppPoints& points, double time_cutoff, double space_cutoff);
+SeppPairs sepp_pairs(const SeppPoints& points, double time_cutoff, double space_cutoff,
+                     bool inclusive = false, bool same_instant = false);
 
 struct SeppFit {
   SeppPairs pairs;
@@ -95,7 +111,8 @@ SeppFit fit_sepp(const SeppPoints& points, const SeppOptions& options);
 // lambda(t, x, y) = nu_average mu(x, y) + sum_{0 < t - t_i < time cutoff, |x - x_i| < space
 // cutoff} g(t - t_i, x - x_i, y - y_i) at each query point (qx[q], qy[q]), events per day per
 // square metre; the background's time factor is replaced by its average (open_cp's
-// AverageTimeAdjustedKernel) because a KDE in time cannot extrapolate past the last event.
+// AverageTimeAdjustedKernel) because a KDE in time cannot extrapolate past the last event; with
+// options.nu_at_forecast_time, nu(t) itself (open_cp's SEPPPredictor.predict as coded).
 std::vector<double> sepp_intensity(const SeppFit& fit, const SeppPoints& points,
                                    const SeppOptions& options, double t,
                                    const std::vector<double>& qx, const std::vector<double>& qy);

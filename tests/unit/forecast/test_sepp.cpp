@@ -185,6 +185,70 @@ TEST(SeppModel, SingleEventByHand) {
   EXPECT_EQ(s.risk[0], 0);  // more than 5 sds away
 }
 
+TEST(Sepp, OpenCpCutOffsAndSameInstantPairs) {
+  // The points of CutOffsExcludePairsAtTheBoundary under open_cp's rules (p_matrix_fast: dt <=
+  // 120 and d^2 <= 500^2; every earlier row, so an earlier event at the same instant too).
+  const auto p =
+      points_of({0, 0, 1, 1, 119.999, 120}, {0, 10, 500, 300, 0, 0}, {0, 0, 0, 399.99, 0, 0});
+  // Inclusive cut-offs only: event 2 gains 0 (exactly 500 m); event 4 gains 2 (500 m); event 5
+  // gains 0 and 1 (exactly 120 days) and 2 (500 m, 119 days).
+  const auto inclusive = sepp_pairs(p, 120, 500, true, false);
+  EXPECT_EQ(inclusive.start, (std::vector<std::size_t>{0, 0, 0, 2, 4, 8, 13}));
+  EXPECT_EQ(inclusive.parent, (std::vector<std::uint32_t>{0, 1, 0, 1, 0, 1, 2, 3, 0, 1, 2, 3, 4}));
+  // Same-instant pairs only: event 1 gets 0 (10 m, same time); event 3 gets 2 (same time,
+  // sqrt(200^2 + 399.99^2) = 447.2 m).
+  const auto same = sepp_pairs(p, 120, 500, false, true);
+  EXPECT_EQ(same.start, (std::vector<std::size_t>{0, 0, 1, 2, 5, 8, 10}));
+  EXPECT_EQ(same.parent, (std::vector<std::uint32_t>{0, 1, 0, 1, 2, 0, 1, 3, 3, 4}));
+  // Both (open_cp): the union.
+  const auto both = sepp_pairs(p, 120, 500, true, true);
+  EXPECT_EQ(both.start, (std::vector<std::size_t>{0, 0, 1, 3, 6, 10, 15}));
+}
+
+TEST(Sepp, SameInstantFirstEStepByHand) {
+  // Two events at the same instant 50 m apart: open_cp's initial_p_matrix gives the later one
+  // the trigger weight e^0 e^(-2500/5000) = e^-0.5 against the background's 1: p_11 =
+  // 1/(1 + e^-0.5) = 0.6224593312018546. By default the pair does not exist (p_11 = 1).
+  const auto p = points_of({0, 0}, {0, 30}, {0, 40});
+  SeppOptions o;
+  o.iterations = 0;
+  EXPECT_EQ(fit_sepp(p, o).p_background[1], 1.0);
+  o.same_instant_triggers = true;
+  const auto fit = fit_sepp(p, o);
+  EXPECT_NEAR(fit.p_background[1], 0.6224593312018546, 1e-12);
+  EXPECT_NEAR(fit.p_pair[0], 1 - 0.6224593312018546, 1e-12);
+}
+
+TEST(SeppModel, CellRiskAndBackgroundTimeByHand) {
+  // One event at the centre (50, 50) of cell (3, 3) (see SingleEventByHand). cell_risk=centre:
+  // 100^2 x nu x mu(centre) = 100^2 x 3.98942280 / (2 pi 2500) = 2.539745437369639. With
+  // background_time=as-coded, nu is taken at the forecast time, 0.1 day after the event (one sd
+  // of the 0.1-day fallback): x e^-0.5 = 1.5404334756299578. The docstring rule averages nu over
+  // the middle half of a zero span: the event's own time, so no factor.
+  const auto g = square_grid();
+  const std::int64_t t0 = 1'000'000'000;
+  const auto e = events_of(points_of({0}, {50}, {50}), t0);
+  const auto at = t0 + kSecondsPerDay / 10;
+  const auto centre = make_model("sepp", "cell_risk=centre")->forecast(e, g, at);
+  EXPECT_NEAR(centre.risk[3 * 6 + 3], 2.539745437369639, 1e-9);
+  const auto coded =
+      make_model("sepp", "cell_risk=centre,background_time=as-coded")->forecast(e, g, at);
+  EXPECT_NEAR(coded.risk[3 * 6 + 3], 1.5404334756299578, 1e-9);
+  // compat=open_cp sets background_time (and the fit's rules) unless a switch says otherwise.
+  const auto compat = make_model("sepp", "cell_risk=centre,compat=open_cp")->forecast(e, g, at);
+  EXPECT_EQ(compat.risk, coded.risk);
+  const auto overridden =
+      make_model("sepp", "cell_risk=centre,compat=open_cp,background_time=docstring")
+          ->forecast(e, g, at);
+  EXPECT_EQ(overridden.risk, centre.risk);
+  // The default is the 5 x 5 lattice (sepp's rule before cell_risk was shared).
+  EXPECT_EQ(make_model("sepp")->forecast(e, g, at).risk,
+            make_model("sepp", "cell_risk=lattice,samples=5")->forecast(e, g, at).risk);
+  EXPECT_THROW(make_model("sepp", "cutoffs=loose"), ConfigError);
+  EXPECT_THROW(make_model("sepp", "compat=open-cp"), ConfigError);
+  EXPECT_THROW(make_model("sepp", "cell_risk=exact"), ConfigError);
+}
+
 TEST(SeppModel, EmptyWindowAndBadInput) {
   const auto g = square_grid();
   auto m = make_model("sepp");
