@@ -2,6 +2,7 @@
 // that fails names the reason); then the checks that need all rows: latitude and longitude
 // exchanged, and byte-identical rows.
 #include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <optional>
 
 #include "reader.hpp"
 #include "scrutineer/core/error.hpp"
@@ -138,14 +140,14 @@ struct Place {
 class RowReader {
  public:
   RowReader(const Input& input, io::CsvReader& csv, const Plan& plan, const TimeParser& parser,
-            const ReadOptions& options, Drops& drops)
+            ZoneCache& cache, const ReadOptions& options, Drops& drops)
       : input_(input),
         csv_(csv),
         plan_(plan),
         options_(options),
         drops_(drops),
         parser_(parser),
-        cache_(plan.zone) {}
+        cache_(cache) {}
   // `expected`: the number of rows to reserve room for. `end`/`end_line`: the position and line
   // after the last record read (the start when there is none).
   Rows read(std::size_t expected, std::int64_t& rows_read, std::size_t& end,
@@ -170,7 +172,7 @@ class RowReader {
   const ReadOptions& options_;
   Drops& drops_;
   const TimeParser& parser_;
-  ZoneCache cache_;
+  ZoneCache& cache_;  // a cache only: any thread's gives the same times
   Rows rows_;
 };
 
@@ -371,8 +373,13 @@ struct Chunk {
   std::int64_t end_line = 0;
 };
 
+// One zone cache per worker thread, kept from chunk to chunk.
+using ZoneCaches = tbb::enumerable_thread_specific<std::optional<ZoneCache>>;
+
 void read_chunk(const Input& input, const Plan& plan, const TimeParser& parser,
-                const ReadOptions& options, double row_bytes, Chunk& c) {
+                const ReadOptions& options, double row_bytes, ZoneCaches& caches, Chunk& c) {
+  auto& cache = caches.local();
+  if (!cache) cache.emplace(plan.zone);
   c.rows = Rows();
   c.drops.clear();
   c.error = nullptr;
@@ -381,7 +388,7 @@ void read_chunk(const Input& input, const Plan& plan, const TimeParser& parser,
   c.end_line = c.line;
   io::CsvReader csv = input.csv().slice(c.begin, c.stop, c.line);
   Drops drops(input, options, c.drops);
-  RowReader reader(input, csv, plan, parser, options, drops);
+  RowReader reader(input, csv, plan, parser, *cache, options, drops);
   try {
     c.rows = reader.read(expected_rows(c.stop - std::min(c.stop, c.begin), row_bytes), c.rows_read,
                          c.end, c.end_line);
@@ -390,51 +397,53 @@ void read_chunk(const Input& input, const Plan& plan, const TimeParser& parser,
   }
 }
 
-template <typename T>
-void put(std::vector<T>& to, std::size_t at, const std::vector<T>& from) {
-  std::copy(from.begin(), from.end(), to.begin() + static_cast<std::ptrdiff_t>(at));
+// One column of every chunk into `to`, in order, each chunk's column freed once copied: the peak is
+// the rows once plus one column, not the rows twice.
+template <typename T, typename Column>
+void join_column(std::vector<T>& to, std::vector<Chunk>& chunks, const std::vector<std::size_t>& at,
+                 Column column) {
+  to.resize(at.back());
+  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t k) {
+    std::vector<T>& from = column(chunks[k].rows);
+    std::move(from.begin(), from.end(), to.begin() + static_cast<std::ptrdiff_t>(at[k]));
+    std::vector<T>().swap(from);
+  });
 }
 
 // The chunks' rows one after the other, their categories renumbered in order of first use.
 Rows concatenate(std::vector<Chunk>& chunks, bool cells) {
   Rows all;
   std::vector<std::size_t> at(chunks.size() + 1, 0);
-  std::vector<std::vector<std::int32_t>> remap(chunks.size());
   for (std::size_t k = 0; k < chunks.size(); ++k) {
-    at[k + 1] = at[k] + chunks[k].rows.size();
-    for (const auto& name : chunks[k].rows.categories.names())
-      remap[k].push_back(all.categories.index(name));
-  }
-  const std::size_t n = at.back();
-  all.t.resize(n);
-  all.line.resize(n);
-  all.a.resize(n);
-  all.b.resize(n);
-  all.source.resize(n);
-  all.category.resize(n);
-  all.hash.resize(n);
-  all.span.resize(n);
-  if (cells) all.cell.resize(n);
-  const bool kept = std::any_of(chunks.begin(), chunks.end(),
-                                [](const Chunk& c) { return !c.rows.kept.empty(); });
-  if (kept) all.kept.resize(n);
-  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t k) {
     Rows& r = chunks[k].rows;
-    const std::size_t o = at[k];
-    put(all.t, o, r.t);
-    put(all.line, o, r.line);
-    put(all.a, o, r.a);
-    put(all.b, o, r.b);
-    put(all.source, o, r.source);
-    put(all.hash, o, r.hash);
-    put(all.span, o, r.span);
-    if (cells) put(all.cell, o, r.cell);
-    for (std::size_t i = 0; i < r.size(); ++i)
-      all.category[o + i] = remap[k][static_cast<std::size_t>(r.category[i])];
-    if (kept)
-      std::move(r.kept.begin(), r.kept.end(), all.kept.begin() + static_cast<std::ptrdiff_t>(o));
-    r = Rows();
-  });
+    at[k + 1] = at[k] + r.size();
+    std::vector<std::int32_t> remap;
+    for (const auto& name : r.categories.names()) remap.push_back(all.categories.index(name));
+    for (auto& c : r.category) c = remap[static_cast<std::size_t>(c)];
+  }
+  join_column(
+      all.t, chunks, at, [](Rows & r) -> auto& { return r.t; });
+  join_column(
+      all.line, chunks, at, [](Rows & r) -> auto& { return r.line; });
+  join_column(
+      all.a, chunks, at, [](Rows & r) -> auto& { return r.a; });
+  join_column(
+      all.b, chunks, at, [](Rows & r) -> auto& { return r.b; });
+  join_column(
+      all.source, chunks, at, [](Rows & r) -> auto& { return r.source; });
+  join_column(
+      all.category, chunks, at, [](Rows & r) -> auto& { return r.category; });
+  join_column(
+      all.hash, chunks, at, [](Rows & r) -> auto& { return r.hash; });
+  join_column(
+      all.span, chunks, at, [](Rows & r) -> auto& { return r.span; });
+  if (cells)
+    join_column(
+        all.cell, chunks, at, [](Rows & r) -> auto& { return r.cell; });
+  if (std::any_of(chunks.begin(), chunks.end(),
+                  [](const Chunk& c) { return !c.rows.kept.empty(); }))
+    join_column(
+        all.kept, chunks, at, [](Rows & r) -> auto& { return r.kept; });
   return all;
 }
 
@@ -464,8 +473,9 @@ Rows read_parallel(Input& input, const Plan& plan, const TimeParser& parser,
   chunks[0].line = csv.line();
   for (std::size_t k = 1; k < chunks.size(); ++k)
     chunks[k].line = chunks[k - 1].line + feeds[k - 1];
+  ZoneCaches caches;
   tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t k) {
-    read_chunk(input, plan, parser, options, row_bytes, chunks[k]);
+    read_chunk(input, plan, parser, options, row_bytes, caches, chunks[k]);
   });
   // In file order: a chunk whose guessed start lies inside the record before is read again from
   // that record's end; then its error (strict) or its drops, as the serial read meets them.
@@ -474,7 +484,7 @@ Rows read_parallel(Input& input, const Plan& plan, const TimeParser& parser,
     if (k > 0 && chunks[k - 1].end > c.begin) {
       c.begin = chunks[k - 1].end;
       c.line = chunks[k - 1].end_line;
-      read_chunk(input, plan, parser, options, row_bytes, c);
+      read_chunk(input, plan, parser, options, row_bytes, caches, c);
     }
     if (c.error) std::rethrow_exception(c.error);
     for (const auto& [reason, line] : c.drops) drops.count(reason, line);
@@ -502,7 +512,8 @@ Rows read_rows(Input& input, Plan& plan, const ReadOptions& options, Drops& drop
   if (data > chunk) {
     rows = read_parallel(input, plan, parser, options, drops, chunk, row_bytes, report.rows_read);
   } else {
-    RowReader reader(input, csv, plan, parser, options, drops);
+    ZoneCache cache(plan.zone);
+    RowReader reader(input, csv, plan, parser, cache, options, drops);
     std::size_t end = 0;
     std::int64_t end_line = 0;
     rows = reader.read(expected_rows(data, row_bytes), report.rows_read, end, end_line);
