@@ -551,31 +551,47 @@ void check_extent(Rows& rows, Drops& drops) {
   }
 }
 
-// Byte-identical rows (after the line end) among the rows kept so far, in file order: an open
-// addressing table of row indices keyed by the row's hash, confirmed by comparing the bytes.
+// Byte-identical rows (after the line end) among the rows kept so far, in file order: a row is a
+// duplicate when an earlier kept row has the same bytes. Rows with the same bytes have the same
+// hash, so the rows are split by hash into parts that are searched on their own, in parallel: each
+// part an open addressing table of row indices keyed by the hash, confirmed by comparing the bytes.
+// The counts and first lines are then taken in file order, as one table would give them.
 void mark_duplicates(Rows& rows, const Input& input, const ReadOptions& options, Drops& drops,
                      ReadReport& report) {
   const auto text = [&](std::size_t i) {
     return strip_line_ends(input.csv().text(rows.span[i].first, rows.span[i].second));
   };
-  std::size_t slots = 16;
-  while (slots < 2 * rows.size()) slots *= 2;
-  std::vector<std::uint32_t> table(slots, 0);  // 1 + row index, 0 = empty
+  constexpr unsigned kPartBits = 3;  // 8 parts, whatever the number of threads
+  const std::size_t n = rows.size();
+  // Each part's table from its own count, so no input can fill one (hashes can be made to share
+  // their top bits).
+  std::vector<std::size_t> in_part(std::size_t{1} << kPartBits, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!rows.drop[i]) ++in_part[rows.hash[i] >> (64 - kPartBits)];
+  std::vector<std::uint8_t> duplicate(n, 0);
+  tbb::parallel_for(std::size_t{0}, in_part.size(), [&](std::size_t part) {
+    std::size_t slots = 16;
+    while (slots < 2 * in_part[part]) slots *= 2;
+    std::vector<std::uint32_t> table(slots, 0);  // 1 + row index, 0 = empty
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t h = rows.hash[i];
+      if (rows.drop[i] || (h >> (64 - kPartBits)) != part) continue;
+      std::size_t s = static_cast<std::size_t>(h) & (slots - 1);
+      bool same = false;
+      while (table[s] != 0 && !same) {
+        const std::size_t j = table[s] - 1;
+        same = rows.hash[j] == h && text(j) == text(i);
+        if (!same) s = (s + 1) & (slots - 1);
+      }
+      if (same)
+        duplicate[i] = 1;
+      else
+        table[s] = static_cast<std::uint32_t>(i + 1);
+    }
+  });
   report.duplicates_dropped = options.drop_duplicates;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows.drop[i]) continue;
-    const std::uint64_t h = rows.hash[i];
-    std::size_t s = static_cast<std::size_t>(h) & (slots - 1);
-    bool duplicate = false;
-    while (table[s] != 0 && !duplicate) {
-      const std::size_t j = table[s] - 1;
-      duplicate = rows.hash[j] == h && text(j) == text(i);
-      if (!duplicate) s = (s + 1) & (slots - 1);
-    }
-    if (!duplicate) {
-      table[s] = static_cast<std::uint32_t>(i + 1);
-      continue;
-    }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!duplicate[i]) continue;
     ++report.duplicates.count;
     if (report.duplicates.first_lines.size() < options.example_lines)
       report.duplicates.first_lines.push_back(rows.line[i]);
