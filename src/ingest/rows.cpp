@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -533,7 +534,9 @@ void check_extent(Rows& rows, Drops& drops) {
       lat.push_back(rows.b[i]);
     }
   if (lon.size() < 10) return;
-  const double mlon = median(std::move(lon)), mlat = median(std::move(lat));
+  double mlon = 0, mlat = 0;
+  tbb::parallel_invoke([&] { mlon = median(std::move(lon)); },
+                       [&] { mlat = median(std::move(lat)); });
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (rows.source[i] != Source::kLonLat) continue;
     const double a = rows.a[i], b = rows.b[i];
