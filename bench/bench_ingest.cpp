@@ -47,11 +47,13 @@ const std::string& chicago_file(std::int64_t rows) {
   return path;
 }
 
+// Arg 0: rows; arg 1: 1 = parallel chunks (the default), 0 = one chunk (the serial read).
 void BM_IngestChicagoPortal(benchmark::State& state) {
   const auto& path = chicago_file(state.range(0));
   const auto bytes = static_cast<double>(std::filesystem::file_size(path));
   scrutineer::ingest::ReadOptions options;
   options.target_crs = "EPSG:2790";
+  if (state.range(1) == 0) options.chunk_bytes = std::size_t(1) << 40;
   std::int64_t kept = 0;
   for (auto _ : state) {
     auto result = scrutineer::ingest::read_events(path, options);
@@ -64,7 +66,36 @@ void BM_IngestChicagoPortal(benchmark::State& state) {
       benchmark::Counter(bytes / 1e6, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["rows_kept"] = static_cast<double>(kept);
 }
-BENCHMARK(BM_IngestChicagoPortal)->Arg(2'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_IngestChicagoPortal)
+    ->Args({2'000'000, 1})
+    ->Args({2'000'000, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The open_cp workload's file: 148,636 Chicago aggravated assaults (generic mapping, EPSG:2790).
+void BM_IngestChicagoAssaults(benchmark::State& state) {
+  const std::string path =
+      std::string(SCRUTINEER_SHARED_DATA) + "/chicago/aggravated_assaults_2010_2019.csv";
+  if (!std::filesystem::exists(path)) {
+    state.SkipWithError("shared data absent");
+    return;
+  }
+  scrutineer::ingest::ReadOptions options;
+  options.columns.time = "date";
+  options.columns.lon = "longitude";
+  options.columns.lat = "latitude";
+  options.time_zone = "America/Chicago";
+  options.target_crs = "EPSG:2790";
+  std::int64_t rows = 0;
+  for (auto _ : state) {
+    auto result = scrutineer::ingest::read_events(path, options);
+    rows = result.report.rows_read;
+    benchmark::DoNotOptimize(result.events.x.data());
+  }
+  state.counters["rows_per_s"] =
+      benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_IngestChicagoAssaults)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_TimeParserPortal(benchmark::State& state) {
   const scrutineer::ingest::TimeParser parser("%m/%d/%Y %I:%M:%S %p");

@@ -4,10 +4,17 @@
 
 #include <fmt/format.h>
 #include <proj.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <mutex>
+#include <set>
 #include <utility>
+#include <vector>
 
 #include "scrutineer/core/error.hpp"
 
@@ -37,39 +44,94 @@ struct PjHolder {
   }
 };
 
+// The process's store of what PROJ's database gave: the operation found for each pair of CRS and
+// the facts of each CRS, kept on one context of its own and used under the mutex only. The search
+// for an operation (proj_create_crs_to_crs) reads many tables of proj.db and costs tens of
+// milliseconds; copying its result onto another context (proj_clone) costs well under one.
+class Store {
+ public:
+  static Store& get() {
+    static Store* store = new Store;  // never destroyed: Transformers may outlive static objects
+    return *store;
+  }
+  // Throws the ConfigError of an unknown CRS.
+  void require(const std::string& crs) {
+    const std::lock_guard lock(mutex_);
+    require_locked(crs);
+  }
+  bool known(const std::string& crs) {
+    const std::lock_guard lock(mutex_);
+    return known_locked(crs);
+  }
+  // A copy on `ctx` of the normalised operation from -> to.
+  PJ* operation(PJ_CONTEXT* ctx, const std::string& from, const std::string& to) {
+    const std::lock_guard lock(mutex_);
+    auto it = operations_.find({from, to});
+    if (it == operations_.end()) {
+      // Check each end on its own, so the message names the CRS that is wrong.
+      require_locked(from);
+      require_locked(to);
+      PjHolder raw{proj_create_crs_to_crs(ctx_, from.c_str(), to.c_str(), nullptr)};
+      if (!raw.pj)
+        throw ConfigError(fmt::format("PROJ finds no transformation from {} to {}: {}", from, to,
+                                      context_error(ctx_)));
+      // EPSG:4326 is latitude-first; normalising makes every geographic CRS longitude-first.
+      PJ* normalised = proj_normalize_for_visualization(ctx_, raw.pj);
+      if (!normalised)
+        throw ConfigError(
+            fmt::format("PROJ cannot normalise the axis order of {} -> {}", from, to));
+      it = operations_.emplace(std::make_pair(from, to), normalised).first;
+    }
+    PJ* copy = proj_clone(ctx, it->second);
+    if (!copy)
+      throw InternalError(fmt::format("PROJ cannot copy the operation {} -> {}", from, to));
+    return copy;
+  }
+  CrsInfo info(const std::string& crs) {
+    const std::lock_guard lock(mutex_);
+    auto it = infos_.find(crs);
+    if (it == infos_.end()) it = infos_.emplace(crs, make_info(crs)).first;
+    return it->second;
+  }
+
+ private:
+  Store() : ctx_(new_context()) {}
+  bool known_locked(const std::string& crs) {
+    if (known_.count(crs)) return true;
+    PjHolder one{proj_create(ctx_, crs.c_str())};
+    if (!one.pj || !proj_is_crs(one.pj)) return false;
+    known_.insert(crs);
+    return true;
+  }
+  void require_locked(const std::string& crs) {
+    if (known_locked(crs)) return;
+    throw ConfigError(
+        fmt::format("unknown coordinate reference system '{}' ({}): expected an EPSG code such as "
+                    "EPSG:2790, a WKT text or a PROJ string",
+                    crs, context_error(ctx_)));
+  }
+  CrsInfo make_info(const std::string& crs);
+
+  std::mutex mutex_;
+  PJ_CONTEXT* ctx_;
+  std::map<std::pair<std::string, std::string>, PJ*> operations_;
+  std::map<std::string, CrsInfo> infos_;
+  std::set<std::string> known_;
+};
+
 }  // namespace
 
 Transformer::Transformer(const std::string& from_crs, const std::string& to_crs)
     : from_(from_crs), to_(to_crs) {
   PJ_CONTEXT* ctx = new_context();
   ctx_ = ctx;
-  // Check each end on its own, so the message names the CRS that is wrong.
-  for (const std::string* crs : {&from_, &to_}) {
-    PjHolder one{proj_create(ctx, crs->c_str())};
-    if (!one.pj || !proj_is_crs(one.pj)) {
-      const std::string why = context_error(ctx);
-      release();
-      throw ConfigError(fmt::format(
-          "unknown coordinate reference system '{}' ({}): expected an EPSG code such as "
-          "EPSG:2790, a WKT text or a PROJ string",
-          *crs, why));
-    }
+  try {
+    pj_ = Store::get().operation(ctx, from_, to_);
+  } catch (...) {
+    release();
+    throw;
   }
   identity_ = from_ == to_;
-  PjHolder raw{proj_create_crs_to_crs(ctx, from_.c_str(), to_.c_str(), nullptr)};
-  if (!raw.pj) {
-    const std::string why = context_error(ctx);
-    release();
-    throw ConfigError(
-        fmt::format("PROJ finds no transformation from {} to {}: {}", from_, to_, why));
-  }
-  // EPSG:4326 is latitude-first; normalising makes every geographic CRS longitude-first.
-  PJ* normalised = proj_normalize_for_visualization(ctx, raw.pj);
-  if (!normalised) {
-    release();
-    throw ConfigError(fmt::format("PROJ cannot normalise the axis order of {} -> {}", from_, to_));
-  }
-  pj_ = normalised;
 }
 
 Transformer::~Transformer() { release(); }
@@ -123,6 +185,26 @@ std::size_t Transformer::transform(std::vector<double>& x, std::vector<double>& 
 
 bool Transformer::transform(double& x, double& y) { return transform(&x, &y, 1) == 0; }
 
+std::size_t Transformer::transform_parallel(double* x, double* y, std::size_t n) {
+  constexpr std::size_t kMinPart = 1 << 13;  // below this a copy of the operation costs more
+  const auto threads = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  const std::size_t parts = std::min(threads, n / kMinPart);
+  if (parts <= 1 || identity_) return transform(x, y, n);
+  std::vector<std::size_t> failed(parts, 0);
+  tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t p) {
+    const std::size_t begin = n * p / parts, end = n * (p + 1) / parts;
+    if (p == 0) {
+      failed[p] = transform(x + begin, y + begin, end - begin);
+    } else {
+      Transformer own(from_, to_);  // its own context, a copy of the operation
+      failed[p] = own.transform(x + begin, y + begin, end - begin);
+    }
+  });
+  std::size_t total = 0;
+  for (auto f : failed) total += f;
+  return total;
+}
+
 std::string utm_crs_for(double lon, double lat) {
   if (!std::isfinite(lon) || !std::isfinite(lat) || lon < -180 || lon > 180 || lat < -90 ||
       lat > 90)
@@ -146,30 +228,31 @@ std::string utm_crs_for(double lon, double lat) {
   return fmt::format("EPSG:{}", (lat >= 0 ? 32600 : 32700) + zone);
 }
 
-CrsInfo crs_info(const std::string& crs) {
-  PJ_CONTEXT* ctx = new_context();
-  struct CtxHolder {
-    PJ_CONTEXT* ctx;
-    ~CtxHolder() { proj_context_destroy(ctx); }
-  } ctx_holder{ctx};
-  PjHolder pj{proj_create(ctx, crs.c_str())};
+CrsInfo Store::make_info(const std::string& crs) {
+  PjHolder pj{proj_create(ctx_, crs.c_str())};
   if (!pj.pj || !proj_is_crs(pj.pj))
     throw ConfigError(
-        fmt::format("unknown coordinate reference system '{}' ({})", crs, context_error(ctx)));
+        fmt::format("unknown coordinate reference system '{}' ({})", crs, context_error(ctx_)));
   CrsInfo info;
   if (const char* name = proj_get_name(pj.pj)) info.name = name;
-  if (const char* wkt = proj_as_wkt(ctx, pj.pj, PJ_WKT2_2019, nullptr)) info.wkt = wkt;
+  if (const char* wkt = proj_as_wkt(ctx_, pj.pj, PJ_WKT2_2019, nullptr)) info.wkt = wkt;
   const PJ_TYPE type = proj_get_type(pj.pj);
   info.geographic = type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
   info.projected = type == PJ_TYPE_PROJECTED_CRS;
   if (info.projected) {
-    PjHolder cs{proj_crs_get_coordinate_system(ctx, pj.pj)};
+    PjHolder cs{proj_crs_get_coordinate_system(ctx_, pj.pj)};
     double factor = 1.0;
-    if (cs.pj && proj_cs_get_axis_info(ctx, cs.pj, 0, nullptr, nullptr, nullptr, &factor, nullptr,
+    if (cs.pj && proj_cs_get_axis_info(ctx_, cs.pj, 0, nullptr, nullptr, nullptr, &factor, nullptr,
                                        nullptr, nullptr))
       info.metres_per_unit = factor;
   }
   return info;
 }
+
+CrsInfo crs_info(const std::string& crs) { return Store::get().info(crs); }
+
+bool is_known_crs(const std::string& crs) { return Store::get().known(crs); }
+
+void require_known_crs(const std::string& crs) { Store::get().require(crs); }
 
 }  // namespace scrutineer::geo

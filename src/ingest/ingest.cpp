@@ -18,7 +18,11 @@ namespace scrutineer::ingest {
 namespace detail {
 
 void Drops::count(DropReason reason, std::int64_t line) {
-  auto& r = report_.dropped[static_cast<std::size_t>(reason)];
+  if (log_) {
+    log_->emplace_back(reason, line);
+    return;
+  }
+  auto& r = report_->dropped[static_cast<std::size_t>(reason)];
   ++r.count;
   if (r.first_lines.size() < options_.example_lines) r.first_lines.push_back(line);
 }

@@ -14,7 +14,8 @@ namespace {
 
 void check_crs(const OptionValue& v) {
   const auto& crs = std::get<std::string>(v);
-  if (!crs.empty() && crs != "utm") (void)geo::Transformer("EPSG:4326", crs).is_identity();
+  // Only "is it a CRS PROJ knows": the transformation is found when the events are read.
+  if (!crs.empty() && crs != "utm") geo::require_known_crs(crs);
 }
 
 }  // namespace

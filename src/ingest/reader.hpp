@@ -45,12 +45,18 @@ class Input {
   io::CsvReader csv_;
 };
 
-// Rows dropped: counted by reason with their first line numbers or, when strict, the first one is
-// an InputError naming the file, line and column.
+// Rows dropped by one chunk of a parallel read, in file order: counted once the chunk is known to
+// stand.
+using DropLog = std::vector<std::pair<DropReason, std::int64_t>>;
+
+// Rows dropped: counted by reason with their first line numbers (or logged, for one chunk) or,
+// when strict, the first one is an InputError naming the file, line and column.
 class Drops {
  public:
   Drops(const Input& input, const ReadOptions& options, ReadReport& report)
-      : input_(input), options_(options), report_(report) {}
+      : input_(input), options_(options), report_(&report) {}
+  Drops(const Input& input, const ReadOptions& options, DropLog& log)
+      : input_(input), options_(options), log_(&log) {}
   // A bad record, blamed on a column (kNone: the row).
   void bad_record(DropReason reason, const io::CsvRecord& rec, int column, const std::string& what);
   // A row found bad after reading (by line): `what` is built only when strict.
@@ -61,7 +67,8 @@ class Drops {
  private:
   const Input& input_;
   const ReadOptions& options_;
-  ReadReport& report_;
+  ReadReport* report_ = nullptr;
+  DropLog* log_ = nullptr;
 };
 
 // The resolved columns and settings of one read.

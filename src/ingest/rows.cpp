@@ -2,12 +2,18 @@
 // that fails names the reason); then the checks that need all rows: latitude and longitude
 // exchanged, and byte-identical rows.
 #include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <limits>
+#include <optional>
 
 #include "reader.hpp"
 #include "scrutineer/core/error.hpp"
@@ -19,6 +25,8 @@ namespace scrutineer::ingest::detail {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Below this a file is read in one piece: a chunk's set-up would cost more than it saves.
+constexpr std::size_t kMinChunkBytes = 1 << 20;
 
 bool parse_double(std::string_view s, double& out) {
   s = trim_blanks(s);
@@ -129,20 +137,25 @@ struct Place {
   double a = kNaN, b = kNaN;
 };
 
+// Reads the records of one CSV reader (the whole file, or one chunk of it) into Rows.
 class RowReader {
  public:
-  RowReader(Input& input, const Plan& plan, const ReadOptions& options, Drops& drops)
+  RowReader(const Input& input, io::CsvReader& csv, const Plan& plan, const TimeParser& parser,
+            ZoneCache& cache, const ReadOptions& options, Drops& drops)
       : input_(input),
+        csv_(csv),
         plan_(plan),
         options_(options),
         drops_(drops),
-        parser_(plan.time_format),
-        cache_(plan.zone) {}
-  const TimeParser& parser() const { return parser_; }
-  Rows read(std::int64_t& rows_read);
+        parser_(parser),
+        cache_(cache) {}
+  // `expected`: the number of rows to reserve room for. `end`/`end_line`: the position and line
+  // after the last record read (the start when there is none).
+  Rows read(std::size_t expected, std::int64_t& rows_read, std::size_t& end,
+            std::int64_t& end_line);
 
  private:
-  void reserve();
+  void reserve(std::size_t n);
   bool well_formed(const io::CsvRecord& rec, std::string_view raw);
   bool read_time(const io::CsvRecord& rec, std::int64_t& t);
   bool read_pair(const io::CsvRecord& rec, int first, int second, Place& place);
@@ -154,34 +167,43 @@ class RowReader {
     return rec[static_cast<std::size_t>(i)];
   }
 
-  Input& input_;
+  const Input& input_;
+  io::CsvReader& csv_;
   const Plan& plan_;
   const ReadOptions& options_;
   Drops& drops_;
-  const TimeParser parser_;
-  ZoneCache cache_;
+  const TimeParser& parser_;
+  ZoneCache& cache_;  // a cache only: any thread's gives the same times
   Rows rows_;
 };
 
-// Reserves from the mean length of the first rows, so the columns are not copied while growing.
-void RowReader::reserve() {
-  io::CsvReader sample = input_.fresh();
+// The mean length in bytes of the first data rows (0 when there are none), to size the columns.
+double mean_row_bytes(const Input& input) {
+  io::CsvReader sample = input.fresh();
   io::CsvRecord r;
   std::size_t n = 0;
   const std::size_t start = sample.position();
   while (n < 1000 && sample.next(r)) ++n;
   const std::size_t used = sample.position() - start;
-  const std::size_t estimate =
-      n && used ? (input_.csv().bytes() / std::max<std::size_t>(1, used / n)) * 11 / 10 + 16 : 16;
-  rows_.t.reserve(estimate);
-  rows_.line.reserve(estimate);
-  rows_.a.reserve(estimate);
-  rows_.b.reserve(estimate);
-  rows_.source.reserve(estimate);
-  rows_.category.reserve(estimate);
-  rows_.hash.reserve(estimate);
-  rows_.span.reserve(estimate);
-  if (plan_.cell != kNone) rows_.cell.reserve(estimate);
+  return n && used ? std::max(1.0, static_cast<double>(used) / static_cast<double>(n)) : 0.0;
+}
+
+std::size_t expected_rows(std::size_t bytes, double row_bytes) {
+  return row_bytes > 0 ? static_cast<std::size_t>(static_cast<double>(bytes) / row_bytes * 1.1) + 16
+                       : 16;
+}
+
+// Reserves room for n rows, so the columns are not copied while growing.
+void RowReader::reserve(std::size_t n) {
+  rows_.t.reserve(n);
+  rows_.line.reserve(n);
+  rows_.a.reserve(n);
+  rows_.b.reserve(n);
+  rows_.source.reserve(n);
+  rows_.category.reserve(n);
+  rows_.hash.reserve(n);
+  rows_.span.reserve(n);
+  if (plan_.cell != kNone) rows_.cell.reserve(n);
 }
 
 // The record's structure: closed quotes, field lengths, the header's field count, UTF-8.
@@ -308,7 +330,7 @@ void RowReader::append(const io::CsvRecord& rec, std::int64_t t, const Place& pl
   rows_.source.push_back(place.source);
   rows_.category.push_back(rows_.categories.index(category));
   if (plan_.cell != kNone) rows_.cell.push_back(cell);
-  rows_.hash.push_back(hash_bytes(strip_line_ends(input_.csv().text(span.first, span.second))));
+  rows_.hash.push_back(hash_bytes(strip_line_ends(csv_.text(span.first, span.second))));
   rows_.span.push_back(span);
   if (!plan_.kept.empty()) {
     std::vector<std::string> values;
@@ -318,23 +340,158 @@ void RowReader::append(const io::CsvRecord& rec, std::int64_t t, const Place& pl
   }
 }
 
-Rows RowReader::read(std::int64_t& rows_read) {
-  reserve();
-  io::CsvReader& csv = input_.csv();
+Rows RowReader::read(std::size_t expected, std::int64_t& rows_read, std::size_t& end,
+                     std::int64_t& end_line) {
+  reserve(expected);
   io::CsvRecord rec;
-  std::size_t begin = csv.position();
-  while (csv.next(rec)) {
-    const std::pair<std::size_t, std::size_t> span{begin, csv.position()};
-    begin = span.second;
+  std::size_t begin = csv_.position();
+  end = begin;
+  end_line = csv_.line();
+  while (csv_.next(rec)) {
+    const std::pair<std::size_t, std::size_t> span{begin, csv_.position()};
+    begin = end = span.second;
+    end_line = csv_.line();
     ++rows_read;
     std::int64_t t = 0, cell = 0;
     Place place;
-    if (well_formed(rec, csv.text(span.first, span.second)) && read_time(rec, t) &&
+    if (well_formed(rec, csv_.text(span.first, span.second)) && read_time(rec, t) &&
         read_place(rec, place) && read_cell(rec, cell))
       append(rec, t, place, cell, span);
   }
-  rows_.drop.assign(rows_.size(), 0);
   return std::move(rows_);
+}
+
+// One chunk of a parallel read: the records that start in [begin, stop), read as the whole file
+// would read them when `begin` is a record boundary, with the drops logged in order.
+struct Chunk {
+  std::size_t begin = 0, stop = 0;
+  std::int64_t line = 0;  // at begin
+  Rows rows;
+  DropLog drops;
+  std::exception_ptr error;  // a strict read's first bad row, rethrown if the chunk stands
+  std::int64_t rows_read = 0;
+  std::size_t end = 0;  // after the last record
+  std::int64_t end_line = 0;
+};
+
+// One zone cache per worker thread, kept from chunk to chunk.
+using ZoneCaches = tbb::enumerable_thread_specific<std::optional<ZoneCache>>;
+
+void read_chunk(const Input& input, const Plan& plan, const TimeParser& parser,
+                const ReadOptions& options, double row_bytes, ZoneCaches& caches, Chunk& c) {
+  auto& cache = caches.local();
+  if (!cache) cache.emplace(plan.zone);
+  c.rows = Rows();
+  c.drops.clear();
+  c.error = nullptr;
+  c.rows_read = 0;
+  c.end = c.begin;
+  c.end_line = c.line;
+  io::CsvReader csv = input.csv().slice(c.begin, c.stop, c.line);
+  Drops drops(input, options, c.drops);
+  RowReader reader(input, csv, plan, parser, *cache, options, drops);
+  try {
+    c.rows = reader.read(expected_rows(c.stop - std::min(c.stop, c.begin), row_bytes), c.rows_read,
+                         c.end, c.end_line);
+  } catch (...) {
+    c.error = std::current_exception();
+  }
+}
+
+// One column of every chunk into `to`, in order, each chunk's column freed once copied: the peak is
+// the rows once plus one column, not the rows twice.
+template <typename T, typename Column>
+void join_column(std::vector<T>& to, std::vector<Chunk>& chunks, const std::vector<std::size_t>& at,
+                 Column column) {
+  to.resize(at.back());
+  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t k) {
+    std::vector<T>& from = column(chunks[k].rows);
+    std::move(from.begin(), from.end(), to.begin() + static_cast<std::ptrdiff_t>(at[k]));
+    std::vector<T>().swap(from);
+  });
+}
+
+// The chunks' rows one after the other, their categories renumbered in order of first use.
+Rows concatenate(std::vector<Chunk>& chunks, bool cells) {
+  Rows all;
+  std::vector<std::size_t> at(chunks.size() + 1, 0);
+  for (std::size_t k = 0; k < chunks.size(); ++k) {
+    Rows& r = chunks[k].rows;
+    at[k + 1] = at[k] + r.size();
+    std::vector<std::int32_t> remap;
+    for (const auto& name : r.categories.names()) remap.push_back(all.categories.index(name));
+    for (auto& c : r.category) c = remap[static_cast<std::size_t>(c)];
+  }
+  join_column(
+      all.t, chunks, at, [](Rows & r) -> auto& { return r.t; });
+  join_column(
+      all.line, chunks, at, [](Rows & r) -> auto& { return r.line; });
+  join_column(
+      all.a, chunks, at, [](Rows & r) -> auto& { return r.a; });
+  join_column(
+      all.b, chunks, at, [](Rows & r) -> auto& { return r.b; });
+  join_column(
+      all.source, chunks, at, [](Rows & r) -> auto& { return r.source; });
+  join_column(
+      all.category, chunks, at, [](Rows & r) -> auto& { return r.category; });
+  join_column(
+      all.hash, chunks, at, [](Rows & r) -> auto& { return r.hash; });
+  join_column(
+      all.span, chunks, at, [](Rows & r) -> auto& { return r.span; });
+  if (cells)
+    join_column(
+        all.cell, chunks, at, [](Rows & r) -> auto& { return r.cell; });
+  if (std::any_of(chunks.begin(), chunks.end(),
+                  [](const Chunk& c) { return !c.rows.kept.empty(); }))
+    join_column(
+        all.kept, chunks, at, [](Rows & r) -> auto& { return r.kept; });
+  return all;
+}
+
+// The data rows split into chunks of about `chunk` bytes at line starts. A line start is a
+// record boundary unless a quoted field spans it: each chunk is read on the guess that it is, and
+// the guess is checked in file order against where the chunk before really ended; a chunk guessed
+// wrong is read again from there (a quoted line break across a boundary costs one chunk read
+// twice). The records, lines, messages and drops are those of one serial read.
+Rows read_parallel(Input& input, const Plan& plan, const TimeParser& parser,
+                   const ReadOptions& options, Drops& drops, std::size_t chunk, double row_bytes,
+                   std::int64_t& rows_read) {
+  const io::CsvReader& csv = input.csv();
+  std::vector<Chunk> chunks(1);
+  chunks[0].begin = csv.position();
+  for (std::size_t p = csv.position() + chunk; p < csv.bytes(); p += chunk) {
+    const std::size_t s = csv.next_line_start(p);
+    if (s >= csv.bytes()) break;
+    if (s > chunks.back().begin) chunks.emplace_back().begin = s;
+  }
+  for (std::size_t k = 0; k < chunks.size(); ++k)
+    chunks[k].stop = k + 1 < chunks.size() ? chunks[k + 1].begin : csv.bytes();
+  // Line numbers at the chunk starts: line feeds counted in parallel, then summed.
+  std::vector<std::int64_t> feeds(chunks.size(), 0);
+  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t k) {
+    feeds[k] = csv.count_lines(chunks[k].begin, chunks[k].stop);
+  });
+  chunks[0].line = csv.line();
+  for (std::size_t k = 1; k < chunks.size(); ++k)
+    chunks[k].line = chunks[k - 1].line + feeds[k - 1];
+  ZoneCaches caches;
+  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t k) {
+    read_chunk(input, plan, parser, options, row_bytes, caches, chunks[k]);
+  });
+  // In file order: a chunk whose guessed start lies inside the record before is read again from
+  // that record's end; then its error (strict) or its drops, as the serial read meets them.
+  for (std::size_t k = 0; k < chunks.size(); ++k) {
+    Chunk& c = chunks[k];
+    if (k > 0 && chunks[k - 1].end > c.begin) {
+      c.begin = chunks[k - 1].end;
+      c.line = chunks[k - 1].end_line;
+      read_chunk(input, plan, parser, options, row_bytes, caches, c);
+    }
+    if (c.error) std::rethrow_exception(c.error);
+    for (const auto& [reason, line] : c.drops) drops.count(reason, line);
+    rows_read += c.rows_read;
+  }
+  return concatenate(chunks, plan.cell != kNone);
 }
 
 }  // namespace
@@ -342,10 +499,28 @@ Rows RowReader::read(std::int64_t& rows_read) {
 Rows read_rows(Input& input, Plan& plan, const ReadOptions& options, Drops& drops,
                ReadReport& report) {
   plan.time_format = time_pattern(input, plan);
-  RowReader reader(input, plan, options, drops);
-  report.time_format = reader.parser().pattern();
-  report.resolution = plan.resolution.value_or(reader.parser().resolution());
-  return reader.read(report.rows_read);
+  const TimeParser parser(plan.time_format);
+  report.time_format = parser.pattern();
+  report.resolution = plan.resolution.value_or(parser.resolution());
+  io::CsvReader& csv = input.csv();
+  const double row_bytes = mean_row_bytes(input);
+  const std::size_t data = csv.bytes() - csv.position();
+  const auto threads = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  const std::size_t chunk = options.chunk_bytes
+                                ? options.chunk_bytes
+                                : std::max<std::size_t>(kMinChunkBytes, data / (4 * threads) + 1);
+  Rows rows;
+  if (data > chunk) {
+    rows = read_parallel(input, plan, parser, options, drops, chunk, row_bytes, report.rows_read);
+  } else {
+    ZoneCache cache(plan.zone);
+    RowReader reader(input, csv, plan, parser, cache, options, drops);
+    std::size_t end = 0;
+    std::int64_t end_line = 0;
+    rows = reader.read(expected_rows(data, row_bytes), report.rows_read, end, end_line);
+  }
+  rows.drop.assign(rows.size(), 0);
+  return rows;
 }
 
 // Swapped latitude/longitude that still lie in range (Chicago's (41.8, -87.6) read as lon 41.8, lat
@@ -359,7 +534,9 @@ void check_extent(Rows& rows, Drops& drops) {
       lat.push_back(rows.b[i]);
     }
   if (lon.size() < 10) return;
-  const double mlon = median(std::move(lon)), mlat = median(std::move(lat));
+  double mlon = 0, mlat = 0;
+  tbb::parallel_invoke([&] { mlon = median(std::move(lon)); },
+                       [&] { mlat = median(std::move(lat)); });
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (rows.source[i] != Source::kLonLat) continue;
     const double a = rows.a[i], b = rows.b[i];
@@ -377,31 +554,47 @@ void check_extent(Rows& rows, Drops& drops) {
   }
 }
 
-// Byte-identical rows (after the line end) among the rows kept so far, in file order: an open
-// addressing table of row indices keyed by the row's hash, confirmed by comparing the bytes.
+// Byte-identical rows (after the line end) among the rows kept so far, in file order: a row is a
+// duplicate when an earlier kept row has the same bytes. Rows with the same bytes have the same
+// hash, so the rows are split by hash into parts that are searched on their own, in parallel: each
+// part an open addressing table of row indices keyed by the hash, confirmed by comparing the bytes.
+// The counts and first lines are then taken in file order, as one table would give them.
 void mark_duplicates(Rows& rows, const Input& input, const ReadOptions& options, Drops& drops,
                      ReadReport& report) {
   const auto text = [&](std::size_t i) {
     return strip_line_ends(input.csv().text(rows.span[i].first, rows.span[i].second));
   };
-  std::size_t slots = 16;
-  while (slots < 2 * rows.size()) slots *= 2;
-  std::vector<std::uint32_t> table(slots, 0);  // 1 + row index, 0 = empty
+  constexpr unsigned kPartBits = 3;  // 8 parts, whatever the number of threads
+  const std::size_t n = rows.size();
+  // Each part's table from its own count, so no input can fill one (hashes can be made to share
+  // their top bits).
+  std::vector<std::size_t> in_part(std::size_t{1} << kPartBits, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!rows.drop[i]) ++in_part[rows.hash[i] >> (64 - kPartBits)];
+  std::vector<std::uint8_t> duplicate(n, 0);
+  tbb::parallel_for(std::size_t{0}, in_part.size(), [&](std::size_t part) {
+    std::size_t slots = 16;
+    while (slots < 2 * in_part[part]) slots *= 2;
+    std::vector<std::uint32_t> table(slots, 0);  // 1 + row index, 0 = empty
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t h = rows.hash[i];
+      if (rows.drop[i] || (h >> (64 - kPartBits)) != part) continue;
+      std::size_t s = static_cast<std::size_t>(h) & (slots - 1);
+      bool same = false;
+      while (table[s] != 0 && !same) {
+        const std::size_t j = table[s] - 1;
+        same = rows.hash[j] == h && text(j) == text(i);
+        if (!same) s = (s + 1) & (slots - 1);
+      }
+      if (same)
+        duplicate[i] = 1;
+      else
+        table[s] = static_cast<std::uint32_t>(i + 1);
+    }
+  });
   report.duplicates_dropped = options.drop_duplicates;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows.drop[i]) continue;
-    const std::uint64_t h = rows.hash[i];
-    std::size_t s = static_cast<std::size_t>(h) & (slots - 1);
-    bool duplicate = false;
-    while (table[s] != 0 && !duplicate) {
-      const std::size_t j = table[s] - 1;
-      duplicate = rows.hash[j] == h && text(j) == text(i);
-      if (!duplicate) s = (s + 1) & (slots - 1);
-    }
-    if (!duplicate) {
-      table[s] = static_cast<std::uint32_t>(i + 1);
-      continue;
-    }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!duplicate[i]) continue;
     ++report.duplicates.count;
     if (report.duplicates.first_lines.size() < options.example_lines)
       report.duplicates.first_lines.push_back(rows.line[i]);

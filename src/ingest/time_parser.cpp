@@ -98,18 +98,90 @@ TimeParser::TimeParser(std::string_view pattern) : pattern_(pattern) {
         fmt::format("time format '{}' needs a year (%Y or %y) and a month (%m)", pattern));
   if (twelve != meridiem)
     throw ConfigError(fmt::format("time format '{}': %I and %p go together", pattern));
+  // The fixed layout: every number at its widest. Reading at fixed offsets then matches what the
+  // general reader does on such a text, as it takes as many digits as a directive allows.
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < ops_.size(); ++k) {
+    const char op = ops_[k];
+    if (op == kLiteral) {
+      fixed_.push_back({kLiteral, ops_[++k], static_cast<std::uint8_t>(at)});
+      at += 1;
+      continue;
+    }
+    fixed_.push_back({op, 0, static_cast<std::uint8_t>(at)});
+    at += op == 'Y' ? 4 : 2;
+  }
+  fixed_size_ = at < 250 ? at : 0;
   resolution_ = second           ? TimeResolution::kSecond
                 : minute || hour ? TimeResolution::kMinute
                 : day            ? TimeResolution::kDay
                                  : TimeResolution::kMonth;
 }
 
-bool TimeParser::parse(std::string_view text, std::int64_t& local_seconds) const {
-  text = trim(text);
+namespace {
+
+// Two ASCII digits at p, or false.
+inline bool two_digits(const char* p, unsigned& out) {
+  const unsigned a = static_cast<unsigned char>(p[0]) - '0',
+                 b = static_cast<unsigned char>(p[1]) - '0';
+  out = a * 10 + b;
+  return a < 10 && b < 10;
+}
+
+}  // namespace
+
+// The usual text: every number at its widest (a portal's "04/27/2016 01:44:00 PM"), read at the
+// offsets of the fixed layout without a loop over the pattern's text.
+bool TimeParser::parse_fixed(std::string_view text, Fields& f) const {
+  const char* p = text.data();
+  unsigned v = 0, w = 0;
+  for (const FixedOp& o : fixed_) {
+    const char* q = p + o.at;
+    switch (o.op) {
+      case kLiteral:
+        if (*q != o.literal) return false;
+        break;
+      case 'Y':
+        if (!two_digits(q, v) || !two_digits(q + 2, w)) return false;
+        f.year = v * 100 + w;
+        break;
+      case 'y':
+        if (!two_digits(q, v)) return false;
+        f.year = v < 69 ? 2000 + v : 1900 + v;  // POSIX strptime's pivot
+        break;
+      case 'm':
+        if (!two_digits(q, f.month)) return false;
+        break;
+      case 'd':
+        if (!two_digits(q, f.day)) return false;
+        break;
+      case 'H':
+      case 'I':
+        if (!two_digits(q, f.hour)) return false;
+        break;
+      case 'M':
+        if (!two_digits(q, f.minute)) return false;
+        break;
+      case 'S':
+        if (!two_digits(q, f.second)) return false;
+        break;
+      case 'p': {
+        if ((q[1] | 0x20) != 'm') return false;
+        const char c = static_cast<char>(q[0] | 0x20);
+        if (c != 'a' && c != 'p') return false;
+        f.pm = c == 'p';
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+bool TimeParser::parse_general(std::string_view text, Fields& f) const {
   std::size_t pos = 0;
-  std::int64_t year = 0;
-  unsigned month = 0, day = 1, hour = 0, minute = 0, second = 0, v = 0;
-  int pm = -1;  // -1 no %p, 0 AM, 1 PM
+  unsigned v = 0;
   for (std::size_t k = 0; k < ops_.size(); ++k) {
     const char op = ops_[k];
     switch (op) {
@@ -119,33 +191,33 @@ bool TimeParser::parse(std::string_view text, std::int64_t& local_seconds) const
         break;
       case 'Y':
         if (!read_digits(text, pos, 4, 4, v)) return false;
-        year = v;
+        f.year = v;
         break;
       case 'y':
         if (!read_digits(text, pos, 2, 2, v)) return false;
-        year = v < 69 ? 2000 + v : 1900 + v;  // POSIX strptime's pivot
+        f.year = v < 69 ? 2000 + v : 1900 + v;  // POSIX strptime's pivot
         break;
       case 'm':
-        if (!read_digits(text, pos, 1, 2, month)) return false;
+        if (!read_digits(text, pos, 1, 2, f.month)) return false;
         break;
       case 'd':
-        if (!read_digits(text, pos, 1, 2, day)) return false;
+        if (!read_digits(text, pos, 1, 2, f.day)) return false;
         break;
       case 'H':
       case 'I':
-        if (!read_digits(text, pos, 1, 2, hour)) return false;
+        if (!read_digits(text, pos, 1, 2, f.hour)) return false;
         break;
       case 'M':
-        if (!read_digits(text, pos, 1, 2, minute)) return false;
+        if (!read_digits(text, pos, 1, 2, f.minute)) return false;
         break;
       case 'S':
-        if (!read_digits(text, pos, 1, 2, second)) return false;
+        if (!read_digits(text, pos, 1, 2, f.second)) return false;
         break;
       case 'p': {
         if (pos + 2 > text.size() || (text[pos + 1] | 0x20) != 'm') return false;
         const char c = static_cast<char>(text[pos] | 0x20);
         if (c != 'a' && c != 'p') return false;
-        pm = c == 'p';
+        f.pm = c == 'p';
         pos += 2;
         break;
       }
@@ -153,16 +225,27 @@ bool TimeParser::parse(std::string_view text, std::int64_t& local_seconds) const
         return false;
     }
   }
-  if (pos != text.size()) return false;
+  return pos == text.size();
+}
+
+bool TimeParser::parse(std::string_view text, std::int64_t& local_seconds) const {
+  text = trim(text);
+  Fields f;
+  if (text.size() != fixed_size_ || !parse_fixed(text, f)) {
+    f = Fields();
+    if (!parse_general(text, f)) return false;
+  }
+  std::int64_t year = f.year;
+  unsigned month = f.month, day = f.day, hour = f.hour;
   if (!valid_year(year) || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
     return false;
-  if (pm >= 0) {
+  if (f.pm >= 0) {
     if (hour < 1 || hour > 12) return false;
-    hour = hour % 12 + (pm ? 12 : 0);  // 12:xx AM is 00:xx, 12:xx PM is 12:xx
+    hour = hour % 12 + (f.pm ? 12 : 0);  // 12:xx AM is 00:xx, 12:xx PM is 12:xx
   }
-  if (hour > 23 || minute > 59 || second > 59) return false;
+  if (hour > 23 || f.minute > 59 || f.second > 59) return false;
   local_seconds =
-      days_from_civil(year, month, day) * kSecondsPerDay + hour * 3600 + minute * 60 + second;
+      days_from_civil(year, month, day) * kSecondsPerDay + hour * 3600 + f.minute * 60 + f.second;
   return true;
 }
 

@@ -118,14 +118,41 @@ CsvReader CsvReader::from_string(std::string name, std::string text, CsvOptions 
 }
 
 CsvReader::~CsvReader() {
-  if (map_) munmap(map_, size_);
+  if (map_ && owns_map_) munmap(map_, size_);
+}
+
+std::int64_t CsvReader::count_lines(std::size_t begin, std::size_t end) const {
+  return std::count(data_ + begin, data_ + end, '\n');
+}
+
+std::size_t CsvReader::next_line_start(std::size_t from) const {
+  if (from >= size_) return size_;
+  const void* nl = std::memchr(data_ + from, '\n', size_ - from);
+  return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data_) + 1 : size_;
+}
+
+CsvReader CsvReader::slice(std::size_t begin, std::size_t stop, std::int64_t line) const {
+  CsvReader r(path_, options_, 0);
+  r.data_ = data_;
+  r.size_ = size_;
+  r.map_ = map_;
+  r.owns_map_ = false;
+  // A slice hands back the pages behind its own position only, never those before its start.
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  r.released_ = (begin + page - 1) / page * page;
+  r.header_end_ = header_end_;
+  r.header_ = header_;
+  r.pos_ = begin;
+  r.stop_ = stop;
+  r.line_ = line;
+  return r;
 }
 
 CsvReader::CsvReader(CsvReader&& o) noexcept { *this = std::move(o); }
 
 CsvReader& CsvReader::operator=(CsvReader&& o) noexcept {
   if (this == &o) return *this;
-  if (map_) munmap(map_, size_);
+  if (map_ && owns_map_) munmap(map_, size_);
   path_ = std::move(o.path_);
   options_ = o.options_;
   const bool owned = o.data_ == o.owned_.data();
@@ -133,7 +160,9 @@ CsvReader& CsvReader::operator=(CsvReader&& o) noexcept {
   data_ = owned ? owned_.data() : o.data_;
   size_ = o.size_;
   pos_ = o.pos_;
+  stop_ = o.stop_;
   line_ = o.line_;
+  owns_map_ = o.owns_map_;
   header_end_ = o.header_end_;
   released_ = o.released_;
   map_ = o.map_;
@@ -196,7 +225,7 @@ bool CsvReader::next(CsvRecord& rec) {
     if (data_[pos_] == '\n') ++line_;
     ++pos_;
   }
-  if (pos_ >= size_) return false;
+  if (pos_ >= size_ || pos_ >= stop_) return false;
   rec.line = line_;
   const std::size_t line_start = pos_;
   const std::size_t limit =

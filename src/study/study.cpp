@@ -9,6 +9,7 @@
 #include <cctype>
 #include <climits>
 #include <cmath>
+#include <future>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/local_time.hpp"
@@ -134,6 +135,15 @@ Study build_study(const StudyOptions& o) {
   check(o);
   Study s;
   s.options = o;
+  // The region file is read (GDAL) while the events are, when the events' CRS is known before
+  // reading them: the target CRS given. Events without coordinates have no CRS, and then the
+  // region is read again below, as the rule says.
+  std::future<geo::Region> early;
+  const std::string guess = o.read.target_crs;
+  if (!o.events.empty() && !o.region.empty() && o.areas.empty() && !guess.empty() &&
+      lower(guess) != "utm")
+    early =
+        std::async(std::launch::async, [&o, guess] { return geo::read_region(o.region, guess); });
   if (!o.events.empty()) read_events(o, s);
   // The CRS of the region and areas: the events', else the option's.
   const std::string crs = s.has_events ? s.crs : o.read.target_crs;
@@ -159,7 +169,11 @@ Study build_study(const StudyOptions& o) {
   // The one rule: the region file, else the union of the areas, else none.
   if (!o.region.empty() || s.has_areas) {
     const auto& path = o.region.empty() ? o.areas : o.region;
-    s.region = geo::read_region(path, s.has_areas ? s.areas.crs : crs);
+    const std::string region_crs = s.has_areas ? s.areas.crs : crs;
+    if (early.valid() && region_crs == guess)
+      s.region = early.get();
+    else
+      s.region = geo::read_region(path, region_crs);
     s.has_region = true;
     if (!s.has_events && !s.has_areas) s.crs = s.region.crs;
     s.region_source = o.region.empty() ? fmt::format("the union of the areas {}", o.areas)

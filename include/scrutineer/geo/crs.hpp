@@ -11,7 +11,9 @@ namespace scrutineer::geo {
 
 // A transformation between two CRS. Axis order is normalised for both ends, so geographic
 // coordinates are always x = longitude, y = latitude in degrees, whatever the EPSG axis order.
-// Not thread-safe: each thread builds its own Transformer (each owns a PROJ context).
+// Not thread-safe: each thread builds its own Transformer (each owns a PROJ context). PROJ's search
+// of its database for the operation between two CRS (tens of milliseconds) is done once per
+// process and pair: later Transformers of the same pair copy the operation it found.
 class Transformer {
  public:
   // Throws ConfigError naming the CRS when PROJ does not know it or finds no transformation.
@@ -28,6 +30,9 @@ class Transformer {
   std::size_t transform(std::vector<double>& x, std::vector<double>& y);
   // One point, in place; false (and NaN) when it cannot be transformed.
   bool transform(double& x, double& y);
+  // As transform(x, y, n), split over the TBB worker threads, each with its own PROJ context and a
+  // copy of this transformation; every point gets the same value as with transform().
+  std::size_t transform_parallel(double* x, double* y, std::size_t n);
 
   const std::string& from_crs() const { return from_; }
   const std::string& to_crs() const { return to_; }
@@ -55,6 +60,13 @@ struct CrsInfo {
   bool projected = false;
   double metres_per_unit = 1.0;  // of the first axis of a projected CRS (0.3048006 for US feet)
 };
+// Cached per process and CRS text.
 CrsInfo crs_info(const std::string& crs);
+
+// True when PROJ knows `crs` as a CRS (cheap: no search for a transformation). Throws nothing.
+bool is_known_crs(const std::string& crs);
+// Throws the ConfigError of an unknown CRS (the message Transformer gives) when PROJ does not know
+// `crs`.
+void require_known_crs(const std::string& crs);
 
 }  // namespace scrutineer::geo

@@ -40,6 +40,9 @@ struct ReadOptions {
   char delimiter = ',';
   std::size_t max_field_bytes = 1 << 20;  // a longer field drops the row (field_too_long)
   std::size_t example_lines = 5;          // first line numbers kept per reason
+  // Bytes per chunk of the parallel read (0: chosen from the file's size). The events, their order
+  // and every count and message are the same for any value; tests set it small to check that.
+  std::size_t chunk_bytes = 0;
 };
 
 // Why a row was dropped. The order is the order of the checks, and of the report.
@@ -137,8 +140,24 @@ class TimeParser {
   const std::string& pattern() const { return pattern_; }
 
  private:
+  struct Fields {
+    std::int64_t year = 0;
+    unsigned month = 0, day = 1, hour = 0, minute = 0, second = 0;
+    int pm = -1;  // -1 no %p, 0 AM, 1 PM
+  };
+  bool parse_general(std::string_view text, Fields& f) const;
+  bool parse_fixed(std::string_view text, Fields& f) const;
   std::string pattern_;
   std::vector<char> ops_;  // directive letters, or '\0' followed by a literal character
+  // The pattern's text when every number has its widest form (%Y 4 digits, the others 2): the
+  // usual case, read at fixed offsets; other texts go through ops_.
+  struct FixedOp {
+    char op;  // directive letter, or '\0' for a literal
+    char literal;
+    std::uint8_t at;
+  };
+  std::vector<FixedOp> fixed_;
+  std::size_t fixed_size_ = 0;  // 0: no fixed layout
   TimeResolution resolution_;
 };
 

@@ -11,6 +11,7 @@
 // regular files are read: a FIFO, a device (/dev/zero) or a socket is refused with an IoError.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -62,6 +63,8 @@ class CsvReader {
   const std::vector<std::string>& header() const { return header_; }
   std::size_t bytes() const { return size_; }
   std::size_t position() const { return pos_; }
+  // The 1-based line number at position().
+  std::int64_t line() const { return line_; }
   // Index of a header column (exact match after trimming spaces and a UTF-8 BOM).
   std::optional<std::size_t> find_column(std::string_view name) const;
   // As find_column, but throws InputError naming the file, line 1 and the columns that exist (and
@@ -76,6 +79,17 @@ class CsvReader {
   std::string_view text(std::size_t begin, std::size_t end) const {
     return {data_ + begin, end - begin};
   }
+  // The number of line feeds in the raw bytes [begin, end).
+  std::int64_t count_lines(std::size_t begin, std::size_t end) const;
+
+  // A reader over the same bytes (which must outlive it) that starts reading at `begin`, a record
+  // boundary whose line number is `line`, and stops before any record that starts at or after
+  // `stop` (a record that starts before `stop` is read to its end, past `stop` if need be). Reading
+  // from a record boundary gives the same records, lines and messages as reading the whole file:
+  // parallel ingest reads the chunks of a file with one slice each.
+  CsvReader slice(std::size_t begin, std::size_t stop, std::int64_t line) const;
+  // The offset of the next line start at or after `from` (after a line feed), or bytes().
+  std::size_t next_line_start(std::size_t from) const;
 
  private:
   CsvReader(std::string path, CsvOptions options, int);
@@ -90,8 +104,10 @@ class CsvReader {
   const char* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t pos_ = 0;
+  std::size_t stop_ = SIZE_MAX;  // no record starts at or after this offset (slices)
   std::int64_t line_ = 1;
   void* map_ = nullptr;
+  bool owns_map_ = true;  // false for a slice, which reads its parent's mapping
   std::vector<std::string> header_;
 };
 

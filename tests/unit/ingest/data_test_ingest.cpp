@@ -9,7 +9,9 @@
 #include <string>
 
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/geo/crs.hpp"
 #include "scrutineer/ingest/ingest.hpp"
+#include "scrutineer/io/csv.hpp"
 
 namespace scrutineer::ingest {
 namespace {
@@ -69,6 +71,47 @@ TEST(IngestData, ChicagoAggravatedAssaultsGenericMapping) {
   expect_point(r.events, 2, 447846.4740, 4626895.2394);       // -87.6277, 41.7922
   expect_point(r.events, 148637, 445708.4773, 4625467.7545);  // -87.6533, 41.7792
   EXPECT_EQ(format_iso_utc(r.events.t[at_line(r.events, 2)]), "2010-01-01T06:05:00Z");
+}
+
+// The 6.6 MB file is read in chunks on the worker threads and its distinct points projected in
+// parallel: the events, their order and the report are those of one serial read, and each point is
+// bit for bit what one serial PROJ batch over every row gives.
+TEST(IngestData, ChicagoParallelReadIsTheSerialRead) {
+  const auto path = data("chicago/aggravated_assaults_2010_2019.csv");
+  REQUIRE_DATA(path);
+  ReadOptions o;
+  o.columns.time = "date";
+  o.columns.lon = "longitude";
+  o.columns.lat = "latitude";
+  o.columns.category = "loc_cat";
+  o.time_zone = "America/Chicago";
+  o.target_crs = "EPSG:2790";
+  const auto parallel = read_events(path, o);
+  o.chunk_bytes = std::size_t(1) << 40;  // one chunk
+  const auto serial = read_events(path, o);
+  EXPECT_EQ(report_json(parallel.report), report_json(serial.report));
+  EXPECT_EQ(parallel.events.t, serial.events.t);
+  EXPECT_EQ(parallel.events.source_row, serial.events.source_row);
+  EXPECT_EQ(parallel.events.category, serial.events.category);
+  EXPECT_EQ(parallel.events.categories, serial.events.categories);
+  // Every row's longitude/latitude from the file, transformed in one serial batch.
+  std::vector<double> lon(148638, 0), lat(148638, 0);
+  {
+    io::CsvReader csv(path);
+    io::CsvRecord rec;
+    while (csv.next(rec)) {
+      lon[static_cast<std::size_t>(rec.line)] = std::stod(std::string(rec[2]));
+      lat[static_cast<std::size_t>(rec.line)] = std::stod(std::string(rec[3]));
+    }
+  }
+  geo::Transformer("EPSG:4326", "EPSG:2790").transform(lon, lat);
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < parallel.events.size(); ++i) {
+    const auto line = static_cast<std::size_t>(parallel.events.source_row[i]);
+    differ += parallel.events.x[i] != lon[line] || parallel.events.y[i] != lat[line] ||
+              serial.events.x[i] != lon[line] || serial.events.y[i] != lat[line];
+  }
+  EXPECT_EQ(differ, 0u);
 }
 
 TEST(IngestData, ChicagoPortalSouthSide) {
