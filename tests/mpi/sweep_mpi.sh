@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `scrutineer sweep` under mpirun (Open MPI, 3 ranks: rank 0 schedules, 2 run tasks) gives the same
 # summary and task files as the single-process run; a worker rank killed mid-sweep, then a
-# restart, completes the sweep with nothing lost or duplicated.
+# restart, completes the sweep with nothing lost or duplicated; long tasks split into parts
+# ([split]: a daily backtest by periods, a feedback loop by replicates) give the unsplit run's
+# files, and a rank killed while running a part loses nothing.
 #   sweep_mpi.sh SCRUTINEER MPIRUN TEST_DATA_SWEEP_FOLDER
 set -euo pipefail
 cli=$1 mpirun=$2 data=$3
@@ -77,11 +79,13 @@ merged_same() {  # merged_same WHOLE_OUT SPLIT_OUT
   [ "$n" -ge 2 ] || fail "expected merged tasks in $1"
   cmp "$1/summary.csv" "$2/summary.csv" || fail "summary.csv differs ($1, $2)"
 }
+# The unsplit sweep first, then the split one written over it: the same file and data paths (the
+# report names the recipe's file, ingest/summary.json the data's path).
 cp "$data/events.csv" "$tmp/"
 for kind in backtest feedback; do
-  sed "s/^$kind = 3$/$kind = 1/" "$data/${kind}_split.toml" > "$tmp/${kind}_whole.toml"
+  sed "s/^$kind = 3$/$kind = 1/" "$data/${kind}_split.toml" > "$tmp/${kind}_split.toml"
+  "$cli" -q --threads 1 sweep "$tmp/${kind}_split.toml" --no-mpi -o "$tmp/$kind-whole" > "$tmp/$kind-whole.log"
   cp "$data/${kind}_split.toml" "$tmp/"
-  "$cli" -q --threads 1 sweep "$tmp/${kind}_whole.toml" --no-mpi -o "$tmp/$kind-whole" > "$tmp/$kind-whole.log"
   "${mpi[@]}" "$cli" --threads 1 sweep "$tmp/${kind}_split.toml" -o "$tmp/$kind-split" > "$tmp/$kind-split.log" 2>&1 ||
     { cat "$tmp/$kind-split.log"; fail "mpirun split $kind"; }
   grep -q "2 tasks: 2 run (0 failed), 0 done before, 0 failed before (--retry-failed runs them); 6 parts of split tasks run" "$tmp/$kind-split.log" ||
