@@ -44,7 +44,7 @@ void BM_SweepLocal(benchmark::State& state) {
   const auto s = sweep::parse_sweep(dir / "s.toml");
   for (auto _ : state) {
     fs::remove_all(dir / "out");
-    sweep::run_sweep(s, {dir / "out", static_cast<int>(state.range(0)), false, {}});
+    sweep::run_sweep(s, {dir / "out", static_cast<int>(state.range(0)), false, {}, {}});
   }
   state.SetItemsProcessed(state.iterations() * kTasks);  // items/s = tasks/s
   fs::remove_all(dir);

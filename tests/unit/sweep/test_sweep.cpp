@@ -195,8 +195,8 @@ TEST(SweepRun, PoolOfTwoGivesTheSameResultsAsOneWorker) {
   const auto folder = fresh_folder();
   const auto s = parse_sweep(kData / "sweep.toml");
   ASSERT_EQ(s.tasks.size(), 6u);
-  const auto one = run_sweep(s, {folder / "one", 1, false, {}});
-  const auto two = run_sweep(s, {folder / "two", 2, false, {}});
+  const auto one = run_sweep(s, {folder / "one", 1, false, {}, {}});
+  const auto two = run_sweep(s, {folder / "two", 2, false, {}, {}});
   EXPECT_EQ(one.ran, 6u);
   EXPECT_EQ(two.ran, 6u);
   EXPECT_EQ(one.failed, 0u);
@@ -219,7 +219,7 @@ TEST(SweepRun, FailedTaskIsRecordedAndRestartSkipsCompletedTasks) {
                                          "\"scores.seed\" = [1, 2]\n"));
   ASSERT_EQ(s.tasks.size(), 4u);
   const auto out = folder / "out";
-  const auto first = run_sweep(s, {out, 2, false, {}});
+  const auto first = run_sweep(s, {out, 2, false, {}, {}});
   EXPECT_EQ(first.ran, 4u);
   EXPECT_EQ(first.failed, 2u);  // tasks 2 and 3 (ethnicity), the others went on
   const auto summary = nlohmann::json::parse(slurp(out / "summary.json"));
@@ -228,16 +228,16 @@ TEST(SweepRun, FailedTaskIsRecordedAndRestartSkipsCompletedTasks) {
   EXPECT_NE(summary["tasks"][2]["error"].get<std::string>().find("ethnicity"), std::string::npos);
   EXPECT_FALSE(fs::exists(out / "tasks" / s.tasks[2].id));  // a failure leaves no folder
   // Restart: nothing runs again; the failed ones only when asked.
-  const auto again = run_sweep(s, {out, 2, false, {}});
+  const auto again = run_sweep(s, {out, 2, false, {}, {}});
   EXPECT_EQ(again.ran, 0u);
   EXPECT_EQ(again.skipped_done, 2u);
   EXPECT_EQ(again.skipped_failed, 2u);
-  const auto retry = run_sweep(s, {out, 1, true, {}});
+  const auto retry = run_sweep(s, {out, 1, true, {}, {}});
   EXPECT_EQ(retry.ran, 2u);
   EXPECT_EQ(retry.failed, 2u);
   // A done task whose folder was removed runs again.
   fs::remove_all(out / "tasks" / s.tasks[1].id);
-  const auto lost = run_sweep(s, {out, 1, false, {}});
+  const auto lost = run_sweep(s, {out, 1, false, {}, {}});
   EXPECT_EQ(lost.ran, 1u);
   EXPECT_TRUE(fs::exists(out / "tasks" / s.tasks[1].id / "scores" / "scores.json"));
   ResultsTable table(out / "sweep.db");
@@ -250,7 +250,7 @@ TEST(SweepRun, TaskIsTheSameRunAsScrutineerRunOfItsRecipe) {
   // (`scrutineer run`) of the task's recipe text writes.
   const auto folder = fresh_folder();
   const auto s = parse_sweep(kData / "sweep.toml");
-  run_sweep(s, {folder / "sweep", 1, false, {}});
+  run_sweep(s, {folder / "sweep", 1, false, {}, {}});
   const auto& task = s.tasks[3];
   recipe::RunOptions o;
   o.out = folder / "run";
@@ -309,13 +309,13 @@ void expect_split_same_as_whole(const std::string& name, const std::string& key,
   // data's path): the unsplit sweep is run, then the split one written over it.
   const auto folder = fresh_folder();
   const auto whole = parse_sweep(split_copy(folder, name, key, 1));
-  const auto a = run_sweep(whole, {folder / "whole" / "out", 1, false, {}});
+  const auto a = run_sweep(whole, {folder / "whole" / "out", 1, false, {}, {}});
   const auto split = parse_sweep(split_copy(folder, name, key, 3));
   ASSERT_EQ(whole.tasks.size(), 2u);
   ASSERT_EQ(split.tasks.size(), 2u + 2 * 3);
   ASSERT_EQ(split.expansion, 2u);
   for (std::size_t i = 0; i < 2; ++i) EXPECT_EQ(whole.tasks[i].id, split.tasks[i].id);
-  const auto b = run_sweep(split, {folder / "split" / "out", 2, false, {}});
+  const auto b = run_sweep(split, {folder / "split" / "out", 2, false, {}, {}});
   EXPECT_EQ(a.ran, 2u);
   EXPECT_EQ(b.ran, 2u);
   EXPECT_EQ(b.parts, 6u);
@@ -381,7 +381,7 @@ TEST(SweepSplit, AKilledPartRunsAgainAndNothingIsDuplicated) {
   const auto folder = fresh_folder();
   const auto s = parse_sweep(split_copy(folder, "backtest_split.toml", "backtest", 3));
   const auto out = folder / "out";
-  run_sweep(s, {out, 1, false, {}});
+  run_sweep(s, {out, 1, false, {}, {}});
   const auto before = merged_files(s, out);
   // As a sweep killed while part 4 (of task 0) ran: its folder and task 0's are missing, both
   // rows "running".
@@ -392,7 +392,7 @@ TEST(SweepSplit, AKilledPartRunsAgainAndNothingIsDuplicated) {
   }
   fs::remove_all(out / "tasks" / s.tasks[4].id);
   fs::remove_all(out / "tasks" / s.tasks[0].id);
-  const auto again = run_sweep(s, {out, 2, false, {}});
+  const auto again = run_sweep(s, {out, 2, false, {}, {}});
   EXPECT_EQ(again.ran, 1u);    // the merge of task 0
   EXPECT_EQ(again.parts, 1u);  // only the killed part; parts 2 and 3 are done
   EXPECT_EQ(again.skipped_done, 1u);
@@ -410,7 +410,7 @@ TEST(SweepSplit, AFailedPartFailsItsMergeWithThePartsError) {
   const auto s = parse_sweep(split_copy(folder, "backtest_split.toml", "backtest", 3));
   // The parts read events.csv when they run: without it every part fails, and so do the merges.
   fs::remove(folder / "events.csv");
-  const auto counts = run_sweep(s, {folder / "out", 2, false, {}});
+  const auto counts = run_sweep(s, {folder / "out", 2, false, {}, {}});
   EXPECT_EQ(counts.parts, 6u);
   EXPECT_EQ(counts.ran, 2u);
   EXPECT_EQ(counts.failed, 2u);

@@ -59,7 +59,7 @@ TEST_F(SweepPostgres, TableOnTheServerGivesTheSameSummaryAndRestarts) {
   const auto first = run_sweep(s, pg);
   EXPECT_EQ(first.ran, 6u);
   EXPECT_FALSE(fs::exists(pg.out / "sweep.db"));  // the rows are on the server
-  const auto local = run_sweep(s, {folder_ / "local", 1, false, {}});
+  const auto local = run_sweep(s, {folder_ / "local", 1, false, {}, {}});
   EXPECT_EQ(local.ran, 6u);
   EXPECT_EQ(slurp(pg.out / "summary.csv"), slurp(folder_ / "local" / "summary.csv"));
   EXPECT_EQ(slurp(pg.out / "summary.json"), slurp(folder_ / "local" / "summary.json"));
