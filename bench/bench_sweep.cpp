@@ -83,6 +83,7 @@ void BM_TableRow(benchmark::State& state) {
     }
     location = pg;
   }
+  fs::create_directories(dir / "out");
   sweep::ResultsTable table(location, dir / "out");
   sweep::TaskOutcome outcome;
   outcome.status = "done";
