@@ -16,7 +16,7 @@ namespace scrutineer::cli {
 namespace {
 
 struct SweepArgs {
-  std::string file, data, out;
+  std::string file, data, out, table;
   int workers = 1;
   bool dry_run = false, retry_failed = false, no_mpi = false;
 };
@@ -34,6 +34,7 @@ void run(const SweepArgs& args) {
                     : std::filesystem::path(args.out);
   options.workers = args.workers;
   options.retry_failed = args.retry_failed;
+  options.table = args.table;
   if (!global_options().quiet) options.print = [](const std::string& t) { fmt::print("{}", t); };
   bool root = true;
   const bool mpi = !args.no_mpi && launched_by_mpi();
@@ -43,8 +44,9 @@ void run(const SweepArgs& args) {
   if (!root) return;
   fmt::print(
       "== {} tasks: {} run ({} failed), {} done before, {} failed before (--retry-failed "
-      "runs them)\n== results in {}\n",
-      sweep.tasks.size(), counts.ran, counts.failed, counts.skipped_done, counts.skipped_failed,
+      "runs them){}\n== results in {}\n",
+      sweep.expansion, counts.ran, counts.failed, counts.skipped_done, counts.skipped_failed,
+      counts.parts > 0 ? fmt::format("; {} parts of split tasks run", counts.parts) : "",
       options.out.string());
   if (counts.failed > 0)
     throw InputError((options.out / "summary.csv").string(), 0, 0,
@@ -62,6 +64,9 @@ void setup(CLI::App& parent) {
   app->add_option("-o,--out", args->out,
                   "Sweep folder (default: SWEEP-STEM-results beside the file): tasks/<id>/, "
                   "sweep.db, summary.csv, summary.json, report.html");
+  app->add_option("--table", args->table,
+                  "The results table on a PostgreSQL server (postgresql://user@host:port/db or "
+                  "libpq key=value pairs) instead of SWEEP-FOLDER/sweep.db");
   app->add_option("--workers", args->workers, "Tasks run at once in this process (not under MPI)")
       ->check(CLI::PositiveNumber);
   app->add_flag("--dry-run", args->dry_run, "List the tasks with their cost estimate; run nothing");

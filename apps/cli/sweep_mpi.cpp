@@ -89,32 +89,47 @@ void worker(const sweep::Sweep& s, const sweep::SweepOptions& o) {
 
 sweep::SweepCounts root(const sweep::Sweep& s, const sweep::SweepOptions& o, int size) {
   std::filesystem::create_directories(o.out / "tasks");
-  sweep::ResultsTable table(o.out / "sweep.db");
+  sweep::ResultsTable table(o.table, o.out);
   sweep::SweepCounts counts;
-  const auto todo = sweep::tasks_to_run(s, table, o.out, o.retry_failed, &counts.skipped_done,
-                                        &counts.skipped_failed);
-  std::size_t next = 0;
+  sweep::Scheduler scheduler(s, sweep::tasks_to_run(s, table, o.out, o.retry_failed,
+                                                    &counts.skipped_done, &counts.skipped_failed));
   int busy = 0;
   std::vector<int> queued(static_cast<std::size_t>(size), 0);  // tasks sent, not yet answered
   std::vector<bool> stopped(static_cast<std::size_t>(size), false);
-  // Sends `rank` its next task; when none is left and it has nothing queued, tells it to stop.
-  const auto hand_out = [&](int rank) {
+  // Gives `rank` tasks until it has two queued, so that it never waits for rank 0 between tasks
+  // (a round trip costs several ms; bench/sweep_mpi.sh); a rank that dies leaves them "running".
+  // A merge is handed out only when its parts are done: until then a rank may have fewer queued.
+  // When nothing is left to hand out and it has nothing queued, it is told to stop.
+  const auto hand_out = [&](int rank, int limit = 2) {
     auto& q = queued[static_cast<std::size_t>(rank)];
-    if (next >= todo.size()) {
-      if (q == 0 && !stopped[static_cast<std::size_t>(rank)]) send_text("", rank, kStop);
-      if (q == 0) stopped[static_cast<std::size_t>(rank)] = true;
-      return;
+    while (q < limit) {
+      const auto next = scheduler.next();
+      if (!next) break;
+      const auto& task = s.tasks[*next];
+      table.mark(s, task, "running");
+      send_text(nlohmann::json{{"index", task.index}, {"id", task.id}}.dump(), rank, kTask);
+      ++busy;
+      ++q;
     }
-    const auto& task = s.tasks[todo[next++]];
-    table.mark(s, task, "running");
-    send_text(nlohmann::json{{"index", task.index}, {"id", task.id}}.dump(), rank, kTask);
-    ++busy;
-    ++q;
+    if (q == 0 && scheduler.exhausted() && !stopped[static_cast<std::size_t>(rank)]) {
+      send_text("", rank, kStop);
+      stopped[static_cast<std::size_t>(rank)] = true;
+    }
   };
-  // Two tasks in each rank's queue, so that a rank never waits for rank 0 between tasks (a
-  // round trip costs several ms; bench/sweep_mpi.sh). A rank that dies leaves both "running".
-  for (int round = 0; round < 2; ++round)
-    for (int rank = 1; rank < size; ++rank) hand_out(rank);
+  const auto record = [&](const sweep::Task& task, const sweep::TaskOutcome& out, int rank) {
+    table.record(s, task, out);
+    if (task.is_part()) {
+      ++counts.parts;  // a failed part fails its merge, counted there
+    } else {
+      ++counts.ran;
+      if (out.status != "done") ++counts.failed;
+    }
+    if (o.print)
+      o.print(fmt::format("task {} {} {} on rank {} ({:.2f} s){}{}\n", task.index, task.id,
+                          out.status, rank, out.seconds, out.error.empty() ? "" : ": ", out.error));
+  };
+  for (int limit = 1; limit <= 2; ++limit)  // one each first, then a second each
+    for (int rank = 1; rank < size; ++rank) hand_out(rank, limit);
   while (busy > 0) {
     MPI_Status status;
     const auto reply = nlohmann::json::parse(receive_text(MPI_ANY_SOURCE, kResult, status));
@@ -128,17 +143,14 @@ sweep::SweepCounts root(const sweep::Sweep& s, const sweep::SweepOptions& o, int
     out.finished = reply["finished"];
     out.seconds = reply["seconds"];
     out.headline = reply["headline"];
-    const auto& task = s.tasks.at(out.index);
-    table.record(s, task, out);
-    ++counts.ran;
-    if (out.status != "done") ++counts.failed;
-    if (o.print)
-      o.print(fmt::format("task {} {} {} on rank {} ({:.2f} s){}{}\n", task.index, task.id,
-                          out.status, status.MPI_SOURCE, out.seconds, out.error.empty() ? "" : ": ",
-                          out.error));
+    record(s.tasks.at(out.index), out, status.MPI_SOURCE);
+    for (const auto& merge : scheduler.finished(out)) record(s.tasks[merge.index], merge, 0);
+    // A finished part may have made its merge ready: every rank with room may take work.
     hand_out(status.MPI_SOURCE);
+    for (int rank = 1; rank < size; ++rank) hand_out(rank);
   }
-  sweep::write_summary(s, o.out);
+  for (int rank = 1; rank < size; ++rank) hand_out(rank);  // stops every rank
+  sweep::write_summary(s, o.out, o.table);
   return counts;
 }
 

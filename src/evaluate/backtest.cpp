@@ -357,7 +357,13 @@ BacktestResult run_backtest(const EventSet& events, const geo::Grid& grid,
     return static_cast<std::size_t>(std::lower_bound(events.t.begin(), events.t.end(), t) -
                                     events.t.begin());
   };
+  if (options.parts < 1 || options.part < 0 || options.part > options.parts)
+    throw InternalError(fmt::format("backtest part {} of {}", options.part, options.parts));
+  // A part's block of whole chunks (a chunk's periods are never divided: docs/sweep.md).
+  const std::int64_t c0 = chunks * options.part / options.parts;
+  const std::int64_t c1 = chunks * std::min(options.part + 1, options.parts) / options.parts;
   tbb::parallel_for(std::int64_t{0}, chunks, [&](std::int64_t c) {
+    if (c < c0 || c >= c1) return;  // another part's periods
     // Fresh models per chunk: a chunk's results depend only on its periods, never on scheduling.
     std::vector<std::unique_ptr<forecast::Model>> models;
     for (const auto& s : specs) models.push_back(forecast::make_model(s.name, s.params));
@@ -379,9 +385,13 @@ BacktestResult run_backtest(const EventSet& events, const geo::Grid& grid,
     }
   });
   progress.finish();
-  for (auto& m : r.models) summarise_model(m, r, options.bootstrap);
-  compare_with_baselines(r, options.bootstrap);
+  if (options.parts == 1 && options.part == 0) summarise_backtest(r, options.bootstrap);
   return r;
+}
+
+void summarise_backtest(BacktestResult& r, const BootstrapOptions& bootstrap) {
+  for (auto& m : r.models) summarise_model(m, r, bootstrap);
+  compare_with_baselines(r, bootstrap);
 }
 
 }  // namespace scrutineer::evaluate

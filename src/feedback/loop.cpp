@@ -189,13 +189,7 @@ std::vector<TrueCrime> simulate_truth(const Context& ctx, Rng& rng) {
   return out;
 }
 
-struct ReplicateScenario {
-  std::vector<std::vector<float>> measures;  // [measure][day]
-  std::vector<std::vector<float>> exposure;  // [group][day] per-capita exposure
-  std::vector<double> final_values;
-  std::int64_t concentration_day = -1;
-  std::vector<std::int32_t> days_flagged;  // per valid cell
-};
+using ReplicateScenario = ReplicateRun;
 
 // The cells flagged today: the policy's top cells, with kExploration's share swapped for cells
 // drawn uniformly among the valid cells not already flagged.
@@ -373,28 +367,47 @@ LoopResult run_loop(const synth::City& city, const LoopOptions& options) {
   return run_loop(world_from_city(city), options);
 }
 
-LoopResult run_loop(const World& world, const LoopOptions& options) {
+std::vector<std::vector<ReplicateRun>> run_replicates(const World& world,
+                                                      const LoopOptions& options,
+                                                      std::int64_t first, std::int64_t last) {
   validate(options);
   validate(world);
+  if (first < 0 || last > options.replicates || first > last)
+    throw InternalError(fmt::format("replicates [{}, {}) of {}", first, last, options.replicates));
   const Context ctx = make_context(world, options);
-  const auto reps = options.replicates;
   const auto scenarios = options.mitigations.size();
-  std::vector<std::vector<ReplicateScenario>> runs(static_cast<std::size_t>(reps),
+  std::vector<std::vector<ReplicateScenario>> runs(static_cast<std::size_t>(last - first),
                                                    std::vector<ReplicateScenario>(scenarios));
-  Progress progress("feedback loop", reps * static_cast<std::int64_t>(scenarios), options.progress);
-  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, reps, 1), [&](const auto& range) {
+  Progress progress("feedback loop", (last - first) * static_cast<std::int64_t>(scenarios),
+                    options.progress);
+  tbb::parallel_for(tbb::blocked_range<std::int64_t>(first, last, 1), [&](const auto& range) {
     for (std::int64_t r = range.begin(); r != range.end(); ++r) {
       Rng truth_rng(options.seed, 8 * static_cast<std::uint64_t>(r));
       const auto truth = simulate_truth(ctx, truth_rng);
       for (std::size_t s = 0; s < scenarios; ++s) {
-        runs[r][s] =
+        runs[r - first][s] =
             run_scenario(ctx, truth, options.mitigations[s], static_cast<std::uint64_t>(r));
         progress.advance();
       }
     }
   });
   progress.finish();
+  return runs;
+}
 
+LoopResult run_loop(const World& world, const LoopOptions& options) {
+  return summarise_loop(world, options, run_replicates(world, options, 0, options.replicates));
+}
+
+LoopResult summarise_loop(const World& world, const LoopOptions& options,
+                          std::vector<std::vector<ReplicateRun>> runs) {
+  validate(options);
+  validate(world);
+  const Context ctx = make_context(world, options);
+  const auto reps = options.replicates;
+  const auto scenarios = options.mitigations.size();
+  if (static_cast<std::int64_t>(runs.size()) != reps)
+    throw InternalError(fmt::format("{} replicates' runs for {}", runs.size(), reps));
   LoopResult result;
   result.areas = world.areas;
   result.groups = world.groups;

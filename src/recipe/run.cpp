@@ -130,8 +130,11 @@ RunResult run_recipe(const Recipe& recipe, const RunOptions& options) {
   io::OutputFolder folder(options.out.empty() ? default_out(recipe) : options.out, options.replace);
   Run run{recipe, options, folder.path()};
   RunResult result;
+  // A part of a split stage runs the data and its share of the stage only (RunOptions::split).
+  const bool part = !options.split.stage.empty() && options.split.merge_from.empty();
   for (const auto& stage : stages()) {
     if (!stage.wanted(recipe)) continue;
+    if (part && stage.name != "data" && stage.name != options.split.stage) continue;
     run.say(fmt::format("== {}\n", stage.name));
     const auto start = std::chrono::steady_clock::now();
     stage.run(run);

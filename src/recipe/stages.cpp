@@ -21,6 +21,7 @@
 #include "scrutineer/io/vector.hpp"
 #include "scrutineer/study/grid_command.hpp"
 #include "scrutineer/synth/city.hpp"
+#include "split.hpp"
 #include "time_check.hpp"
 
 namespace scrutineer::recipe {
@@ -135,6 +136,20 @@ feedback::LoopResult loop_on_fitted(Run& run, const feedback::LoopOptions& optio
   return feedback::run_loop(world, options);
 }
 
+// The truth's world, for a split loop (the same world as loop_on_city and loop_on_fitted use).
+feedback::World split_world(Run& run) {
+  const auto& truth = run.recipe.feedback.truth;
+  if (truth.truth == "fitted") {
+    auto world = feedback::fit_world(run.study, feedback::fit_world_options(truth));
+    for (const auto& note : world.notes) add_note(run, note);
+    return world;
+  }
+  const auto wanted = feedback::truth_city_options(truth);
+  if (run.options.city != nullptr && run.options.city->options == wanted)
+    return feedback::world_from_city(*run.options.city);
+  return feedback::world_from_city(synth::generate_city(wanted));
+}
+
 // One function per truth kind.
 using LoopOnTruth = feedback::LoopResult (*)(Run&, const feedback::LoopOptions&);
 const std::map<std::string, LoopOnTruth>& truths() {
@@ -191,7 +206,21 @@ void stage_backtest(Run& run) {
   auto o = evaluate::dated_options(stage, st.events.time_zone);  // dates checked by the parser
   o.cell_area = st.cell_area;  // the area policy's cells' areas inside the region
   o.progress = run.options.progress;
-  run.backtest = evaluate::run_backtest(st.events, st.grid, o);
+  const auto& split = run.options.split;
+  if (split.stage == "backtest" && split.merge_from.empty()) {  // one part: its periods only
+    o.part = split.part;
+    o.parts = split.parts;
+    write_backtest_part(evaluate::run_backtest(st.events, st.grid, o), run.dir / kPartFile);
+    return;
+  }
+  if (split.stage == "backtest") {  // the merge: the frame, the parts' periods, the summary
+    o.part = o.parts = static_cast<int>(split.merge_from.size());
+    run.backtest = evaluate::run_backtest(st.events, st.grid, o);
+    read_backtest_parts(run.backtest, split.merge_from);
+    evaluate::summarise_backtest(run.backtest, o.bootstrap);
+  } else {
+    run.backtest = evaluate::run_backtest(st.events, st.grid, o);
+  }
   evaluate::write_backtest_outputs(run.backtest, st.grid, run.dir / "backtest");
   write_cells(run);  // again, now with each model's flag and hit counts per cell
   const auto& model = run.recipe.disparity.model;
@@ -229,7 +258,21 @@ void stage_feedback(Run& run) {
     throw InternalError(fmt::format("feedback truth '{}' has no runner", stage.truth.truth));
   auto options = stage.options;
   options.progress = run.options.progress;
-  run.loop = truth->second(run, options);
+  const auto& split = run.options.split;
+  if (split.stage != "feedback") {
+    run.loop = truth->second(run, options);
+  } else if (split.merge_from.empty()) {  // one part: its block of replicates
+    const auto first = part_begin(options.replicates, split.part, split.parts);
+    const auto last = part_begin(options.replicates, split.part + 1, split.parts);
+    write_loop_part(feedback::run_replicates(split_world(run), options, first, last), first,
+                    run.dir / kPartFile);
+    return;
+  } else {  // the merge: every part's replicates, summarised as run_loop does
+    const auto world = split_world(run);
+    run.loop = feedback::summarise_loop(
+        world, options,
+        read_loop_parts(split.merge_from, options.replicates, options.mitigations.size()));
+  }
   feedback::write_loop_outputs(run.loop, options, run.dir / "feedback");
   run.loop_text = feedback::loop_text(run.loop);
   run.say(run.loop_text);

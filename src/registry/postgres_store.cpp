@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <set>
 
-#include "database.hpp"
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/registry/database.hpp"
 #include "scrutineer/registry/store.hpp"
 
 namespace scrutineer::registry {

@@ -6,9 +6,9 @@
 #include <cctype>
 #include <ctime>
 
-#include "database.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/registry/database.hpp"
 #include "scrutineer/registry/store.hpp"
 
 namespace scrutineer::registry {

@@ -9,8 +9,8 @@
 #include <memory>
 #include <mutex>
 
-#include "database.hpp"
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/registry/database.hpp"
 
 namespace scrutineer::registry {
 

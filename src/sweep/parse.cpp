@@ -251,9 +251,63 @@ Base read_base(const fs::path& file, const toml::table& root) {
 void check_top_keys(const fs::path& file, const toml::table& root) {
   for (const auto& [key, node] : root) {
     const auto k = key.str();
-    if (k != "title" && k != "recipe" && k != "axes" && k != "zip")
+    if (k != "title" && k != "recipe" && k != "axes" && k != "zip" && k != "split")
       fail(file, key.source().begin,
-           fmt::format("unknown key '{}' (expected title, recipe, [axes], zip)", k));
+           fmt::format("unknown key '{}' (expected title, recipe, [axes], zip, [split])", k));
+  }
+}
+
+// [split]: backtest = N, feedback = N (parts per task, 1 to 1000).
+void read_split(const fs::path& file, const toml::table& root, Sweep& sweep) {
+  const auto* node = root.get("split");
+  if (!node) return;
+  const auto* t = node->as_table();
+  if (!t) fail(file, node->source().begin, "split: expected a table ([split])");
+  for (const auto& [key, value] : *t) {
+    const auto k = key.str();
+    int* parts = k == "backtest"   ? &sweep.split_backtest
+                 : k == "feedback" ? &sweep.split_feedback
+                                   : nullptr;
+    if (!parts)
+      fail(file, key.source().begin,
+           fmt::format("split: unknown key '{}' (expected backtest, feedback)", k));
+    const auto n = value.value<std::int64_t>();
+    if (!value.is_integer() || !n || *n < 1 || *n > 1000)
+      fail(file, value.source().begin,
+           fmt::format("split.{}: expected a number of parts from 1 to 1000", k));
+    *parts = static_cast<int>(*n);
+  }
+}
+
+// Each task whose recipe runs a split stage becomes a merge with its parts appended (the backtest
+// when it is split and enabled, else the feedback loop).
+void add_parts(Sweep& sweep, const std::vector<std::pair<bool, bool>>& stages) {
+  for (std::size_t i = 0; i < sweep.expansion; ++i) {
+    const auto [has_backtest, has_feedback] = stages[i];
+    const bool b = has_backtest && sweep.split_backtest > 1;
+    const bool f = !b && has_feedback && sweep.split_feedback > 1;
+    if (!b && !f) continue;
+    sweep.tasks[i].split = b ? "backtest" : "feedback";
+    sweep.tasks[i].parts = b ? sweep.split_backtest : sweep.split_feedback;
+    const Task merge = sweep.tasks[i];  // a copy: the parts are appended to the same vector
+    for (int p = 0; p < merge.parts; ++p) {
+      Task part;
+      part.index = sweep.tasks.size();
+      part.values = merge.values;
+      part.recipe_text = merge.recipe_text;
+      part.split = merge.split;
+      part.part = p;
+      part.parts = merge.parts;
+      part.merge = i;
+      part.cost = merge.cost / merge.parts;
+      part.id = recipe::sha256_hex(fmt::format("{}\n{}\nsplit {} part {} of {}", part.recipe_text,
+                                               sweep.engine, part.split, p, part.parts))
+                    .substr(0, 16);
+      sweep.tasks[i].part_tasks.push_back(part.index);
+      sweep.tasks.push_back(std::move(part));
+    }
+    // The merge runs the rest of the recipe: ordered after its parts, before smaller tasks.
+    sweep.tasks[i].cost /= sweep.tasks[i].parts;
   }
 }
 
@@ -267,6 +321,7 @@ Sweep parse_sweep_text(const fs::path& file, const std::string& text, const std:
   sweep.title = root["title"].value_or(std::string{});
   sweep.data_dir = data_dir;
   sweep.engine = recipe::engine_version();
+  read_split(file, root, sweep);
   const auto base = read_base(sweep.file, root);
   sweep.recipe_file = base.file;
   std::vector<Axis> axes;
@@ -276,6 +331,7 @@ Sweep parse_sweep_text(const fs::path& file, const std::string& text, const std:
   std::size_t total = 1;
   for (const auto& g : groups) total *= axes[g[0]].values.size();
   if (total > 1000000) fail(file, {1, 1}, fmt::format("{} tasks: at most 10^6", total));
+  std::vector<std::pair<bool, bool>> stages;  // per task: backtest, feedback enabled
   for (std::size_t index = 0; index < total; ++index) {
     auto table = base.table;
     Task task;
@@ -299,7 +355,8 @@ Sweep parse_sweep_text(const fs::path& file, const std::string& text, const std:
       // (tasks/<id>/recipe.toml), not of the base recipe.
       const auto named = base.file.parent_path() /
                          fmt::format("{}[task {}]", base.file.filename().string(), index);
-      recipe::parse_recipe_text(named, task.recipe_text, data_dir);
+      const auto r = recipe::parse_recipe_text(named, task.recipe_text, data_dir);
+      stages.emplace_back(r.backtest.enabled, r.feedback.enabled);
     } catch (const ConfigError& e) {
       if (chosen.empty()) throw;
       // The value at fault: the axis the recipe's message names, else the first.
@@ -318,6 +375,8 @@ Sweep parse_sweep_text(const fs::path& file, const std::string& text, const std:
     task.cost = estimate_cost(task.recipe_text, base.file, data_dir);
     sweep.tasks.push_back(std::move(task));
   }
+  sweep.expansion = sweep.tasks.size();
+  add_parts(sweep, stages);
   return sweep;
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -109,6 +110,13 @@ TaskOutcome run_task(const Sweep& sweep, const Task& task, const fs::path& out) 
     const auto r = recipe::parse_recipe_text(sweep.recipe_file, task.recipe_text, sweep.data_dir);
     recipe::RunOptions options;
     options.out = folder;
+    if (!task.split.empty()) {  // a part, or the merge of its parts' folders
+      options.split.stage = task.split;
+      options.split.part = std::max(task.part, 0);
+      options.split.parts = task.parts;
+      for (const auto p : task.part_tasks)
+        options.split.merge_from.push_back(out / "tasks" / sweep.tasks.at(p).id);
+    }
     options.progress = false;
     options.command_line =
         fmt::format("scrutineer sweep {} (task {} {})", sweep.file.string(), task.index, task.id);
@@ -128,21 +136,32 @@ TaskOutcome run_task(const Sweep& sweep, const Task& task, const fs::path& out) 
 std::vector<std::size_t> tasks_to_run(const Sweep& sweep, ResultsTable& table, const fs::path& out,
                                       bool retry_failed, std::size_t* skipped_done,
                                       std::size_t* skipped_failed) {
-  std::vector<std::size_t> todo;
+  std::vector<bool> run(sweep.tasks.size(), false);
   std::size_t done = 0, failed = 0;
-  table.begin();
-  for (const auto i : schedule_order(sweep)) {
+  const auto finished = [&](const Task& task, const std::string& status) {
+    return status == "done" && fs::is_directory(out / "tasks" / task.id);
+  };
+  std::vector<std::string> status(sweep.tasks.size());
+  for (std::size_t i = 0; i < sweep.tasks.size(); ++i) status[i] = table.status(sweep.tasks[i].id);
+  for (std::size_t i = 0; i < sweep.expansion; ++i) {
     const auto& task = sweep.tasks[i];
-    const auto status = table.status(task.id);
-    if (status == "done" && fs::is_directory(out / "tasks" / task.id)) {
+    if (finished(task, status[i])) {
       ++done;
       continue;
     }
-    if (status == "failed" && !retry_failed) {
+    if (status[i] == "failed" && !retry_failed) {
       ++failed;
       continue;
     }
-    table.mark(sweep, task, "pending");
+    run[i] = true;
+    // A merge to run needs its parts: those not finished run (again), failed or not.
+    for (const auto p : task.part_tasks) run[p] = !finished(sweep.tasks[p], status[p]);
+  }
+  std::vector<std::size_t> todo;
+  table.begin();
+  for (const auto i : schedule_order(sweep)) {
+    if (!run[i]) continue;
+    table.mark(sweep, sweep.tasks[i], "pending");
     todo.push_back(i);
   }
   table.commit();
@@ -151,44 +170,105 @@ std::vector<std::size_t> tasks_to_run(const Sweep& sweep, ResultsTable& table, c
   return todo;
 }
 
+Scheduler::Scheduler(const Sweep& sweep, std::vector<std::size_t> todo)
+    : sweep_(sweep), todo_(std::move(todo)), taken_(sweep.tasks.size(), false) {
+  for (const auto i : todo_)
+    if (sweep_.tasks[i].is_part()) ++waiting_[sweep_.tasks[i].merge];
+  left_ = todo_.size();
+}
+
+std::optional<std::size_t> Scheduler::next() {
+  while (cursor_ < todo_.size() && taken_[todo_[cursor_]]) ++cursor_;
+  for (std::size_t k = cursor_; k < todo_.size(); ++k) {
+    const auto i = todo_[k];
+    if (taken_[i]) continue;
+    const auto w = waiting_.find(i);
+    if (w != waiting_.end() && w->second > 0) continue;  // a merge whose parts are not all done
+    taken_[i] = true;
+    --left_;
+    return i;
+  }
+  return std::nullopt;
+}
+
+std::vector<TaskOutcome> Scheduler::finished(const TaskOutcome& outcome) {
+  std::vector<TaskOutcome> out;
+  const auto& task = sweep_.tasks.at(outcome.index);
+  if (!task.is_part()) return out;
+  const auto m = task.merge;
+  if (outcome.status != "done" && !failed_part_.count(m))
+    failed_part_[m] = fmt::format("part {} of {} (task {} {}) failed: {}", task.part, task.parts,
+                                  task.index, task.id, outcome.error);
+  if (--waiting_[m] > 0 || !failed_part_.count(m) || taken_[m]) return out;
+  taken_[m] = true;  // it cannot run: recorded failed, with the part's error
+  --left_;
+  TaskOutcome failed;
+  failed.index = m;
+  failed.status = "failed";
+  failed.error = failed_part_[m];
+  failed.started = failed.finished = utc_now();
+  out.push_back(failed);
+  return out;
+}
+
+bool Scheduler::exhausted() const { return left_ == 0; }
+
 SweepCounts run_sweep(const Sweep& sweep, const SweepOptions& options) {
   fs::create_directories(options.out / "tasks");
-  ResultsTable table(options.out / "sweep.db");
+  ResultsTable table(options.table, options.out);
   SweepCounts counts;
-  const auto todo = tasks_to_run(sweep, table, options.out, options.retry_failed,
-                                 &counts.skipped_done, &counts.skipped_failed);
-  std::atomic<std::size_t> next{0};
-  std::mutex mutex;  // the table and the counts
-  const auto worker = [&] {
-    for (std::size_t k; (k = next++) < todo.size();) {
-      const auto& task = sweep.tasks[todo[k]];
-      {
-        std::lock_guard lock(mutex);
-        table.mark(sweep, task, "running");
-      }
-      const auto outcome = run_task(sweep, task, options.out);
-      std::lock_guard lock(mutex);
-      table.record(sweep, task, outcome);
+  Scheduler scheduler(sweep, tasks_to_run(sweep, table, options.out, options.retry_failed,
+                                          &counts.skipped_done, &counts.skipped_failed));
+  std::mutex mutex;  // the scheduler, the table and the counts
+  std::condition_variable ready;
+  const auto report = [&](const Task& task, const TaskOutcome& outcome) {
+    table.record(sweep, task, outcome);
+    if (task.is_part()) {
+      ++counts.parts;  // a failed part fails its merge, counted there
+    } else {
       ++counts.ran;
       if (outcome.status != "done") ++counts.failed;
-      if (options.print)
-        options.print(fmt::format("task {} {} {} ({:.2f} s){}{}\n", task.index, task.id,
-                                  outcome.status, outcome.seconds,
-                                  outcome.error.empty() ? "" : ": ", outcome.error));
+    }
+    if (options.print)
+      options.print(fmt::format("task {} {} {} ({:.2f} s){}{}\n", task.index, task.id,
+                                outcome.status, outcome.seconds, outcome.error.empty() ? "" : ": ",
+                                outcome.error));
+  };
+  const auto worker = [&] {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      const auto i = scheduler.next();
+      if (!i) {
+        if (scheduler.exhausted()) return;
+        ready.wait(lock);  // a merge waits for parts that other workers are running
+        continue;
+      }
+      const auto& task = sweep.tasks[*i];
+      table.mark(sweep, task, "running");
+      lock.unlock();
+      const auto outcome = run_task(sweep, task, options.out);
+      lock.lock();
+      report(task, outcome);
+      for (const auto& merge : scheduler.finished(outcome)) report(sweep.tasks[merge.index], merge);
+      ready.notify_all();
     }
   };
   const auto n = static_cast<std::size_t>(std::max(1, options.workers));
   std::vector<std::thread> pool;
-  for (std::size_t w = 1; w < std::min(n, todo.size()); ++w) pool.emplace_back(worker);
+  for (std::size_t w = 1; w < n; ++w) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
-  write_summary(sweep, options.out);
+  write_summary(sweep, options.out, options.table);
   return counts;
 }
 
 std::string dry_run_listing(const Sweep& sweep) {
-  std::string text = fmt::format("{} tasks ({} axes), engine {}\n", sweep.tasks.size(),
-                                 sweep.axes.size(), sweep.engine);
+  std::string text = fmt::format(
+      "{} tasks ({} axes{}), engine {}\n", sweep.tasks.size(), sweep.axes.size(),
+      sweep.tasks.size() > sweep.expansion
+          ? fmt::format("; {} of them parts of split tasks", sweep.tasks.size() - sweep.expansion)
+          : "",
+      sweep.engine);
   text +=
       "cost units: backtest input MB x periods x models; feedback days x replicates x "
       "mitigations / 1000; scores input MB (docs/sweep.md)\n";
@@ -198,6 +278,11 @@ std::string dry_run_listing(const Sweep& sweep) {
     total += t.cost;
     std::string values;
     for (const auto& [k, v] : t.values) values += fmt::format(" {}={}", k, v);
+    if (t.is_part())
+      values +=
+          fmt::format(" ({} part {} of {}, merged by task {})", t.split, t.part, t.parts, t.merge);
+    else if (!t.split.empty())
+      values += fmt::format(" (merges the {} {} parts)", t.parts, t.split);
     text += fmt::format("  task {:>4} {} cost {:>10.1f}{}\n", t.index, t.id, t.cost, values);
   }
   text += fmt::format("total cost {:.1f} units\n", total);

@@ -49,8 +49,9 @@ std::string cell(const nlohmann::json& headline, const std::string& pointer) {
 }
 
 // One JSON row per task of this sweep, in task order (rows of other sweeps in the table are not).
-std::vector<nlohmann::json> sweep_rows(const Sweep& sweep, const fs::path& out) {
-  ResultsTable table(out / "sweep.db");
+std::vector<nlohmann::json> sweep_rows(const Sweep& sweep, const fs::path& out,
+                                       const std::string& location) {
+  ResultsTable table(location, out);
   std::map<std::string, nlohmann::json> by_id;
   for (const auto& text : table.rows_json()) {
     auto j = nlohmann::json::parse(text);
@@ -58,6 +59,7 @@ std::vector<nlohmann::json> sweep_rows(const Sweep& sweep, const fs::path& out) 
   }
   std::vector<nlohmann::json> rows;
   for (const auto& task : sweep.tasks) {
+    if (task.is_part()) continue;  // a split task's row is its merge's
     nlohmann::json row = {{"index", task.index}, {"id", task.id}};
     nlohmann::json axes = nlohmann::json::object();
     for (const auto& [k, v] : task.values) axes[k] = v;
@@ -137,8 +139,8 @@ std::string html_text(const Sweep& sweep, const std::vector<nlohmann::json>& row
 
 }  // namespace
 
-void write_summary(const Sweep& sweep, const fs::path& out) {
-  const auto rows = sweep_rows(sweep, out);
+void write_summary(const Sweep& sweep, const fs::path& out, const std::string& table) {
+  const auto rows = sweep_rows(sweep, out, table);
   nlohmann::json j = {{"sweep", sweep.file.filename().string()},
                       {"title", sweep.title},
                       {"engine", sweep.engine},

@@ -1,21 +1,32 @@
-// OUT/sweep.db: one row per task (SQLite), the record a restart reads to skip completed tasks.
+// The sweep's results table, one row per task: the record a restart reads to skip completed tasks.
+// SQLite OUT/sweep.db, or a PostgreSQL server (--table), both through the register's database
+// connection (registry/database.hpp): parameters bound, never spliced into the SQL.
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/registry/database.hpp"
+#include "scrutineer/registry/store.hpp"
 #include "scrutineer/sweep/run.hpp"
 
 namespace scrutineer::sweep {
 
 namespace {
 
-const char* kSchema =
+const char* kSqliteSchema =
     "CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, idx INTEGER NOT NULL, axes TEXT NOT "
     "NULL, status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', started TEXT NOT NULL DEFAULT '', "
     "finished TEXT NOT NULL DEFAULT '', seconds REAL NOT NULL DEFAULT 0, headline TEXT NOT NULL "
     "DEFAULT '{}', engine TEXT NOT NULL, cost REAL NOT NULL DEFAULT 0);";
+
+// Many sweeps share one PostgreSQL database: each row names its sweep folder.
+const char* kPostgresSchema =
+    "CREATE TABLE IF NOT EXISTS sweep_tasks (sweep TEXT NOT NULL, id TEXT NOT NULL, idx BIGINT NOT "
+    "NULL, axes TEXT NOT NULL, status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', started TEXT "
+    "NOT NULL DEFAULT '', finished TEXT NOT NULL DEFAULT '', seconds DOUBLE PRECISION NOT NULL "
+    "DEFAULT 0, headline TEXT NOT NULL DEFAULT '{}', engine TEXT NOT NULL, cost DOUBLE PRECISION "
+    "NOT NULL DEFAULT 0, PRIMARY KEY (sweep, id));";
 
 std::string axes_json(const Task& task) {
   nlohmann::json j = nlohmann::json::object();
@@ -23,114 +34,119 @@ std::string axes_json(const Task& task) {
   return j.dump();
 }
 
+std::string number(double v) { return fmt::format("{}", v); }
+
 }  // namespace
 
 struct ResultsTable::Impl {
-  sqlite3* db = nullptr;
-  std::string file;
+  std::unique_ptr<registry::Database> db;
+  bool postgres = false;
+  std::string sweep;  // PostgreSQL: the sweep folder's absolute path, the first key
 
-  void check(int rc, const char* what) const {
-    if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-      throw IoError(fmt::format("{}: {}: {}", file, what, sqlite3_errmsg(db)));
+  void open_sqlite(const std::filesystem::path& file) {
+    db = registry::open_sqlite_database(file.string());
+    // One writer process (rank 0): a write-ahead log without a sync per row. A killed process
+    // loses nothing committed; only a crash of the machine itself may lose the last rows, whose
+    // tasks then run again. Without this each row cost ~30 ms of fsync on a loaded disk
+    // (bench/bench_sweep).
+    db->script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    db->script(kSqliteSchema);
   }
-  // Runs `sql` with text parameters (all bound as text except numbers given apart).
-  void exec(const std::string& sql, const std::vector<std::string>& text,
-            const std::vector<double>& numbers = {}) {
-    sqlite3_stmt* st = nullptr;
-    check(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), "prepare");
-    int i = 1;
-    for (const auto& t : text) sqlite3_bind_text(st, i++, t.c_str(), -1, SQLITE_TRANSIENT);
-    for (const double n : numbers) sqlite3_bind_double(st, i++, n);
-    const int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    check(rc, "write");
+
+  // The table, the key columns' condition and the first free parameter number of this back end.
+  std::string table() const { return postgres ? "sweep_tasks" : "tasks"; }
+  // `sql` written with {t} for the table, {k} for the key columns before id ("sweep, " or ""),
+  // {kv} for their parameters ("$1, " or "") and {w} for the key condition before id; parameters
+  // of the statement are numbered from {p0}, {p1}, ... after the key's.
+  std::string sql(const std::string& text) const {
+    const int base = postgres ? 2 : 1;
+    std::vector<std::string> p;
+    for (int i = 0; i < 12; ++i) p.push_back(fmt::format("${}", base + i));
+    return fmt::format(
+        fmt::runtime(text), fmt::arg("t", table()), fmt::arg("k", postgres ? "sweep, " : ""),
+        fmt::arg("kv", postgres ? "$1, " : ""), fmt::arg("w", postgres ? "sweep = $1 AND " : ""),
+        fmt::arg("conflict", postgres ? "sweep, id" : "id"), fmt::arg("p0", p[0]),
+        fmt::arg("p1", p[1]), fmt::arg("p2", p[2]), fmt::arg("p3", p[3]), fmt::arg("p4", p[4]),
+        fmt::arg("p5", p[5]), fmt::arg("p6", p[6]), fmt::arg("p7", p[7]), fmt::arg("p8", p[8]),
+        fmt::arg("p9", p[9]), fmt::arg("p10", p[10]));
+  }
+  registry::Rows query(const std::string& text, std::vector<std::string> params) {
+    if (postgres) params.insert(params.begin(), sweep);
+    return db->query(sql(text), params);
   }
 };
 
 ResultsTable::ResultsTable(const std::filesystem::path& db_file) : impl_(std::make_unique<Impl>()) {
-  impl_->file = db_file.string();
-  if (sqlite3_open(impl_->file.c_str(), &impl_->db) != SQLITE_OK) {
-    const std::string message = sqlite3_errmsg(impl_->db);
-    sqlite3_close(impl_->db);
-    throw IoError(fmt::format("{}: cannot open the sweep table: {}", impl_->file, message));
-  }
-  sqlite3_busy_timeout(impl_->db, 10000);
-  // One writer process (rank 0): a write-ahead log without a sync per row. A killed process loses
-  // nothing committed; only a crash of the machine itself may lose the last rows, whose tasks then
-  // run again. Without this each row cost ~30 ms of fsync on a loaded disk (bench/bench_sweep).
-  impl_->check(sqlite3_exec(impl_->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                            nullptr, nullptr, nullptr),
-               "journal mode");
-  impl_->check(sqlite3_exec(impl_->db, kSchema, nullptr, nullptr, nullptr), "create");
+  impl_->open_sqlite(db_file);
 }
 
-ResultsTable::~ResultsTable() { sqlite3_close(impl_->db); }
+ResultsTable::ResultsTable(const std::string& location, const std::filesystem::path& out)
+    : impl_(std::make_unique<Impl>()) {
+  auto& i = *impl_;
+  if (location.empty()) {
+    i.open_sqlite(out / "sweep.db");
+  } else {
+    if (!registry::is_postgres_location(location))
+      throw ConfigError(
+          "--table: expected a PostgreSQL connection string (postgresql://user@host:port/db or "
+          "key=value pairs such as 'host=127.0.0.1 dbname=sweeps')");
+    i.postgres = true;
+    i.sweep = std::filesystem::absolute(out).lexically_normal().string();
+    i.db = registry::open_postgres_database(location);
+    i.db->script(kPostgresSchema);
+  }
+}
+
+ResultsTable::~ResultsTable() = default;
 
 std::string ResultsTable::status(const std::string& id) {
-  sqlite3_stmt* st = nullptr;
-  impl_->check(
-      sqlite3_prepare_v2(impl_->db, "SELECT status FROM tasks WHERE id = ?1", -1, &st, nullptr),
-      "prepare");
-  sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-  std::string out;
-  if (sqlite3_step(st) == SQLITE_ROW)
-    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  return out;
+  const auto rows = impl_->query("SELECT status FROM {t} WHERE {w}id = {p0}", {id});
+  return rows.empty() ? "" : rows[0].at(0);
 }
 
 void ResultsTable::mark(const Sweep& sweep, const Task& task, const std::string& status) {
-  impl_->exec(
-      "INSERT INTO tasks (id, idx, axes, status, engine, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-      "ON CONFLICT(id) DO UPDATE SET idx = excluded.idx, axes = excluded.axes, status = "
-      "excluded.status, engine = excluded.engine, cost = excluded.cost",
-      {task.id, std::to_string(task.index), axes_json(task), status, sweep.engine}, {task.cost});
+  impl_->query(
+      "INSERT INTO {t} ({k}id, idx, axes, status, engine, cost) VALUES ({kv}{p0}, {p1}, {p2}, "
+      "{p3}, {p4}, {p5}) ON CONFLICT({conflict}) DO UPDATE SET idx = excluded.idx, axes = "
+      "excluded.axes, status = excluded.status, engine = excluded.engine, cost = excluded.cost",
+      {task.id, std::to_string(task.index), axes_json(task), status, sweep.engine,
+       number(task.cost)});
 }
 
 void ResultsTable::record(const Sweep& sweep, const Task& task, const TaskOutcome& o) {
-  impl_->exec(
-      "INSERT INTO tasks (id, idx, axes, status, error, started, finished, headline, engine, "
-      "seconds, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(id) DO "
-      "UPDATE SET status = excluded.status, error = excluded.error, started = excluded.started, "
-      "finished = excluded.finished, headline = excluded.headline, seconds = excluded.seconds",
+  impl_->query(
+      "INSERT INTO {t} ({k}id, idx, axes, status, error, started, finished, headline, engine, "
+      "seconds, cost) VALUES ({kv}{p0}, {p1}, {p2}, {p3}, {p4}, {p5}, {p6}, {p7}, {p8}, {p9}, "
+      "{p10}) ON CONFLICT({conflict}) DO UPDATE SET status = excluded.status, error = "
+      "excluded.error, started = excluded.started, finished = excluded.finished, headline = "
+      "excluded.headline, seconds = excluded.seconds",
       {task.id, std::to_string(task.index), axes_json(task), o.status, o.error, o.started,
-       o.finished, o.headline, sweep.engine},
-      {o.seconds, task.cost});
+       o.finished, o.headline, sweep.engine, number(o.seconds), number(task.cost)});
 }
 
-void ResultsTable::begin() {
-  impl_->check(sqlite3_exec(impl_->db, "BEGIN", nullptr, nullptr, nullptr), "begin");
-}
+void ResultsTable::begin() { impl_->db->begin(); }
 
-void ResultsTable::commit() {
-  impl_->check(sqlite3_exec(impl_->db, "COMMIT", nullptr, nullptr, nullptr), "commit");
-}
+void ResultsTable::commit() { impl_->db->commit(); }
 
 std::vector<std::string> ResultsTable::rows_json() {
-  sqlite3_stmt* st = nullptr;
-  impl_->check(sqlite3_prepare_v2(impl_->db,
-                                  "SELECT id, idx, axes, status, error, headline, started, "
-                                  "finished, seconds FROM tasks ORDER BY idx, id",
-                                  -1, &st, nullptr),
-               "prepare");
-  std::vector<std::string> rows;
-  const auto text = [&](int c) {
-    return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, c)));
-  };
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    nlohmann::json j = {{"id", text(0)},
-                        {"index", sqlite3_column_int64(st, 1)},
-                        {"axes", nlohmann::json::parse(text(2))},
-                        {"status", text(3)},
-                        {"error", text(4)},
-                        {"headline", nlohmann::json::parse(text(5))},
-                        {"started", text(6)},
-                        {"finished", text(7)},
-                        {"seconds", sqlite3_column_double(st, 8)}};
-    rows.push_back(j.dump());
+  const auto rows = impl_->query(
+      "SELECT id, idx, axes, status, error, headline, started, finished, seconds FROM {t} WHERE "
+      "{w}1 = 1 ORDER BY idx, id",
+      {});
+  std::vector<std::string> out;
+  for (const auto& r : rows) {
+    nlohmann::json j = {{"id", r.at(0)},
+                        {"index", std::stoll(r.at(1))},
+                        {"axes", nlohmann::json::parse(r.at(2))},
+                        {"status", r.at(3)},
+                        {"error", r.at(4)},
+                        {"headline", nlohmann::json::parse(r.at(5))},
+                        {"started", r.at(6)},
+                        {"finished", r.at(7)},
+                        {"seconds", std::stod(r.at(8))}};
+    out.push_back(j.dump());
   }
-  sqlite3_finalize(st);
-  return rows;
+  return out;
 }
 
 }  // namespace scrutineer::sweep

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `scrutineer sweep` under mpirun (Open MPI, 3 ranks: rank 0 schedules, 2 run tasks) gives the same
 # summary and task files as the single-process run; a worker rank killed mid-sweep, then a
-# restart, completes the sweep with nothing lost or duplicated.
+# restart, completes the sweep with nothing lost or duplicated; long tasks split into parts
+# ([split]: a daily backtest by periods, a feedback loop by replicates) give the unsplit run's
+# files, and a rank killed while running a part loses nothing.
 #   sweep_mpi.sh SCRUTINEER MPIRUN TEST_DATA_SWEEP_FOLDER
 set -euo pipefail
 cli=$1 mpirun=$2 data=$3
@@ -60,4 +62,52 @@ same "$tmp/local" "$tmp/killed"
 rows=$(python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
   \"SELECT count(*), sum(status = 'done') FROM tasks\").fetchone())" "$tmp/killed/sweep.db")
 [ "$rows" = "(6, 6)" ] || fail "sweep.db: 6 rows, all done, expected; found $rows"
+
+echo "== long tasks split across ranks ([split]): the same files as the unsplit single process"
+# Each merged task folder (same id as the unsplit task) against the unsplit run's, every file but
+# run.json (times) and cells.gpkg (GDAL writes the time into it).
+merged_same() {  # merged_same WHOLE_OUT SPLIT_OUT
+  local n=0
+  for dir in "$1"/tasks/*/; do
+    id=$(basename "$dir")
+    [ -d "$2/tasks/$id" ] || fail "no merged folder $id in $2"
+    a=$(cd "$1/tasks/$id" && find . -type f ! -name run.json ! -name '*.gpkg' ! -name '.scrutineer-*' -print0 | sort -z | xargs -0 sha256sum)
+    b=$(cd "$2/tasks/$id" && find . -type f ! -name run.json ! -name '*.gpkg' ! -name '.scrutineer-*' -print0 | sort -z | xargs -0 sha256sum)
+    [ "$a" = "$b" ] || fail "task $id: files differ ($1, $2)"
+    n=$((n + 1))
+  done
+  [ "$n" -ge 2 ] || fail "expected merged tasks in $1"
+  cmp "$1/summary.csv" "$2/summary.csv" || fail "summary.csv differs ($1, $2)"
+}
+# The unsplit sweep first, then the split one written over it: the same file and data paths (the
+# report names the recipe's file, ingest/summary.json the data's path).
+cp "$data/events.csv" "$tmp/"
+for kind in backtest feedback; do
+  sed "s/^$kind = 3$/$kind = 1/" "$data/${kind}_split.toml" > "$tmp/${kind}_split.toml"
+  "$cli" -q --threads 1 sweep "$tmp/${kind}_split.toml" --no-mpi -o "$tmp/$kind-whole" > "$tmp/$kind-whole.log"
+  cp "$data/${kind}_split.toml" "$tmp/"
+  "${mpi[@]}" "$cli" --threads 1 sweep "$tmp/${kind}_split.toml" -o "$tmp/$kind-split" > "$tmp/$kind-split.log" 2>&1 ||
+    { cat "$tmp/$kind-split.log"; fail "mpirun split $kind"; }
+  grep -q "2 tasks: 2 run (0 failed), 0 done before, 0 failed before (--retry-failed runs them); 6 parts of split tasks run" "$tmp/$kind-split.log" ||
+    { cat "$tmp/$kind-split.log"; fail "split $kind counts"; }
+  merged_same "$tmp/$kind-whole" "$tmp/$kind-split"
+  echo "split $kind: merged folders identical to the unsplit run"
+done
+
+echo "== a rank dies while running a part (task 7: part 2 of 3 of task 1), then a restart"
+set +e
+SCRUTINEER_SWEEP_TEST_EXIT_AT=7 "${mpi[@]}" -x SCRUTINEER_SWEEP_TEST_EXIT_AT "$cli" --threads 1 \
+  sweep "$tmp/backtest_split.toml" -o "$tmp/split-killed" > "$tmp/split-killed.log" 2>&1
+rc=$?
+set -e
+[ "$rc" != 0 ] || { cat "$tmp/split-killed.log"; fail "the killed split sweep should exit non-zero"; }
+"${mpi[@]}" "$cli" --threads 1 sweep "$tmp/backtest_split.toml" -o "$tmp/split-killed" > "$tmp/split-restart.log" 2>&1 ||
+  { cat "$tmp/split-restart.log"; fail "split restart"; }
+grep -q "task 7 .* done on rank" "$tmp/split-restart.log" || { cat "$tmp/split-restart.log"; fail "part 7 not redone"; }
+merged_same "$tmp/backtest-whole" "$tmp/split-killed"
+[ "$(ls -A "$tmp/split-killed/tasks" | wc -l)" = 8 ] || { ls -A "$tmp/split-killed/tasks"; fail "8 task folders (2 merges, 6 parts)"; }
+rows=$(python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+  \"SELECT count(*), sum(status = 'done') FROM tasks\").fetchone())" "$tmp/split-killed/sweep.db")
+[ "$rows" = "(8, 8)" ] || fail "sweep.db: 8 rows, all done, expected; found $rows"
+
 echo "sweep_mpi: identical to the single-process run; restart after a dead rank lost nothing"

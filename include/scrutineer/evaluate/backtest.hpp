@@ -51,6 +51,11 @@ struct BacktestOptions {
   BootstrapOptions bootstrap;
   int chunk = 8;  // periods per sequential task (a model may warm-start within a chunk)
   bool progress = true;
+  // One part of a backtest split across processes (`scrutineer sweep`'s [split], docs/sweep.md):
+  // part `part` of `parts` runs only its block of whole chunks (contiguous, in order), leaves the
+  // other periods' scores empty and does not summarise; summarise_backtest() does that once every
+  // part's periods are in. part == parts runs no period at all (the frame a merge fills).
+  int part = 0, parts = 1;
 };
 
 struct Period {
@@ -114,5 +119,9 @@ std::vector<Period> make_periods(std::int64_t first, std::int64_t stop, PeriodUn
 // an unknown model, or no periods.
 BacktestResult run_backtest(const EventSet& events, const geo::Grid& grid,
                             const BacktestOptions& options);
+
+// The pooled summaries, curves and the comparison with the best baseline, from the per-period
+// scores of every model: the end of run_backtest, and the merge of a split backtest.
+void summarise_backtest(BacktestResult& result, const BootstrapOptions& bootstrap);
 
 }  // namespace scrutineer::evaluate

@@ -95,6 +95,27 @@ struct LoopResult {
   std::vector<std::string> notes;  // the world's caveats (World::notes)
 };
 
+// One replicate of one scenario, before the summary across replicates.
+struct ReplicateRun {
+  std::vector<std::vector<float>> measures;  // [measure][day]
+  std::vector<std::vector<float>> exposure;  // [group][day] per-capita exposure
+  std::vector<double> final_values;          // the measures on the last day
+  std::int64_t concentration_day = -1;
+  std::vector<std::int32_t> days_flagged;  // per valid cell
+};
+
+// Replicates [first, last) of every scenario, runs[r - first][scenario]: what run_loop summarises.
+// Replicate r's streams depend only on the seed and r, so one loop split across processes by
+// replicate ranges (`scrutineer sweep`'s [split], docs/sweep.md) gives the same runs.
+std::vector<std::vector<ReplicateRun>> run_replicates(const World& world,
+                                                      const LoopOptions& options,
+                                                      std::int64_t first, std::int64_t last);
+
+// The summary across replicates of runs[r][scenario] (all options.replicates, in order): the end
+// of run_loop, and the merge of a split loop.
+LoopResult summarise_loop(const World& world, const LoopOptions& options,
+                          std::vector<std::vector<ReplicateRun>> runs);
+
 // Runs every mitigation on the same replicates: replicate r simulates the world's true crime afresh
 // from Rng(seed, r)-derived streams shared by all scenarios (common random numbers), so the
 // scenarios differ only through the loop. TBB over replicates; results do not depend on threads.

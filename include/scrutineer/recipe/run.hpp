@@ -24,6 +24,18 @@ struct RunOptions {
   // The synthetic city of [feedback.city] when the caller generated it already (the demo): used
   // instead of generating it again when its options are those of the recipe.
   const synth::City* city = nullptr;
+  // One long stage split across processes (`scrutineer sweep`'s [split], docs/sweep.md): `stage`
+  // is "backtest" (divided by blocks of whole chunks of periods) or "feedback" (by blocks of
+  // replicates). A part (merge_from empty) runs the data stage and its share of the stage, writes
+  // that share to split/part.bin in its folder and nothing else. The merge (merge_from: every
+  // part's results folder, in part order) runs the whole recipe, the stage's per-period or
+  // per-replicate results read from the parts and summarised by the one-process code, so its
+  // files are those of the unsplit run.
+  struct Split {
+    std::string stage;  // "" = no split
+    int part = 0, parts = 1;
+    std::vector<std::filesystem::path> merge_from;
+  } split;
 };
 
 struct StageTiming {

@@ -17,6 +17,17 @@ struct Task {
   std::vector<std::pair<std::string, std::string>> values;  // (axis key, value as TOML text)
   std::string recipe_text;
   double cost = 0;  // estimate_cost() of the parsed recipe
+  // A long task split across processes (the sweep file's [split], docs/sweep.md): `split` names
+  // the stage ("backtest" or "feedback"; "" = not split). A task of the expansion that is split
+  // becomes the merge (part = -1): it runs after its parts (`part_tasks`, indices after every task
+  // of the expansion), reads their results and writes the one-process run's files. A part has
+  // `part` (0 <= part < parts) and its merge's index in `merge`; its id adds the part to the hash,
+  // and it has no row in the summary.
+  std::string split;
+  int part = -1, parts = 0;
+  std::size_t merge = 0;
+  std::vector<std::size_t> part_tasks;
+  bool is_part() const { return part >= 0; }
 };
 
 struct Sweep {
@@ -25,8 +36,10 @@ struct Sweep {
   std::string title;
   std::string data_dir;           // what ${data} stands for
   std::vector<std::string> axes;  // axis keys in the file's order
-  std::vector<Task> tasks;
-  std::string engine;  // recipe::engine_version() at expansion
+  std::vector<Task> tasks;        // the expansion, then the parts of split tasks
+  std::size_t expansion = 0;  // tasks of the expansion (the summary's rows): tasks[0, expansion)
+  int split_backtest = 1, split_feedback = 1;  // [split]: parts per backtest, per feedback loop
+  std::string engine;                          // recipe::engine_version() at expansion
 };
 
 // Reads and expands a sweep file; every task's recipe is parsed (all the recipe's checks). Throws

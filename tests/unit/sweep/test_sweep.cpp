@@ -116,7 +116,7 @@ TEST(SweepErrors, NameTheSweepFilesLineAndColumn) {
   // Line 2 is "zip = ..."; the unknown key is on line 2 of "extra" (the title is line 1).
   EXPECT_EQ(error_of(write_sweep(folder, "\"scores.seed\" = [1]\n", "seeds = 3\n")),
             (folder / "s.toml").string() +
-                ":2:1: unknown key 'seeds' (expected title, recipe, [axes], zip)");
+                ":2:1: unknown key 'seeds' (expected title, recipe, [axes], zip, [split])");
   // The axes start on line 10: an unknown recipe key is refused by the recipe parser, the
   // message pointing at the value in the sweep file.
   const auto unknown = error_of(write_sweep(folder, "\"scores.seeed\" = [5]\n"));
@@ -195,8 +195,8 @@ TEST(SweepRun, PoolOfTwoGivesTheSameResultsAsOneWorker) {
   const auto folder = fresh_folder();
   const auto s = parse_sweep(kData / "sweep.toml");
   ASSERT_EQ(s.tasks.size(), 6u);
-  const auto one = run_sweep(s, {folder / "one", 1, false, {}});
-  const auto two = run_sweep(s, {folder / "two", 2, false, {}});
+  const auto one = run_sweep(s, {folder / "one", 1, false, {}, {}});
+  const auto two = run_sweep(s, {folder / "two", 2, false, {}, {}});
   EXPECT_EQ(one.ran, 6u);
   EXPECT_EQ(two.ran, 6u);
   EXPECT_EQ(one.failed, 0u);
@@ -219,7 +219,7 @@ TEST(SweepRun, FailedTaskIsRecordedAndRestartSkipsCompletedTasks) {
                                          "\"scores.seed\" = [1, 2]\n"));
   ASSERT_EQ(s.tasks.size(), 4u);
   const auto out = folder / "out";
-  const auto first = run_sweep(s, {out, 2, false, {}});
+  const auto first = run_sweep(s, {out, 2, false, {}, {}});
   EXPECT_EQ(first.ran, 4u);
   EXPECT_EQ(first.failed, 2u);  // tasks 2 and 3 (ethnicity), the others went on
   const auto summary = nlohmann::json::parse(slurp(out / "summary.json"));
@@ -228,16 +228,16 @@ TEST(SweepRun, FailedTaskIsRecordedAndRestartSkipsCompletedTasks) {
   EXPECT_NE(summary["tasks"][2]["error"].get<std::string>().find("ethnicity"), std::string::npos);
   EXPECT_FALSE(fs::exists(out / "tasks" / s.tasks[2].id));  // a failure leaves no folder
   // Restart: nothing runs again; the failed ones only when asked.
-  const auto again = run_sweep(s, {out, 2, false, {}});
+  const auto again = run_sweep(s, {out, 2, false, {}, {}});
   EXPECT_EQ(again.ran, 0u);
   EXPECT_EQ(again.skipped_done, 2u);
   EXPECT_EQ(again.skipped_failed, 2u);
-  const auto retry = run_sweep(s, {out, 1, true, {}});
+  const auto retry = run_sweep(s, {out, 1, true, {}, {}});
   EXPECT_EQ(retry.ran, 2u);
   EXPECT_EQ(retry.failed, 2u);
   // A done task whose folder was removed runs again.
   fs::remove_all(out / "tasks" / s.tasks[1].id);
-  const auto lost = run_sweep(s, {out, 1, false, {}});
+  const auto lost = run_sweep(s, {out, 1, false, {}, {}});
   EXPECT_EQ(lost.ran, 1u);
   EXPECT_TRUE(fs::exists(out / "tasks" / s.tasks[1].id / "scores" / "scores.json"));
   ResultsTable table(out / "sweep.db");
@@ -250,7 +250,7 @@ TEST(SweepRun, TaskIsTheSameRunAsScrutineerRunOfItsRecipe) {
   // (`scrutineer run`) of the task's recipe text writes.
   const auto folder = fresh_folder();
   const auto s = parse_sweep(kData / "sweep.toml");
-  run_sweep(s, {folder / "sweep", 1, false, {}});
+  run_sweep(s, {folder / "sweep", 1, false, {}, {}});
   const auto& task = s.tasks[3];
   recipe::RunOptions o;
   o.out = folder / "run";
@@ -268,5 +268,156 @@ TEST(SweepErrors, ZipInsideAxesIsRefused) {
   const auto e =
       error_of(write_sweep(folder, "\"scores.seed\" = [1]\nzip = [[\"scores.seed\"]]\n"));
   EXPECT_NE(e.find("s.toml:11:1: zip is a top-level key"), std::string::npos) << e;
+  fs::remove_all(folder);
+}
+
+// --- Long tasks split across processes ([split], docs/sweep.md) ---
+
+namespace {
+
+// A copy of a test sweep file in `folder` (with events.csv beside it), its [split] parts set to
+// `parts` ("backtest = 3" -> "backtest = 1" gives the unsplit sweep).
+fs::path split_copy(const fs::path& folder, const std::string& name, const std::string& key,
+                    int parts) {
+  fs::create_directories(folder);
+  fs::copy_file(kData / "events.csv", folder / "events.csv", fs::copy_options::overwrite_existing);
+  auto text = slurp(kData / name);
+  const auto at = text.find(key + " = 3");
+  EXPECT_NE(at, std::string::npos);
+  text.replace(at, key.size() + 4, key + " = " + std::to_string(parts));
+  std::ofstream(folder / name) << text;
+  return folder / name;
+}
+
+// The files of the expansion's task folders (the parts' folders left out), every file but
+// run.json (times) and the GeoPackage (GDAL writes the time into it).
+std::map<std::string, std::string> merged_files(const Sweep& s, const fs::path& out) {
+  std::map<std::string, std::string> files;
+  for (std::size_t i = 0; i < s.expansion; ++i) {
+    const auto dir = out / "tasks" / s.tasks[i].id;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+      if (e.is_regular_file() && e.path().filename() != "run.json" &&
+          e.path().extension() != ".gpkg" && e.path().filename() != ".scrutineer-manifest.json")
+        files[fs::relative(e.path(), out).string()] = slurp(e.path());
+  }
+  return files;
+}
+
+void expect_split_same_as_whole(const std::string& name, const std::string& key,
+                                const std::string& table_file) {
+  // One sweep file path for both (the report names the recipe's file, ingest/summary.json the
+  // data's path): the unsplit sweep is run, then the split one written over it.
+  const auto folder = fresh_folder();
+  const auto whole = parse_sweep(split_copy(folder, name, key, 1));
+  const auto a = run_sweep(whole, {folder / "whole" / "out", 1, false, {}, {}});
+  const auto split = parse_sweep(split_copy(folder, name, key, 3));
+  ASSERT_EQ(whole.tasks.size(), 2u);
+  ASSERT_EQ(split.tasks.size(), 2u + 2 * 3);
+  ASSERT_EQ(split.expansion, 2u);
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_EQ(whole.tasks[i].id, split.tasks[i].id);
+  const auto b = run_sweep(split, {folder / "split" / "out", 2, false, {}, {}});
+  EXPECT_EQ(a.ran, 2u);
+  EXPECT_EQ(b.ran, 2u);
+  EXPECT_EQ(b.parts, 6u);
+  EXPECT_EQ(b.failed, 0u);
+  const auto files = merged_files(whole, folder / "whole" / "out");
+  EXPECT_GE(files.size(), 2u * 4);
+  EXPECT_TRUE(files.count((fs::path("tasks") / whole.tasks[0].id / table_file).string()))
+      << table_file;
+  EXPECT_EQ(files, merged_files(split, folder / "split" / "out"));  // byte for byte
+  EXPECT_EQ(slurp(folder / "whole" / "out" / "summary.csv"),
+            slurp(folder / "split" / "out" / "summary.csv"));
+  // Each part wrote its share only; the merge read them all.
+  for (std::size_t p = 2; p < split.tasks.size(); ++p)
+    EXPECT_TRUE(
+        fs::exists(folder / "split" / "out" / "tasks" / split.tasks[p].id / "split" / "part.bin"));
+  fs::remove_all(folder);
+}
+
+}  // namespace
+
+TEST(SweepSplit, ExpandsATaskIntoPartsAndAMerge) {
+  const auto s = parse_sweep(kData / "backtest_split.toml");
+  ASSERT_EQ(s.expansion, 2u);
+  ASSERT_EQ(s.tasks.size(), 8u);
+  EXPECT_EQ(s.tasks[0].split, "backtest");
+  EXPECT_FALSE(s.tasks[0].is_part());
+  EXPECT_EQ(s.tasks[0].part_tasks, (std::vector<std::size_t>{2, 3, 4}));
+  EXPECT_EQ(s.tasks[1].part_tasks, (std::vector<std::size_t>{5, 6, 7}));
+  std::set<std::string> ids;
+  for (const auto& t : s.tasks) ids.insert(t.id);
+  EXPECT_EQ(ids.size(), 8u);  // a part's id adds the part to the hash
+  EXPECT_EQ(s.tasks[6].part, 1);
+  EXPECT_EQ(s.tasks[6].parts, 3);
+  EXPECT_EQ(s.tasks[6].merge, 1u);
+  EXPECT_EQ(s.tasks[6].recipe_text, s.tasks[1].recipe_text);
+  // A merge's cost is shared with its parts: the listing still orders largest first.
+  EXPECT_DOUBLE_EQ(s.tasks[2].cost, s.tasks[0].cost);
+  EXPECT_NE(dry_run_listing(s).find("(backtest part 1 of 3, merged by task 1)"), std::string::npos);
+}
+
+TEST(SweepSplit, BadSplitValuesNameTheirPosition) {
+  const auto folder = fresh_folder();
+  EXPECT_NE(error_of(write_sweep(folder, "", "[split]\nbacktest = 0\n"))
+                .find("s.toml:3:12: split.backtest: expected a number of parts from 1 to 1000"),
+            std::string::npos);
+  EXPECT_NE(error_of(write_sweep(folder, "", "[split]\nscores = 2\n"))
+                .find("s.toml:3:1: split: unknown key 'scores' (expected backtest, feedback)"),
+            std::string::npos);
+  // A recipe without the stage is not split: a score audit stays one task.
+  EXPECT_EQ(parse_sweep(write_sweep(folder, "", "[split]\nbacktest = 4\n")).tasks.size(), 1u);
+  fs::remove_all(folder);
+}
+
+TEST(SweepSplit, BacktestByPeriodsGivesTheOneProcessFiles) {
+  expect_split_same_as_whole("backtest_split.toml", "backtest", "backtest/summary.json");
+}
+
+TEST(SweepSplit, FeedbackByReplicatesGivesTheOneProcessFiles) {
+  expect_split_same_as_whole("feedback_split.toml", "feedback", "feedback/loop_summary.json");
+}
+
+TEST(SweepSplit, AKilledPartRunsAgainAndNothingIsDuplicated) {
+  const auto folder = fresh_folder();
+  const auto s = parse_sweep(split_copy(folder, "backtest_split.toml", "backtest", 3));
+  const auto out = folder / "out";
+  run_sweep(s, {out, 1, false, {}, {}});
+  const auto before = merged_files(s, out);
+  // As a sweep killed while part 4 (of task 0) ran: its folder and task 0's are missing, both
+  // rows "running".
+  {
+    ResultsTable table(out / "sweep.db");
+    table.mark(s, s.tasks[4], "running");
+    table.mark(s, s.tasks[0], "running");
+  }
+  fs::remove_all(out / "tasks" / s.tasks[4].id);
+  fs::remove_all(out / "tasks" / s.tasks[0].id);
+  const auto again = run_sweep(s, {out, 2, false, {}, {}});
+  EXPECT_EQ(again.ran, 1u);    // the merge of task 0
+  EXPECT_EQ(again.parts, 1u);  // only the killed part; parts 2 and 3 are done
+  EXPECT_EQ(again.skipped_done, 1u);
+  EXPECT_EQ(merged_files(s, out), before);
+  ResultsTable table(out / "sweep.db");
+  EXPECT_EQ(table.rows_json().size(), 8u);  // one row per task and part
+  std::size_t folders = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(out / "tasks")) ++folders;
+  EXPECT_EQ(folders, 8u);
+  fs::remove_all(folder);
+}
+
+TEST(SweepSplit, AFailedPartFailsItsMergeWithThePartsError) {
+  const auto folder = fresh_folder();
+  const auto s = parse_sweep(split_copy(folder, "backtest_split.toml", "backtest", 3));
+  // The parts read events.csv when they run: without it every part fails, and so do the merges.
+  fs::remove(folder / "events.csv");
+  const auto counts = run_sweep(s, {folder / "out", 2, false, {}, {}});
+  EXPECT_EQ(counts.parts, 6u);
+  EXPECT_EQ(counts.ran, 2u);
+  EXPECT_EQ(counts.failed, 2u);
+  const auto summary = nlohmann::json::parse(slurp(folder / "out" / "summary.json"));
+  ASSERT_EQ(summary["tasks"].size(), 2u);  // the parts are not in the summary
+  EXPECT_EQ(summary["tasks"][0]["status"], "failed");
+  EXPECT_NE(summary["tasks"][0]["error"].get<std::string>().find("of 3 (task "), std::string::npos)
+      << summary["tasks"][0]["error"];
   fs::remove_all(folder);
 }
