@@ -9,7 +9,8 @@
 namespace scrutineer::io {
 
 void write_grid_cells(const std::string& path, const geo::Grid& grid,
-                      const std::vector<Column>& columns, const CellWriteOptions& options) {
+                      const std::vector<Column>& columns, const CellWriteOptions& options,
+                      const CellDescription& description) {
   const auto valid = grid.valid_cells();
   const auto n_valid = static_cast<std::size_t>(valid.size());
   const auto n_cells = static_cast<std::size_t>(grid.cells());
@@ -57,11 +58,12 @@ void write_grid_cells(const std::string& path, const geo::Grid& grid,
   const std::string units = fmt::format(
       "{}{}cell = row-major index iy * {} + ix, ix and iy = column and row from the origin "
       "({}, {}){}",
-      options.units, options.units.empty() ? "" : "; ", grid.nx, grid.x0, grid.y0,
+      description.units, description.units.empty() ? "" : "; ", grid.nx, grid.x0, grid.y0,
       options.all_cells ? ", valid = 1 for a cell of the study region" : "");
-  write_polygons(path, options.layer, grid.crs, geometries, out, {},
-                 layer_description(fmt::format("{}: {} m square cells", options.what, grid.size),
-                                   units, grid.crs));
+  write_polygons(
+      path, options.layer, grid.crs, geometries, out, {},
+      layer_description(fmt::format("{}: {} m square cells", description.what, grid.size), units,
+                        grid.crs));
 }
 
 }  // namespace scrutineer::io

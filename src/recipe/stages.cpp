@@ -115,10 +115,10 @@ void write_cells(const Run& run) {
     }
   }
   if (!run.backtest.models.empty()) add_flag_columns(run, columns);
-  io::CellWriteOptions options;
-  options.what = "Grid cells of the study region with recorded crime, residents and flags";
+  io::CellDescription description;
+  description.what = "Grid cells of the study region with recorded crime, residents and flags";
   const auto unit = std::string(evaluate::to_string(run.recipe.backtest.options.period));
-  options.units =
+  description.units =
       "recorded_crimes = recorded crimes of the study's events (count)" +
       std::string(st.has_areas ? "; each group = its residents spread from the areas by area "
                                  "share (persons)"
@@ -129,7 +129,7 @@ void write_cells(const Run& run) {
                          "operating point (count), <model>_hits = recorded crimes in the cell "
                          "while flagged (count)",
                          unit));
-  io::write_grid_cells((run.dir / "grid" / "cells.gpkg").string(), grid, columns, options);
+  io::write_grid_cells((run.dir / "grid" / "cells.gpkg").string(), grid, columns, {}, description);
 }
 
 // Feedback on the synthetic city's own truth (Ensign et al. 2018's setting with known crime).

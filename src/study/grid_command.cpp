@@ -52,8 +52,8 @@ GridCommandResult run_grid(const StudyOptions& study, const GridCommandOptions& 
   }
   if (!options.output.empty())
     io::write_grid_cells(
-        options.output, s.grid, columns,
-        {options.all_cells, "cells", "Grid cells of the study region",
+        options.output, s.grid, columns, {options.all_cells, "cells"},
+        {"Grid cells of the study region",
          options.spread.empty()
              ? std::string()
              : fmt::format("{} = the areas' column spread to cells by area share (its units)",

@@ -94,8 +94,11 @@ void write_polygons(const std::string& path, const std::string& layer_name, cons
 struct CellWriteOptions {
   bool all_cells = false;       // false: valid cells only; true: every cell with a `valid` field
   std::string layer = "cells";  // layer name (GeoPackage)
-  // What the cells' value columns are and their units (layer_description's `what` and `units`);
-  // the cell, ix, iy and valid fields and the grid's CRS and cell size are added to it.
+};
+
+// The layer's description (io/layer_description.hpp): what the cells are and their value columns'
+// meaning and units; the cell, ix, iy and valid fields, the cell size and the CRS are added.
+struct CellDescription {
   std::string what = "Grid cells";
   std::string units;
 };
@@ -105,7 +108,7 @@ struct CellWriteOptions {
 // or one value per valid cell in row-major order (as grid.valid_cells()). Throws ConfigError for a
 // column of another length. Defined in the geo library (link scrutineer_geo to use it).
 void write_grid_cells(const std::string& path, const geo::Grid& grid,
-                      const std::vector<Column>& columns = {},
-                      const CellWriteOptions& options = {});
+                      const std::vector<Column>& columns = {}, const CellWriteOptions& options = {},
+                      const CellDescription& description = {});
 
 }  // namespace scrutineer::io

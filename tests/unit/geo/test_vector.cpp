@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <memory>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/geo/areas.hpp"
@@ -195,11 +196,9 @@ TEST(VectorWrite, LayersCarryADescriptionOfWhatUnitsAndCrs) {
   grid.ny = 1;
   grid.crs = "EPSG:32616";
   grid.valid = {1, 1};
-  CellWriteOptions options;
-  options.what = "Risk surface";
-  options.units = "risk = the model's score";
   const auto path = (dir / "cells.gpkg").string();
-  write_grid_cells(path, grid, {{"risk", {1, 2}, false}}, options);
+  write_grid_cells(path, grid, {{"risk", {1, 2}, false}}, {},
+                   {"Risk surface", "risk = the model's score"});
   const std::string expected =
       "Risk surface: 100 m square cells. Fields: risk = the model's score; cell = row-major index "
       "iy * 2 + ix, ix and iy = column and row from the origin (500000, 4600000). CRS: "
