@@ -116,7 +116,10 @@ void write_cells(const Run& run) {
   }
   if (!run.backtest.models.empty()) add_flag_columns(run, columns);
   io::CellDescription description;
-  description.what = "Grid cells of the study region with recorded crime, residents and flags";
+  description.what =
+      fmt::format("Grid cells of the study region with recorded crime{}{}",
+                  st.has_areas ? ", residents by group" : "",
+                  run.backtest.models.empty() ? "" : ", each model's flags and hits");
   const auto unit = std::string(evaluate::to_string(run.recipe.backtest.options.period));
   description.units =
       "recorded_crimes = recorded crimes of the study's events (count)" +

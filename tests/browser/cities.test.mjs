@@ -4,8 +4,9 @@
 // its section and matching the tables; no table wider than the page at 1280 px or in print; maps
 // with the study outline, scale bar, north arrow and legend classes that all shade something; the
 // area map's uncertainty view (hatched where the exposure ratio's interval includes 1).
+// SCRUTINEER_CITIES_QUICK=1 shortens each backtest to two weeks, for a quick look by hand.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,7 +35,17 @@ before(async () => {
       continue;
     }
     const out = path.join(dir, name);
-    scrutineer('-q', 'run', path.join(root, 'examples', name, 'audit.toml'), '--data', data, '--out', out);
+    let recipe = path.join(root, 'examples', name, 'audit.toml');
+    if (process.env.SCRUTINEER_CITIES_QUICK) {
+      // A quick look (not the CTest run): two weeks of backtest and 100 replicates.
+      const text = readFileSync(recipe, 'utf8');
+      const at = text.indexOf('[backtest]');
+      const quick = text.slice(0, at) + text.slice(at)
+        .replace(/^to = "[^"]*"/m, 'to = "2017-01-15"').replace(/^bootstrap = 1000$/gm, 'bootstrap = 100');
+      recipe = path.join(dir, `${name}.toml`);
+      writeFileSync(recipe, quick);
+    }
+    scrutineer('-q', 'run', recipe, '--data', data, '--out', out);
     pages[name] = await context.newPage();
     await pages[name].setViewportSize({ width: 1280, height: 900 });
     await pages[name].goto(pathToFileURL(path.join(out, 'report.html')).href);

@@ -43,9 +43,9 @@ seed = 5
 to = "2024-02-20"
 )";
 
-std::string parse_error(const std::string& text) {
+std::string parse_error(const fs::path& folder, const std::string& text) {
   try {
-    recipe::parse_recipe_text("audit.toml", text);
+    recipe::parse_recipe_text(folder / "audit.toml", text);
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -111,7 +111,11 @@ TEST(NearRepeatStage, RecipeAndCommandWriteTheSameKnoxTable) {
 }
 
 TEST(NearRepeatStage, KeysAreTheCommandsAndAreCheckedAtParseTime) {
+  const auto folder = recipe_test::temp_folder();  // [data]'s file must exist
+  fs::create_directories(folder / "city");
+  std::ofstream(folder / "city" / "events.csv") << "time,x,y\n";
   const std::string data = kData;
+  const auto parse_error = [&](const std::string& text) { return ::parse_error(folder, text); };
   // An unknown key, at its line and column (11 lines of [data], then [nearrepeat] at line 12).
   auto message = parse_error(data + "[nearrepeat]\nspatial_bandwidth = 50\nbandwidth = 3\n");
   EXPECT_NE(message.find("audit.toml:14:1: unknown key 'nearrepeat.bandwidth'"), std::string::npos)
@@ -124,4 +128,5 @@ TEST(NearRepeatStage, KeysAreTheCommandsAndAreCheckedAtParseTime) {
   // Without [data] there are no events to test.
   message = parse_error("[nearrepeat]\npermutations = 9\n");
   EXPECT_NE(message.find("nearrepeat: needs a [data] table"), std::string::npos) << message;
+  fs::remove_all(folder);
 }
