@@ -49,9 +49,16 @@ void run_forecast_command(const ForecastArgs& args) {
     for (std::size_t r = 0; r < ranking.size(); ++r)
       rank[static_cast<std::size_t>(ranking[r])] = static_cast<double>(r + 1);
     for (const auto c : top) flag[static_cast<std::size_t>(c)] = 1;
+    io::CellDescription map;
+    map.what = fmt::format("Risk surface of {} for the period starting {}", a.model,
+                           format_iso_utc(req.at));
+    map.units = fmt::format(
+        "risk = the model's score (relative: only its order matters); rank = 1 for the highest "
+        "risk; flagged = 1 for the top {:g}% of valid cells",
+        a.coverage * 100);
     io::write_grid_cells(
         args.map, grid,
-        {{"risk", surface.risk, false}, {"rank", rank, true}, {"flagged", flag, true}});
+        {{"risk", surface.risk, false}, {"rank", rank, true}, {"flagged", flag, true}}, {}, map);
   }
   std::string text = "rank,cell,x,y,risk\n";
   for (std::size_t r = 0; r < top.size(); ++r)

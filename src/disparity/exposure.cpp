@@ -330,4 +330,81 @@ ExposureResult compute_exposure(const UnitPopulation& pop, const std::vector<Per
   return result;
 }
 
+std::vector<AreaRatio> area_ratios(std::size_t n_areas, std::size_t units,
+                                   const std::vector<UnitAreaPopulation>& split,
+                                   const std::vector<Period>& periods_in,
+                                   const ExposureOptions& options) {
+  if (!(options.level > 0 && options.level < 1))
+    throw ConfigError(
+        fmt::format("disparity: interval level must be in (0, 1), found {}", options.level));
+  // The split as lists by unit.
+  std::vector<std::vector<std::pair<std::size_t, double>>> by_unit(units);
+  std::vector<AreaRatio> out(n_areas);
+  for (const auto& s : split) {
+    if (s.unit < 0 || static_cast<std::size_t>(s.unit) >= units || s.area < 0 ||
+        static_cast<std::size_t>(s.area) >= n_areas)
+      throw ConfigError(
+          fmt::format("disparity: unit {} or area {} does not exist", s.unit, s.area));
+    by_unit[static_cast<std::size_t>(s.unit)].emplace_back(static_cast<std::size_t>(s.area),
+                                                           s.population);
+    out[static_cast<std::size_t>(s.area)].population += s.population;
+  }
+  double population = 0;
+  for (const auto& a : out) population += a.population;
+
+  // The periods in compute_exposure's order, so replicate r picks the same periods there and here.
+  std::vector<Period> periods = periods_in;
+  std::stable_sort(periods.begin(), periods.end(),
+                   [](const Period& a, const Period& b) { return a.start < b.start; });
+  const std::size_t n_periods = periods.size();
+  std::vector<std::vector<double>> e(n_periods, std::vector<double>(n_areas, 0.0));  // [p][a]
+  for (std::size_t p = 0; p < n_periods; ++p) {
+    std::vector<std::int64_t> flagged = periods[p].units;
+    std::sort(flagged.begin(), flagged.end());
+    flagged.erase(std::unique(flagged.begin(), flagged.end()), flagged.end());
+    for (const auto u : flagged) {
+      if (u < 0 || static_cast<std::size_t>(u) >= units)
+        throw ConfigError(
+            fmt::format("disparity: flagged unit {} does not exist (there are {})", u, units));
+      for (const auto& [a, pop] : by_unit[static_cast<std::size_t>(u)]) e[p][a] += pop;
+    }
+  }
+  // ratio_a from exposures summed over a set of periods.
+  const auto ratios = [&](const std::vector<double>& exposure, std::vector<double>& r) {
+    double total = 0;
+    for (const double x : exposure) total += x;
+    for (std::size_t a = 0; a < n_areas; ++a)
+      r[a] = ratio(ratio(exposure[a], total), ratio(out[a].population, population));
+  };
+  std::vector<double> exposure(n_areas, 0.0), point(n_areas);
+  for (std::size_t p = 0; p < n_periods; ++p)
+    for (std::size_t a = 0; a < n_areas; ++a) exposure[a] += e[p][a];
+  ratios(exposure, point);
+  for (std::size_t a = 0; a < n_areas; ++a) {
+    out[a].exposure = exposure[a];
+    out[a].ratio = point[a];
+  }
+
+  const int replicates = n_periods > 0 ? std::max(0, options.bootstrap) : 0;
+  if (replicates == 0) return out;
+  std::vector<std::vector<double>> draws(n_areas, std::vector<double>(replicates, kNaN));
+  tbb::parallel_for(tbb::blocked_range<int>(0, replicates),
+                    [&](const tbb::blocked_range<int>& range) {
+                      std::vector<double> sum(n_areas), r(n_areas);
+                      for (int rep = range.begin(); rep != range.end(); ++rep) {
+                        Rng rng(options.seed, static_cast<std::uint64_t>(rep));
+                        std::fill(sum.begin(), sum.end(), 0.0);
+                        for (std::size_t k = 0; k < n_periods; ++k) {
+                          const auto p = static_cast<std::size_t>(rng.below(n_periods));
+                          for (std::size_t a = 0; a < n_areas; ++a) sum[a] += e[p][a];
+                        }
+                        ratios(sum, r);
+                        for (std::size_t a = 0; a < n_areas; ++a) draws[a][rep] = r[a];
+                      }
+                    });
+  for (std::size_t a = 0; a < n_areas; ++a)
+    if (std::isfinite(out[a].ratio)) out[a].ci = interval(std::move(draws[a]), options.level);
+  return out;
+}
+
 }  // namespace scrutineer::disparity

@@ -21,6 +21,7 @@
 #include "scrutineer/geo/reporting.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/csv.hpp"
+#include "scrutineer/io/layer_description.hpp"
 #include "scrutineer/io/vector.hpp"
 
 namespace scrutineer::disparity {
@@ -324,7 +325,23 @@ DisparityReport compute_disparity(const study::Study& s, const FlagTable& flags,
   }
   for (std::size_t a = 0; a < areas.size(); ++a)
     exposure[a] = per_capita[a] * report.groups.total[a];
-  report.areas = {std::move(exposure), std::move(per_capita)};
+  // Each area's exposure ratio and interval: its residents in each unit, as the groups' are.
+  std::vector<UnitAreaPopulation> split;
+  if (grid) {
+    for (std::int64_t c = 0; c < overlay->cells; ++c)
+      for (auto k = overlay->start[c]; k < overlay->start[c + 1]; ++k) {
+        const auto a = static_cast<std::size_t>(overlay->area[k]);
+        split.push_back({c, overlay->area[k], report.groups.total[a] * overlay->area_share(k)});
+      }
+  } else {
+    for (std::size_t a = 0; a < areas.size(); ++a)
+      split.push_back(
+          {static_cast<std::int64_t>(a), static_cast<std::int64_t>(a), report.groups.total[a]});
+  }
+  exposure_options.progress = false;
+  auto ratios =
+      area_ratios(areas.size(), pop.units(), split, report.flags.periods, exposure_options);
+  report.areas = {std::move(exposure), std::move(per_capita), std::move(ratios)};
 
   report.title =
       fmt::format("scrutineer disparity: {} flags{} on {} ({} areas, {})", flags_name,
@@ -365,6 +382,15 @@ void write_disparity(DisparityReport& report, const study::Study& s,
   if (n_periods > 0)
     for (std::size_t a = 0; a < areas.size(); ++a) mean_share[a] = per_capita[a] / n_periods;
   columns.push_back({"flagged_share_per_period", mean_share, false});
+  std::vector<double> ratio, lo, hi;
+  for (const auto& r : report.areas.ratios) {
+    ratio.push_back(r.ratio);
+    lo.push_back(r.ci.lo);
+    hi.push_back(r.ci.hi);
+  }
+  columns.push_back({"exposure_ratio", ratio, false});
+  columns.push_back({"exposure_ratio_lo", lo, false});
+  columns.push_back({"exposure_ratio_hi", hi, false});
   for (std::size_t g = 0; g < report.groups.names.size(); ++g)
     columns.push_back({"pop_" + report.groups.names[g], report.groups.by_group[g], false});
   // The areas' own text attributes (names, codes) ride along, so a GIS shows them (issue 17).
@@ -377,7 +403,20 @@ void write_disparity(DisparityReport& report, const study::Study& s,
     if (!taken) texts.push_back({name, areas.text[k]});
   }
   const auto map_path = (dir / "areas.geojson").string();
-  io::write_polygons(map_path, "areas", "EPSG:4326", polygons, columns, texts);
+  io::write_polygons(
+      map_path, "areas", "EPSG:4326", polygons, columns, texts,
+      io::layer_description(
+          "Areas of the disparity audit with the patrol exposure of their residents",
+          fmt::format(
+              "population = residents (persons); exposure = person-periods spent in flagged "
+              "places; exposure_per_capita = periods out of {} a resident spent in a flagged "
+              "place; flagged_share_per_period = that divided by the periods; exposure_ratio = "
+              "the area's share of exposure / its share of residents (1 = parity), "
+              "exposure_ratio_lo and _hi its {:g}% bootstrap interval; pop_<group> = residents "
+              "of the group (persons)",
+              report.result.period_starts.size(),
+              100 * report.json["bootstrap"]["level"].get<double>()),
+          "EPSG:4326 (WGS 84 longitude, latitude)"));
   report.written.push_back(map_path);
 }
 

@@ -3,12 +3,14 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/geo/grid.hpp"
+#include "scrutineer/io/layer_description.hpp"
 #include "scrutineer/io/vector.hpp"
 
 namespace scrutineer::io {
 
 void write_grid_cells(const std::string& path, const geo::Grid& grid,
-                      const std::vector<Column>& columns, const CellWriteOptions& options) {
+                      const std::vector<Column>& columns, const CellWriteOptions& options,
+                      const CellDescription& description) {
   const auto valid = grid.valid_cells();
   const auto n_valid = static_cast<std::size_t>(valid.size());
   const auto n_cells = static_cast<std::size_t>(grid.cells());
@@ -52,7 +54,16 @@ void write_grid_cells(const std::string& path, const geo::Grid& grid,
     for (const auto& c : columns)
       out[k++].values.push_back(c.values.size() == n_cells ? c.values[cell] : c.values[i]);
   }
-  write_polygons(path, options.layer, grid.crs, geometries, out);
+  // What the layer is, for a GIS (io/layer_description.hpp): the caller's columns, then ours.
+  const std::string units = fmt::format(
+      "{}{}cell = row-major index iy * {} + ix, ix and iy = column and row from the origin "
+      "({}, {}){}",
+      description.units, description.units.empty() ? "" : "; ", grid.nx, grid.x0, grid.y0,
+      options.all_cells ? ", valid = 1 for a cell of the study region" : "");
+  write_polygons(
+      path, options.layer, grid.crs, geometries, out, {},
+      layer_description(fmt::format("{}: {} m square cells", description.what, grid.size), units,
+                        grid.crs));
 }
 
 }  // namespace scrutineer::io

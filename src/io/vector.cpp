@@ -2,6 +2,7 @@
 #include "scrutineer/io/vector.hpp"
 
 #include <cpl_error.h>
+#include <cpl_string.h>
 #include <fmt/format.h>
 #include <gdal_priv.h>
 #include <ogr_geometry.h>
@@ -198,6 +199,8 @@ PolygonLayer read_polygons(const std::string& path, const ReadPolygonsOptions& o
     out.geographic = result_srs->IsGeographic();
   }
 
+  if (const char* description = layer->GetMetadataItem("DESCRIPTION"))
+    out.description = description;
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   const int nfields = defn->GetFieldCount();
   for (int i = 0; i < nfields; ++i) {
@@ -260,7 +263,7 @@ std::string vector_driver_for(const std::string& path) {
 
 void write_polygons(const std::string& path, const std::string& layer_name, const std::string& crs,
                     const std::vector<MultiPolygon>& geometries, const std::vector<Column>& numbers,
-                    const std::vector<TextColumn>& texts) {
+                    const std::vector<TextColumn>& texts, const std::string& description) {
   const std::string driver_name = vector_driver_for(path);
   for (const auto& c : numbers)
     if (c.values.size() != geometries.size())
@@ -282,7 +285,13 @@ void write_polygons(const std::string& path, const std::string& layer_name, cons
     const std::string temp = file.temp_path().string();
     GDALDatasetUniquePtr ds(driver->Create(temp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds) throw IoError(fmt::format("cannot create {}: {}", path, last_gdal_error()));
-    OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), srs.get(), wkbMultiPolygon, nullptr);
+    // GeoPackage: gpkg_contents.description; GeoJSON: the collection's "description" member.
+    char** layer_options = nullptr;
+    if (!description.empty())
+      layer_options = CSLSetNameValue(layer_options, "DESCRIPTION", description.c_str());
+    OGRLayer* layer =
+        ds->CreateLayer(layer_name.c_str(), srs.get(), wkbMultiPolygon, layer_options);
+    CSLDestroy(layer_options);
     if (!layer)
       throw IoError(fmt::format("cannot create layer in {}: {}", path, last_gdal_error()));
     for (const auto& c : numbers) {

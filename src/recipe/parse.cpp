@@ -14,6 +14,7 @@
 #include "scrutineer/forecast/model.hpp"
 #include "scrutineer/ingest/options.hpp"
 #include "scrutineer/io/read_file.hpp"
+#include "scrutineer/nearrepeat/options.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/scores/options.hpp"
 #include "scrutineer/stops/options.hpp"
@@ -149,6 +150,20 @@ void parse_stops(Section& s, StopsStage& st, Context& context) {
   s.finish();
 }
 
+// [nearrepeat]: [data]'s events as the command reads them (reading, category, dates), then the
+// command's own keys; its region is its own (the command has no [grid]).
+void parse_nearrepeat(Section& s, NearRepeatStage& n, const study::StudyOptions& study) {
+  n.enabled = true;
+  auto& o = n.options.study;
+  o.events = study.events;
+  o.read = study.read;
+  o.category = study.category;
+  o.from = study.from;
+  o.to = study.to;
+  read_options(s, nearrepeat::nearrepeat_option_set(), n.options);
+  s.finish();
+}
+
 // Stages that need another stage say so at their own table.
 void check_stages(Section& top, const Recipe& r) {
   if (!r.has_data && (r.backtest.enabled || !r.study.areas.empty()))
@@ -171,10 +186,12 @@ void check_stages(Section& top, const Recipe& r) {
     top.fail("feedback",
              "truth = \"fitted\" needs [data] and [areas]: the truth is fitted to the "
              "study's recorded crime, and exposure is counted by area");
+  if (r.nearrepeat.enabled && !r.has_data)
+    top.fail("nearrepeat", "needs a [data] table: the Knox test runs on its events");
   if (!r.has_data && !r.feedback.enabled && !r.scores.enabled && !r.stops.enabled)
     top.fail("",
-             "the recipe runs nothing: add [data] with [backtest], [feedback], [scores] or "
-             "[stops]");
+             "the recipe runs nothing: add [data] with [backtest] or [nearrepeat], or "
+             "[feedback], [scores] or [stops]");
 }
 
 Recipe parse_table(const toml::table& root, Context& context) {
@@ -204,6 +221,8 @@ Recipe parse_table(const toml::table& root, Context& context) {
     parse_feedback(*feedback, r.feedback, declared, r.feedback_truth_position);
   if (auto scores = top.table("scores")) parse_scores(*scores, r.scores);
   if (auto stops = top.table("stops")) parse_stops(*stops, r.stops, context);
+  if (auto nearrepeat = top.table("nearrepeat"))
+    parse_nearrepeat(*nearrepeat, r.nearrepeat, r.study);
   top.finish();
   check_stages(top, r);
   return r;

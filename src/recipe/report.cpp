@@ -16,6 +16,7 @@
 #include "scrutineer/forecast/model.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/vector.hpp"
+#include "scrutineer/nearrepeat/knox.hpp"
 #include "scrutineer/recipe/findings.hpp"
 #include "scrutineer/report/html.hpp"
 #include "scrutineer/report/ratio_chart.hpp"
@@ -156,6 +157,23 @@ std::string exposure_map(const Run& run) {
   auto values = run.disparity.areas.per_capita;
   for (std::size_t a = 0; a < values.size() && a < st.overlay.area_covered.size(); ++a)
     if (!(st.overlay.area_covered[a] > 0)) values[a] = NAN;
+  // The uncertainty view: each area's exposure ratio and its interval on hover; hatched where the
+  // interval includes 1 (disparity::area_ratios).
+  const auto level = run.recipe.disparity.options.level;
+  const auto& ratios = run.disparity.areas.ratios;
+  for (std::size_t a = 0; a < ratios.size() && a < values.size(); ++a) {
+    const auto& r = ratios[a];
+    const bool shown = std::isfinite(values[a]) && std::isfinite(r.ratio);
+    o.details.push_back(!shown ? std::string()
+                        : std::isfinite(r.ci.lo)
+                            ? fmt::format("exposure ratio {:.2f} ({:g}% interval {:.2f} to {:.2f})",
+                                          r.ratio, 100 * level, r.ci.lo, r.ci.hi)
+                            : fmt::format("exposure ratio {:.2f} (no interval)", r.ratio));
+    o.hatched.push_back(shown && r.includes_parity());
+  }
+  o.hatch_label = fmt::format(
+      "hatched: the exposure ratio's {:g}% interval includes 1 (no evidence of a difference)",
+      100 * level);
   return report::choropleth_svg(st.areas.polygons, values, o);
 }
 
@@ -178,7 +196,10 @@ void report_disparity(const Run& run, report::HtmlReport& html) {
                   {"crime_ratio", "exposure / recorded crime"},
                   {"crime_ratio_lo", "interval from"},
                   {"crime_ratio_hi", "to"}});
-  html.figure(exposure_map(run), "Patrol exposure per resident");
+  html.figure(exposure_map(run),
+              "Patrol exposure per resident. Exposure ratio of an area = its share of patrol "
+              "exposure / its share of residents (1 = in proportion); hover over an area for "
+              "its ratio and bootstrap interval. Hatched: the interval includes 1.");
 }
 
 void report_feedback(const Run& run, report::HtmlReport& html) {
@@ -329,6 +350,35 @@ void report_stops(const Run& run, report::HtmlReport& html) {
   html.preformatted(run.stops.summary);
 }
 
+// The Knox test as `scrutineer nearrepeat` writes it: the heat map, the table and the summary.
+void report_nearrepeat(const Run& run, report::HtmlReport& html) {
+  const auto& o = run.recipe.nearrepeat.options;
+  const auto& r = run.nearrepeat.result;
+  html.section("Near repeats: the Knox test", "nearrepeat");
+  html.paragraph(fmt::format(
+      "Are crimes close in space also close in time, more than chance would give? Every pair of "
+      "the {} events is counted by its distance band ({:g} m wide) and its time band ({:g} days "
+      "wide); the expected count of each cell is the mean over {} random permutations of the "
+      "times (Knox 1964; bands counted as {}). A Knox ratio above 1 means more close pairs than "
+      "chance; a cell is significant when its p-value is below {:g}. Files: nearrepeat/knox.csv, "
+      "knox.svg, summary.txt.",
+      r.events, o.knox.spatial_bandwidth, o.knox.temporal_bandwidth, o.knox.permutations,
+      o.knox.convention == nearrepeat::Convention::kNrc ? "the Near Repeat Calculator counts them"
+                                                        : "their labels say",
+      o.alpha));
+  html.figure(nearrepeat::knox_svg(r, o.alpha),
+              "Knox ratio of each distance band (rows) and time band (columns); significant cells "
+              "bold and outlined");
+  html.key_table(nearrepeat::knox_csv(r), "Knox table",
+                 {{"space_band", "distance"},
+                  {"time_band", "time apart"},
+                  {"observed", "pairs observed"},
+                  {"expected_mean", "pairs expected (mean of permutations)"},
+                  {"knox_ratio", "Knox ratio (observed / expected)"},
+                  {"p_value", "p-value"}});
+  html.preformatted(nearrepeat::knox_summary(r, o.alpha));
+}
+
 std::vector<report::Citation> citations(const Run& run) {
   std::vector<report::Citation> out;
   std::set<std::string> seen;
@@ -357,6 +407,13 @@ std::vector<report::Citation> citations(const Run& run) {
                    "Breslow & Day (1987), Statistical Methods in Cancer Research II, IARC"});
     out.push_back({"Outcome test", "Knowles, Persico & Todd (2001), J. Political Economy 109(1)"});
     out.push_back({"Veil of darkness", "Grogger & Ridgeway (2006), JASA 101(475)"});
+  }
+  if (run.recipe.nearrepeat.enabled) {
+    out.push_back({"Knox test of space-time clustering",
+                   "Knox (1964), J. Royal Statistical Society C (Applied Statistics) 13(1) 25-30"});
+    out.push_back({"Near Repeat Calculator (the band convention `nrc`)",
+                   "Ratcliffe (2009), Near Repeat Calculator 1.3, Temple University; Johnson et "
+                   "al. (2007), J. Quantitative Criminology 23(3)"});
   }
   return out;
 }
@@ -407,6 +464,7 @@ void stage_report(Run& run) {
   if (r.feedback.enabled) report_feedback(run, html);
   if (r.scores.enabled) report_scores(run, html);
   if (r.stops.enabled) report_stops(run, html);
+  if (r.nearrepeat.enabled) report_nearrepeat(run, html);
   html.methods(citations(run));
   io::write_text_file(run.dir / "report.html", html.html());
 }

@@ -43,6 +43,7 @@ const std::vector<Stage>& stages() {
       {"feedback", [](const Recipe& r) { return r.feedback.enabled; }, stage_feedback},
       {"scores", [](const Recipe& r) { return r.scores.enabled; }, stage_scores},
       {"stops", [](const Recipe& r) { return r.stops.enabled; }, stage_stops},
+      {"nearrepeat", [](const Recipe& r) { return r.nearrepeat.enabled; }, stage_nearrepeat},
       {"report", [](const Recipe&) { return true; }, stage_report},
   };
   return list;

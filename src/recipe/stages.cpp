@@ -116,7 +116,24 @@ void write_cells(const Run& run) {
     }
   }
   if (!run.backtest.models.empty()) add_flag_columns(run, columns);
-  io::write_grid_cells((run.dir / "grid" / "cells.gpkg").string(), grid, columns);
+  io::CellDescription description;
+  description.what =
+      fmt::format("Grid cells of the study region with recorded crime{}{}",
+                  st.has_areas ? ", residents by group" : "",
+                  run.backtest.models.empty() ? "" : ", each model's flags and hits");
+  const auto unit = std::string(evaluate::to_string(run.recipe.backtest.options.period));
+  description.units =
+      "recorded_crimes = recorded crimes of the study's events (count)" +
+      std::string(st.has_areas ? "; each group = its residents spread from the areas by area "
+                                 "share (persons)"
+                               : "") +
+      (run.backtest.models.empty()
+           ? std::string()
+           : fmt::format("; <model>_{0}s_flagged = {0}s the model flagged the cell at the "
+                         "operating point (count), <model>_hits = recorded crimes in the cell "
+                         "while flagged (count)",
+                         unit));
+  io::write_grid_cells((run.dir / "grid" / "cells.gpkg").string(), grid, columns, {}, description);
 }
 
 // Feedback on the synthetic city's own truth (Ensign et al. 2018's setting with known crime).
@@ -283,6 +300,17 @@ void stage_stops(Run& run) {
   run.stops = stops::run_stops(run.recipe.stops.options);
   stops::write_stops(run.stops, run.dir / "stops");
   run.say(run.stops.summary);
+}
+
+// The same function as `scrutineer nearrepeat` (nearrepeat::run_nearrepeat), which reads [data]'s
+// events itself, as the command does; its files (knox.csv, knox.svg, summary.txt) in nearrepeat/.
+void stage_nearrepeat(Run& run) {
+  auto options = run.recipe.nearrepeat.options;
+  options.study.progress = run.options.progress;
+  options.output = (run.dir / "nearrepeat").string();
+  options.replace = false;
+  run.nearrepeat = nearrepeat::run_nearrepeat(options);
+  run.say(run.nearrepeat.summary);
 }
 
 void stage_scores(Run& run) {

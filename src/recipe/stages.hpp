@@ -10,6 +10,7 @@
 #include "scrutineer/disparity/run.hpp"
 #include "scrutineer/evaluate/backtest.hpp"
 #include "scrutineer/feedback/loop.hpp"
+#include "scrutineer/nearrepeat/command.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/recipe/run.hpp"
 #include "scrutineer/scores/audit.hpp"
@@ -34,6 +35,7 @@ struct Run {
   std::string loop_text;
   scores::AuditResult scores;
   stops::StopsResult stops;
+  nearrepeat::NearRepeatRun nearrepeat;
   std::vector<std::string> warnings;  // change what the numbers can be taken to say
   std::vector<std::string> notes;     // context that changes no conclusion
 
@@ -49,6 +51,7 @@ void stage_disparity(Run& run);
 void stage_feedback(Run& run);
 void stage_scores(Run& run);
 void stage_stops(Run& run);
+void stage_nearrepeat(Run& run);
 void stage_report(Run& run);
 
 // run.json: the recipe, the engine, the command line, the inputs with their size and SHA-256,

@@ -14,6 +14,7 @@ namespace scrutineer::report {
 
 namespace {
 // A colour-blind-safe sequential ramp (light to dark), as in ColorBrewer's YlOrRd.
+constexpr const char* kHatchId = "hatch-parity";
 const std::vector<const char*> kRamp = {"#ffffb2", "#fed976", "#feb24c", "#fd8d3c",
                                         "#f03b20", "#bd0026", "#800026"};
 
@@ -119,7 +120,8 @@ std::string choropleth_svg(const std::vector<io::MultiPolygon>& shapes,
       quantile_breaks(values, std::min<int>(o.classes, static_cast<int>(kRamp.size())));
   const int legend_rows = static_cast<int>(breaks.size()) + 1;
   const double map_h = dy * scale, top = o.title.empty() ? 10 : 34;
-  const double height = top + map_h + 30 + legend_rows * 20;
+  const bool hatch = std::find(o.hatched.begin(), o.hatched.end(), true) != o.hatched.end();
+  const double height = top + map_h + 30 + (legend_rows + (hatch ? 1 : 0)) * 20;
   std::string svg = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1:.0f}\" viewBox=\"0 0 "
       "{0} "
@@ -128,6 +130,13 @@ std::string choropleth_svg(const std::vector<io::MultiPolygon>& shapes,
   if (!o.title.empty())
     svg += fmt::format("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{}</text>\n",
                        escape_html(o.title));
+  // Diagonal lines over the colour, dark enough to read on every class of the ramp.
+  if (hatch)
+    svg += fmt::format(
+        "<defs><pattern id=\"{}\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" "
+        "patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
+        "stroke=\"#333\" stroke-width=\"1.2\"/></pattern></defs>\n",
+        kHatchId);
   svg += fmt::format(
       "<g transform=\"translate(10,{:.0f})\" stroke=\"#666\" stroke-width=\"0.3\" "
       "fill-rule=\"evenodd\">\n",
@@ -139,10 +148,18 @@ std::string choropleth_svg(const std::vector<io::MultiPolygon>& shapes,
       const auto k = std::lower_bound(breaks.begin(), breaks.end(), v) - breaks.begin();
       colour = kRamp[static_cast<std::size_t>(std::min<std::ptrdiff_t>(k, breaks.size() - 1))];
     }
-    const auto value = std::isfinite(v) ? format_break(v) : o.missing_label;
-    svg += fmt::format(
-        "<path fill=\"{}\" d=\"{}\"><title>{}</title></path>\n", colour, path_of(shapes[i], frame),
-        escape_html(i < o.names.size() && !o.names[i].empty() ? o.names[i] + ": " + value : value));
+    auto label = std::isfinite(v) ? format_break(v) : o.missing_label;
+    if (i < o.names.size() && !o.names[i].empty()) label = o.names[i] + ": " + label;
+    if (i < o.details.size() && !o.details[i].empty()) label += "; " + o.details[i];
+    const auto d = path_of(shapes[i], frame);
+    svg += fmt::format("<path fill=\"{}\" d=\"{}\"><title>{}</title></path>\n", colour, d,
+                       escape_html(label));
+    // The hatch lets the hover reach the shape's own title beneath it.
+    if (i < o.hatched.size() && o.hatched[i])
+      svg += fmt::format(
+          "<path class=\"hatch\" fill=\"url(#{})\" stroke=\"none\" pointer-events=\"none\" "
+          "d=\"{}\"/>\n",
+          kHatchId, d);
   }
   if (!o.outline.empty())
     svg += fmt::format(
@@ -173,8 +190,18 @@ std::string choropleth_svg(const std::vector<io::MultiPolygon>& shapes,
   y += 20;
   svg += fmt::format(
       "<rect x=\"10\" y=\"{:.0f}\" width=\"16\" height=\"12\" fill=\"#dddddd\" stroke=\"#666\"/>"
-      "<text x=\"32\" y=\"{:.0f}\">{}</text>\n</svg>\n",
+      "<text x=\"32\" y=\"{:.0f}\">{}</text>\n",
       y - 10, y, escape_html(o.missing_label));
+  if (hatch) {
+    y += 20;
+    svg += fmt::format(
+        "<g class=\"hatch-legend\"><rect x=\"10\" y=\"{0:.0f}\" width=\"16\" height=\"12\" "
+        "fill=\"#ffffff\" stroke=\"#666\"/><rect x=\"10\" y=\"{0:.0f}\" width=\"16\" "
+        "height=\"12\" fill=\"url(#{1})\" stroke=\"#666\"/><text x=\"32\" y=\"{2:.0f}\">{3}</text>"
+        "</g>\n",
+        y - 10, kHatchId, y, escape_html(o.hatch_label));
+  }
+  svg += "</svg>\n";
   return svg;
 }
 

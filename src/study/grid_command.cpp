@@ -51,7 +51,13 @@ GridCommandResult run_grid(const StudyOptions& study, const GridCommandOptions& 
       write_overlay_csv(options.overlay_output, s.grid, s.areas, s.overlay);
   }
   if (!options.output.empty())
-    io::write_grid_cells(options.output, s.grid, columns, {options.all_cells, "cells"});
+    io::write_grid_cells(
+        options.output, s.grid, columns, {options.all_cells, "cells"},
+        {"Grid cells of the study region",
+         options.spread.empty()
+             ? std::string()
+             : fmt::format("{} = the areas' column spread to cells by area share (its units)",
+                           fmt::join(options.spread, ", "))});
   return r;
 }
 

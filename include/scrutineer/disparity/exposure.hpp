@@ -94,6 +94,34 @@ ExposureResult compute_exposure(const UnitPopulation& population,
                                 const std::vector<double>& true_crime,
                                 const ExposureOptions& options);
 
+// Exposure ratio of each area (issue 17's uncertainty view): the area treated as a group of its
+// own residents, as in the group ratios above (Lum & Isaac 2016). `split` gives the residents of
+// each unit by the area they live in (rows (unit, area, population), pop_a(u)). Then
+//   E_a = Σ_p Σ_{u ∈ F_p} pop_a(u),  P_a = Σ_u pop_a(u),
+//   ratio_a = (E_a / Σ_b E_b) / (P_a / Σ_b P_b)
+// (the area's share of exposure over its share of residents; equivalently its per-capita exposure
+// over the study-wide one; 1 = parity). The interval is the percentile bootstrap over periods of
+// compute_exposure, with the same replicates: periods in time order, replicate r draws them with
+// Rng(seed, r). NaN where P_a = 0 (no residents, or an area outside the study region).
+struct UnitAreaPopulation {
+  std::int64_t unit;
+  std::int64_t area;
+  double population;
+};
+struct AreaRatio {
+  double population = 0;  // P_a
+  double exposure = 0;    // E_a
+  double ratio = kNaN;
+  Interval ci;
+  // The interval holds 1: no evidence that the area's exposure differs from its population share.
+  bool includes_parity() const { return ci.lo <= 1 && 1 <= ci.hi; }
+};
+// ConfigError on a unit or area out of range, or a level outside (0, 1).
+std::vector<AreaRatio> area_ratios(std::size_t areas, std::size_t units,
+                                   const std::vector<UnitAreaPopulation>& split,
+                                   const std::vector<Period>& periods,
+                                   const ExposureOptions& options);
+
 // Estimated true crime per unit: Σ_a crime(u) · share(u, a) / rate(a), where share(u, a) is the
 // share of unit u lying in area a (rows of `unit_area_share` are (unit, area, share) triples).
 // Units with no area share keep their recorded crime. ConfigError on a rate outside (0, 1].

@@ -39,6 +39,9 @@ struct DisparityOptions {
 struct AreaExposure {
   std::vector<double> exposure;    // [area] person-periods in flagged places
   std::vector<double> per_capita;  // [area] exposure / population (periods)
+  // [area] exposure ratio with its bootstrap interval (area_ratios: each area's residents as a
+  // group; the residents counted are those living in the units, as for the groups).
+  std::vector<AreaRatio> ratios;
 };
 
 struct DisparityReport {

@@ -48,6 +48,7 @@ struct PolygonLayer {
   std::vector<std::vector<double>> numbers;     // per field; empty for text fields
   std::vector<std::vector<std::string>> texts;  // per field
   std::vector<std::int64_t> repaired;           // 1-based feature numbers that MakeValid repaired
+  std::string description;  // the layer's DESCRIPTION (gpkg_contents.description); "" when none
 
   std::size_t size() const { return geometries.size(); }
   std::optional<std::size_t> find_field(std::string_view name) const;
@@ -83,14 +84,23 @@ struct TextColumn {
 // atomically).
 std::string vector_driver_for(const std::string& path);
 
-// Writes polygons with attribute columns atomically (temporary file + rename). Throws IoError.
+// Writes polygons with attribute columns atomically (temporary file + rename). `description`
+// (io/layer_description.hpp) becomes the layer's description: gpkg_contents.description in a
+// GeoPackage, the "description" member of a GeoJSON. Throws IoError.
 void write_polygons(const std::string& path, const std::string& layer_name, const std::string& crs,
                     const std::vector<MultiPolygon>& geometries, const std::vector<Column>& numbers,
-                    const std::vector<TextColumn>& texts = {});
+                    const std::vector<TextColumn>& texts = {}, const std::string& description = "");
 
 struct CellWriteOptions {
   bool all_cells = false;       // false: valid cells only; true: every cell with a `valid` field
   std::string layer = "cells";  // layer name (GeoPackage)
+};
+
+// The layer's description (io/layer_description.hpp): what the cells are and their value columns'
+// meaning and units; the cell, ix, iy and valid fields, the cell size and the CRS are added.
+struct CellDescription {
+  std::string what = "Grid cells";
+  std::string units;
 };
 
 // Writes grid cells as square polygons in grid.crs with fields cell (row-major index), ix, iy,
@@ -98,7 +108,7 @@ struct CellWriteOptions {
 // or one value per valid cell in row-major order (as grid.valid_cells()). Throws ConfigError for a
 // column of another length. Defined in the geo library (link scrutineer_geo to use it).
 void write_grid_cells(const std::string& path, const geo::Grid& grid,
-                      const std::vector<Column>& columns = {},
-                      const CellWriteOptions& options = {});
+                      const std::vector<Column>& columns = {}, const CellWriteOptions& options = {},
+                      const CellDescription& description = {});
 
 }  // namespace scrutineer::io

@@ -1,5 +1,6 @@
 // An audit recipe: one TOML file naming the data, study area, grid, areas and groups, models and
-// the backtest, disparity, feedback and score-audit stages, parsed and validated before any work.
+// the backtest, disparity, feedback, score-audit, stops and near-repeat stages, parsed and
+// validated before any work.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "scrutineer/evaluate/backtest_options.hpp"
 #include "scrutineer/feedback/options.hpp"
 #include "scrutineer/ingest/ingest.hpp"
+#include "scrutineer/nearrepeat/command.hpp"
 #include "scrutineer/scores/audit.hpp"
 #include "scrutineer/stops/command.hpp"
 #include "scrutineer/study/study.hpp"
@@ -57,6 +59,15 @@ struct StopsStage {
   stops::StopsOptions options;  // records paths resolved against the recipe's folder
 };
 
+// [nearrepeat]: the Knox test of near repeats on [data]'s events, as `scrutineer nearrepeat` runs
+// it (nearrepeat::run_nearrepeat; its files go to nearrepeat/). The table's keys are the command's
+// flags; its from, to and only override [data]'s from, to and category, and its region (not
+// [grid]'s) keeps the events inside it, as the command's --region does.
+struct NearRepeatStage {
+  bool enabled = false;
+  nearrepeat::NearRepeatOptions options;  // study: [data]'s reading and filters; output at run
+};
+
 struct Recipe {
   std::filesystem::path file;  // the recipe (absolute)
   std::string text;            // its text, recorded in the results
@@ -73,6 +84,7 @@ struct Recipe {
   FeedbackStage feedback;
   ScoresStage scores;
   StopsStage stops;
+  NearRepeatStage nearrepeat;
   std::vector<std::filesystem::path> inputs;  // every input file named, for run.json
 };
 

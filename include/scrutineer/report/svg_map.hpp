@@ -24,6 +24,12 @@ struct MapOptions {
   std::vector<std::string> names;
   // A scale bar (projected coordinates in metres only) and a north arrow (grid north, up).
   bool scale_bar = true;
+  // More hover text of each shape, after its value (e.g. a ratio and its interval); empty = none.
+  std::vector<std::string> details;
+  // Shapes drawn hatched over their colour (the uncertainty view: an interval that includes
+  // parity), with a legend entry saying what the hatch means (`hatch_label`). Empty = no hatch.
+  std::vector<bool> hatched;
+  std::string hatch_label;
 };
 
 // `values[i]` shades `shapes[i]`; NaN is drawn as missing. Throws InternalError if the sizes

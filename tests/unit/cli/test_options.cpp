@@ -21,6 +21,7 @@
 #include "scrutineer/feedback/options.hpp"
 #include "scrutineer/forecast/options.hpp"
 #include "scrutineer/ingest/options.hpp"
+#include "scrutineer/nearrepeat/options.hpp"
 #include "scrutineer/recipe/options.hpp"
 #include "scrutineer/scores/options.hpp"
 #include "scrutineer/stops/options.hpp"
@@ -317,6 +318,7 @@ TEST(StageOptions, CliAndRecipeAgreeForEveryRecipeStage) {
   check_stage(feedback::truth_option_set(), true);
   check_stage(scores::scores_option_set(), true);
   check_stage(stops::stops_option_set(), true);
+  check_stage(nearrepeat::nearrepeat_option_set(), true);
 }
 
 TEST(StageOptions, CommandOnlyStagesBuildTheirFlags) {

@@ -1,13 +1,17 @@
 // io/vector: reading polygon layers (fields, CRS, reprojection, repair, errors) and writing cells.
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
+#include <memory>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/geo/areas.hpp"
 #include "scrutineer/geo/grid.hpp"
+#include "scrutineer/io/layer_description.hpp"
 #include "scrutineer/io/vector.hpp"
 
 namespace scrutineer::io {
@@ -161,6 +165,58 @@ TEST(VectorWrite, GridCellsGeoPackage) {
   int files = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 1);
+  std::filesystem::remove_all(dir);
+}
+
+// gpkg_contents.description of `table`, read with SQL as any SQLite client would.
+std::string gpkg_description(const std::string& path, const std::string& table) {
+  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  if (!ds) return "cannot open " + path;
+  OGRLayer* rows = ds->ExecuteSQL(
+      ("SELECT description FROM gpkg_contents WHERE table_name = '" + table + "'").c_str(), nullptr,
+      nullptr);
+  if (!rows) return "no gpkg_contents";
+  std::string out;
+  if (auto feature = std::unique_ptr<OGRFeature>(rows->GetNextFeature()))
+    out = feature->GetFieldAsString(0);
+  ds->ReleaseResultSet(rows);
+  return out;
+}
+
+TEST(VectorWrite, LayersCarryADescriptionOfWhatUnitsAndCrs) {
+  // Issue 17: a GIS user opening the layer reads what it is, its units and its CRS.
+  EXPECT_EQ(layer_description("Cells", "risk = score", "EPSG:32616"),
+            "Cells. Fields: risk = score. CRS: EPSG:32616.");
+  const auto dir = temp_dir();
+  geo::Grid grid;
+  grid.x0 = 500000;
+  grid.y0 = 4600000;
+  grid.size = 100;
+  grid.nx = 2;
+  grid.ny = 1;
+  grid.crs = "EPSG:32616";
+  grid.valid = {1, 1};
+  const auto path = (dir / "cells.gpkg").string();
+  write_grid_cells(path, grid, {{"risk", {1, 2}, false}}, {},
+                   {"Risk surface", "risk = the model's score"});
+  const std::string expected =
+      "Risk surface: 100 m square cells. Fields: risk = the model's score; cell = row-major index "
+      "iy * 2 + ix, ix and iy = column and row from the origin (500000, 4600000). CRS: "
+      "EPSG:32616.";
+  EXPECT_EQ(gpkg_description(path, "cells"), expected);
+  EXPECT_EQ(read_polygons(path).description, expected);  // GDAL's DESCRIPTION metadata item
+  // Polygons (areas) as well, in a GeoPackage and a GeoJSON.
+  const auto layer = read_polygons(kData + "two_areas.geojson");
+  for (const auto* name : {"areas.gpkg", "areas.geojson"}) {
+    const auto out = (dir / name).string();
+    write_polygons(out, "areas", layer.crs, layer.geometries, {{"pop", {300, 600}, true}}, {},
+                   layer_description("Areas", "pop = residents (persons)", layer.crs));
+    EXPECT_EQ(read_polygons(out).description,
+              "Areas. Fields: pop = residents (persons). CRS: EPSG:32616.")
+        << name;
+  }
+  EXPECT_EQ(gpkg_description((dir / "areas.gpkg").string(), "areas"),
+            "Areas. Fields: pop = residents (persons). CRS: EPSG:32616.");
   std::filesystem::remove_all(dir);
 }
 

@@ -91,6 +91,34 @@ TEST(Report, MapHasOutlineScaleBarNamesAndNoEmptyOrZeroWidthClass) {
   EXPECT_EQ(scale_bar_metres(99), 50);
 }
 
+TEST(Report, MapHatchesOnlyTheShapesMarkedAndExplainsTheHatch) {
+  // Issue 17's uncertainty view: Loop's interval includes parity (hatched), Austin's excludes it.
+  MapOptions o;
+  o.width = 220;
+  o.names = {"Loop", "Austin"};
+  o.details = {"exposure ratio 1.10 (95% interval 0.80 to 1.40)",
+               "exposure ratio 2.00 (95% interval 1.60 to 2.50)"};
+  o.hatched = {true, false};
+  o.hatch_label = "hatched: the interval includes 1";
+  const auto svg = choropleth_svg({square(0, 0, 100), square(100, 0, 100)}, {1.0, 2.0}, o);
+  EXPECT_EQ(count(svg, "<pattern id=\"hatch-parity\""), 1u);
+  EXPECT_EQ(count(svg, "<path class=\"hatch\""), 1u);
+  // The hatch follows Loop's own path and not Austin's; hover labels name the area and its ratio.
+  const auto loop = svg.find("<title>Loop: 1; exposure ratio 1.10 (95% interval 0.80 to 1.40)");
+  const auto austin = svg.find("<title>Austin: 2; exposure ratio 2.00 (95% interval 1.60 to 2.50)");
+  ASSERT_NE(loop, std::string::npos) << svg;
+  ASSERT_NE(austin, std::string::npos) << svg;
+  const auto hatch = svg.find("<path class=\"hatch\"");
+  EXPECT_GT(hatch, loop);
+  EXPECT_LT(hatch, austin);
+  EXPECT_NE(svg.find("class=\"hatch-legend\""), std::string::npos);
+  EXPECT_NE(svg.find(">hatched: the interval includes 1</text>"), std::string::npos);
+  // Nothing marked: no pattern, no legend entry.
+  o.hatched = {false, false};
+  const auto plain = choropleth_svg({square(0, 0, 100), square(100, 0, 100)}, {1.0, 2.0}, o);
+  EXPECT_EQ(plain.find("hatch"), std::string::npos);
+}
+
 TEST(Report, KeyTableShowsPlainColumnsFirstAndAllColumnsBehindAControl) {
   HtmlReport html("t");
   html.key_table("group,population_share,disparity_ratio,x_raw\nA,0.25,1.5,9\n", "Exposure",
