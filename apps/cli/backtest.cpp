@@ -53,10 +53,12 @@ void run(const BacktestArgs& a) {
   const auto result = evaluate::run_backtest(events, grid, o);
   evaluate::write_backtest_outputs(result, grid, a.out);
   fmt::print("{}", evaluate::summary_table(result));
+  std::string flags;
+  for (const auto& f : evaluate::flags_files(result, grid))
+    flags += fmt::format("{}/{}, ", a.out, f);
   fmt::print(stderr,
-             "wrote {0}/periods.csv, {0}/summary.json, {0}/flagged.csv, {0}/hit_counts.csv, "
-             "{0}/coverage.svg\n",
-             a.out);
+             "wrote {0}/periods.csv, {0}/summary.json, {1}{0}/hit_counts.csv, {0}/coverage.svg\n",
+             a.out, flags);
 }
 
 void setup(CLI::App& app) {

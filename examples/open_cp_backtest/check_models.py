@@ -303,7 +303,8 @@ def compare(model, rows, path):
     bad = 0
     for row in rows:
         other = theirs.get(row[0])
-        if other is None or [int(v) for v in other[3:]] != row[1:]:
+        # events, c1..c100 (hit_counts.csv's start_utc, end_utc follow them)
+        if other is None or [int(v) for v in other[3:104]] != row[1:]:
             if bad == 0:
                 diff = next((k for k in range(len(row) - 1)
                              if other is None or int(other[3 + k]) != row[1 + k]), None)

@@ -184,8 +184,9 @@ def _study_handle(study):
 
 class Backtest:
     """A rolling-origin backtest (`scrutineer backtest`): ``summary`` (summary.json), ``periods``
-    (periods.csv), ``hit_counts`` (open_cp's layout), ``flagged`` (flagged.csv), ``chart``
-    (coverage.svg), ``flags(model)`` (NumPy columns) and ``write(folder)`` (the CLI's five files)."""
+    (periods.csv), ``hit_counts`` (open_cp's layout), ``flagged`` (flagged.csv), ``flag_counts``
+    (flag_counts.csv), ``chart`` (coverage.svg), ``flags(model)`` (NumPy columns) and
+    ``write(folder)`` (the CLI's files)."""
 
     def __init__(self, handle):
         self._handle = handle
@@ -207,6 +208,11 @@ class Backtest:
     def flagged(self):
         return _table(self._handle.flagged_csv())
 
+    @property
+    def flag_counts(self):
+        """Per model and cell ever flagged: periods flagged and events caught (flag_counts.csv)."""
+        return _table(self._handle.flag_counts_csv())
+
     def flags(self, model=0):
         """The operating-point flags of a model (its label or index): period_start, cell, rank."""
         index = self.labels.index(model) if isinstance(model, str) else model
@@ -217,7 +223,8 @@ class Backtest:
         return self._handle.summary_table()
 
     def write(self, folder):
-        """Writes periods.csv, summary.json, flagged.csv, hit_counts.csv, coverage.svg."""
+        """Writes periods.csv, summary.json, the flags file of the ``flags`` option (flagged.csv,
+        flag_counts.csv or none, with a .prj), hit_counts.csv, coverage.svg."""
         self._handle.write(str(folder))
 
     def to_pandas(self):

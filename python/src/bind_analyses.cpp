@@ -239,6 +239,8 @@ void bind_analyses(py::module_& m) {
            [](const BacktestRun& r) { return evaluate::hit_counts_csv(r.result); })
       .def("flagged_csv",
            [](const BacktestRun& r) { return evaluate::flagged_csv(r.result, r.study->grid); })
+      .def("flag_counts_csv",
+           [](const BacktestRun& r) { return evaluate::flag_counts_csv(r.result, r.study->grid); })
       .def("coverage_svg", [](const BacktestRun& r) { return evaluate::coverage_svg(r.result); })
       .def("summary_table", [](const BacktestRun& r) { return evaluate::summary_table(r.result); })
       .def("write",

@@ -48,8 +48,9 @@ def test_open_cp_backtest_equals_the_cli(shared, cli, tmp_path):
         "--operating", "5%", "--tie-rule", "open_cp", "--out", tmp_path / "cli")
     same_files(tmp_path / "cli", tmp_path / "py")
     hits = py.hit_counts
-    # 92 daily forecasts (2016-10-01 .. 2016-12-31) for each of the three models, c1..c100.
-    assert len(hits) == 3 * 92 and list(hits.columns[-1:]) == ["c100"]
+    # 92 daily forecasts (2016-10-01 .. 2016-12-31) for each of the three models, c1..c100, then
+    # the period in UTC (issue 17).
+    assert len(hits) == 3 * 92 and list(hits.columns[-3:]) == ["c100", "start_utc", "end_utc"]
     assert (hits["c100"] == hits["events"]).all()  # at 100% coverage every event is caught
     # The in-memory tables are the files' text.
     assert py._handle.hit_counts_csv() == read(tmp_path / "cli" / "hit_counts.csv")

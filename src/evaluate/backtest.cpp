@@ -15,6 +15,7 @@
 #include "scrutineer/core/random.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/evaluate/auc.hpp"
+#include "scrutineer/evaluate/ranking.hpp"
 #include "scrutineer/forecast/model.hpp"
 
 namespace scrutineer::evaluate {
@@ -71,14 +72,17 @@ std::vector<double> default_coverages() {
 PeriodScore score_period(const forecast::Surface& surface, const PeriodCounts& counts,
                          const std::vector<std::int64_t>& oracle, const geo::Grid& grid,
                          const BacktestOptions& options, const std::vector<double>& coverages,
-                         std::uint64_t tie_seed, std::int64_t period_seconds) {
+                         const std::vector<std::int64_t>& ties, std::uint64_t tie_seed,
+                         std::int64_t period_seconds) {
   if (static_cast<std::int64_t>(surface.risk.size()) != grid.cells())
     throw InternalError(fmt::format("a model returned {} risks for a grid of {} cells",
                                     surface.risk.size(), grid.cells()));
   PeriodScore s;
   s.events = counts.total;
   s.outside = counts.outside;
-  const auto ranking = rank_cells(surface.risk, grid, options.tie_rule, tie_seed);
+  // One ranking per surface (evaluate/ranking.hpp): the curve, the operating point and the AUC
+  // all read it. `ties` is the period's tie order of options.tie_rule, shared by the models.
+  const auto ranking = rank_by_risk(surface.risk, ties);
   const auto curve = capture_curve(ranking, counts.per_cell);
   const auto valid = static_cast<std::int64_t>(ranking.size());
   for (const double c : coverages)
@@ -97,7 +101,7 @@ PeriodScore score_period(const forecast::Surface& surface, const PeriodCounts& c
                             oracle, counts.total);
   s.flagged.assign(op_ranking.begin(), op_ranking.begin() + k);
 
-  const auto auc = mann_whitney_auc(surface.risk, counts.per_cell, grid);
+  const auto auc = auc_from_ranking(ranking, surface.risk, counts.per_cell);
   s.auc_u = auc.u;
   s.auc_pairs = auc.pairs;
   s.auc = auc.auc();
@@ -221,6 +225,31 @@ void summarise_model(ModelResult& m, const BacktestResult& r, const BootstrapOpt
   }
 }
 
+// Per cell: periods flagged at the operating point and the events caught there while flagged
+// (events located by grid.cell_of, as count_events does; flagged cells are valid).
+void count_cell_flags(ModelResult& m, const BacktestResult& r, const EventSet& events,
+                      const geo::Grid& grid) {
+  const auto cells = static_cast<std::size_t>(grid.cells());
+  m.cell_periods_flagged.assign(cells, 0);
+  m.cell_hits.assign(cells, 0);
+  std::vector<std::uint8_t> on(cells, 0);
+  for (std::size_t i = 0; i < r.periods.size(); ++i) {
+    const auto& flagged = m.periods[i].flagged;
+    for (const auto c : flagged) {
+      on[static_cast<std::size_t>(c)] = 1;
+      ++m.cell_periods_flagged[static_cast<std::size_t>(c)];
+    }
+    const auto lo = std::lower_bound(events.t.begin(), events.t.end(), r.periods[i].start);
+    const auto hi = std::lower_bound(lo, events.t.end(), r.periods[i].end);
+    for (auto k = static_cast<std::size_t>(lo - events.t.begin());
+         k < static_cast<std::size_t>(hi - events.t.begin()); ++k) {
+      const auto c = grid.cell_of(events.x[k], events.y[k]);
+      if (c >= 0 && on[static_cast<std::size_t>(c)]) ++m.cell_hits[static_cast<std::size_t>(c)];
+    }
+    for (const auto c : flagged) on[static_cast<std::size_t>(c)] = 0;
+  }
+}
+
 void compare_with_baselines(BacktestResult& r, const BootstrapOptions& bootstrap) {
   const ModelResult* best = nullptr;
   for (const auto& m : r.models)
@@ -273,6 +302,25 @@ PeriodUnit period_unit_from_string(std::string_view name) {
   throw ConfigError(fmt::format("unknown period '{}' (expected day, week or month)", name));
 }
 
+std::string_view to_string(FlagsOutput flags) {
+  switch (flags) {
+    case FlagsOutput::kCsv:
+      return "csv";
+    case FlagsOutput::kCounts:
+      return "counts";
+    case FlagsOutput::kNone:
+      return "none";
+  }
+  return "?";
+}
+
+FlagsOutput flags_output_from_string(std::string_view name) {
+  if (name == "csv") return FlagsOutput::kCsv;
+  if (name == "counts") return FlagsOutput::kCounts;
+  if (name == "none") return FlagsOutput::kNone;
+  throw ConfigError(fmt::format("unknown flags output '{}' (expected csv, counts or none)", name));
+}
+
 std::vector<Period> make_periods(std::int64_t first, std::int64_t stop, PeriodUnit unit,
                                  const std::string& zone_name) {
   const TimeZone zone(zone_name.empty() ? "UTC" : zone_name);
@@ -322,6 +370,8 @@ BacktestResult run_backtest(const EventSet& events, const geo::Grid& grid,
   r.coverages = options.coverages.empty() ? default_coverages() : options.coverages;
   for (const double c : r.coverages) cells_for_coverage(0, c);  // ConfigError outside [0, 1]
   r.operating_point = options.operating_point;
+  r.crs = grid.crs;
+  r.flags = options.flags;
   if (!options.cell_area.empty() &&
       static_cast<std::int64_t>(options.cell_area.size()) != grid.cells())
     throw InternalError(fmt::format("cell_area has {} values for a grid of {} cells",
@@ -375,22 +425,28 @@ BacktestResult run_backtest(const EventSet& events, const geo::Grid& grid,
       const auto training = events.slice_time(
           std::max(train_from[static_cast<std::size_t>(i)], INT64_MIN + 1), period.start);
       const std::uint64_t tie_seed = Rng(options.seed, static_cast<std::uint64_t>(i)).next();
+      const auto ties = tie_order(grid, options.tie_rule, tie_seed);
       for (std::size_t m = 0; m < specs.size(); ++m) {
         const auto surface = models[m]->forecast(training, grid, period.start);
         r.models[m].periods[static_cast<std::size_t>(i)] =
-            score_period(surface, counts, oracle, grid, options, r.coverages, tie_seed,
+            score_period(surface, counts, oracle, grid, options, r.coverages, ties, tie_seed,
                          period.end - period.start);
         progress.advance();
       }
     }
   });
   progress.finish();
-  if (options.parts == 1 && options.part == 0) summarise_backtest(r, options.bootstrap);
+  if (options.parts == 1 && options.part == 0)
+    summarise_backtest(r, events, grid, options.bootstrap);
   return r;
 }
 
-void summarise_backtest(BacktestResult& r, const BootstrapOptions& bootstrap) {
-  for (auto& m : r.models) summarise_model(m, r, bootstrap);
+void summarise_backtest(BacktestResult& r, const EventSet& events, const geo::Grid& grid,
+                        const BootstrapOptions& bootstrap) {
+  for (auto& m : r.models) {
+    summarise_model(m, r, bootstrap);
+    count_cell_flags(m, r, events, grid);
+  }
   compare_with_baselines(r, bootstrap);
 }
 

@@ -141,6 +141,17 @@ const OptionSet<BacktestSetup>& backtest_option_set() {
     s.field(
         "baselines", [](auto& b) -> auto& { return b.options.add_baselines; },
         "Add the naive and random baselines (--no-baselines leaves them out)");
+    s.custom(
+         "flags", OptionType::kText,
+         [](const BacktestSetup& b) {
+           return OptionValue(std::string(to_string(b.options.flags)));
+         },
+         [](BacktestSetup& b, const OptionValue& v) {
+           b.options.flags = flags_output_from_string(std::get<std::string>(v));
+         },
+         "Flags written: csv (flagged.csv, a row per flag), counts (flag_counts.csv, per model and "
+         "cell the periods flagged and the events caught) or none")
+        .choices({"csv", "counts", "none"});
     s.field(
          "chunk", [](auto& b) -> auto& { return b.options.chunk; },
          "Periods per sequential task (a model may warm-start within a chunk)")

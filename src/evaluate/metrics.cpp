@@ -103,7 +103,10 @@ double poisson_log_likelihood(const std::vector<double>& rate,
     if (!grid.valid[static_cast<std::size_t>(c)]) continue;
     const double lambda = std::max(rate[static_cast<std::size_t>(c)], floor);
     const double y = counts[static_cast<std::size_t>(c)];
-    sum += y * std::log(lambda) - lambda - std::lgamma(y + 1.0);
+    // y = 0 (most cells): 0 log lambda - lambda - log 0! is exactly -lambda for a finite positive
+    // lambda, without the log and lgamma calls.
+    const bool plain = y == 0 && lambda > 0 && std::isfinite(lambda);
+    sum += plain ? -lambda : y * std::log(lambda) - lambda - std::lgamma(y + 1.0);
     ++cells;
   }
   return ratio(sum, static_cast<double>(cells));

@@ -10,24 +10,9 @@
 #include <string>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/evaluate/ranking.hpp"
 
 namespace scrutineer::evaluate {
-
-namespace {
-
-// SplitMix64 finaliser (Steele, Lea & Flood 2014): a cell's tie key depends only on (seed, cell),
-// never on which other cells tie, so a ranking does not change when unrelated risks change.
-std::uint64_t mix(std::uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-// NaN sorts below every number; -inf .. +inf keep their order.
-double sortable(double r) { return std::isnan(r) ? -HUGE_VAL : r; }
-
-}  // namespace
 
 std::string_view to_string(TieRule rule) {
   switch (rule) {
@@ -120,33 +105,9 @@ std::vector<std::int64_t> rank_cells(const std::vector<double>& risk, const geo:
   if (static_cast<std::int64_t>(risk.size()) != grid.cells())
     throw InternalError(
         fmt::format("risk has {} values for a grid of {} cells", risk.size(), grid.cells()));
-  std::vector<std::int64_t> cells = grid.valid_cells();
-  switch (rule) {
-    case TieRule::kOpenCp:
-      std::sort(cells.begin(), cells.end(), [&](std::int64_t a, std::int64_t b) {
-        const double ra = sortable(risk[a]), rb = sortable(risk[b]);
-        return ra != rb ? ra > rb : a > b;
-      });
-      break;
-    case TieRule::kRowMajor:
-      std::sort(cells.begin(), cells.end(), [&](std::int64_t a, std::int64_t b) {
-        const double ra = sortable(risk[a]), rb = sortable(risk[b]);
-        return ra != rb ? ra > rb : a < b;
-      });
-      break;
-    case TieRule::kRandom: {
-      const std::uint64_t base = mix(seed);
-      std::sort(cells.begin(), cells.end(), [&](std::int64_t a, std::int64_t b) {
-        const double ra = sortable(risk[a]), rb = sortable(risk[b]);
-        if (ra != rb) return ra > rb;
-        const std::uint64_t ka = mix(base ^ static_cast<std::uint64_t>(a));
-        const std::uint64_t kb = mix(base ^ static_cast<std::uint64_t>(b));
-        return ka != kb ? ka < kb : a < b;
-      });
-      break;
-    }
-  }
-  return cells;
+  // One tie order, then a stable sort by risk (evaluate/ranking.hpp): the order of risk
+  // decreasing, then the rule's tie key, without a comparison sort that hashes in its comparator.
+  return rank_by_risk(risk, tie_order(grid, rule, seed));
 }
 
 std::int64_t cells_for_coverage(std::int64_t valid_cells, double coverage) {

@@ -11,6 +11,7 @@
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/geo/crs.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/csv.hpp"
 
@@ -44,6 +45,20 @@ std::string local_time(const TimeZone& zone, std::int64_t utc) {
   const auto c = civil_from_seconds(zone.to_local(utc));
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour,
                      c.minute, c.second);
+}
+
+// ISO 8601 local time with the zone's UTC offset at that instant, e.g. 2016-03-01T00:00:00-06:00.
+std::string local_time_offset(const TimeZone& zone, std::int64_t utc) {
+  const std::int64_t local = zone.to_local(utc);
+  const auto c = civil_from_seconds(local);
+  const std::int64_t offset = local - utc;
+  const std::int64_t a = offset < 0 ? -offset : offset;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", c.year, c.month, c.day,
+                     c.hour, c.minute, c.second, offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+}
+
+TimeZone result_zone(const BacktestResult& r) {
+  return TimeZone(r.time_zone.empty() ? "UTC" : r.time_zone);
 }
 
 std::string percent(double v) { return std::isnan(v) ? "n/a" : fmt::format("{:.1f}%", 100 * v); }
@@ -98,6 +113,10 @@ std::string summary_json(const BacktestResult& r) {
   j["first_period_start"] = r.periods.empty() ? "" : format_iso_utc(r.periods.front().start);
   j["last_period_end"] = r.periods.empty() ? "" : format_iso_utc(r.periods.back().end);
   j["time_zone"] = r.time_zone;
+  // Times: *_utc and period_start are UTC (ISO 8601, Z); hit_counts.csv's start and end are local
+  // wall-clock times in time_zone (open_cp's layout); period_start_local carries its offset.
+  j["crs"] = r.crs;
+  j["flags"] = to_string(r.flags);
   j["valid_cells"] = r.valid_cells;
   j["coverages"] = r.coverages;
   j["operating_point"] = {{"mode", to_string(r.operating_point.mode)},
@@ -135,17 +154,23 @@ std::string summary_json(const BacktestResult& r) {
 }
 
 void write_flagged_csv(std::ostream& out, const BacktestResult& r, const geo::Grid& grid) {
-  out << "model,period_start,cell,rank,centre_x,centre_y\n";
+  out << "model,period_start,cell,rank,centre_x,centre_y,period_end,period_start_local\n";
+  const TimeZone zone = result_zone(r);
+  std::vector<std::string> start(r.periods.size()), times(r.periods.size());
+  for (std::size_t i = 0; i < r.periods.size(); ++i) {
+    start[i] = format_iso_utc(r.periods[i].start);
+    times[i] = fmt::format("{},{}", format_iso_utc(r.periods[i].end),
+                           local_time_offset(zone, r.periods[i].start));
+  }
   std::string buffer;
   for (const auto& m : r.models) {
     const auto label = field(m.spec.label);
     for (std::size_t i = 0; i < r.periods.size(); ++i) {
-      const auto start = format_iso_utc(r.periods[i].start);
       const auto& cells = m.periods[i].flagged;
       buffer.clear();
       for (std::size_t k = 0; k < cells.size(); ++k)
-        fmt::format_to(std::back_inserter(buffer), "{},{},{},{},{},{}\n", label, start, cells[k],
-                       k + 1, grid.centre_x(cells[k]), grid.centre_y(cells[k]));
+        fmt::format_to(std::back_inserter(buffer), "{},{},{},{},{},{},{}\n", label, start[i],
+                       cells[k], k + 1, grid.centre_x(cells[k]), grid.centre_y(cells[k]), times[i]);
       out << buffer;
     }
   }
@@ -157,18 +182,50 @@ std::string flagged_csv(const BacktestResult& r, const geo::Grid& grid) {
   return out.str();
 }
 
+std::string flag_counts_csv(const BacktestResult& r, const geo::Grid& grid) {
+  std::string out = "model,cell,centre_x,centre_y,periods_flagged,hits\n";
+  for (const auto& m : r.models) {
+    const auto label = field(m.spec.label);
+    for (std::size_t c = 0; c < m.cell_periods_flagged.size(); ++c)
+      if (m.cell_periods_flagged[c] > 0) {
+        const auto cell = static_cast<std::int64_t>(c);
+        fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{}\n", label, cell,
+                       grid.centre_x(cell), grid.centre_y(cell), m.cell_periods_flagged[c],
+                       m.cell_hits[c]);
+      }
+  }
+  return out;
+}
+
+std::vector<std::string> flags_files(const BacktestResult& r, const geo::Grid& grid) {
+  std::string base;
+  switch (r.flags) {
+    case FlagsOutput::kCsv:
+      base = "flagged";
+      break;
+    case FlagsOutput::kCounts:
+      base = "flag_counts";
+      break;
+    case FlagsOutput::kNone:
+      return {};
+  }
+  if (grid.crs.empty()) return {base + ".csv"};
+  return {base + ".csv", base + ".prj"};
+}
+
 std::string hit_counts_csv(const BacktestResult& r) {
-  const TimeZone zone(r.time_zone.empty() ? "UTC" : r.time_zone);
+  const TimeZone zone = result_zone(r);
   std::string out = "model,start,end,events";
   for (int p = 1; p <= 100; ++p) out += fmt::format(",c{}", p);
-  out += '\n';
+  out += ",start_utc,end_utc\n";
   for (const auto& m : r.models)
     for (std::size_t i = 0; i < r.periods.size(); ++i) {
       const auto& p = m.periods[i];
       out += fmt::format("{},{},{},{}", field(m.spec.label), local_time(zone, r.periods[i].start),
                          local_time(zone, r.periods[i].end), p.events);
       for (int q = 1; q <= 100; ++q) out += fmt::format(",{}", p.curve_captured[q]);
-      out += '\n';
+      out += fmt::format(",{},{}\n", format_iso_utc(r.periods[i].start),
+                         format_iso_utc(r.periods[i].end));
     }
   return out;
 }
@@ -276,12 +333,17 @@ void write_backtest_outputs(const BacktestResult& r, const geo::Grid& grid,
   std::filesystem::create_directories(folder, ec);
   if (ec) throw IoError(fmt::format("cannot create folder {}: {}", folder.string(), ec.message()));
   io::write_text_file(folder / "periods.csv", periods_csv(r));
-  {
+  const auto files = flags_files(r, grid);
+  if (r.flags == FlagsOutput::kCsv) {
     // Streamed: a city-wide decade holds millions of flags, too many to build as one string.
     io::AtomicFile flagged(folder / "flagged.csv");
     write_flagged_csv(flagged.stream(), r, grid);
     flagged.commit();
+  } else if (r.flags == FlagsOutput::kCounts) {
+    io::write_text_file(folder / "flag_counts.csv", flag_counts_csv(r, grid));
   }
+  // The CRS of the cell centres beside their CSV (a .prj, as GIS tools read for delimited text).
+  if (files.size() == 2) io::write_text_file(folder / files[1], geo::crs_info(grid.crs).wkt + "\n");
   io::write_text_file(folder / "hit_counts.csv", hit_counts_csv(r));
   io::write_text_file(folder / "coverage.svg", coverage_svg(r));
   io::write_text_file(folder / "summary.json", summary_json(r));

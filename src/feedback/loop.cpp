@@ -13,6 +13,7 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/progress.hpp"
 #include "scrutineer/core/random.hpp"
+#include "scrutineer/evaluate/ranking.hpp"
 #include "scrutineer/feedback/measures.hpp"
 #include "scrutineer/forecast/model.hpp"
 
@@ -121,6 +122,9 @@ struct Context {
   std::vector<std::vector<double>> pop;  // [group][cell] residents, pop_g(a) · I(c,a) / area(a)
   std::vector<double> group_total;
   std::vector<double> true_area, true_group;
+  // The policy's tie order of the valid cells (evaluate/ranking.hpp): it depends on the grid, the
+  // rule and the seed only, so one serves every day of every replicate.
+  std::vector<std::int64_t> ties;
   std::int64_t areas = 0, groups = 0, reference = 0, total_days = 0;
 };
 
@@ -143,7 +147,7 @@ void add_cell(Context& ctx, std::int64_t c) {
 }
 
 Context make_context(const World& world, const LoopOptions& o) {
-  Context ctx{world, o, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0, 0, 0};
+  Context ctx{world, o, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0, 0, 0};
   const auto& grid = world.grid;
   const auto cells = static_cast<std::size_t>(grid.cells());
   ctx.valid = grid.valid_cells();
@@ -164,6 +168,7 @@ Context make_context(const World& world, const LoopOptions& o) {
   ctx.reference =
       std::max_element(ctx.group_total.begin(), ctx.group_total.end()) - ctx.group_total.begin();
   ctx.total_days = o.history_days + o.days;
+  ctx.ties = evaluate::tie_order(grid, o.policy.tie_rule, o.policy.seed);
   return ctx;
 }
 
@@ -195,7 +200,12 @@ using ReplicateScenario = ReplicateRun;
 // drawn uniformly among the valid cells not already flagged.
 std::vector<std::int64_t> choose_flags(const Context& ctx, const forecast::Surface& surface,
                                        Mitigation mitigation, Rng& explore) {
-  auto flags = evaluate::select_top(surface.risk, ctx.world.grid, ctx.o.policy);
+  // evaluate::select_top's cells, ranked on the tie order made once.
+  if (static_cast<std::int64_t>(surface.risk.size()) != ctx.world.grid.cells())
+    throw InternalError(fmt::format("a model returned {} risks for a grid of {} cells",
+                                    surface.risk.size(), ctx.world.grid.cells()));
+  auto flags = evaluate::rank_by_risk(surface.risk, ctx.ties);
+  flags.resize(static_cast<std::size_t>(evaluate::cells_for_policy(flags, ctx.o.policy)));
   if (mitigation != Mitigation::kExploration || flags.empty()) return flags;
   const auto random = std::min<std::int64_t>(
       std::llround(ctx.o.exploration_share * static_cast<double>(flags.size())),

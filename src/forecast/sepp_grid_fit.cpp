@@ -2,15 +2,29 @@
 // in O(N) per cell through the exponential kernel's running sums (DESIGN.md), and Lum & Isaac's
 // (2016) replication settings (stop rule, starting values, same-day pairs).
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/forecast/sepp_grid.hpp"
 
 namespace scrutineer::forecast {
+
+namespace {
+
+// e^x is exactly 0 in double precision for every x below ln(2^-1075) ~ -745.13 (the result rounds
+// below half the smallest subnormal); -746 leaves a margin for libm's last-place error. Terms with
+// such an exponent are skipped: they add exact zeros, so the sums are unchanged bit for bit, and
+// glibc's exp is slow near and below the underflow threshold.
+constexpr double kExpZeroBelow = -746.0;
+
+double exp_or_zero(double x) { return x < kExpZeroBelow ? 0.0 : std::exp(x); }
+
+}  // namespace
 
 void sepp_grid_running_sums(const std::vector<double>& times, double omega, std::vector<double>& s,
                             std::vector<double>& b) {
@@ -28,7 +42,7 @@ void sepp_grid_running_sums(const std::vector<double>& times, double omega, std:
     while (k < n && times[k] == times[j]) ++k;
     if (j > 0) {
       const double delta = times[j] - prev_t;
-      const double decay = std::exp(-omega * delta);
+      const double decay = exp_or_zero(-omega * delta);
       big_b = decay * (big_b + delta * (big_s + prev_m));
       big_s = decay * (big_s + prev_m);
     }
@@ -88,33 +102,71 @@ void as_coded_triggering(const std::vector<double>& times, const std::vector<dou
   }
 }
 
+// Which sums an E-step needs besides the weights: the compensator's edge terms (the
+// edge-corrected M-step and the log-likelihood) and sum_j log lambda (the log-likelihood only).
+// The plain M-step reads neither, so its iterations skip a log and an exp per event; every sum
+// they do compute is the same.
+struct Needs {
+  bool edges = true;
+  bool log = true;
+};
+
+// The per-event terms of one cell, given the running sums s, b at event j (lambda = mu + tw s).
+inline void add_event(CellSums& out, double mu, double tw, double s, double b, bool exact,
+                      bool log) {
+  const double lambda = mu + tw * s;
+  if (lambda > 0) {
+    out.background += mu / lambda;
+    if (exact) {
+      out.triggered += tw * s / lambda;
+      out.triggered_dt += tw * b / lambda;
+    }
+    if (log) out.log_lambda += std::log(lambda);
+  } else {
+    out.background += 1;  // mu = 0 and no earlier event: only the background can explain it
+    out.log_lambda = -INFINITY;
+  }
+}
+
 CellSums e_step(const std::vector<double>& times, double mu, double theta, double omega, double T,
-                SeppGridEStep kind) {
+                SeppGridEStep kind, Needs needs) {
   CellSums out;
   if (times.empty()) return out;
-  thread_local std::vector<double> s, b;
-  sepp_grid_running_sums(times, omega, s, b);
   const double tw = theta * omega;
-  const bool exact = kind == SeppGridEStep::kExact;
-  if (!exact) as_coded_triggering(times, s, mu, tw, omega, out);
-  for (std::size_t j = 0; j < times.size(); ++j) {
-    const double lambda = mu + tw * s[j];
-    if (lambda > 0) {
-      out.background += mu / lambda;
-      if (exact) {
-        out.triggered += tw * s[j] / lambda;
-        out.triggered_dt += tw * b[j] / lambda;
+  if (kind == SeppGridEStep::kExact) {
+    // The running sums of sepp_grid_running_sums, the same operations in the same order, used as
+    // they are made instead of stored and read back.
+    const auto n = times.size();
+    double big_s = 0, big_b = 0, prev_t = 0, prev_m = 0;
+    std::size_t j = 0;
+    while (j < n) {
+      std::size_t k = j;
+      while (k < n && times[k] == times[j]) ++k;
+      if (j > 0) {
+        const double delta = times[j] - prev_t;
+        const double decay = exp_or_zero(-omega * delta);
+        big_b = decay * (big_b + delta * (big_s + prev_m));
+        big_s = decay * (big_s + prev_m);
       }
-      out.log_lambda += std::log(lambda);
-    } else {
-      out.background += 1;  // mu = 0 and no earlier event: only the background can explain it
-      out.log_lambda = -INFINITY;
+      for (auto i = j; i < k; ++i) add_event(out, mu, tw, big_s, big_b, true, needs.log);
+      prev_t = times[j];
+      prev_m = static_cast<double>(k - j);
+      j = k;
     }
-    const double rest = T - times[j];
-    const double decay = std::exp(-omega * rest);
-    out.edge_mass += 1 - decay;
-    out.edge_dt += rest * decay;
+  } else {
+    thread_local std::vector<double> s, b;
+    sepp_grid_running_sums(times, omega, s, b);
+    as_coded_triggering(times, s, mu, tw, omega, out);
+    for (std::size_t j = 0; j < times.size(); ++j)
+      add_event(out, mu, tw, s[j], b[j], false, needs.log);
   }
+  if (needs.edges)
+    for (const double t : times) {
+      const double rest = T - t;
+      const double decay = exp_or_zero(-omega * rest);
+      out.edge_mass += 1 - decay;
+      out.edge_dt += rest * decay;
+    }
   return out;
 }
 
@@ -131,22 +183,29 @@ void check_input(const std::vector<std::vector<double>>& cell_times, double wind
         throw ConfigError(fmt::format("sepp-grid: the times of cell {} are not sorted", n));
 }
 
-std::vector<CellSums> e_step_all(const std::vector<std::vector<double>>& cell_times,
-                                 const std::vector<double>& mu, double theta, double omega,
-                                 double T, SeppGridEStep kind) {
-  std::vector<CellSums> sums(cell_times.size());
-  tbb::parallel_for(std::size_t{0}, cell_times.size(), [&](std::size_t n) {
-    sums[n] = e_step(cell_times[n], mu[n], theta, omega, T, kind);
+// The E-step of the cells with events, `active` (cell indices, increasing), with mu[i] the
+// background rate of cell active[i]. A cell without events has mu = 0 and all-zero sums: leaving it
+// out of every sum below adds no term but an exact zero, so results are those of a loop over all
+// cells, at a cost proportional to the cells with events rather than to the grid.
+void e_step_all(const std::vector<std::vector<double>>& cell_times,
+                const std::vector<std::size_t>& active, const std::vector<double>& mu, double theta,
+                double omega, double T, SeppGridEStep kind, Needs needs,
+                std::vector<CellSums>& sums) {
+  sums.resize(active.size());
+  // At least 64 cells a task: a small grid's iteration (a feedback loop's daily refit, already
+  // parallel over replicates) is not worth splitting further.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active.size(), 64), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i)
+      sums[i] = e_step(cell_times[active[i]], mu[i], theta, omega, T, kind, needs);
   });
-  return sums;
 }
 
 double log_likelihood(const std::vector<CellSums>& sums, const std::vector<double>& mu,
                       double theta, double T) {
   // log L = sum_j log lambda(t_j) - sum_n mu_n T - theta sum_i (1 - e^(-w (T - t_i)))
   double ll = 0;
-  for (std::size_t n = 0; n < sums.size(); ++n)
-    ll += sums[n].log_lambda - mu[n] * T - theta * sums[n].edge_mass;
+  for (std::size_t i = 0; i < sums.size(); ++i)
+    ll += sums[i].log_lambda - mu[i] * T - theta * sums[i].edge_mass;
   return ll;
 }
 
@@ -161,30 +220,39 @@ SeppGridFit fit_sepp_grid(const std::vector<std::vector<double>>& cell_times, do
   fit.theta = warm_start ? warm_start->theta : options.theta0;
   fit.omega = warm_start ? warm_start->omega : options.omega0;
   fit.mu.assign(cells, 0.0);
+  // The EM visits the cells with events only (e_step_all); mu holds their rates, in cell order.
+  std::vector<std::size_t> active;
+  std::vector<double> mu;
   double total = 0;
   for (std::size_t n = 0; n < cells; ++n) {
     if (cell_times[n].empty()) continue;  // no events: mu = 0, outside the sums (Lum & Isaac)
     total += static_cast<double>(cell_times[n].size());
     const double warm = warm_start ? warm_start->mu[n] : 0.0;
-    fit.mu[n] = warm > 0 ? warm : options.mu0;
+    active.push_back(n);
+    mu.push_back(warm > 0 ? warm : options.mu0);
   }
+  const auto store_mu = [&] {
+    for (std::size_t i = 0; i < active.size(); ++i) fit.mu[active[i]] = mu[i];
+  };
   if (total == 0) {
     fit.converged = true;
     return fit;
   }
+  std::vector<CellSums> sums;
+  std::vector<double> next_mu(active.size());
+  const Needs iteration{options.edge_corrected, false};
   for (fit.iterations = 0; fit.iterations < options.max_iterations;) {
-    const auto sums = e_step_all(cell_times, fit.mu, fit.theta, fit.omega, T, options.e_step);
+    e_step_all(cell_times, active, mu, fit.theta, fit.omega, T, options.e_step, iteration, sums);
     ++fit.iterations;
     // Reduced in cell order, so the result does not depend on the thread count.
     double trig = 0, trig_dt = 0, edge_mass = 0, edge_dt = 0, dmu = 0;
-    std::vector<double> mu(cells, 0.0);
-    for (std::size_t n = 0; n < cells; ++n) {
-      trig += sums[n].triggered;
-      trig_dt += sums[n].triggered_dt;
-      edge_mass += sums[n].edge_mass;
-      edge_dt += sums[n].edge_dt;
-      mu[n] = sums[n].background / T;  // mu_n = sum_j p_jj / T
-      dmu += std::abs(mu[n] - fit.mu[n]);
+    for (std::size_t i = 0; i < active.size(); ++i) {
+      trig += sums[i].triggered;
+      trig_dt += sums[i].triggered_dt;
+      edge_mass += sums[i].edge_mass;
+      edge_dt += sums[i].edge_dt;
+      next_mu[i] = sums[i].background / T;  // mu_n = sum_j p_jj / T
+      dmu += std::abs(next_mu[i] - mu[i]);
     }
     double theta = 0, omega = fit.omega;
     if (trig > 0) {
@@ -203,7 +271,7 @@ SeppGridFit fit_sepp_grid(const std::vector<std::vector<double>>& cell_times, do
     const bool small_mu = dmu <= options.tol_mu;
     fit.theta = theta;
     fit.omega = omega;
-    fit.mu = std::move(mu);
+    mu.swap(next_mu);
     if (!std::isfinite(omega) || omega <= 0)
       throw InternalError(fmt::format("sepp-grid: the EM diverged (omega = {})", omega));
     const bool stop = options.stop == SeppGridStop::kAny ? (small_theta || small_omega || small_mu)
@@ -213,9 +281,12 @@ SeppGridFit fit_sepp_grid(const std::vector<std::vector<double>>& cell_times, do
       break;
     }
   }
-  fit.log_likelihood =
-      log_likelihood(e_step_all(cell_times, fit.mu, fit.theta, fit.omega, T, options.e_step),
-                     fit.mu, fit.theta, T);
+  store_mu();
+  fit.log_likelihood = std::numeric_limits<double>::quiet_NaN();
+  if (options.log_likelihood) {
+    e_step_all(cell_times, active, mu, fit.theta, fit.omega, T, options.e_step, Needs{}, sums);
+    fit.log_likelihood = log_likelihood(sums, mu, fit.theta, T);
+  }
   return fit;
 }
 
@@ -228,9 +299,15 @@ std::vector<double> sepp_grid_intensity(const SeppGridFit& fit,
   std::vector<double> out(cell_times.size());
   const double tw = fit.theta * fit.omega;
   tbb::parallel_for(std::size_t{0}, cell_times.size(), [&](std::size_t n) {
-    double sum = 0;  // lambda_n(t) = mu_n + theta w sum_{t_i < t} e^(-w (t - t_i))
-    for (const double ti : cell_times[n])
-      if (ti < t) sum += std::exp(-fit.omega * (t - ti));
+    // lambda_n(t) = mu_n + theta w sum_{t_i < t} e^(-w (t - t_i)). The times are sorted, so the
+    // terms that underflow to exact zeros are a prefix: the sum starts after it (same sum).
+    const auto& times = cell_times[n];
+    const auto first = std::partition_point(times.begin(), times.end(), [&](double ti) {
+      return -fit.omega * (t - ti) < kExpZeroBelow;
+    });
+    double sum = 0;
+    for (auto it = first; it != times.end(); ++it)
+      if (*it < t) sum += std::exp(-fit.omega * (t - *it));
     out[n] = fit.mu[n] + tw * sum;
   });
   return out;

@@ -29,7 +29,11 @@ class SeppGrid final : public Model {
     // Sliding window of fixed length, or growing from the first training event (window = 0).
     const std::int64_t start = window_ > 0 ? at - window_ : (training.empty() ? at : training.t[0]);
     const double T = static_cast<double>(at - start) / static_cast<double>(unit_);
-    std::vector<std::vector<double>> cells(static_cast<std::size_t>(grid.cells()));
+    // Reused from one forecast to the next (a daily backtest or feedback loop): no allocation per
+    // cell and day once the vectors have grown.
+    auto& cells = cells_;
+    cells.resize(static_cast<std::size_t>(grid.cells()));
+    for (auto& times : cells) times.clear();
     for (std::size_t i = 0; i < training.size(); ++i) {
       if (training.t[i] < start || training.t[i] >= at) continue;
       const auto c = grid.cell_of(training.x[i], training.y[i]);
@@ -55,6 +59,7 @@ class SeppGrid final : public Model {
   std::int64_t unit_, window_;
   bool whole_, warm_;
   SeppGridFit last_;
+  std::vector<std::vector<double>> cells_;
 };
 
 }  // namespace
@@ -113,6 +118,7 @@ ModelInfo sepp_grid_info() {
       [](const ParamSet& p) {
         const bool li = p.text("compat") == "lum-isaac";
         SeppGridOptions o;
+        o.log_likelihood = false;  // the forecast reads theta, omega and mu only
         o.theta0 = p.number("theta0");
         o.omega0 = p.number("omega0");
         o.mu0 = p.number("mu0");

@@ -69,26 +69,12 @@ std::string field_name(const std::string& label) {
 // that fell in it while it was flagged (hits), so cells.gpkg answers "where, how often, caught
 // what" without a join on flagged.csv (issue 17).
 void add_flag_columns(const Run& run, std::vector<io::Column>& columns) {
-  const auto& grid = run.study.grid;
-  const auto& events = run.study.events;
+  // The backtest's own per-cell counts, the numbers of flag_counts.csv (one answer, two files).
   const auto& b = run.backtest;
   const auto unit = std::string(evaluate::to_string(run.recipe.backtest.options.period));
   for (const auto& m : b.models) {
-    std::vector<double> flagged(static_cast<std::size_t>(grid.cells()), 0.0), hits = flagged;
-    for (std::size_t i = 0; i < b.periods.size() && i < m.periods.size(); ++i) {
-      std::vector<bool> on(flagged.size(), false);
-      for (auto c : m.periods[i].flagged) {
-        on[static_cast<std::size_t>(c)] = true;
-        flagged[static_cast<std::size_t>(c)] += 1;
-      }
-      const auto lo = std::lower_bound(events.t.begin(), events.t.end(), b.periods[i].start);
-      const auto hi = std::lower_bound(lo, events.t.end(), b.periods[i].end);
-      for (auto k = static_cast<std::size_t>(lo - events.t.begin());
-           k < static_cast<std::size_t>(hi - events.t.begin()); ++k) {
-        const auto c = grid.cell_of(events.x[k], events.y[k]);
-        if (c >= 0 && on[static_cast<std::size_t>(c)]) hits[static_cast<std::size_t>(c)] += 1;
-      }
-    }
+    const std::vector<double> flagged(m.cell_periods_flagged.begin(), m.cell_periods_flagged.end());
+    const std::vector<double> hits(m.cell_hits.begin(), m.cell_hits.end());
     const auto name = field_name(m.spec.label.empty() ? m.spec.name : m.spec.label);
     columns.push_back({fmt::format("{}_{}s_flagged", name, unit), flagged, true});
     columns.push_back({name + "_hits", hits, true});
@@ -234,7 +220,7 @@ void stage_backtest(Run& run) {
     o.part = o.parts = static_cast<int>(split.merge_from.size());
     run.backtest = evaluate::run_backtest(st.events, st.grid, o);
     read_backtest_parts(run.backtest, split.merge_from);
-    evaluate::summarise_backtest(run.backtest, o.bootstrap);
+    evaluate::summarise_backtest(run.backtest, st.events, st.grid, o.bootstrap);
   } else {
     run.backtest = evaluate::run_backtest(st.events, st.grid, o);
   }

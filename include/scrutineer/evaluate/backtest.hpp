@@ -18,6 +18,14 @@ enum class PeriodUnit { kDay, kWeek, kMonth };
 std::string_view to_string(PeriodUnit unit);
 PeriodUnit period_unit_from_string(std::string_view name);  // "day", "week", "month"
 
+// What a backtest writes of its operating-point flags (issue 16): every flag as a row of
+// flagged.csv (csv, the default), per model and cell the periods flagged and the events caught in
+// them as flag_counts.csv (counts: a city-wide decade's 13 M flag rows become one row per cell
+// ever flagged), or nothing (none). Results in memory and every other file are the same.
+enum class FlagsOutput { kCsv, kCounts, kNone };
+std::string_view to_string(FlagsOutput flags);
+FlagsOutput flags_output_from_string(std::string_view name);  // "csv", "counts", "none"
+
 // A model to run: registry name, "k=v,..." parameters, and the label used in outputs.
 struct ModelSpec {
   std::string name;
@@ -50,6 +58,7 @@ struct BacktestOptions {
   bool add_baselines = true;            // run naive and random too when not listed
   BootstrapOptions bootstrap;
   int chunk = 8;  // periods per sequential task (a model may warm-start within a chunk)
+  FlagsOutput flags = FlagsOutput::kCsv;  // which flags file write_backtest_outputs writes
   bool progress = true;
   // One part of a backtest split across processes (`scrutineer sweep`'s [split], docs/sweep.md):
   // part `part` of `parts` runs only its block of whole chunks (contiguous, in order), leaves the
@@ -98,6 +107,9 @@ struct ModelResult {
   // ROC AUC pooled over periods (sum U / sum pairs: same-period pairs only) and its mean over
   // periods, with bootstrap intervals over periods.
   Interval auc_pooled, auc_mean;
+  // Per grid cell (grid.cells() entries): the periods it was flagged at the operating point, and
+  // the period's events that fell in it while it was flagged (flag_counts.csv, cells.gpkg).
+  std::vector<std::int64_t> cell_periods_flagged, cell_hits;
 };
 
 struct BacktestResult {
@@ -106,6 +118,8 @@ struct BacktestResult {
   Policy operating_point;
   std::int64_t valid_cells = 0;
   std::string time_zone;
+  std::string crs;                        // the grid's CRS (cell centres are in it)
+  FlagsOutput flags = FlagsOutput::kCsv;  // BacktestOptions::flags
   std::string best_baseline;  // label of the baseline with the highest operating-point hit rate
   std::vector<ModelResult> models;
 };
@@ -120,8 +134,10 @@ std::vector<Period> make_periods(std::int64_t first, std::int64_t stop, PeriodUn
 BacktestResult run_backtest(const EventSet& events, const geo::Grid& grid,
                             const BacktestOptions& options);
 
-// The pooled summaries, curves and the comparison with the best baseline, from the per-period
-// scores of every model: the end of run_backtest, and the merge of a split backtest.
-void summarise_backtest(BacktestResult& result, const BootstrapOptions& bootstrap);
+// The pooled summaries, curves, each cell's flag and hit counts and the comparison with the best
+// baseline, from the per-period scores and flags of every model: the end of run_backtest, and the
+// merge of a split backtest.
+void summarise_backtest(BacktestResult& result, const EventSet& events, const geo::Grid& grid,
+                        const BootstrapOptions& bootstrap);
 
 }  // namespace scrutineer::evaluate

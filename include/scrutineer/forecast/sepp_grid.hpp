@@ -42,6 +42,9 @@ struct SeppGridOptions {
   // offspring that would fall after the window end T (theta divides by sum_i (1 - e^(-omega (T -
   // t_i)))).
   bool edge_corrected = false;
+  // Whether fit_sepp_grid computes SeppGridFit::log_likelihood (one more E-step with a log and an
+  // exp per event); the sepp-grid model's forecast, which reads theta, omega and mu only, does not.
+  bool log_likelihood = true;
   // Threads come from the caller's ThreadLimit; results do not depend on it.
 };
 
@@ -51,7 +54,7 @@ struct SeppGridFit {
   std::vector<double> mu;  // per cell, events per time unit
   int iterations = 0;
   bool converged = false;
-  double log_likelihood = 0.0;  // at the returned parameters
+  double log_likelihood = 0.0;  // at the returned parameters (NaN when not asked for)
 };
 
 // Fits the model on `cell_times[n]` = the event times of cell n (model time units measured from the

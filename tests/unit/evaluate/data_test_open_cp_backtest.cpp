@@ -44,7 +44,7 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
   std::ifstream in(out / "hit_counts.csv");
   std::string line;
   ASSERT_TRUE(std::getline(in, line));
-  ASSERT_EQ(split(line).size(), 104u);
+  ASSERT_EQ(split(line).size(), 106u);  // model, start, end, events, c1..c100, start_utc, end_utc
   std::map<std::string, int> rows;
   std::map<std::string, std::int64_t> events_by_model;
   std::map<std::string, int> day_events;  // naive's rows
@@ -54,7 +54,7 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
   std::vector<std::string> naive_first;
   while (std::getline(in, line)) {
     const auto f = split(line);
-    ASSERT_EQ(f.size(), 104u);
+    ASSERT_EQ(f.size(), 106u);
     ++rows[f[0]];
     const long events = std::stol(f[3]);
     events_by_model[f[0]] += events;
@@ -68,7 +68,7 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
     if (f[0].rfind("prohotspot(", 0) == 0)
       for (int k : {1, 5, 10, 20, 50}) prohotspot_caught[k] += std::stol(f[3 + k]);
     long previous = 0;
-    for (std::size_t k = 4; k < f.size(); ++k) {
+    for (std::size_t k = 4; k < 104; ++k) {  // c1..c100
       const long c = std::stol(f[k]);
       EXPECT_GE(c, previous) << line;  // more cells never catch fewer events
       previous = c;
@@ -97,7 +97,8 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
   EXPECT_EQ(naive_caught[10], 212);
   EXPECT_EQ(naive_caught[20], 317);
   EXPECT_EQ(naive_caught[50], 420);
-  ASSERT_EQ(naive_first.size(), 104u);
+  ASSERT_EQ(naive_first.size(), 106u);
+  EXPECT_EQ(naive_first[104], "2016-10-01T05:00:00Z");  // start_utc: Chicago is UTC-5 in October
   EXPECT_EQ(naive_first[1], "2016-10-01 00:00:00");
   EXPECT_EQ(naive_first[3], "7");
   EXPECT_EQ(naive_first[4], "2");

@@ -57,7 +57,7 @@ TEST(BacktestParts, PartsThenSummaryGiveTheWholeRun) {
       }
     EXPECT_TRUE(r.models[0].at_coverage.empty());  // a part is not summarised
   }
-  summarise_backtest(merged, o.bootstrap);
+  summarise_backtest(merged, e, g, o.bootstrap);
   ASSERT_EQ(merged.models.size(), whole.models.size());
   EXPECT_EQ(merged.best_baseline, whole.best_baseline);
   for (std::size_t m = 0; m < whole.models.size(); ++m) {
@@ -73,6 +73,8 @@ TEST(BacktestParts, PartsThenSummaryGiveTheWholeRun) {
     EXPECT_EQ(a.operating.wrong_share.hi, b.operating.wrong_share.hi);
     EXPECT_EQ(a.vs_best_baseline.lo, b.vs_best_baseline.lo);
     EXPECT_EQ(a.curve, b.curve);
+    EXPECT_EQ(a.cell_periods_flagged, b.cell_periods_flagged);
+    EXPECT_EQ(a.cell_hits, b.cell_hits);
   }
   o.part = 4;
   EXPECT_THROW(run_backtest(e, g, o), InternalError);

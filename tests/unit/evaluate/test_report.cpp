@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/evaluate/report.hpp"
 
@@ -64,11 +65,15 @@ TEST(Report, HitCountsInOpenCpLayout) {
   std::vector<std::string> fields;
   std::istringstream in(day2);
   for (std::string f; std::getline(in, f, ',');) fields.push_back(f);
-  ASSERT_EQ(fields.size(), 4u + 100u);
+  ASSERT_EQ(fields.size(), 4u + 100u + 2u);
   EXPECT_EQ(fields[4 + 48], "0");  // 49%
   EXPECT_EQ(fields[4 + 49], "2");  // 50%
   EXPECT_EQ(fields[4 + 98], "2");  // 99%
   EXPECT_EQ(fields[4 + 99], "3");  // 100%
+  // Then the same period in UTC (issue 17: local times and UTC in every flags file).
+  EXPECT_EQ(fields[104], "1970-01-03T00:00:00Z");
+  EXPECT_EQ(fields[105], "1970-01-04T00:00:00Z");
+  EXPECT_NE(rows[0].find(",c100,start_utc,end_utc"), std::string::npos);
 }
 
 TEST(Report, PeriodsCsvAndFlagged) {
@@ -81,8 +86,53 @@ TEST(Report, PeriodsCsvAndFlagged) {
   EXPECT_EQ(rows[1].substr(0, 61), "naive,1970-01-02T00:00:00Z,1970-01-03T00:00:00Z,1,0,1,0,0,0,0");
   const auto flags = lines(flagged_csv(r, g));
   ASSERT_EQ(flags.size(), 1u + 4u);
-  // Cell 0's centre is (5, 5).
-  EXPECT_EQ(flags[1], "naive,1970-01-02T00:00:00Z,0,1,5,5");
+  // Cell 0's centre is (5, 5); the zone is UTC, so the local start carries +00:00.
+  EXPECT_EQ(flags[0],
+            "model,period_start,cell,rank,centre_x,centre_y,period_end,period_start_local");
+  EXPECT_EQ(flags[1],
+            "naive,1970-01-02T00:00:00Z,0,1,5,5,1970-01-03T00:00:00Z,1970-01-02T00:00:00+00:00");
+}
+
+// Issue 17: a local start carries the zone's offset at that instant (Chicago: -06:00 in winter,
+// -05:00 in summer).
+TEST(Report, FlaggedLocalTimeCarriesItsOffset) {
+  geo::Grid g;
+  auto r = small_result(g);
+  r.time_zone = "America/Chicago";
+  r.periods = {{TimeZone("America/Chicago").to_utc(days_from_civil(2016, 1, 5) * kDay),
+                TimeZone("America/Chicago").to_utc(days_from_civil(2016, 1, 6) * kDay)},
+               {TimeZone("America/Chicago").to_utc(days_from_civil(2016, 7, 5) * kDay),
+                TimeZone("America/Chicago").to_utc(days_from_civil(2016, 7, 6) * kDay)}};
+  const auto flags = lines(flagged_csv(r, g));
+  EXPECT_EQ(flags[1],
+            "naive,2016-01-05T06:00:00Z,0,1,5,5,2016-01-06T06:00:00Z,2016-01-05T00:00:00-06:00");
+  EXPECT_EQ(flags[2],
+            "naive,2016-07-05T05:00:00Z,1,1,15,5,2016-07-06T05:00:00Z,2016-07-05T00:00:00-05:00");
+}
+
+// Issue 16: flag_counts.csv, by hand on small_result. naive flags cell 0 on day 1 (its event
+// there is on day 0: day 1's event is in cell 1, a miss) and cell 1 on day 2 (2 events caught).
+// random flags one cell per day too; its counts add up to 2 periods.
+TEST(Report, FlagCountsByHand) {
+  geo::Grid g;
+  const auto r = small_result(g);
+  const auto rows = lines(flag_counts_csv(r, g));
+  ASSERT_GE(rows.size(), 3u);
+  EXPECT_EQ(rows[0], "model,cell,centre_x,centre_y,periods_flagged,hits");
+  EXPECT_EQ(rows[1], "naive,0,5,5,1,0");
+  EXPECT_EQ(rows[2], "naive,1,15,5,1,2");
+  std::int64_t random_periods = 0;
+  for (const auto& m : r.models)
+    if (m.spec.name == "random")
+      for (const auto n : m.cell_periods_flagged) random_periods += n;
+  EXPECT_EQ(random_periods, 2);
+  // The counts are those of the flags kept in memory (flagged.csv's rows), cell by cell.
+  for (const auto& m : r.models) {
+    std::vector<std::int64_t> periods(2, 0);
+    for (const auto& p : m.periods)
+      for (const auto c : p.flagged) ++periods[static_cast<std::size_t>(c)];
+    EXPECT_EQ(periods, m.cell_periods_flagged) << m.spec.label;
+  }
 }
 
 TEST(Report, SummaryJsonAndSvg) {
@@ -94,6 +144,8 @@ TEST(Report, SummaryJsonAndSvg) {
   // Pooled hit rate (0 + 2) / (1 + 3) = 0.5.
   EXPECT_DOUBLE_EQ(j["models"][0]["operating"]["hit_rate"]["estimate"].get<double>(), 0.5);
   EXPECT_EQ(j["models"][0]["coverage_curve"].size(), 101u);
+  EXPECT_EQ(j["flags"], "csv");
+  EXPECT_EQ(j["crs"], "");
   const auto svg = coverage_svg(r);
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
@@ -116,6 +168,38 @@ TEST(Report, WritesEveryFile) {
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 5u);  // no temporaries left behind
+  std::filesystem::remove_all(dir);
+}
+
+// --flags counts | none: the compact flags output, recorded in summary.json; the CRS of the
+// centres beside the CSV as a .prj when the grid has one.
+TEST(Report, FlagsOutputChoosesTheFlagsFiles) {
+  geo::Grid g;
+  auto r = small_result(g);
+  g.crs = "EPSG:32616";
+  r.crs = g.crs;
+  const auto dir = std::filesystem::temp_directory_path() / "scrutineer_test_backtest_flags";
+  for (const auto flags : {FlagsOutput::kCsv, FlagsOutput::kCounts, FlagsOutput::kNone}) {
+    std::filesystem::remove_all(dir);
+    r.flags = flags;
+    write_backtest_outputs(r, g, dir);
+    const bool csv = flags == FlagsOutput::kCsv, counts = flags == FlagsOutput::kCounts;
+    EXPECT_EQ(std::filesystem::exists(dir / "flagged.csv"), csv);
+    EXPECT_EQ(std::filesystem::exists(dir / "flagged.prj"), csv);
+    EXPECT_EQ(std::filesystem::exists(dir / "flag_counts.csv"), counts);
+    EXPECT_EQ(std::filesystem::exists(dir / "flag_counts.prj"), counts);
+    std::ifstream in(dir / "summary.json");
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["flags"], std::string(to_string(flags)));
+    EXPECT_EQ(j["crs"], "EPSG:32616");
+    if (csv) {
+      std::ifstream prj(dir / "flagged.prj");
+      std::string wkt((std::istreambuf_iterator<char>(prj)), std::istreambuf_iterator<char>());
+      EXPECT_NE(wkt.find("UTM zone 16N"), std::string::npos) << wkt;
+    }
+  }
+  EXPECT_EQ(flags_output_from_string("counts"), FlagsOutput::kCounts);
+  EXPECT_THROW(flags_output_from_string("parquet"), ConfigError);
   std::filesystem::remove_all(dir);
 }
 

@@ -166,6 +166,53 @@ TEST(SeppGridFit, WarmStartConvergesToTheSameFit) {
   EXPECT_GE(warm.log_likelihood, cold.log_likelihood - 1e-6);
 }
 
+// Issue 16: the EM visits the cells with events only, and skips kernel terms whose exponential is
+// an exact zero. Neither may change a bit of the fit: cells without events interleaved anywhere
+// give the very same numbers as the cells with events alone, and the intensity with terms far
+// below the underflow threshold equals the plain sum over every earlier event.
+TEST(SeppGridFit, EmptyCellsChangeNoBit) {
+  std::vector<double> mu(40, 0.03);
+  const auto dense = simulate(mu, 0.4, 0.5, 400, 9);
+  std::vector<std::vector<double>> sparse;
+  std::vector<std::size_t> where;
+  for (const auto& times : dense) {
+    for (int k = 0; k < 3; ++k) sparse.emplace_back();  // empty cells between
+    where.push_back(sparse.size());
+    sparse.push_back(times);
+  }
+  sparse.emplace_back();
+  for (const auto e_step : {SeppGridEStep::kExact, SeppGridEStep::kAsCoded}) {
+    SeppGridOptions o;
+    o.e_step = e_step;
+    const auto a = fit_sepp_grid(dense, 400, o);
+    const auto b = fit_sepp_grid(sparse, 400, o);
+    EXPECT_EQ(a.theta, b.theta);
+    EXPECT_EQ(a.omega, b.omega);
+    EXPECT_EQ(a.iterations, b.iterations);
+    EXPECT_EQ(a.log_likelihood, b.log_likelihood);
+    ASSERT_EQ(b.mu.size(), sparse.size());
+    for (std::size_t n = 0; n < dense.size(); ++n) EXPECT_EQ(a.mu[n], b.mu[where[n]]);
+    for (std::size_t n = 0; n < sparse.size(); ++n)
+      if (sparse[n].empty()) {
+        EXPECT_EQ(b.mu[n], 0.0);
+      }
+  }
+}
+
+TEST(SeppGridIntensity, UnderflowingTermsSkippedExactly) {
+  SeppGridFit fit;
+  fit.theta = 0.5;
+  fit.omega = 30;  // e^(-30 * 25) = e^-750 is an exact zero in double precision
+  fit.mu = {0.1};
+  const std::vector<double> times{0, 1, 2, 3, 70, 70.5, 99.9, 99.99};
+  const double t = 100;
+  double sum = 0;
+  for (const double ti : times) sum += std::exp(-fit.omega * (t - ti));
+  EXPECT_EQ(std::exp(-fit.omega * (t - 70.5)), 0.0);
+  const auto l = sepp_grid_intensity(fit, {times}, t);
+  EXPECT_EQ(l[0], fit.mu[0] + fit.theta * fit.omega * sum);
+}
+
 TEST(SeppGridIntensity, HandValueAndStrictlyEarlierEvents) {
   SeppGridFit fit;
   fit.theta = 0.5;
