@@ -71,14 +71,13 @@ class Buckets {
 // numpy's `less` for doubles (NaNs last).
 inline bool npy_less(double a, double b) { return a < b || (b != b && a == a); }
 
-// numpy's aheapsort on t[lo, lo + n) (1-based heap indices).
-void npy_aheapsort(const std::vector<double>& v, std::vector<std::size_t>& t, std::size_t lo,
-                   std::size_t n) {
-  const auto a = [&](std::size_t k) -> std::size_t& { return t[lo + k - 1]; };
-  const auto sift = [&](std::size_t i, std::size_t size, std::size_t tmp) {
+// numpy's aheapsort on e[lo, lo + n) (1-based heap indices), values travelling with indices.
+void npy_aheapsort(std::vector<std::pair<double, std::size_t>>& e, std::size_t lo, std::size_t n) {
+  const auto a = [&](std::size_t k) -> std::pair<double, std::size_t>& { return e[lo + k - 1]; };
+  const auto sift = [&](std::size_t i, std::size_t size, std::pair<double, std::size_t> tmp) {
     for (std::size_t j = i << 1; j <= size;) {
-      if (j < size && npy_less(v[a(j)], v[a(j + 1)])) ++j;
-      if (!npy_less(v[tmp], v[a(j)])) break;
+      if (j < size && npy_less(a(j).first, a(j + 1).first)) ++j;
+      if (!npy_less(tmp.first, a(j).first)) break;
       a(i) = a(j);
       i = j;
       j += j;
@@ -98,9 +97,13 @@ void npy_aheapsort(const std::vector<double>& v, std::vector<std::size_t>& t, st
 
 std::vector<std::size_t> numpy_argsort(const std::vector<double>& v) {
   // numpy/core/src/npysort/quicksort.cpp (aquicksort_), numpy 1.24: written from its algorithm and
-  // checked against np.argsort on arrays full of ties (tests/unit/forecast/test_stscan.cpp).
+  // checked against np.argsort on arrays full of ties (tests/unit/forecast/test_stscan.cpp). Each
+  // index travels with its value (e[k] = (v[t[k]], t[k])), so the comparisons, hence the order, are
+  // numpy's, while memory is read in sequence.
   constexpr std::ptrdiff_t kSmall = 15;
   const auto num = static_cast<std::ptrdiff_t>(v.size());
+  std::vector<std::pair<double, std::size_t>> e(v.size());
+  for (std::size_t k = 0; k < v.size(); ++k) e[k] = {v[k], k};
   std::vector<std::size_t> t(v.size());
   std::iota(t.begin(), t.end(), std::size_t{0});
   if (num < 2) return t;
@@ -110,13 +113,14 @@ std::vector<std::size_t> numpy_argsort(const std::vector<double>& v) {
   for (auto u = static_cast<std::uint64_t>(num); u >>= 1;) ++depth;
   int cdepth = depth * 2;
   std::ptrdiff_t pl = 0, pr = num - 1;
-  const auto val = [&](std::ptrdiff_t k) { return v[t[static_cast<std::size_t>(k)]]; };
-  const auto swap = [&](std::ptrdiff_t a, std::ptrdiff_t b) {
-    std::swap(t[static_cast<std::size_t>(a)], t[static_cast<std::size_t>(b)]);
+  const auto at = [&](std::ptrdiff_t k) -> std::pair<double, std::size_t>& {
+    return e[static_cast<std::size_t>(k)];
   };
+  const auto val = [&](std::ptrdiff_t k) { return at(k).first; };
+  const auto swap = [&](std::ptrdiff_t a, std::ptrdiff_t b) { std::swap(at(a), at(b)); };
   for (;;) {
     if (cdepth < 0) {
-      npy_aheapsort(v, t, static_cast<std::size_t>(pl), static_cast<std::size_t>(pr - pl + 1));
+      npy_aheapsort(e, static_cast<std::size_t>(pl), static_cast<std::size_t>(pr - pl + 1));
     } else {
       while (pr - pl > kSmall) {
         const auto pm = pl + ((pr - pl) >> 1);
@@ -145,12 +149,10 @@ std::vector<std::size_t> numpy_argsort(const std::vector<double>& v) {
         depths.push_back(--cdepth);
       }
       for (auto pi = pl + 1; pi <= pr; ++pi) {
-        const auto vi = t[static_cast<std::size_t>(pi)];
-        const double vp = v[vi];
+        const auto vi = at(pi);
         auto pj = pi;
-        for (; pj > pl && npy_less(vp, val(pj - 1)); --pj)
-          t[static_cast<std::size_t>(pj)] = t[static_cast<std::size_t>(pj - 1)];
-        t[static_cast<std::size_t>(pj)] = vi;
+        for (; pj > pl && npy_less(vi.first, val(pj - 1)); --pj) at(pj) = at(pj - 1);
+        at(pj) = vi;
       }
     }
     if (stack.empty()) break;
@@ -159,6 +161,7 @@ std::vector<std::size_t> numpy_argsort(const std::vector<double>& v) {
     cdepth = depths.back();
     depths.pop_back();
   }
+  for (std::size_t k = 0; k < e.size(); ++k) t[k] = e[k].second;
   return t;
 }
 
@@ -197,6 +200,19 @@ std::vector<StScanCluster> stscan_clusters(const std::vector<double>& x,
   const double r2 = options.radius * options.radius;
   const double space_limit = nd * options.space_fraction;
   const Buckets buckets(x, y, options.radius);
+  // ln mu and ln(N - mu) for every disc size and window (numpy mode scores every pair).
+  const auto max_space = static_cast<std::size_t>(std::floor(space_limit)) + 1;
+  std::vector<double> log_mu, log_rest;
+  if (options.numpy_ties) {
+    log_mu.resize(max_space * windows.size());
+    log_rest.resize(log_mu.size());
+    for (std::size_t sz = 0; sz < max_space; ++sz)
+      for (std::size_t w = 0; w < windows.size(); ++w) {
+        const double mu = static_cast<double>(static_cast<std::int64_t>(sz) * window_count[w]) / nd;
+        log_mu[sz * windows.size() + w] = std::log(mu);
+        log_rest[sz * windows.size() + w] = std::log(nd - mu);
+      }
+  }
   std::vector<std::vector<DiscScore>> per_centre(n);
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
     std::vector<std::pair<double, std::size_t>> near;
@@ -228,8 +244,14 @@ std::vector<StScanCluster> stscan_clusters(const std::vector<double>& x,
           const auto c = static_cast<std::int64_t>(p);
           const double mu = static_cast<double>(space * window_count[w]) / nd;
           if (c <= 1 || !(static_cast<double>(c) > mu)) continue;
-          out.push_back({llr(c, mu, big_n), d2, centre, disc, static_cast<std::int32_t>(w),
-                         static_cast<std::int32_t>(c)});
+          // llr(c, mu, N) with the logarithms of mu from the table (the same doubles)
+          const auto a = static_cast<double>(c);
+          const auto cell = static_cast<std::size_t>(space) * windows.size() + w;
+          double stat = a * (std::log(a) - log_mu[cell]);
+          stat += static_cast<double>(big_n - c) *
+                  (std::log(static_cast<double>(big_n - c)) - log_rest[cell]);
+          out.push_back(
+              {stat, d2, centre, disc, static_cast<std::int32_t>(w), static_cast<std::int32_t>(c)});
         }
         ++disc;
         continue;

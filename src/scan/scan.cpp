@@ -123,8 +123,8 @@ class Scanner {
           day_prefix[static_cast<std::size_t>(d)] + day_total[static_cast<std::size_t>(d)];
     std::vector<std::vector<std::pair<Zone, Best>>> per(n);
     const auto body = [&](std::size_t l) {
-      std::vector<std::int64_t> z(static_cast<std::size_t>(days_), 0),
-          prefix(static_cast<std::size_t>(days_) + 1, 0);
+      // The zone's cases per day, only days with cases, ascending.
+      std::vector<std::pair<std::int32_t, std::int64_t>> z, merged;
       const auto& near = neighbours_[l];
       std::int64_t zone_cases = 0;
       Best best_here;
@@ -133,7 +133,17 @@ class Scanner {
         for (; k < near.size() && near[k].first == d2; ++k) {
           const auto j = near[k].second;
           zone_cases += loc_total[j];
-          for (const auto& [d, c] : cases[j]) z[static_cast<std::size_t>(d)] += c;
+          merged.clear();
+          std::size_t a = 0;
+          for (const auto& [d, c] : cases[j]) {
+            for (; a < z.size() && z[a].first < d; ++a) merged.push_back(z[a]);
+            if (a < z.size() && z[a].first == d)
+              merged.emplace_back(d, z[a++].second + c);
+            else
+              merged.emplace_back(d, c);
+          }
+          merged.insert(merged.end(), z.begin() + static_cast<std::ptrdiff_t>(a), z.end());
+          z.swap(merged);
         }
         const auto size = static_cast<double>(k);
         const double share = o_.model == ScanModel::kPermutation
@@ -141,7 +151,7 @@ class Scanner {
                                  : size / static_cast<double>(n);
         if (share > o_.max_space_fraction) break;
         if (zone_cases < o_.min_cases) continue;
-        const Best b = best_window(z, prefix, day_prefix, zone_cases, size);
+        const Best b = best_window(z, day_prefix, zone_cases, size);
         if (b.llr <= 0) continue;
         const Zone zone{static_cast<std::uint32_t>(l), static_cast<std::uint32_t>(k),
                         std::sqrt(d2)};
@@ -169,35 +179,52 @@ class Scanner {
   }
 
  private:
-  Best best_window(const std::vector<std::int64_t>& z, std::vector<std::int64_t>& prefix,
+  // A window that does not start and end on days with cases of the zone shrinks to one that does
+  // with the same c and a mu no larger (C_D and |D| only grow with the window), so an LLR no
+  // smaller: only those windows are scanned (O(m^2) for m case days, not O(T w)). Among equal
+  // LLRs the first by end day, then by latest start, is kept.
+  Best best_window(const std::vector<std::pair<std::int32_t, std::int64_t>>& z,
                    const std::vector<std::int64_t>& day_prefix, std::int64_t zone_cases,
                    double zone_size) const {
-    for (std::int64_t d = 0; d < days_; ++d)
-      prefix[static_cast<std::size_t>(d) + 1] =
-          prefix[static_cast<std::size_t>(d)] + z[static_cast<std::size_t>(d)];
     const auto total = static_cast<double>(cases_);
     const auto locations = static_cast<double>(lx_.size());
     Best best;
-    for (std::int64_t e = o_.prospective ? days_ - 1 : 0; e < days_; ++e) {
-      const auto hi = static_cast<std::size_t>(e) + 1;
-      for (std::int64_t s = e; s >= 0 && e - s + 1 <= o_.max_days; --s) {
-        const auto lo = static_cast<std::size_t>(s);
-        double mu;
-        if (o_.model == ScanModel::kPermutation) {
-          // mu = C_Z C_D / C (Kulldorff et al. 2005, eq. 1-2)
-          const auto window_cases = day_prefix[hi] - day_prefix[lo];
-          if (static_cast<double>(window_cases) > o_.max_time_fraction * total) break;
-          mu = static_cast<double>(zone_cases) * static_cast<double>(window_cases) / total;
-        } else {
-          // uniform population in space and time: mu = C |Z|/L |D|/T (Kulldorff 2001)
-          const auto len = static_cast<double>(e - s + 1);
-          if (len > o_.max_time_fraction * static_cast<double>(days_)) break;
-          mu = total * (zone_size / locations) * (len / static_cast<double>(days_));
-        }
-        const auto c = prefix[hi] - prefix[lo];
-        if (c < o_.min_cases) continue;
-        const double llr = scan_llr(static_cast<double>(c), mu, total);
-        if (llr > best.llr) best = {llr, s, e, c, mu};
+    const auto score = [&](std::int64_t s, std::int64_t e, std::int64_t c) {
+      // returns false once the window is too long (it only grows from here)
+      const auto lo = static_cast<std::size_t>(s), hi = static_cast<std::size_t>(e) + 1;
+      double mu;
+      if (o_.model == ScanModel::kPermutation) {
+        // mu = C_Z C_D / C (Kulldorff et al. 2005, eq. 1-2)
+        const auto window_cases = day_prefix[hi] - day_prefix[lo];
+        if (static_cast<double>(window_cases) > o_.max_time_fraction * total) return false;
+        mu = static_cast<double>(zone_cases) * static_cast<double>(window_cases) / total;
+      } else {
+        // uniform population in space and time: mu = C |Z|/L |D|/T (Kulldorff 2001)
+        const auto len = static_cast<double>(e - s + 1);
+        if (len > o_.max_time_fraction * static_cast<double>(days_)) return false;
+        mu = total * (zone_size / locations) * (len / static_cast<double>(days_));
+      }
+      if (c < o_.min_cases) return true;
+      const double llr = scan_llr(static_cast<double>(c), mu, total);
+      if (llr > best.llr) best = {llr, s, e, c, mu};
+      return true;
+    };
+    if (o_.prospective) {
+      const std::int64_t e = days_ - 1;
+      std::int64_t c = 0;
+      for (std::size_t i = z.size(); i-- > 0;) {
+        if (e - z[i].first + 1 > o_.max_days) break;
+        c += z[i].second;
+        if (!score(z[i].first, e, c)) break;
+      }
+      return best;
+    }
+    for (std::size_t j = 0; j < z.size(); ++j) {
+      std::int64_t c = 0;
+      for (std::size_t i = j + 1; i-- > 0;) {
+        if (z[j].first - z[i].first + 1 > o_.max_days) break;
+        c += z[i].second;
+        if (!score(z[i].first, z[j].first, c)) break;
       }
     }
     return best;
