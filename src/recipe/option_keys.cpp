@@ -58,8 +58,7 @@ std::vector<StageOptions> option_stages() {
           disparity::flags_option_set().describe(),   feedback::loop_option_set().describe(),
           feedback::truth_option_set().describe(),    forecast::forecast_option_set().describe(),
           scores::scores_option_set().describe(),     stops::stops_stage_options(),
-          nearrepeat::nearrepeat_stage_options(),
-          scan::stscan_stage_options()};
+          nearrepeat::nearrepeat_stage_options(),     scan::stscan_stage_options()};
 }
 
 }  // namespace scrutineer::recipe
