@@ -8,7 +8,7 @@
 # rule for equal statistics).
 # Inputs: the two ogr2ogr files of check_models.py's header.
 # Usage: python3 stscan_ref.py region2790.geojson ss2790.csv [hit_counts.csv] [--stable]
-#        [--days K] [--step S] [--utc-ages] [--radius R] [--window-days D] [--max]
+#        [--days K] [--first F] [--step S] [--utc-ages] [--radius R] [--window-days D] [--max]
 import csv, datetime, json, sys
 
 import numpy as np
@@ -97,7 +97,7 @@ def grid_risk(grid, found):
 
 
 def main(argv):
-    opts = {'--days': '92', '--step': '1', '--radius': '500', '--window-days': '21'}
+    opts = {'--days': '92', '--step': '1', '--first': '0', '--radius': '500', '--window-days': '21'}
     flags = set()
     args = []
     i = 1
@@ -121,7 +121,7 @@ def main(argv):
     window = datetime.timedelta(days=float(opts['--window-days']))
     age = cm.utc_age if '--utc-ages' in flags else cm.wall_age
     rows = []
-    for day in list(cm.days())[:int(opts['--days'])][::int(opts['--step'])]:
+    for day in list(cm.days())[int(opts['--first']):int(opts['--days'])][::int(opts['--step'])]:
         at = datetime.datetime.combine(day, datetime.time())
         end = at + datetime.timedelta(days=1)
         train = [e for e in ev if e[0] < at]
