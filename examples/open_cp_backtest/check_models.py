@@ -16,6 +16,9 @@
 #   difference. Options, prohotspot only: --numpy sums doubles in numpy's order, as open_cp does;
 #   --utc-ages measures ages in real time (America/Chicago to UTC) instead of open_cp's wall clock.
 #
+# The stscan rows of hit_counts.csv are checked by stscan_ref.py (numpy), which uses this file's
+# grid, events and top_slice.
+#
 # Risks are summed exactly (integers), so equal risks are true ties; open_cp sums doubles with
 # numpy's pairwise summation, which can split a true tie by an ulp (see --numpy and README.md).
 import bisect, csv, datetime, functools, json, math, sys, zoneinfo

@@ -18,6 +18,7 @@ ModelInfo sepp_grid_info();
 ModelInfo kde_info();
 ModelInfo sepp_info();
 ModelInfo gistar_info();
+ModelInfo stscan_info();
 
 // "1w", "7d", "12h", "30m", "90s" (a positive number and a unit) to seconds; ConfigError naming
 // `param` otherwise.

@@ -11,7 +11,7 @@ const std::vector<ModelInfo>& models() {
   static const std::vector<ModelInfo> list = {
       detail::naive_info(),      detail::random_info(),    detail::retro_info(),
       detail::prohotspot_info(), detail::sepp_grid_info(), detail::kde_info(),
-      detail::sepp_info(),       detail::gistar_info(),
+      detail::sepp_info(),       detail::gistar_info(),    detail::stscan_info(),
   };
   return list;
 }

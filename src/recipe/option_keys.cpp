@@ -7,6 +7,7 @@
 #include "scrutineer/forecast/options.hpp"
 #include "scrutineer/ingest/options.hpp"
 #include "scrutineer/nearrepeat/options.hpp"
+#include "scrutineer/scan/options.hpp"
 #include "scrutineer/scores/options.hpp"
 #include "scrutineer/stops/options.hpp"
 #include "scrutineer/study/options.hpp"
@@ -57,7 +58,7 @@ std::vector<StageOptions> option_stages() {
           disparity::flags_option_set().describe(),   feedback::loop_option_set().describe(),
           feedback::truth_option_set().describe(),    forecast::forecast_option_set().describe(),
           scores::scores_option_set().describe(),     stops::stops_stage_options(),
-          nearrepeat::nearrepeat_stage_options()};
+          nearrepeat::nearrepeat_stage_options(),     scan::stscan_stage_options()};
 }
 
 }  // namespace scrutineer::recipe

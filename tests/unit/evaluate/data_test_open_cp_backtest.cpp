@@ -51,6 +51,7 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
   std::map<int, long> naive_caught;       // naive's catch summed over days, by coverage %
   std::map<int, long> retro_caught;       // the same for retro
   std::map<int, long> prohotspot_caught;  // and for prohotspot
+  std::map<int, long> stscan_caught;      // and for stscan
   std::vector<std::string> naive_first;
   while (std::getline(in, line)) {
     const auto f = split(line);
@@ -67,6 +68,8 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
       for (int k : {1, 5, 10, 20, 50}) retro_caught[k] += std::stol(f[3 + k]);
     if (f[0].rfind("prohotspot(", 0) == 0)
       for (int k : {1, 5, 10, 20, 50}) prohotspot_caught[k] += std::stol(f[3 + k]);
+    if (f[0].rfind("stscan(", 0) == 0)
+      for (int k : {1, 5, 10, 20, 50}) stscan_caught[k] += std::stol(f[3 + k]);
     long previous = 0;
     for (std::size_t k = 4; k < 104; ++k) {  // c1..c100
       const long c = std::stol(f[k]);
@@ -76,7 +79,7 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
     // Every event lies in the region, so in a valid cell: 100% coverage catches all of them.
     EXPECT_EQ(previous, events) << line;
   }
-  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows.size(), 4u);
   for (const auto& [model, n] : rows) EXPECT_EQ(n, 92) << model;
   // Independent count with GDAL 3.6.2, run once:
   //   ogr2ogr -f CSV ss.csv aggravated_assaults_2010_2019.csv -oo X_POSSIBLE_NAMES=longitude
@@ -118,6 +121,16 @@ TEST(OpenCpBacktest, ChicagoSouthSide) {
   EXPECT_EQ(prohotspot_caught[10], 122);
   EXPECT_EQ(prohotspot_caught[20], 220);
   EXPECT_EQ(prohotspot_caught[50], 415);
+  // stscan as open_cp's STScanProvider(500, 21 days, False) runs it (max_rule=as-coded,
+  // clock=wall, ties=numpy): 9, 40, 89, 151, 249 (scrutineer's run, 2026-12-03). On the same
+  // coordinates (ogr2ogr's 15-digit export, see README) examples/open_cp_backtest/stscan_ref.py
+  // agreed on all 46 days compared (every other day) with ties=numpy, and on the 23 compared with
+  // ties=scan (its --stable).
+  EXPECT_EQ(stscan_caught[1], 9);
+  EXPECT_EQ(stscan_caught[5], 40);
+  EXPECT_EQ(stscan_caught[10], 89);
+  EXPECT_EQ(stscan_caught[20], 151);
+  EXPECT_EQ(stscan_caught[50], 249);
   std::filesystem::remove_all(out);
 }
 

@@ -1,0 +1,194 @@
+// Space-time scans (Kulldorff et al. 2005 permutation; Kulldorff 2001 Poisson): the LLR of a 2 x 2
+// table by hand, a planted cluster found with its observed and expected counts, p-values that do
+// not depend on the thread count, and the outputs.
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <cmath>
+
+#include "scrutineer/core/error.hpp"
+#include "scrutineer/core/random.hpp"
+#include "scrutineer/scan/command.hpp"
+#include "scrutineer/scan/scan.hpp"
+
+namespace scrutineer::scan {
+namespace {
+
+TEST(SpaceTimeScan, PermutationTwoByTwoByHand) {
+  // Two locations 100 m apart, two days. Cases: location 0: 3 on day 0; location 1: 1 on day 0,
+  // 2 on day 1. C = 6. Circles of one location (max radius 50), windows of one day (max_days 1).
+  // Location 1 x day 1: c = 2, mu = C_Z C_D / C = 3 x 2 / 6 = 1,
+  //   LLR = 2 ln 2 + 4 ln(4/5) = 0.4937202, RR = (2/1) / (4/5) = 2.5.
+  // Location 0 x day 0: c = 3, mu = 3 x 4 / 6 = 2, LLR = 3 ln(3/2) + 3 ln(3/4) = 0.3533491,
+  //   RR = (3/2) / (3/4) = 2.
+  ScanInput in;
+  in.x = {0, 0, 0, 100, 100, 100};
+  in.y = {0, 0, 0, 0, 0, 0};
+  in.day = {10, 10, 10, 10, 11, 11};
+  ScanOptions o;
+  o.max_radius = 50;
+  o.max_days = 1;
+  o.max_time_fraction = 1;  // day 0 holds 4 of the 6 cases
+  o.replications = 9;
+  const auto r = space_time_scan(in, o);
+  ASSERT_EQ(r.clusters.size(), 2u);
+  EXPECT_NEAR(scan_llr(2, 1, 6), 2 * std::log(2.0) + 4 * std::log(0.8), 1e-15);
+  const auto& a = r.clusters[0];
+  EXPECT_EQ(a.x, 100);
+  EXPECT_EQ(a.start, 11);
+  EXPECT_EQ(a.end, 11);
+  EXPECT_EQ(a.observed, 2);
+  EXPECT_NEAR(a.expected, 1.0, 1e-15);
+  EXPECT_NEAR(a.llr, 0.4937202, 1e-7);
+  EXPECT_NEAR(a.relative_risk, 2.5, 1e-15);
+  const auto& b = r.clusters[1];
+  EXPECT_EQ(b.x, 0);
+  EXPECT_EQ(b.start, 10);
+  EXPECT_EQ(b.observed, 3);
+  EXPECT_NEAR(b.expected, 2.0, 1e-15);
+  EXPECT_NEAR(b.llr, 3 * std::log(1.5) + 3 * std::log(0.75), 1e-15);
+  EXPECT_NEAR(b.llr, 0.3533491, 1e-7);
+  EXPECT_NEAR(b.relative_risk, 2.0, 1e-15);
+  EXPECT_EQ(r.days, 2);
+  EXPECT_EQ(r.locations, 2);
+}
+
+// 400 background cases spread over a 20 x 20 lattice (100 m) and 60 days, plus 12 planted at
+// (1000, 1000) on days 40-42.
+ScanInput planted() {
+  ScanInput in;
+  Rng rng(7);
+  for (int i = 0; i < 400; ++i) {
+    in.x.push_back(100.0 * static_cast<double>(rng.below(20)));
+    in.y.push_back(100.0 * static_cast<double>(rng.below(20)));
+    in.day.push_back(static_cast<std::int64_t>(rng.below(60)));
+  }
+  for (int i = 0; i < 12; ++i) {
+    in.x.push_back(1000);
+    in.y.push_back(1000);
+    in.day.push_back(40 + i % 3);
+  }
+  return in;
+}
+
+TEST(SpaceTimeScan, PlantedPermutationClusterFound) {
+  const auto in = planted();
+  ScanOptions o;
+  o.max_radius = 150;
+  o.max_days = 7;
+  o.replications = 99;
+  const auto r = space_time_scan(in, o);
+  ASSERT_FALSE(r.clusters.empty());
+  const auto& c = r.clusters[0];
+  EXPECT_EQ(c.x, 1000);
+  EXPECT_EQ(c.y, 1000);
+  EXPECT_LE(c.start, 40);
+  EXPECT_GE(c.end, 42);
+  EXPECT_NEAR(c.p, 0.01, 1e-12);  // no replication reaches it: 1 / (1 + 99)
+  // Observed and expected counted directly: cases in the circle and window; C_Z C_D / C.
+  std::int64_t in_zone = 0, in_window = 0, both = 0;
+  for (std::size_t i = 0; i < in.x.size(); ++i) {
+    const bool z = std::hypot(in.x[i] - c.x, in.y[i] - c.y) <= c.radius;
+    const bool d = in.day[i] >= c.start && in.day[i] <= c.end;
+    in_zone += z;
+    in_window += d;
+    both += z && d;
+  }
+  EXPECT_EQ(c.observed, both);
+  EXPECT_GE(c.observed, 12);
+  EXPECT_NEAR(c.expected, static_cast<double>(in_zone) * static_cast<double>(in_window) / 412.0,
+              1e-12);
+  const double mu = c.expected, n = 412, k = static_cast<double>(c.observed);
+  EXPECT_NEAR(c.llr, k * std::log(k / mu) + (n - k) * std::log((n - k) / (n - mu)), 1e-9);
+}
+
+TEST(SpaceTimeScan, PlantedPoissonClusterFound) {
+  auto in = planted();
+  for (int ix = 0; ix < 20; ++ix)
+    for (int iy = 0; iy < 20; ++iy) {
+      in.lx.push_back(100.0 * ix);
+      in.ly.push_back(100.0 * iy);
+    }
+  ScanOptions o;
+  o.model = ScanModel::kPoisson;
+  o.max_radius = 150;
+  o.max_days = 7;
+  o.replications = 99;
+  const auto r = space_time_scan(in, o);
+  ASSERT_FALSE(r.clusters.empty());
+  const auto& c = r.clusters[0];
+  EXPECT_EQ(c.x, 1000);
+  EXPECT_EQ(c.y, 1000);
+  EXPECT_NEAR(c.p, 0.01, 1e-12);
+  // mu = C |Z| / L x |D| / T (equal populations): 412 x locations / 400 x days / 60.
+  const double days = static_cast<double>(c.end - c.start + 1);
+  EXPECT_EQ(r.days, 60);
+  EXPECT_NEAR(c.expected, 412.0 * static_cast<double>(c.locations) / 400.0 * days / 60.0, 1e-9);
+  // A case off every location is refused.
+  in.x.push_back(55);
+  in.y.push_back(0);
+  in.day.push_back(1);
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+}
+
+TEST(SpaceTimeScan, ReplicationsIndependentOfThreads) {
+  const auto in = planted();
+  ScanOptions o;
+  o.max_radius = 150;
+  o.max_days = 7;
+  o.replications = 19;
+  o.seed = 3;
+  const auto many = space_time_scan(in, o);
+  ScanResult one;
+  {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
+    one = space_time_scan(in, o);
+  }
+  EXPECT_EQ(many.replicate_max, one.replicate_max);
+  ASSERT_EQ(many.clusters.size(), one.clusters.size());
+  for (std::size_t i = 0; i < many.clusters.size(); ++i)
+    EXPECT_EQ(many.clusters[i].p, one.clusters[i].p);
+  o.seed = 4;  // another seed, other replications
+  EXPECT_NE(space_time_scan(in, o).replicate_max, many.replicate_max);
+}
+
+TEST(SpaceTimeScan, RefusesBadOptions) {
+  ScanInput in;
+  in.x = {0};
+  in.y = {0};
+  in.day = {0};
+  ScanOptions o;
+  o.max_space_fraction = 0;
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+  o = {};
+  o.max_days = 0;
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+  o = {};
+  o.model = ScanModel::kPoisson;  // without locations
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+  EXPECT_THROW(scan_model_from_string("bernoulli"), ConfigError);
+}
+
+TEST(SpaceTimeScan, OutputsListTheClusters) {
+  ScanCluster c;
+  c.x = 1;
+  c.y = 2;
+  c.radius = 3;
+  c.locations = 4;
+  c.start = 17167;  // 2017-01-01
+  c.end = 17168;
+  c.observed = 5;
+  c.expected = 1.5;
+  c.relative_risk = 4;
+  c.llr = 2.25;
+  c.p = 0.01;
+  EXPECT_EQ(clusters_csv({c}),
+            "rank,x,y,radius,locations,start,end,observed,expected,relative_risk,llr,p\n"
+            "1,1,2,3,4,2017-01-01,2017-01-02,5,1.5,4,2.25,0.01\n");
+  const auto g = clusters_geojson({c}, "EPSG:2790");
+  EXPECT_NE(g.find("\"start\":\"2017-01-01\""), std::string::npos);
+  EXPECT_NE(g.find("[4,2]"), std::string::npos);  // the first vertex: (x + r, y)
+}
+
+}  // namespace
+}  // namespace scrutineer::scan
