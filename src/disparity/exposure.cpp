@@ -114,6 +114,27 @@ int choose_reference(const UnitPopulation& pop, const std::vector<double>& popul
                           population.begin());
 }
 
+// The periods in order of start (stable): the order every bootstrap replicate draws from.
+std::vector<Period> by_start(const std::vector<Period>& periods_in) {
+  std::vector<Period> periods = periods_in;
+  std::stable_sort(periods.begin(), periods.end(),
+                   [](const Period& a, const Period& b) { return a.start < b.start; });
+  return periods;
+}
+
+// A period's flagged units, each once, in increasing order; ConfigError for a unit that does not
+// exist.
+std::vector<std::int64_t> distinct_units(const Period& period, std::size_t units) {
+  std::vector<std::int64_t> flagged = period.units;
+  std::sort(flagged.begin(), flagged.end());
+  flagged.erase(std::unique(flagged.begin(), flagged.end()), flagged.end());
+  for (const auto u : flagged)
+    if (u < 0 || static_cast<std::size_t>(u) >= units)
+      throw ConfigError(
+          fmt::format("disparity: flagged unit {} does not exist (there are {})", u, units));
+  return flagged;
+}
+
 Interval interval(std::vector<double> values, double level) {
   const double alpha = 1.0 - level;
   return {percentile(values, alpha / 2), percentile(std::move(values), 1.0 - alpha / 2)};
@@ -187,9 +208,7 @@ ExposureResult compute_exposure(const UnitPopulation& pop, const std::vector<Per
   ExposureResult result;
 
   // Periods in time order (stable, so equal starts keep the caller's order).
-  std::vector<Period> periods = periods_in;
-  std::stable_sort(periods.begin(), periods.end(),
-                   [](const Period& a, const Period& b) { return a.start < b.start; });
+  const std::vector<Period> periods = by_start(periods_in);
   const std::size_t n_periods = periods.size();
 
   // e[p][g] = Σ_{u flagged in p} pop_g(u); T[p] = Σ_{u flagged in p} total(u).
@@ -197,13 +216,7 @@ ExposureResult compute_exposure(const UnitPopulation& pop, const std::vector<Per
   std::vector<double> t(n_periods, 0.0);
   result.times_flagged.assign(units, 0);
   for (std::size_t p = 0; p < n_periods; ++p) {
-    std::vector<std::int64_t> flagged = periods[p].units;
-    std::sort(flagged.begin(), flagged.end());
-    flagged.erase(std::unique(flagged.begin(), flagged.end()), flagged.end());
-    for (const auto u : flagged) {
-      if (u < 0 || static_cast<std::size_t>(u) >= units)
-        throw ConfigError(
-            fmt::format("disparity: flagged unit {} does not exist (there are {})", u, units));
+    for (const auto u : distinct_units(periods[p], units)) {
       for (std::size_t g = 0; g < groups; ++g) e[p][g] += pop.by_group[g][u];
       t[p] += pop.total[u];
       ++result.times_flagged[u];
@@ -353,19 +366,11 @@ std::vector<AreaRatio> area_ratios(std::size_t n_areas, std::size_t units,
   for (const auto& a : out) population += a.population;
 
   // The periods in compute_exposure's order, so replicate r picks the same periods there and here.
-  std::vector<Period> periods = periods_in;
-  std::stable_sort(periods.begin(), periods.end(),
-                   [](const Period& a, const Period& b) { return a.start < b.start; });
+  const std::vector<Period> periods = by_start(periods_in);
   const std::size_t n_periods = periods.size();
   std::vector<std::vector<double>> e(n_periods, std::vector<double>(n_areas, 0.0));  // [p][a]
   for (std::size_t p = 0; p < n_periods; ++p) {
-    std::vector<std::int64_t> flagged = periods[p].units;
-    std::sort(flagged.begin(), flagged.end());
-    flagged.erase(std::unique(flagged.begin(), flagged.end()), flagged.end());
-    for (const auto u : flagged) {
-      if (u < 0 || static_cast<std::size_t>(u) >= units)
-        throw ConfigError(
-            fmt::format("disparity: flagged unit {} does not exist (there are {})", u, units));
+    for (const auto u : distinct_units(periods[p], units)) {
       for (const auto& [a, pop] : by_unit[static_cast<std::size_t>(u)]) e[p][a] += pop;
     }
   }

@@ -24,17 +24,13 @@ constexpr double kExpZeroBelow = -746.0;
 
 double exp_or_zero(double x) { return x < kExpZeroBelow ? 0.0 : std::exp(x); }
 
-}  // namespace
-
-void sepp_grid_running_sums(const std::vector<double>& times, double omega, std::vector<double>& s,
-                            std::vector<double>& b) {
+// Visits each event i (times sorted) with S_i and B_i, the running sums over strictly earlier
+// events: moving from group time t' (m' events) to t, with D = t - t': S = e^(-wD)(S' + m'),
+// B = e^(-wD)(B' + D (S' + m')). With m' = 1 these are DESIGN.md's A_j and B_j; grouping ties
+// gives same-time pairs zero weight.
+template <class Visit>
+void for_each_running_sum(const std::vector<double>& times, double omega, Visit&& visit) {
   const auto n = times.size();
-  s.assign(n, 0.0);
-  b.assign(n, 0.0);
-  // S and B hold the sums for the current group of equal times over strictly earlier events; moving
-  // from group time t' (m' events) to t, with D = t - t': S = e^(-wD)(S' + m'),
-  // B = e^(-wD)(B' + D (S' + m')). With m' = 1 these are DESIGN.md's A_j and B_j; grouping ties
-  // gives same-time pairs zero weight.
   double big_s = 0, big_b = 0, prev_t = 0, prev_m = 0;
   std::size_t j = 0;
   while (j < n) {
@@ -46,14 +42,23 @@ void sepp_grid_running_sums(const std::vector<double>& times, double omega, std:
       big_b = decay * (big_b + delta * (big_s + prev_m));
       big_s = decay * (big_s + prev_m);
     }
-    for (auto i = j; i < k; ++i) {
-      s[i] = big_s;
-      b[i] = big_b;
-    }
+    for (auto i = j; i < k; ++i) visit(i, big_s, big_b);
     prev_t = times[j];
     prev_m = static_cast<double>(k - j);
     j = k;
   }
+}
+
+}  // namespace
+
+void sepp_grid_running_sums(const std::vector<double>& times, double omega, std::vector<double>& s,
+                            std::vector<double>& b) {
+  s.assign(times.size(), 0.0);
+  b.assign(times.size(), 0.0);
+  for_each_running_sum(times, omega, [&](std::size_t i, double big_s, double big_b) {
+    s[i] = big_s;
+    b[i] = big_b;
+  });
 }
 
 void sepp_grid_forward_sums(const std::vector<double>& times, double omega, std::vector<double>& f,
@@ -134,25 +139,10 @@ CellSums e_step(const std::vector<double>& times, double mu, double theta, doubl
   if (times.empty()) return out;
   const double tw = theta * omega;
   if (kind == SeppGridEStep::kExact) {
-    // The running sums of sepp_grid_running_sums, the same operations in the same order, used as
-    // they are made instead of stored and read back.
-    const auto n = times.size();
-    double big_s = 0, big_b = 0, prev_t = 0, prev_m = 0;
-    std::size_t j = 0;
-    while (j < n) {
-      std::size_t k = j;
-      while (k < n && times[k] == times[j]) ++k;
-      if (j > 0) {
-        const double delta = times[j] - prev_t;
-        const double decay = exp_or_zero(-omega * delta);
-        big_b = decay * (big_b + delta * (big_s + prev_m));
-        big_s = decay * (big_s + prev_m);
-      }
-      for (auto i = j; i < k; ++i) add_event(out, mu, tw, big_s, big_b, true, needs.log);
-      prev_t = times[j];
-      prev_m = static_cast<double>(k - j);
-      j = k;
-    }
+    // The running sums of sepp_grid_running_sums, used as they are made instead of stored.
+    for_each_running_sum(times, omega, [&](std::size_t, double big_s, double big_b) {
+      add_event(out, mu, tw, big_s, big_b, true, needs.log);
+    });
   } else {
     thread_local std::vector<double> s, b;
     sepp_grid_running_sums(times, omega, s, b);

@@ -2,6 +2,8 @@
 // Near Repeat Calculator 1.3 where it has one (docs/nearrepeat.md).
 #include "scrutineer/nearrepeat/options.hpp"
 
+#include "scrutineer/study/options.hpp"
+
 namespace scrutineer::nearrepeat {
 
 namespace {
@@ -57,24 +59,6 @@ void add_test(OptionSet<NearRepeatOptions>& s) {
       .below(1);
 }
 
-void add_events(OptionSet<NearRepeatOptions>& s) {
-  s.field(
-       "from", [](auto& o) -> auto& { return o.study.from; },
-       "Keep events of local dates >= this (YYYY-MM-DD)")
-      .date();
-  s.field(
-       "to", [](auto& o) -> auto& { return o.study.to; },
-       "Keep events of local dates < this (YYYY-MM-DD)")
-      .date();
-  s.field(
-      "only", [](auto& o) -> auto& { return o.study.category; },
-      "Keep only events of this category");
-  s.field(
-       "region", [](auto& o) -> auto& { return o.study.region; },
-       "Keep only events inside this polygon layer")
-      .path();
-}
-
 }  // namespace
 
 const OptionSet<NearRepeatOptions>& nearrepeat_option_set() {
@@ -82,7 +66,8 @@ const OptionSet<NearRepeatOptions>& nearrepeat_option_set() {
     OptionSet<NearRepeatOptions> s("nearrepeat", "Knox test of near repeats");
     add_bands(s);
     add_test(s);
-    add_events(s);
+    s.include(
+        study::event_filter_option_set(), [](auto& o) -> auto& { return o.study; });
     return s;
   }();
   return set;

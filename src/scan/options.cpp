@@ -2,6 +2,8 @@
 // it has one (docs/stscan.md).
 #include "scrutineer/scan/options.hpp"
 
+#include "scrutineer/study/options.hpp"
+
 namespace scrutineer::scan {
 namespace {
 
@@ -60,31 +62,14 @@ void add_scan(OptionSet<StScanCommandOptions>& s) {
       .at_least(0);
 }
 
-void add_events(OptionSet<StScanCommandOptions>& s) {
-  s.field(
-       "from", [](auto& o) -> auto& { return o.study.from; },
-       "Keep events of local dates >= this (YYYY-MM-DD)")
-      .date();
-  s.field(
-       "to", [](auto& o) -> auto& { return o.study.to; },
-       "Keep events of local dates < this (YYYY-MM-DD)")
-      .date();
-  s.field(
-      "only", [](auto& o) -> auto& { return o.study.category; },
-      "Keep only events of this category");
-  s.field(
-       "region", [](auto& o) -> auto& { return o.study.region; },
-       "Keep only events inside this polygon layer")
-      .path();
-}
-
 }  // namespace
 
 const OptionSet<StScanCommandOptions>& stscan_option_set() {
   static const OptionSet<StScanCommandOptions> set = [] {
     OptionSet<StScanCommandOptions> s("stscan", "Space-time scan statistic");
     add_scan(s);
-    add_events(s);
+    s.include(
+        study::event_filter_option_set(), [](auto& o) -> auto& { return o.study; });
     return s;
   }();
   return set;

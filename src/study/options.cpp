@@ -35,6 +35,28 @@ const OptionSet<StudyOptions>& data_option_set() {
   return set;
 }
 
+const OptionSet<StudyOptions>& event_filter_option_set() {
+  static const auto set = [] {
+    OptionSet<StudyOptions> s("events", "Which events to keep");
+    s.field(
+         "from", [](auto& o) -> auto& { return o.from; },
+         "Keep events of local dates >= this (YYYY-MM-DD)")
+        .date();
+    s.field(
+         "to", [](auto& o) -> auto& { return o.to; },
+         "Keep events of local dates < this (YYYY-MM-DD)")
+        .date();
+    s.field(
+        "only", [](auto& o) -> auto& { return o.category; }, "Keep only events of this category");
+    s.field(
+         "region", [](auto& o) -> auto& { return o.region; },
+         "Keep only events inside this polygon layer")
+        .path();
+    return s;
+  }();
+  return set;
+}
+
 const OptionSet<StudyOptions>& grid_option_set() {
   static const auto set = [] {
     OptionSet<StudyOptions> s("grid", "The study region and the grid laid over it");

@@ -8,8 +8,12 @@
 
 namespace scrutineer::study {
 
-const OptionSet<StudyOptions>& data_option_set();   // events, category, from, to + reading
-const OptionSet<StudyOptions>& grid_option_set();   // region, cell_size, origin_x/y, clip, valid
-const OptionSet<StudyOptions>& areas_option_set();  // areas, area_id, groups, total, reference, ...
+const OptionSet<StudyOptions>& data_option_set();  // events, category, from, to + reading
+const OptionSet<StudyOptions>& grid_option_set();  // region, cell_size, origin_x/y, clip, valid
+const OptionSet<StudyOptions>& areas_option_set();
+// from, to, only (the category) and region: the event filters of the analyses that read events
+// without a grid (nearrepeat, stscan).
+const OptionSet<StudyOptions>&
+event_filter_option_set();  // areas, area_id, groups, total, reference, ...
 
 }  // namespace scrutineer::study
