@@ -16,6 +16,7 @@
 #include "scrutineer/io/read_file.hpp"
 #include "scrutineer/nearrepeat/options.hpp"
 #include "scrutineer/recipe/recipe.hpp"
+#include "scrutineer/scan/options.hpp"
 #include "scrutineer/scores/options.hpp"
 #include "scrutineer/stops/options.hpp"
 #include "scrutineer/study/options.hpp"
@@ -164,6 +165,20 @@ void parse_nearrepeat(Section& s, NearRepeatStage& n, const study::StudyOptions&
   s.finish();
 }
 
+// [stscan]: [data]'s events as the command reads them, then the command's own keys; its region
+// and cell_size are its own (the command has no [grid]).
+void parse_stscan(Section& s, StScanStage& st, const study::StudyOptions& study) {
+  st.enabled = true;
+  auto& o = st.options.study;
+  o.events = study.events;
+  o.read = study.read;
+  o.category = study.category;
+  o.from = study.from;
+  o.to = study.to;
+  read_options(s, scan::stscan_option_set(), st.options);
+  s.finish();
+}
+
 // Stages that need another stage say so at their own table.
 void check_stages(Section& top, const Recipe& r) {
   if (!r.has_data && (r.backtest.enabled || !r.study.areas.empty()))
@@ -188,9 +203,11 @@ void check_stages(Section& top, const Recipe& r) {
              "study's recorded crime, and exposure is counted by area");
   if (r.nearrepeat.enabled && !r.has_data)
     top.fail("nearrepeat", "needs a [data] table: the Knox test runs on its events");
+  if (r.stscan.enabled && !r.has_data)
+    top.fail("stscan", "needs a [data] table: the space-time scan runs on its events");
   if (!r.has_data && !r.feedback.enabled && !r.scores.enabled && !r.stops.enabled)
     top.fail("",
-             "the recipe runs nothing: add [data] with [backtest] or [nearrepeat], or "
+             "the recipe runs nothing: add [data] with [backtest], [nearrepeat] or [stscan], or "
              "[feedback], [scores] or [stops]");
 }
 
@@ -223,6 +240,7 @@ Recipe parse_table(const toml::table& root, Context& context) {
   if (auto stops = top.table("stops")) parse_stops(*stops, r.stops, context);
   if (auto nearrepeat = top.table("nearrepeat"))
     parse_nearrepeat(*nearrepeat, r.nearrepeat, r.study);
+  if (auto stscan = top.table("stscan")) parse_stscan(*stscan, r.stscan, r.study);
   top.finish();
   check_stages(top, r);
   return r;

@@ -1,5 +1,6 @@
 // report.html of a run: one self-contained page (report/html.hpp) with the data's provenance and
-// warnings, the accuracy, disparity, feedback and score-audit sections, and the methods cited.
+// warnings, the accuracy, disparity, feedback, score-audit, stops, near-repeat and space-time scan
+// sections, and the methods cited.
 #include "scrutineer/evaluate/report.hpp"
 
 #include <fmt/format.h>
@@ -21,6 +22,7 @@
 #include "scrutineer/report/html.hpp"
 #include "scrutineer/report/ratio_chart.hpp"
 #include "scrutineer/report/svg_map.hpp"
+#include "scrutineer/scan/command.hpp"
 #include "stages.hpp"
 
 namespace scrutineer::recipe {
@@ -379,6 +381,38 @@ void report_nearrepeat(const Run& run, report::HtmlReport& html) {
   html.preformatted(nearrepeat::knox_summary(r, o.alpha));
 }
 
+// The space-time scan as `scrutineer stscan` writes it: the summary and the clusters table.
+void report_stscan(const Run& run, report::HtmlReport& html) {
+  const auto& o = run.recipe.stscan.options;
+  const auto& r = run.stscan.result;
+  const bool poisson = o.scan.model == scan::ScanModel::kPoisson;
+  html.section("Space-time clusters: the scan statistic", "stscan");
+  html.paragraph(fmt::format(
+      "Where and when were events more concentrated than chance allows? Every cylinder (a circle "
+      "of up to {:g} m around a location, times a run of at most {} consecutive days) is scored "
+      "by its log-likelihood ratio against {}; the most likely cluster and the secondary clusters "
+      "that share no location with it are tested against {} Monte Carlo replications (seed {}). "
+      "A cluster is listed when its p-value is at most {:g}. {} cases at {} locations over {} "
+      "days. Files: stscan/clusters.csv, clusters.geojson (the discs, for a GIS), summary.txt.",
+      o.scan.max_radius, o.scan.max_days,
+      poisson ? "the Poisson model with equal population per grid cell (Kulldorff 2001)"
+              : "the space-time permutation model (Kulldorff et al. 2005), which needs no "
+                "population",
+      o.scan.replications, o.scan.seed, o.alpha, r.cases, r.locations, r.days));
+  html.key_table(scan::clusters_csv(run.stscan.listed), "Clusters",
+                 {{"rank", "rank"},
+                  {"radius", "radius (m)"},
+                  {"locations", "locations"},
+                  {"start", "first day"},
+                  {"end", "last day"},
+                  {"observed", "cases observed"},
+                  {"expected", "cases expected"},
+                  {"relative_risk", "relative risk"},
+                  {"llr", "log-likelihood ratio"},
+                  {"p", "p-value"}});
+  html.preformatted(run.stscan.summary);
+}
+
 std::vector<report::Citation> citations(const Run& run) {
   std::vector<report::Citation> out;
   std::set<std::string> seen;
@@ -414,6 +448,17 @@ std::vector<report::Citation> citations(const Run& run) {
     out.push_back({"Near Repeat Calculator (the band convention `nrc`)",
                    "Ratcliffe (2009), Near Repeat Calculator 1.3, Temple University; Johnson et "
                    "al. (2007), J. Quantitative Criminology 23(3)"});
+  }
+  if (run.recipe.stscan.enabled) {
+    if (run.recipe.stscan.options.scan.model == scan::ScanModel::kPoisson)
+      out.push_back({"Poisson space-time scan statistic",
+                     "Kulldorff (2001), J. Royal Statistical Society A 164(1) 61-72"});
+    else
+      out.push_back({"Space-time permutation scan statistic",
+                     "Kulldorff, Heffernan, Hartman, Assunção & Mostashari (2005), "
+                     "PLoS Medicine 2(3) e59"});
+    out.push_back(
+        {"Monte Carlo p-values", "Dwass (1957), Annals of Mathematical Statistics 28(1) 181-187"});
   }
   return out;
 }
@@ -465,6 +510,7 @@ void stage_report(Run& run) {
   if (r.scores.enabled) report_scores(run, html);
   if (r.stops.enabled) report_stops(run, html);
   if (r.nearrepeat.enabled) report_nearrepeat(run, html);
+  if (r.stscan.enabled) report_stscan(run, html);
   html.methods(citations(run));
   io::write_text_file(run.dir / "report.html", html.html());
 }

@@ -44,6 +44,7 @@ const std::vector<Stage>& stages() {
       {"scores", [](const Recipe& r) { return r.scores.enabled; }, stage_scores},
       {"stops", [](const Recipe& r) { return r.stops.enabled; }, stage_stops},
       {"nearrepeat", [](const Recipe& r) { return r.nearrepeat.enabled; }, stage_nearrepeat},
+      {"stscan", [](const Recipe& r) { return r.stscan.enabled; }, stage_stscan},
       {"report", [](const Recipe&) { return true; }, stage_report},
   };
   return list;

@@ -299,6 +299,17 @@ void stage_nearrepeat(Run& run) {
   run.say(run.nearrepeat.summary);
 }
 
+// The same function as `scrutineer stscan` (scan::run_stscan), which reads [data]'s events itself,
+// as the command does; its files (clusters.csv, clusters.geojson, summary.txt) in stscan/.
+void stage_stscan(Run& run) {
+  auto options = run.recipe.stscan.options;
+  options.study.progress = run.options.progress;
+  options.output = (run.dir / "stscan").string();
+  options.replace = false;
+  run.stscan = scan::run_stscan(options);
+  run.say(run.stscan.summary);
+}
+
 void stage_scores(Run& run) {
   const auto& c = run.recipe.scores.command;
   const auto people = scores::load_people(c.people);

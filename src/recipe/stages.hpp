@@ -13,6 +13,7 @@
 #include "scrutineer/nearrepeat/command.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/recipe/run.hpp"
+#include "scrutineer/scan/command.hpp"
 #include "scrutineer/scores/audit.hpp"
 #include "scrutineer/stops/command.hpp"
 #include "scrutineer/study/study.hpp"
@@ -36,6 +37,7 @@ struct Run {
   scores::AuditResult scores;
   stops::StopsResult stops;
   nearrepeat::NearRepeatRun nearrepeat;
+  scan::StScanRun stscan;
   std::vector<std::string> warnings;  // change what the numbers can be taken to say
   std::vector<std::string> notes;     // context that changes no conclusion
 
@@ -52,6 +54,7 @@ void stage_feedback(Run& run);
 void stage_scores(Run& run);
 void stage_stops(Run& run);
 void stage_nearrepeat(Run& run);
+void stage_stscan(Run& run);
 void stage_report(Run& run);
 
 // run.json: the recipe, the engine, the command line, the inputs with their size and SHA-256,

@@ -1,6 +1,6 @@
 // An audit recipe: one TOML file naming the data, study area, grid, areas and groups, models and
-// the backtest, disparity, feedback, score-audit, stops and near-repeat stages, parsed and
-// validated before any work.
+// the backtest, disparity, feedback, score-audit, stops, near-repeat and space-time scan stages,
+// parsed and validated before any work.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include "scrutineer/feedback/options.hpp"
 #include "scrutineer/ingest/ingest.hpp"
 #include "scrutineer/nearrepeat/command.hpp"
+#include "scrutineer/scan/command.hpp"
 #include "scrutineer/scores/audit.hpp"
 #include "scrutineer/stops/command.hpp"
 #include "scrutineer/study/study.hpp"
@@ -68,6 +69,15 @@ struct NearRepeatStage {
   nearrepeat::NearRepeatOptions options;  // study: [data]'s reading and filters; output at run
 };
 
+// [stscan]: the space-time scan (Kulldorff et al. 2005; Kulldorff 2001) on [data]'s events, as
+// `scrutineer stscan` runs it (scan::run_stscan; its files go to stscan/). The table's keys are the
+// command's flags; its from, to and only override [data]'s from, to and category, and its region
+// and cell_size (not [grid]'s) are the scan's own, as the command's --region and --cell-size are.
+struct StScanStage {
+  bool enabled = false;
+  scan::StScanCommandOptions options;  // study: [data]'s reading and filters; output at run
+};
+
 struct Recipe {
   std::filesystem::path file;  // the recipe (absolute)
   std::string text;            // its text, recorded in the results
@@ -85,6 +95,7 @@ struct Recipe {
   ScoresStage scores;
   StopsStage stops;
   NearRepeatStage nearrepeat;
+  StScanStage stscan;
   std::vector<std::filesystem::path> inputs;  // every input file named, for run.json
 };
 

@@ -23,6 +23,7 @@
 #include "scrutineer/ingest/options.hpp"
 #include "scrutineer/nearrepeat/options.hpp"
 #include "scrutineer/recipe/options.hpp"
+#include "scrutineer/scan/options.hpp"
 #include "scrutineer/scores/options.hpp"
 #include "scrutineer/stops/options.hpp"
 #include "scrutineer/study/options.hpp"
@@ -319,6 +320,7 @@ TEST(StageOptions, CliAndRecipeAgreeForEveryRecipeStage) {
   check_stage(scores::scores_option_set(), true);
   check_stage(stops::stops_option_set(), true);
   check_stage(nearrepeat::nearrepeat_option_set(), true);
+  check_stage(scan::stscan_option_set(), true);
 }
 
 TEST(StageOptions, CommandOnlyStagesBuildTheirFlags) {

@@ -200,8 +200,8 @@ TEST(RecipeErrors, StagesThatNeedAnotherStageSaySo) {
         << e.what();
   }
   EXPECT_EQ(parse_error("title = \"nothing\"\n"),
-            "audit.toml:1:1: [recipe]: the recipe runs nothing: add [data] with [backtest] or "
-            "[nearrepeat], or [feedback], [scores] or [stops]");
+            "audit.toml:1:1: [recipe]: the recipe runs nothing: add [data] with [backtest], "
+            "[nearrepeat] or [stscan], or [feedback], [scores] or [stops]");
   fs::remove_all(folder);
 }
 
