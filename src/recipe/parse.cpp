@@ -151,30 +151,28 @@ void parse_stops(Section& s, StopsStage& st, Context& context) {
   s.finish();
 }
 
-// [nearrepeat]: [data]'s events as the command reads them (reading, category, dates), then the
-// command's own keys; its region is its own (the command has no [grid]).
+// [data]'s events as a command without a grid reads them (reading, category, dates); the stage's
+// own keys, read after, may override them; its region (and cell size) are its own.
+void events_of_data(study::StudyOptions& o, const study::StudyOptions& data) {
+  o.events = data.events;
+  o.read = data.read;
+  o.category = data.category;
+  o.from = data.from;
+  o.to = data.to;
+}
+
+// [nearrepeat]: [data]'s events, then the command's own keys (the command has no [grid]).
 void parse_nearrepeat(Section& s, NearRepeatStage& n, const study::StudyOptions& study) {
   n.enabled = true;
-  auto& o = n.options.study;
-  o.events = study.events;
-  o.read = study.read;
-  o.category = study.category;
-  o.from = study.from;
-  o.to = study.to;
+  events_of_data(n.options.study, study);
   read_options(s, nearrepeat::nearrepeat_option_set(), n.options);
   s.finish();
 }
 
-// [stscan]: [data]'s events as the command reads them, then the command's own keys; its region
-// and cell_size are its own (the command has no [grid]).
+// [stscan]: [data]'s events, then the command's own keys (the command has no [grid]).
 void parse_stscan(Section& s, StScanStage& st, const study::StudyOptions& study) {
   st.enabled = true;
-  auto& o = st.options.study;
-  o.events = study.events;
-  o.read = study.read;
-  o.category = study.category;
-  o.from = study.from;
-  o.to = study.to;
+  events_of_data(st.options.study, study);
   read_options(s, scan::stscan_option_set(), st.options);
   s.finish();
 }
