@@ -217,7 +217,10 @@ Recipe parse_table(const toml::table& root, Context& context) {
     r.has_data = true;
     parse_data(*data, r.study);
   }
-  if (auto grid = top.table("grid")) parse_grid(*grid, r.study);
+  if (auto grid = top.table("grid")) {
+    r.has_grid = true;
+    parse_grid(*grid, r.study);
+  }
   if (auto areas = top.table("areas")) parse_areas(*areas, r.study);
   // Month-only data and a model needing days are refused here when [data] declares the time
   // resolution (police-uk, a time_format), else by check_time_resolution once the data are read.
@@ -267,6 +270,12 @@ Recipe parse_recipe_text(const fs::path& file, const std::string& text,
   recipe.text = text;
   recipe.inputs = std::move(inputs);
   return recipe;
+}
+
+bool lays_grid(const Recipe& r) {
+  const bool event_stages_only = r.nearrepeat.enabled || r.stscan.enabled;
+  return r.has_data && (r.backtest.enabled || r.disparity.enabled || r.feedback.enabled ||
+                        r.has_grid || !r.study.areas.empty() || !event_stages_only);
 }
 
 Recipe parse_recipe(const fs::path& file, const std::string& data_dir) {

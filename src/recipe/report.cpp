@@ -44,23 +44,25 @@ void report_data(const Run& run, report::HtmlReport& html) {
   html.heading("The data and its provenance");
   const auto& r = run.study.read;
   const auto& grid = run.study.grid;
-  html.table({{"item", "value"},
-              {"file", r.path},
-              {"format", r.format},
-              {"time zone", r.time_zone},
-              {"time resolution", std::string(to_string(r.resolution))},
-              {"coordinates", r.coordinates},
-              {"study CRS", r.target_crs},
-              {"rows read", std::to_string(r.rows_read)},
-              {"rows kept", std::to_string(r.rows_kept)},
-              {"rows dropped", std::to_string(r.rows_dropped)},
-              {"after the category and date filters", std::to_string(run.study.counts.after_dates)},
-              {"outside the region", fmt::format("{} ({})", run.study.counts.outside,
-                                                 run.study.counts.clipped ? "dropped" : "kept")},
-              {"in the study area", std::to_string(run.study.events.size())},
-              {"grid", fmt::format("{} x {} cells of {} m, {} valid", grid.nx, grid.ny, grid.size,
-                                   grid.valid_count())}},
-             "How the crime data were read (the input files' SHA-256 are in run.json)");
+  html.table(
+      {{"item", "value"},
+       {"file", r.path},
+       {"format", r.format},
+       {"time zone", r.time_zone},
+       {"time resolution", std::string(to_string(r.resolution))},
+       {"coordinates", r.coordinates},
+       {"study CRS", r.target_crs},
+       {"rows read", std::to_string(r.rows_read)},
+       {"rows kept", std::to_string(r.rows_kept)},
+       {"rows dropped", std::to_string(r.rows_dropped)},
+       {"after the category and date filters", std::to_string(run.study.counts.after_dates)},
+       {"outside the region", fmt::format("{} ({})", run.study.counts.outside,
+                                          run.study.counts.clipped ? "dropped" : "kept")},
+       {"in the study area", std::to_string(run.study.events.size())},
+       {"grid", lays_grid(run.recipe) ? fmt::format("{} x {} cells of {} m, {} valid", grid.nx,
+                                                    grid.ny, grid.size, grid.valid_count())
+                                      : std::string("not laid (no stage uses it)")}},
+      "How the crime data were read (the input files' SHA-256 are in run.json)");
   if (!r.personal_identifiers.empty())
     html.paragraph(fmt::format("Columns that can identify people or places were not carried: {}.",
                                fmt::join(r.personal_identifiers, ", ")));

@@ -190,12 +190,17 @@ void stage_data(Run& run) {
 // Writes the study's grid: cells.gpkg, overlay.csv, and the study's events (ingest/events.csv).
 void stage_grid(Run& run) {
   const auto& st = run.study;
+  io::write_events_csv((run.dir / "ingest" / "events.csv").string(), st.events);
+  if (!lays_grid(run.recipe)) {
+    run.say(fmt::format("grid         not laid: no stage uses it; {} events in the study area\n",
+                        st.events.size()));
+    return;
+  }
   fs::create_directories(run.dir / "grid");
   if (st.has_areas)
     study::write_overlay_csv((run.dir / "grid" / "overlay.csv").string(), st.grid, st.areas,
                              st.overlay);
   write_cells(run);
-  io::write_events_csv((run.dir / "ingest" / "events.csv").string(), st.events);
   run.say(fmt::format(
       "grid         {} x {} cells of {} m, {} valid; {} events in the study area ({} outside the "
       "region{})\n",

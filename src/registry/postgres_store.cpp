@@ -80,24 +80,26 @@ PGconn* connect(const std::string& conninfo, const Conninfo& options) {
 
 class PostgresDatabase : public Database {
  public:
-  explicit PostgresDatabase(const std::string& conninfo) : name_(describe_location(conninfo)) {
+  PostgresDatabase(const std::string& conninfo, const std::string& noun)
+      : name_(describe_location(conninfo)), noun_(noun) {
     const Conninfo options = parse_conninfo(conninfo);
     if (!options)
-      throw ConfigError(
-          "the register location is not a valid PostgreSQL connection string (expected "
+      throw ConfigError(fmt::format(
+          "the {} location is not a valid PostgreSQL connection string (expected "
           "postgresql://user@host:port/database or key=value pairs such as 'host=127.0.0.1 "
-          "dbname=register')");
+          "dbname=register')",
+          noun_));
     conn_ = connect(conninfo, options);
     if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
       const std::string msg =
           redact(conn_ ? PQerrorMessage(conn_) : "out of memory", option(options, "password"));
       PQfinish(conn_);
-      throw IoError(fmt::format("cannot connect to the register, {}: {}", name_, trim(msg)));
+      throw IoError(fmt::format("cannot connect to the {}, {}: {}", noun_, name_, trim(msg)));
     }
     PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
     if (PQsetClientEncoding(conn_, "UTF8") != 0) {
       PQfinish(conn_);
-      throw IoError(fmt::format("register {}: cannot use UTF-8", name_));
+      throw IoError(fmt::format("{} {}: cannot use UTF-8", noun_, name_));
     }
   }
   ~PostgresDatabase() override { PQfinish(conn_); }
@@ -110,7 +112,7 @@ class PostgresDatabase : public Database {
     std::vector<const char*> values;
     for (const auto& p : params) {
       if (p.find('\0') != std::string::npos)
-        throw ConfigError(fmt::format("register {}: text with a NUL character", name_));
+        throw ConfigError(fmt::format("{} {}: text with a NUL character", noun_, name_));
       values.push_back(p.c_str());
     }
     const Result r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
@@ -175,13 +177,14 @@ class PostgresDatabase : public Database {
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
     const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     const std::string msg =
-        fmt::format("register {}: {}", name_, trim(r ? PQresultErrorMessage(r) : "out of memory"));
+        fmt::format("{} {}: {}", noun_, name_, trim(r ? PQresultErrorMessage(r) : "out of memory"));
     if (state && std::string(state).rfind("23", 0) == 0) throw ConfigError(msg);
     throw IoError(msg);
   }
 
   PGconn* conn_ = nullptr;
   std::string name_;
+  std::string noun_;  // what the database is, in messages
 };
 
 }  // namespace
@@ -210,8 +213,9 @@ std::string describe_location(const std::string& location) {
                      or_default("port", "port"), or_default("user", "user"));
 }
 
-std::unique_ptr<Database> open_postgres_database(const std::string& conninfo) {
-  return std::make_unique<PostgresDatabase>(conninfo);
+std::unique_ptr<Database> open_postgres_database(const std::string& conninfo,
+                                                 const std::string& noun) {
+  return std::make_unique<PostgresDatabase>(conninfo, noun);
 }
 
 }  // namespace scrutineer::registry

@@ -27,9 +27,9 @@ std::string sqlite_parameters(const std::string& sql) {
 
 class Statement {
  public:
-  Statement(sqlite3* db, const std::string& sql) : db_(db) {
+  Statement(sqlite3* db, const std::string& sql, const std::string& noun) : db_(db), noun_(noun) {
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
-      throw IoError(fmt::format("register: {}", sqlite3_errmsg(db)));
+      throw IoError(fmt::format("{}: {}", noun, sqlite3_errmsg(db)));
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
@@ -42,7 +42,7 @@ class Statement {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    const std::string msg = fmt::format("register: {}", sqlite3_errmsg(db_));
+    const std::string msg = fmt::format("{}: {}", noun_, sqlite3_errmsg(db_));
     if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConfigError(msg);
     throw IoError(msg);
   }
@@ -58,6 +58,7 @@ class Statement {
 
  private:
   sqlite3* db_;
+  const std::string& noun_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -84,12 +85,13 @@ constexpr int kBusyTimeoutMs = 15000;
 
 class SqliteDatabase : public Database {
  public:
-  explicit SqliteDatabase(const std::string& path) : name_(path), gate_(WriteGate::of(path)) {
+  SqliteDatabase(const std::string& path, const std::string& noun)
+      : name_(path), noun_(noun), gate_(WriteGate::of(path)) {
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
         SQLITE_OK) {
       const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
-      throw IoError(fmt::format("cannot open register {}: {}", path, msg));
+      throw IoError(fmt::format("cannot open {} {}: {}", noun_, path, msg));
     }
     // Several handles (one per server thread) may write: wait for the lock rather than fail.
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
@@ -110,7 +112,7 @@ class SqliteDatabase : public Database {
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   Rows query(const std::string& sql, const std::vector<std::string>& params) override {
-    Statement s(db_, sqlite_parameters(sql));
+    Statement s(db_, sqlite_parameters(sql), noun_);
     for (std::size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i + 1), params[i]);
     Rows rows;
     while (s.step()) rows.push_back(s.row());
@@ -122,13 +124,13 @@ class SqliteDatabase : public Database {
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       const std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
-      throw IoError(fmt::format("register {}: {}", name_, msg));
+      throw IoError(fmt::format("{} {}: {}", noun_, name_, msg));
     }
   }
 
   void begin() override {
     if (!gate_->try_lock_for(std::chrono::milliseconds(kBusyTimeoutMs)))
-      throw IoError(fmt::format("register {}: busy (other writers held it for {} s)", name_,
+      throw IoError(fmt::format("{} {}: busy (other writers held it for {} s)", noun_, name_,
                                 kBusyTimeoutMs / 1000));
     try {
       script("BEGIN IMMEDIATE");
@@ -164,14 +166,15 @@ class SqliteDatabase : public Database {
 
   sqlite3* db_ = nullptr;
   std::string name_;
+  std::string noun_;  // what the database is, in messages: "register", "sweep results table"
   std::shared_ptr<std::timed_mutex> gate_;
   bool gated_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<Database> open_sqlite_database(const std::string& path) {
-  return std::make_unique<SqliteDatabase>(path);
+std::unique_ptr<Database> open_sqlite_database(const std::string& path, const std::string& noun) {
+  return std::make_unique<SqliteDatabase>(path, noun);
 }
 
 }  // namespace scrutineer::registry

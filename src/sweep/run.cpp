@@ -275,14 +275,16 @@ std::string dry_run_listing(const Sweep& sweep) {
   double total = 0;
   for (const auto i : schedule_order(sweep)) {
     const auto& t = sweep.tasks[i];
-    total += t.cost;
+    // A merge's cost only orders it after its parts: the task's estimate is its parts' sum.
+    const bool merge = !t.split.empty() && !t.is_part();
+    if (!merge) total += t.cost;
     std::string values;
     for (const auto& [k, v] : t.values) values += fmt::format(" {}={}", k, v);
     if (t.is_part())
       values +=
           fmt::format(" ({} part {} of {}, merged by task {})", t.split, t.part, t.parts, t.merge);
     else if (!t.split.empty())
-      values += fmt::format(" (merges the {} {} parts)", t.parts, t.split);
+      values += fmt::format(" (merges the {} {} parts; counted in their cost)", t.parts, t.split);
     text += fmt::format("  task {:>4} {} cost {:>10.1f}{}\n", t.index, t.id, t.cost, values);
   }
   text += fmt::format("total cost {:.1f} units\n", total);

@@ -44,7 +44,7 @@ struct ResultsTable::Impl {
   std::string sweep;  // PostgreSQL: the sweep folder's absolute path, the first key
 
   void open_sqlite(const std::filesystem::path& file) {
-    db = registry::open_sqlite_database(file.string());
+    db = registry::open_sqlite_database(file.string(), "sweep results table");
     // One writer process (rank 0): a write-ahead log without a sync per row. A killed process
     // loses nothing committed; only a crash of the machine itself may lose the last rows, whose
     // tasks then run again. Without this each row cost ~30 ms of fsync on a loaded disk
@@ -92,7 +92,7 @@ ResultsTable::ResultsTable(const std::string& location, const std::filesystem::p
           "key=value pairs such as 'host=127.0.0.1 dbname=sweeps')");
     i.postgres = true;
     i.sweep = std::filesystem::absolute(out).lexically_normal().string();
-    i.db = registry::open_postgres_database(location);
+    i.db = registry::open_postgres_database(location, "sweep results table");
     i.db->script(kPostgresSchema);
   }
 }

@@ -83,6 +83,7 @@ struct Recipe {
   std::string text;            // its text, recorded in the results
   std::string title;
   bool has_data = false;  // [data] and [grid]; a scores-only recipe has neither
+  bool has_grid = false;  // a [grid] table was given
   study::StudyOptions study;
   std::vector<evaluate::ModelSpec> models;
   // "FILE:LINE:COL: models.name" of each model and of [feedback] truth, for the time-resolution
@@ -98,6 +99,12 @@ struct Recipe {
   StScanStage stscan;
   std::vector<std::filesystem::path> inputs;  // every input file named, for run.json
 };
+
+// Whether the run writes the grid's cells (grid/cells.gpkg, grid/overlay.csv): when a stage uses
+// the grid, when [grid] or [areas] is given, or when [data] is the whole audit (its map is the
+// result). The near-repeat and space-time scan stages use the events, not the grid: a recipe of
+// [data] with only those does not lay one.
+bool lays_grid(const Recipe& recipe);
 
 // Parses and validates a recipe. Relative paths resolve against the recipe's folder; "${data}"
 // expands to `data_dir` (made absolute). Throws ConfigError "FILE:LINE:COL: ..." for a TOML

@@ -38,8 +38,11 @@ class Database {
   virtual const std::string& name() const = 0;
 };
 
-std::unique_ptr<Database> open_sqlite_database(const std::string& path);
-std::unique_ptr<Database> open_postgres_database(const std::string& conninfo);
+// `noun` names the database in error messages ("register"; the sweep's "sweep results table").
+std::unique_ptr<Database> open_sqlite_database(const std::string& path,
+                                               const std::string& noun = "register");
+std::unique_ptr<Database> open_postgres_database(const std::string& conninfo,
+                                                 const std::string& noun = "register");
 
 // Commits on commit(); rolls back when left without it (an exception).
 class Transaction {

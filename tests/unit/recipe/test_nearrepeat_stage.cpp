@@ -107,6 +107,27 @@ TEST(NearRepeatStage, RecipeAndCommandWriteTheSameKnoxTable) {
   EXPECT_NE(report.find(nearrepeat::knox_summary(run.result, 0.05).substr(0, 40)),
             std::string::npos);
   EXPECT_NE(report.find("Knox (1964)"), std::string::npos);
+  // The Knox test uses the events, not the grid: no cells are written, the events are.
+  EXPECT_FALSE(fs::exists(folder / "results" / "grid" / "cells.gpkg"));
+  EXPECT_TRUE(fs::exists(folder / "results" / "ingest" / "events.csv"));
+  EXPECT_NE(report.find("not laid (no stage uses it)"), std::string::npos);
+  fs::remove_all(folder);
+}
+
+TEST(NearRepeatStage, AGridTableOrAnotherStageStillLaysTheGrid) {
+  const auto folder = recipe_test::temp_folder();
+  fs::create_directories(folder / "city");
+  std::ofstream(folder / "city" / "events.csv") << "time,x,y\n";  // parsing checks it exists
+  const auto parse = [&](const std::string& text) {
+    return recipe::parse_recipe_text(folder / "audit.toml", text);
+  };
+  EXPECT_FALSE(recipe::lays_grid(parse(std::string(kData) + kNearRepeat)));
+  EXPECT_TRUE(
+      recipe::lays_grid(parse(std::string(kData) + kNearRepeat + "[grid]\ncell_size = 100\n")));
+  EXPECT_TRUE(recipe::lays_grid(parse(std::string(kData))));  // [data] alone: its map is the result
+  EXPECT_TRUE(recipe::lays_grid(parse(
+      std::string(kData) + kNearRepeat +
+      "[[models]]\nname = \"naive\"\n[backtest]\nfrom = \"2024-02-01\"\nto = \"2024-02-11\"\n")));
   fs::remove_all(folder);
 }
 

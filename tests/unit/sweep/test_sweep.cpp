@@ -1,6 +1,7 @@
 // Tests of the sweep: expansion (product, ranges, zip, model parameters), errors at the sweep
 // file's FILE:LINE:COL, task ids, the cost estimate, the local pool against one worker, failed
 // tasks, restart and the headline figures.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -245,6 +246,23 @@ TEST(SweepRun, FailedTaskIsRecordedAndRestartSkipsCompletedTasks) {
   fs::remove_all(folder);
 }
 
+TEST(SweepTable, ErrorsNameTheResultsTableNotTheRegister) {
+  const auto folder = fresh_folder();
+  {
+    std::ofstream f(folder / "sweep.db", std::ios::binary);
+    f << "this is not an SQLite database, but a file of text that is long enough to be read\n";
+  }
+  std::string message;
+  try {
+    ResultsTable table(folder / "sweep.db");
+  } catch (const IoError& e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("sweep results table"), std::string::npos) << message;
+  EXPECT_EQ(message.find("register"), std::string::npos) << message;
+  fs::remove_all(folder);
+}
+
 TEST(SweepRun, TaskIsTheSameRunAsScrutineerRunOfItsRecipe) {
   // One answer through every door: a task's folder holds the same files as recipe::run_recipe
   // (`scrutineer run`) of the task's recipe text writes.
@@ -354,6 +372,12 @@ TEST(SweepSplit, ExpandsATaskIntoPartsAndAMerge) {
   // A merge's cost is shared with its parts: the listing still orders largest first.
   EXPECT_DOUBLE_EQ(s.tasks[2].cost, s.tasks[0].cost);
   EXPECT_NE(dry_run_listing(s).find("(backtest part 1 of 3, merged by task 1)"), std::string::npos);
+  // The total is the unsplit tasks' estimate (each merge's 3 parts), merges not counted again.
+  const double whole = 3 * (s.tasks[0].cost + s.tasks[1].cost);
+  EXPECT_GT(whole, 0);
+  EXPECT_NE(dry_run_listing(s).find(fmt::format("total cost {:.1f} units", whole)),
+            std::string::npos)
+      << dry_run_listing(s);
 }
 
 TEST(SweepSplit, BadSplitValuesNameTheirPosition) {
