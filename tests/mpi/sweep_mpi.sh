@@ -16,6 +16,21 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$data/sweep.toml" "$data/people.csv" "$tmp/"
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# run_mpi LOG COMMAND...: runs an mpirun that must succeed. Open MPI 4.1 can report a rank as
+# "exiting improperly" when the rank did call MPI_Finalize but exited before mpirun's daemon
+# processed that (a shutdown race seen under heavy load: open-mpi/ompi#7833, #12607). When rank 0
+# has printed the sweep's final counts, which it does after MPI_Finalize, that report is noted and
+# the run's results are checked as usual.
+run_mpi() {
+  local log=$1
+  shift
+  "$@" > "$log" 2>&1 && return 0
+  if grep -q "exiting improperly" "$log" && grep -qE "^== [0-9]+ tasks: " "$log"; then
+    echo "note: Open MPI reported a rank exiting improperly after the sweep finished ($log); results checked below"
+    return 0
+  fi
+  return 1
+}
 
 # Every task file but run.json (times, command line) and the manifest, with its digest.
 digests() { (cd "$1/tasks" && find . -type f ! -name run.json ! -name '.scrutineer-*' -print0 |
@@ -32,7 +47,7 @@ grep -q "6 tasks: 6 run (0 failed)" "$tmp/local.log" || { cat "$tmp/local.log"; 
 [ "$(grep -c ',done,' "$tmp/local/summary.csv")" = 6 ] || fail "6 done rows expected"
 
 echo "== mpirun -np 3"
-"${mpi[@]}" "$cli" --threads 1 sweep "$tmp/sweep.toml" -o "$tmp/mpi" > "$tmp/mpi.log" 2>&1 ||
+run_mpi "$tmp/mpi.log" "${mpi[@]}" "$cli" --threads 1 sweep "$tmp/sweep.toml" -o "$tmp/mpi" ||
   { cat "$tmp/mpi.log"; fail "mpirun"; }
 grep -q "6 tasks: 6 run (0 failed)" "$tmp/mpi.log" || { cat "$tmp/mpi.log"; fail "mpi counts"; }
 grep -q "on rank 1" "$tmp/mpi.log" && grep -q "on rank 2" "$tmp/mpi.log" ||
@@ -53,7 +68,7 @@ done_before=$(python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]
   \"SELECT count(*) FROM tasks WHERE status = 'done'\").fetchone()[0])" "$tmp/killed/sweep.db")
 echo "tasks recorded done before the rank died: $done_before"
 [ "$done_before" -ge 2 ] && [ "$done_before" -le 5 ] || fail "2 to 5 tasks done expected, found $done_before"
-"${mpi[@]}" "$cli" --threads 1 sweep "$tmp/sweep.toml" -o "$tmp/killed" > "$tmp/restart.log" 2>&1 ||
+run_mpi "$tmp/restart.log" "${mpi[@]}" "$cli" --threads 1 sweep "$tmp/sweep.toml" -o "$tmp/killed" ||
   { cat "$tmp/restart.log"; fail "restart"; }
 grep -q "6 tasks: $((6 - done_before)) run (0 failed), $done_before done before" "$tmp/restart.log" ||
   { cat "$tmp/restart.log"; fail "restart counts (done before: $done_before)"; }
@@ -86,7 +101,7 @@ for kind in backtest feedback; do
   sed "s/^$kind = 3$/$kind = 1/" "$data/${kind}_split.toml" > "$tmp/${kind}_split.toml"
   "$cli" -q --threads 1 sweep "$tmp/${kind}_split.toml" --no-mpi -o "$tmp/$kind-whole" > "$tmp/$kind-whole.log"
   cp "$data/${kind}_split.toml" "$tmp/"
-  "${mpi[@]}" "$cli" --threads 1 sweep "$tmp/${kind}_split.toml" -o "$tmp/$kind-split" > "$tmp/$kind-split.log" 2>&1 ||
+  run_mpi "$tmp/$kind-split.log" "${mpi[@]}" "$cli" --threads 1 sweep "$tmp/${kind}_split.toml" -o "$tmp/$kind-split" ||
     { cat "$tmp/$kind-split.log"; fail "mpirun split $kind"; }
   grep -q "2 tasks: 2 run (0 failed), 0 done before, 0 failed before (--retry-failed runs them); 6 parts of split tasks run" "$tmp/$kind-split.log" ||
     { cat "$tmp/$kind-split.log"; fail "split $kind counts"; }
@@ -101,7 +116,7 @@ SCRUTINEER_SWEEP_TEST_EXIT_AT=7 "${mpi[@]}" -x SCRUTINEER_SWEEP_TEST_EXIT_AT "$c
 rc=$?
 set -e
 [ "$rc" != 0 ] || { cat "$tmp/split-killed.log"; fail "the killed split sweep should exit non-zero"; }
-"${mpi[@]}" "$cli" --threads 1 sweep "$tmp/backtest_split.toml" -o "$tmp/split-killed" > "$tmp/split-restart.log" 2>&1 ||
+run_mpi "$tmp/split-restart.log" "${mpi[@]}" "$cli" --threads 1 sweep "$tmp/backtest_split.toml" -o "$tmp/split-killed" ||
   { cat "$tmp/split-restart.log"; fail "split restart"; }
 grep -q "task 7 .* done on rank" "$tmp/split-restart.log" || { cat "$tmp/split-restart.log"; fail "part 7 not redone"; }
 merged_same "$tmp/backtest-whole" "$tmp/split-killed"
