@@ -131,6 +131,107 @@ TEST(SpaceTimeScan, PlantedPoissonClusterFound) {
   EXPECT_THROW(space_time_scan(in, o), ConfigError);
 }
 
+TEST(SpaceTimeScan, PoissonWithPopulationsByHand) {
+  // Kulldorff (2001): mu = C pop(Z)/pop |D|/T. Two cells 1 km apart, A at x = 0 of population 1
+  // and B at x = 1000 of population 3 (pop = 4); two days (T = 2). Cases: A: 2 on day 0; B: 3 on
+  // day 0 and 1 on day 1; C = 6. Circles of one cell (max radius 0), windows of one day.
+  //   A x day 0: c = 2, mu = 6 x 1/4 x 1/2 = 0.75,
+  //     LLR = 2 ln(2/0.75) + 4 ln(4/5.25) = 1.9616585 - 1.0877349 = 0.8739236,
+  //     RR = (2/0.75) / (4/5.25) = 3.5.
+  //   B x day 0: c = 3, mu = 6 x 3/4 x 1/2 = 2.25,
+  //     LLR = 3 ln(3/2.25) + 3 ln(3/3.75) = 0.8630462 - 0.6694307 = 0.1936155, RR = 5/3.
+  // With equal populations B x day 0 would be the most likely (mu = 1.5, LLR = 0.8630462) and
+  // A x day 0 second (mu = 1.5, LLR = 2 ln(4/3) + 4 ln(8/9) = 0.1042320).
+  ScanInput in;
+  in.x = {0, 0, 1000, 1000, 1000, 1000};
+  in.y = {0, 0, 0, 0, 0, 0};
+  in.day = {0, 0, 0, 0, 0, 1};
+  in.lx = {0, 1000};
+  in.ly = {0, 0};
+  ScanOptions o;
+  o.model = ScanModel::kPoisson;
+  o.max_radius = 0;
+  o.max_days = 1;
+  o.max_space_fraction = 1;
+  o.replications = 19;
+  const auto equal = space_time_scan(in, o);
+  ASSERT_EQ(equal.clusters.size(), 2u);
+  EXPECT_EQ(equal.clusters[0].x, 1000);
+  EXPECT_NEAR(equal.clusters[0].expected, 1.5, 1e-15);
+  EXPECT_NEAR(equal.clusters[0].llr, 0.8630462, 1e-7);
+  EXPECT_NEAR(equal.clusters[1].llr, 0.1042320, 1e-7);
+  in.lpop = {1, 3};
+  const auto r = space_time_scan(in, o);
+  ASSERT_EQ(r.clusters.size(), 2u);
+  const auto& a = r.clusters[0];
+  EXPECT_EQ(a.x, 0);
+  EXPECT_EQ(a.start, 0);
+  EXPECT_EQ(a.end, 0);
+  EXPECT_EQ(a.observed, 2);
+  EXPECT_NEAR(a.expected, 0.75, 1e-15);
+  EXPECT_NEAR(a.llr, 2 * std::log(2 / 0.75) + 4 * std::log(4 / 5.25), 1e-14);
+  EXPECT_NEAR(a.llr, 0.8739236, 1e-7);
+  EXPECT_NEAR(a.relative_risk, 3.5, 1e-14);
+  const auto& b = r.clusters[1];
+  EXPECT_EQ(b.x, 1000);
+  EXPECT_EQ(b.observed, 3);
+  EXPECT_NEAR(b.expected, 2.25, 1e-15);
+  EXPECT_NEAR(b.llr, 0.1936155, 1e-7);
+  EXPECT_NEAR(b.relative_risk, 5.0 / 3.0, 1e-14);
+  // The space limit is a share of the population: B holds 3/4 > 1/2, so only A is scanned.
+  o.max_space_fraction = 0.5;
+  const auto half = space_time_scan(in, o);
+  ASSERT_EQ(half.clusters.size(), 1u);
+  EXPECT_EQ(half.clusters[0].x, 0);
+  // Bad populations: a case where nobody lives, negative, wrong length; permutation model.
+  in.lpop = {1, 0};
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+  in.lpop = {1, -3};
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+  in.lpop = {1};
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+  in.lpop = {1, 3};
+  o.model = ScanModel::kPermutation;
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+}
+
+TEST(SpaceTimeScan, PoissonReplicationsFollowThePopulation) {
+  // All the population at A (B and C have none): every replication must put the 6 cases at A on
+  // uniformly drawn days of 4. A case drawn at B or C (as a uniform draw of cells would) would
+  // make a cylinder with mu = 0, an infinite LLR. With the 6 cases at A on 4 days one day holds
+  // c >= 2 > mu = 6 x 1 x 1/4 = 1.5, so each maximum is > 0, and at most 6 ln(6/1.5) (all on one
+  // day). Results do not depend on the thread count.
+  ScanInput in;
+  in.x = {0, 0, 0, 0, 0, 0};
+  in.y = {0, 0, 0, 0, 0, 0};
+  in.day = {0, 0, 0, 1, 2, 3};
+  in.lx = {0, 1000, 2000};
+  in.ly = {0, 0, 0};
+  in.lpop = {1, 0, 0};
+  ScanOptions o;
+  o.model = ScanModel::kPoisson;
+  o.max_radius = 0;
+  o.max_days = 1;
+  o.max_space_fraction = 1;
+  o.replications = 19;
+  const auto r = space_time_scan(in, o);
+  ASSERT_EQ(r.clusters.size(), 1u);
+  EXPECT_NEAR(r.clusters[0].expected, 6.0 / 4.0, 1e-15);  // C x 1 x 1/4
+  ASSERT_EQ(r.replicate_max.size(), 19u);
+  for (const double m : r.replicate_max) {
+    EXPECT_GT(m, 0);
+    EXPECT_LE(m, 6 * std::log(4.0) + 1e-12);
+  }
+  in.lpop = {2, 1, 1};
+  const auto many = space_time_scan(in, o);
+  ScanResult one;
+  {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
+    one = space_time_scan(in, o);
+  }
+  EXPECT_EQ(many.replicate_max, one.replicate_max);
+}
+
 TEST(SpaceTimeScan, ReplicationsIndependentOfThreads) {
   const auto in = planted();
   ScanOptions o;
