@@ -174,6 +174,18 @@ void parse_stscan(Section& s, StScanStage& st, const study::StudyOptions& study)
   st.enabled = true;
   events_of_data(st.options.study, study);
   read_options(s, scan::stscan_option_set(), st.options);
+  const auto& o = st.options;
+  for (const auto* key : {"population", "population_field"}) {
+    const bool given =
+        std::string(key) == "population" ? !o.population.empty() : !o.population_field.empty();
+    if (given && o.scan.model != scan::ScanModel::kPoisson)
+      s.fail(key,
+             "is for the Poisson model (model = \"poisson\"); the permutation model needs "
+             "no population");
+  }
+  if (o.population.empty() != o.population_field.empty())
+    s.fail(o.population.empty() ? "population_field" : "population",
+           "population (a polygon file) and population_field (its count column) go together");
   s.finish();
 }
 

@@ -43,13 +43,15 @@ double population_count(const io::PolygonLayer& layer, std::size_t field, std::s
     if (*end != '\0') v = std::nan("");
   }
   if (!std::isfinite(v))
-    throw InputError(layer.path, feature, 0,
-                     fmt::format("feature {}: expected a population count in '{}', found '{}'",
-                                 feature, name, layer.texts[field][f]));
+    throw InputError(
+        layer.path, feature, 0,
+        fmt::format("feature {}: expected a population count in '{}', found {}", feature, name,
+                    layer.texts[field][f].empty() ? std::string("none")
+                                                  : "'" + layer.texts[field][f] + "'"));
   if (v < 0)
-    throw InputError(layer.path, feature, 0,
-                     fmt::format("feature {}: the population count in '{}' is negative ({})",
-                                 feature, name, v));
+    throw InputError(
+        layer.path, feature, 0,
+        fmt::format("feature {}: the population count in '{}' is negative ({})", feature, name, v));
   return v;
 }
 
@@ -60,8 +62,9 @@ void check_population_options(const StScanCommandOptions& o) {
         "stscan: population and population_field are for the Poisson model (the permutation "
         "model needs no population)");
   if (o.population.empty() || o.population_field.empty())
-    throw ConfigError("stscan: population (a polygon file) and population_field (its count "
-                      "column) go together");
+    throw ConfigError(
+        "stscan: population (a polygon file) and population_field (its count "
+        "column) go together");
 }
 
 // Each valid cell's population (in valid_cells order): the areas' counts spread by area share,

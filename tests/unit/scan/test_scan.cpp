@@ -5,6 +5,9 @@
 #include <tbb/global_control.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/random.hpp"
@@ -268,6 +271,105 @@ TEST(SpaceTimeScan, RefusesBadOptions) {
   o.model = ScanModel::kPoisson;  // without locations
   EXPECT_THROW(space_time_scan(in, o), ConfigError);
   EXPECT_THROW(scan_model_from_string("bernoulli"), ConfigError);
+}
+
+// `scrutineer stscan --model poisson` on tests/data/stscan/planted.csv (12 cases at 4 locations
+// 1 km apart over 10 days) with cells of 1 km: the cells [350000, 351000) .. [353000, 354000).
+StScanCommandOptions planted_poisson() {
+  StScanCommandOptions o;
+  o.study.events = std::string(SCRUTINEER_TEST_DATA) + "/stscan/planted.csv";
+  o.study.read.format = "generic";
+  o.study.read.columns.time = "date";
+  o.study.read.columns.time_format = "%Y-%m-%d";
+  o.study.read.columns.x = "x";
+  o.study.read.columns.y = "y";
+  o.study.read.time_zone = "UTC";
+  o.study.read.source_crs = "EPSG:26971";
+  o.study.cell_size = 1000;
+  o.study.progress = false;
+  o.scan.model = ScanModel::kPoisson;
+  o.scan.max_radius = 500;
+  o.scan.replications = 19;
+  o.alpha = 1;
+  return o;
+}
+
+TEST(SpaceTimeScan, PopulationFileApportionedToCells) {
+  // tests/data/stscan/population.geojson: "west" (pop 100) covers the first two cells, "east"
+  // (pop 300) the last two, so by area share the cells hold 50, 50, 150, 150 (total 400). The 3
+  // cases in the first cell on 2019-01-05 (one day of T = 10): mu = 12 x 50/400 x 1/10 = 0.15,
+  // LLR = 3 ln(3/0.15) + 9 ln(9/11.85) = 6.5112672, RR = (3/0.15) / (9/11.85) = 26.333333.
+  // With equal populations mu = 12 x 1/4 x 1/10 = 0.3.
+  auto o = planted_poisson();
+  const auto equal = run_stscan(o);
+  EXPECT_NEAR(equal.listed.front().expected, 0.3, 1e-15);
+  o.population = std::string(SCRUTINEER_TEST_DATA) + "/stscan/population.geojson";
+  o.population_field = "pop";
+  const auto r = run_stscan(o);
+  ASSERT_FALSE(r.listed.empty());
+  const auto& c = r.listed.front();
+  EXPECT_EQ(c.x, 350500);
+  EXPECT_EQ(c.observed, 3);
+  EXPECT_NEAR(c.expected, 0.15, 1e-15);
+  EXPECT_NEAR(c.llr, 3 * std::log(20.0) + 9 * std::log(9 / 11.85), 1e-12);
+  EXPECT_NEAR(c.llr, 6.5112672, 1e-7);
+  EXPECT_NEAR(c.relative_risk, 20 / (9 / 11.85), 1e-12);
+  EXPECT_NE(r.summary.find("400 in all"), std::string::npos) << r.summary;
+}
+
+std::string error_of(const StScanCommandOptions& o) {
+  try {
+    run_stscan(o);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(SpaceTimeScan, PopulationFileErrors) {
+  const auto folder = std::filesystem::temp_directory_path() / "scrutineer_scan_population";
+  std::filesystem::create_directories(folder);
+  const auto layer = [&](const std::string& name, const std::string& second) {
+    const auto path = (folder / name).string();
+    std::ofstream(path)
+        << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":)"
+        << R"("urn:ogc:def:crs:EPSG::26971"}},"features":[)"
+        << R"({"type":"Feature","properties":{"pop":10},"geometry":{"type":"Polygon",)"
+        << R"("coordinates":[[[350000,570000],[352000,570000],[352000,571000],[350000,571000],)"
+        << R"([350000,570000]]]}},{"type":"Feature","properties":{"pop":)" << second
+        << R"(},"geometry":{"type":"Polygon","coordinates":[[[352000,570000],[354000,570000],)"
+        << R"([354000,571000],[352000,571000],[352000,570000]]]}}]})";
+    return path;
+  };
+  auto o = planted_poisson();
+  o.population = layer("negative.geojson", "-5");
+  o.population_field = "pop";
+  EXPECT_NE(error_of(o).find("negative.geojson:2: feature 2: the population count in 'pop' is "
+                             "negative (-5)"),
+            std::string::npos)
+      << error_of(o);
+  o.population = layer("null.geojson", "null");
+  EXPECT_NE(error_of(o).find(
+                "null.geojson:2: feature 2: expected a population count in 'pop', found none"),
+            std::string::npos)
+      << error_of(o);
+  o.population = layer("text.geojson", R"("many")");
+  EXPECT_NE(error_of(o).find("text.geojson:2: feature 2: expected a population count in 'pop', "
+                             "found 'many'"),
+            std::string::npos)
+      << error_of(o);
+  o.population = layer("zero.geojson", "0");  // cases in the east cells, where nobody lives
+  EXPECT_NE(error_of(o).find("whose population is 0"), std::string::npos) << error_of(o);
+  o.population = std::string(SCRUTINEER_TEST_DATA) + "/stscan/population.geojson";
+  o.population_field = "persons";
+  EXPECT_NE(error_of(o).find("has no field 'persons' (fields: 'name', 'pop')"), std::string::npos)
+      << error_of(o);
+  o.population_field = "";
+  EXPECT_NE(error_of(o).find("go together"), std::string::npos) << error_of(o);
+  o.population_field = "pop";
+  o.scan.model = ScanModel::kPermutation;
+  EXPECT_NE(error_of(o).find("are for the Poisson model"), std::string::npos) << error_of(o);
+  std::filesystem::remove_all(folder);
 }
 
 TEST(SpaceTimeScan, OutputsListTheClusters) {
