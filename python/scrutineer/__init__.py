@@ -19,7 +19,7 @@ from ._scrutineer import ConfigError, InputError, InternalError, IoError
 __all__ = [
     "ConfigError", "InputError", "InternalError", "IoError", "Events", "Study", "Backtest",
     "Forecast", "FolderResult", "Claim", "Audit", "ProgressBar", "set_threads", "options", "formats", "models",
-    "read_events", "backtest", "forecast", "disparity", "nearrepeat", "stops", "claim", "lum_isaac",
+    "read_events", "backtest", "forecast", "disparity", "nearrepeat", "stscan", "stops", "claim", "lum_isaac",
     "run", "feedback", "scores", "register", "version",
 ]
 
@@ -296,6 +296,18 @@ def nearrepeat(events, out=None, progress=None, **options):
     outcome = _engine.nearrepeat(str(events), None if out is None else str(out),
                                  progress=progress_callback(progress), **options)
     return _folder("nearrepeat", outcome, out)
+
+
+def stscan(events, out=None, progress=None, **options):
+    """Space-time scan statistics with Monte Carlo p-values (`scrutineer stscan`): the space-time
+    permutation scan (Kulldorff et al. 2005, PLoS Med 2(3) e59) or the Poisson space-time scan
+    (Kulldorff 2001, JRSS A 164(1) 61-72). Keywords: the reading keys and the command's flags
+    (model, max_radius, max_space_fraction, max_days, max_time_fraction, prospective, min_cases,
+    replications, seed, alpha, cell_size, population, population_field, from, to, only, region).
+    Returns the files read back (clusters, clusters.geojson as text, summary)."""
+    outcome = _engine.stscan(str(events), None if out is None else str(out),
+                             progress=progress_callback(progress), **options)
+    return _folder("stscan", outcome, out)
 
 
 def stops(out=None, progress=None, replace=False, **options):

@@ -1,5 +1,5 @@
-// Bindings of the place-based analyses: backtest, forecast, disparity and nearrepeat, each calling
-// the library function its CLI command calls, with options read from the same declarations.
+// Bindings of the place-based analyses: backtest, forecast, disparity, nearrepeat and stscan, each
+// calling the library function its CLI command calls, with options read from the same declarations.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -21,6 +21,8 @@
 #include "scrutineer/io/output_folder.hpp"
 #include "scrutineer/nearrepeat/command.hpp"
 #include "scrutineer/nearrepeat/options.hpp"
+#include "scrutineer/scan/command.hpp"
+#include "scrutineer/scan/options.hpp"
 #include "scrutineer/stops/command.hpp"
 #include "scrutineer/stops/options.hpp"
 #include "scrutineer/study/options.hpp"
@@ -211,6 +213,28 @@ py::dict nearrepeat_call(const std::string& events, py::object out, py::object p
   return d;
 }
 
+// `scrutineer stscan`: the space-time scans (Kulldorff et al. 2005 permutation, Kulldorff 2001
+// Poisson) through scan::run_stscan, as the command and the recipe's [stscan] stage.
+py::dict stscan_call(const std::string& events, py::object out, py::object progress,
+                     py::kwargs kwargs) {
+  // `scrutineer stscan`'s flags: the reading keys and the scan's declared options.
+  Keywords k("stscan", kwargs);
+  scan::StScanCommandOptions o;
+  o.study.events = events;
+  k.apply(ingest::read_option_set(), o.study.read);
+  k.apply(scan::stscan_option_set(), o);
+  take(k, "replace", o.replace);
+  k.finish();
+  o.study.progress = false;
+  o.output = out.is_none() ? temporary_folder() : py::str(out).cast<std::string>();
+  if (out.is_none()) o.replace = true;  // the fresh temporary folder exists already
+  const auto r = call_engine(progress, [&] { return scan::run_stscan(o); });
+  py::dict d;
+  d["folder"] = o.output;
+  d["summary"] = r.summary;
+  return d;
+}
+
 // `scrutineer stops` (apps/cli/stops.cpp): the [stops] keys, written through the same
 // results-folder rule as the command (a temporary folder when no `out` is given).
 py::dict stops_call(py::object out, py::object progress, bool replace, py::kwargs kwargs) {
@@ -281,6 +305,8 @@ void bind_analyses(py::module_& m) {
   m.def("stops", &stops_call, py::arg("out") = py::none(), py::arg("progress") = py::none(),
         py::arg("replace") = false);
   m.def("nearrepeat", &nearrepeat_call, py::arg("events"), py::arg("out") = py::none(),
+        py::arg("progress") = py::none());
+  m.def("stscan", &stscan_call, py::arg("events"), py::arg("out") = py::none(),
         py::arg("progress") = py::none());
 }
 

@@ -55,7 +55,7 @@ py::array_t<T> view(const std::vector<T>& data, py::handle owner) {
 std::string temporary_folder();
 
 void bind_data(py::module_& m);      // read_events, Study, options, formats, models
-void bind_analyses(py::module_& m);  // backtest, forecast, disparity, nearrepeat
+void bind_analyses(py::module_& m);  // backtest, forecast, disparity, nearrepeat, stscan
 void bind_people(py::module_& m);    // scores audit, claim
 void bind_feedback(py::module_& m);  // urn, lum_isaac, loop
 void bind_recipe(py::module_& m);    // run, register

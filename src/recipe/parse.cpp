@@ -174,6 +174,17 @@ void parse_stscan(Section& s, StScanStage& st, const study::StudyOptions& study)
   st.enabled = true;
   events_of_data(st.options.study, study);
   read_options(s, scan::stscan_option_set(), st.options);
+  // A population is the Poisson model's (Kulldorff 2001): with the permutation model, an error.
+  const auto& o = st.options;
+  const char* poisson_only =
+      "is for the Poisson model (model = \"poisson\"); the permutation model needs no population";
+  if (o.scan.model != scan::ScanModel::kPoisson && !o.population.empty())
+    s.fail("population", poisson_only);
+  if (o.scan.model != scan::ScanModel::kPoisson && !o.population_field.empty())
+    s.fail("population_field", poisson_only);
+  if (o.population.empty() != o.population_field.empty())
+    s.fail(o.population.empty() ? "population_field" : "population",
+           "population (a polygon file) and population_field (its count column) go together");
   s.finish();
 }
 

@@ -397,9 +397,12 @@ void report_stscan(const Run& run, report::HtmlReport& html) {
       "A cluster is listed when its p-value is at most {:g}. {} cases at {} locations over {} "
       "days. Files: stscan/clusters.csv, clusters.geojson (the discs, for a GIS), summary.txt.",
       o.scan.max_radius, o.scan.max_days,
-      poisson ? "the Poisson model with equal population per grid cell (Kulldorff 2001)"
-              : "the space-time permutation model (Kulldorff et al. 2005), which needs no "
-                "population",
+      !poisson ? "the space-time permutation model (Kulldorff et al. 2005), which needs no "
+                 "population"
+      : o.population.empty()
+          ? "the Poisson model with equal population per grid cell (Kulldorff 2001)"
+          : "the Poisson model with the population of " + o.population +
+                " apportioned to the grid cells by area share (Kulldorff 2001)",
       o.scan.replications, o.scan.seed, o.alpha, r.cases, r.locations, r.days));
   html.key_table(scan::clusters_csv(run.stscan.listed), "Clusters",
                  {{"rank", "rank"},

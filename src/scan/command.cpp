@@ -4,12 +4,17 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <memory>
+#include <numeric>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/geo/areas.hpp"
+#include "scrutineer/geo/overlay.hpp"
 #include "scrutineer/io/atomic_file.hpp"
 #include "scrutineer/io/output_folder.hpp"
+#include "scrutineer/io/vector.hpp"
 
 namespace scrutineer::scan {
 namespace {
@@ -23,6 +28,67 @@ std::string date_of(std::int64_t day) {
 std::string num(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   return fmt::format("{}", v);
+}
+
+// Feature f's count in the population field: a number >= 0 (a text field must hold numbers).
+double population_count(const io::PolygonLayer& layer, std::size_t field, std::size_t f) {
+  const auto& name = layer.fields[field].name;
+  const auto feature = static_cast<std::int64_t>(f + 1);
+  double v = std::nan("");
+  if (layer.fields[field].type == io::FieldType::kNumber) {
+    v = layer.numbers[field][f];
+  } else if (const auto& text = layer.texts[field][f]; !text.empty()) {
+    char* end = nullptr;
+    v = std::strtod(text.c_str(), &end);
+    if (*end != '\0') v = std::nan("");
+  }
+  if (!std::isfinite(v))
+    throw InputError(
+        layer.path, feature, 0,
+        fmt::format("feature {}: expected a population count in '{}', found {}", feature, name,
+                    layer.texts[field][f].empty() ? std::string("none")
+                                                  : "'" + layer.texts[field][f] + "'"));
+  if (v < 0)
+    throw InputError(
+        layer.path, feature, 0,
+        fmt::format("feature {}: the population count in '{}' is negative ({})", feature, name, v));
+  return v;
+}
+
+void check_population_options(const StScanCommandOptions& o) {
+  if (o.population.empty() && o.population_field.empty()) return;
+  if (o.scan.model != ScanModel::kPoisson)
+    throw ConfigError(
+        "stscan: population and population_field are for the Poisson model (the permutation "
+        "model needs no population)");
+  if (o.population.empty() || o.population_field.empty())
+    throw ConfigError(
+        "stscan: population (a polygon file) and population_field (its count "
+        "column) go together");
+}
+
+// Each valid cell's population (in valid_cells order): the areas' counts spread by area share,
+// pop(c) = sum_a pop_a area(c ∩ a) / area(a), the overlay the disparity stage uses for area
+// exposure (geo/overlay.hpp). SaTScan's population file with one census time: constant in time.
+std::vector<double> cell_populations(const StScanCommandOptions& o, const geo::Grid& grid) {
+  io::ReadPolygonsOptions read;
+  read.target_crs = grid.crs;
+  auto layer = io::read_polygons(o.population, read);
+  const auto field = layer.find_field(o.population_field);
+  if (!field) {
+    std::string names;
+    for (const auto& f : layer.fields) names += (names.empty() ? "'" : ", '") + f.name + "'";
+    throw ConfigError(fmt::format("stscan: {} has no field '{}' (fields: {})", o.population,
+                                  o.population_field, names.empty() ? "none" : names));
+  }
+  std::vector<double> counts(layer.size());
+  for (std::size_t f = 0; f < layer.size(); ++f) counts[f] = population_count(layer, *field, f);
+  const auto overlay =
+      geo::make_overlay(grid, geo::make_areas(std::move(layer.geometries), grid.crs));
+  const auto spread = overlay.spread_to_cells(counts);
+  std::vector<double> out;
+  for (const auto cell : grid.valid_cells()) out.push_back(spread[static_cast<std::size_t>(cell)]);
+  return out;
 }
 
 }  // namespace
@@ -71,6 +137,7 @@ std::string clusters_geojson(const std::vector<ScanCluster>& clusters, const std
 
 StScanRun run_stscan(const StScanCommandOptions& options) {
   if (options.study.events.empty()) throw ConfigError("stscan: an events file is needed");
+  check_population_options(options);
   std::unique_ptr<io::OutputFolder> folder;
   if (!options.output.empty())
     folder = std::make_unique<io::OutputFolder>(options.output, options.replace);
@@ -103,6 +170,7 @@ StScanRun run_stscan(const StScanCommandOptions& options) {
       in.lx.push_back(run.study.grid.centre_x(cell));
       in.ly.push_back(run.study.grid.centre_y(cell));
     }
+  if (!options.population.empty()) in.lpop = cell_populations(options, run.study.grid);
   run.result = space_time_scan(in, options.scan);
   for (const auto& c : run.result.clusters)
     if (c.p <= options.alpha) run.listed.push_back(c);
@@ -116,6 +184,12 @@ StScanRun run_stscan(const StScanCommandOptions& options) {
           to_string(options.scan.model), r.cases, r.locations, r.days,
           r.days ? date_of(r.first_day) : "-", r.days ? date_of(r.first_day + r.days - 1) : "-",
           options.scan.replications, options.scan.seed);
+  if (!in.lpop.empty())
+    run.summary += fmt::format(
+        "Population: '{}' of {}, apportioned to the cells by area share: {:.0f} in all, constant "
+        "over the study period.\n",
+        options.population_field, options.population,
+        std::accumulate(in.lpop.begin(), in.lpop.end(), 0.0));
   if (run.listed.empty()) run.summary += fmt::format("No cluster with p <= {}.\n", options.alpha);
   for (std::size_t i = 0; i < run.listed.size(); ++i) {
     const auto& c = run.listed[i];

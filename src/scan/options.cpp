@@ -17,7 +17,7 @@ void add_scan(OptionSet<StScanCommandOptions>& s) {
          o.scan.model = scan_model_from_string(std::get<std::string>(v));
        },
        "permutation (Kulldorff et al. 2005: cases only) or poisson (Kulldorff 2001: equal "
-       "population per cell)")
+       "population per cell, or `population`'s)")
       .choices({"permutation", "poisson"});
   s.field(
        "max_radius", [](auto& o) -> auto& { return o.scan.max_radius; }, "Largest circle radius")
@@ -25,7 +25,8 @@ void add_scan(OptionSet<StScanCommandOptions>& s) {
       .at_least(0);
   s.field(
        "max_space_fraction", [](auto& o) -> auto& { return o.scan.max_space_fraction; },
-       "A circle holds at most this fraction of the cases (poisson: of the cells)")
+       "A circle holds at most this fraction of the cases (poisson: of the population, or of the "
+       "cells without `population`)")
       .above(0)
       .at_most(1);
   s.field(
@@ -60,6 +61,14 @@ void add_scan(OptionSet<StScanCommandOptions>& s) {
        "poisson: side of the grid cells that are its locations")
       .unit("m")
       .at_least(0);
+  s.field(
+       "population", [](auto& o) -> auto& { return o.population; },
+       "poisson: polygons with census counts, apportioned to the cells by area share (empty = "
+       "equal population per cell)")
+      .path();
+  s.field(
+      "population_field", [](auto& o) -> auto& { return o.population_field; },
+      "poisson: the count column of `population`");
 }
 
 }  // namespace

@@ -74,10 +74,18 @@ Cases cases_of(std::size_t locations, const std::vector<std::uint32_t>& loc,
 
 class Scanner {
  public:
-  Scanner(const ScanOptions& o, std::vector<double> lx, std::vector<double> ly, std::int64_t days,
-          std::int64_t cases)
-      : o_(o), lx_(std::move(lx)), ly_(std::move(ly)), days_(days), cases_(cases) {
+  // `pop`: the Poisson model's population per location (empty = equal populations).
+  Scanner(const ScanOptions& o, std::vector<double> lx, std::vector<double> ly,
+          std::vector<double> pop, std::int64_t days, std::int64_t cases)
+      : o_(o),
+        lx_(std::move(lx)),
+        ly_(std::move(ly)),
+        pop_(std::move(pop)),
+        days_(days),
+        cases_(cases) {
     const auto n = lx_.size();
+    weight_total_ = static_cast<double>(n);
+    if (!pop_.empty()) weight_total_ = std::accumulate(pop_.begin(), pop_.end(), 0.0);
     neighbours_.resize(n);
     const double r2 = o.max_radius * o.max_radius;
     const double side = o.max_radius * 1.001 + 1e-9;
@@ -127,12 +135,14 @@ class Scanner {
       std::vector<std::pair<std::int32_t, std::int64_t>> z, merged;
       const auto& near = neighbours_[l];
       std::int64_t zone_cases = 0;
+      double zone_pop = 0;
       Best best_here;
       for (std::size_t k = 0; k < near.size();) {
         const double d2 = near[k].first;
         for (; k < near.size() && near[k].first == d2; ++k) {
           const auto j = near[k].second;
           zone_cases += loc_total[j];
+          if (!pop_.empty()) zone_pop += pop_[j];
           merged.clear();
           std::size_t a = 0;
           for (const auto& [d, c] : cases[j]) {
@@ -145,13 +155,15 @@ class Scanner {
           merged.insert(merged.end(), z.begin() + static_cast<std::ptrdiff_t>(a), z.end());
           z.swap(merged);
         }
-        const auto size = static_cast<double>(k);
+        // Poisson: the zone's population (its number of locations when they are equal), a
+        // share of the total (SaTScan's "percent of the population at risk").
+        const double weight = pop_.empty() ? static_cast<double>(k) : zone_pop;
         const double share = o_.model == ScanModel::kPermutation
                                  ? static_cast<double>(zone_cases) / static_cast<double>(cases_)
-                                 : size / static_cast<double>(n);
+                                 : weight / weight_total_;
         if (share > o_.max_space_fraction) break;
         if (zone_cases < o_.min_cases) continue;
-        const Best b = best_window(z, day_prefix, zone_cases, size);
+        const Best b = best_window(z, day_prefix, zone_cases, weight);
         if (b.llr <= 0) continue;
         const Zone zone{static_cast<std::uint32_t>(l), static_cast<std::uint32_t>(k),
                         std::sqrt(d2)};
@@ -185,9 +197,8 @@ class Scanner {
   // LLRs the first by end day, then by latest start, is kept.
   Best best_window(const std::vector<std::pair<std::int32_t, std::int64_t>>& z,
                    const std::vector<std::int64_t>& day_prefix, std::int64_t zone_cases,
-                   double zone_size) const {
+                   double zone_weight) const {
     const auto total = static_cast<double>(cases_);
-    const auto locations = static_cast<double>(lx_.size());
     Best best;
     const auto score = [&](std::int64_t s, std::int64_t e, std::int64_t c) {
       // returns false once the window is too long (it only grows from here)
@@ -199,10 +210,11 @@ class Scanner {
         if (static_cast<double>(window_cases) > o_.max_time_fraction * total) return false;
         mu = static_cast<double>(zone_cases) * static_cast<double>(window_cases) / total;
       } else {
-        // uniform population in space and time: mu = C |Z|/L |D|/T (Kulldorff 2001)
+        // population constant in time: mu = C pop(Z)/pop |D|/T (Kulldorff 2001), with equal
+        // populations C |Z|/L |D|/T
         const auto len = static_cast<double>(e - s + 1);
         if (len > o_.max_time_fraction * static_cast<double>(days_)) return false;
-        mu = total * (zone_size / locations) * (len / static_cast<double>(days_));
+        mu = total * (zone_weight / weight_total_) * (len / static_cast<double>(days_));
       }
       if (c < o_.min_cases) return true;
       const double llr = scan_llr(static_cast<double>(c), mu, total);
@@ -231,7 +243,8 @@ class Scanner {
   }
 
   const ScanOptions& o_;
-  std::vector<double> lx_, ly_;
+  std::vector<double> lx_, ly_, pop_;
+  double weight_total_ = 0;  // the total population (the number of locations when equal)
   std::int64_t days_, cases_;
   std::vector<std::vector<std::pair<double, std::uint32_t>>> neighbours_;
 };
@@ -248,6 +261,61 @@ void check(const ScanOptions& o) {
   if (o.replications < 0 || o.replications > 1000000)
     throw ConfigError("stscan: replications must be 0 to 1,000,000");
 }
+
+// The Poisson model's populations (Kulldorff 2001): one per location, finite and >= 0, a positive
+// total, and positive wherever a case sits (a case where nobody lives has no expectation; SaTScan
+// refuses it too).
+void check_population(const std::vector<double>& pop, const std::vector<double>& lx,
+                      const std::vector<double>& ly, const std::vector<std::uint32_t>& loc) {
+  if (pop.empty()) return;
+  if (pop.size() != lx.size())
+    throw ConfigError(
+        fmt::format("stscan: {} populations for {} locations", pop.size(), lx.size()));
+  double total = 0;
+  for (std::size_t l = 0; l < pop.size(); ++l) {
+    if (!std::isfinite(pop[l]) || pop[l] < 0)
+      throw ConfigError(fmt::format(
+          "stscan: the location at ({}, {}) has population {}; populations are finite and >= 0",
+          lx[l], ly[l], pop[l]));
+    total += pop[l];
+  }
+  if (!(total > 0)) throw ConfigError("stscan: the total population is 0");
+  std::vector<std::int64_t> cases(pop.size(), 0);
+  for (const auto l : loc) ++cases[l];
+  for (std::size_t l = 0; l < pop.size(); ++l)
+    if (cases[l] > 0 && !(pop[l] > 0))
+      throw ConfigError(fmt::format(
+          "stscan: {} case(s) at the location ({}, {}), whose population is 0: the population "
+          "must cover every location with cases",
+          cases[l], lx[l], ly[l]));
+}
+
+// Draws a location with probability proportional to its population (inversion of the cumulative
+// sums), or uniformly when the populations are equal (as before populations were added).
+class LocationDraw {
+ public:
+  LocationDraw(const std::vector<double>& pop, std::size_t locations) : locations_(locations) {
+    double sum = 0;
+    for (const double p : pop) cumulative_.push_back(sum += p);
+    for (std::size_t l = pop.size(); l-- > 0;)
+      if (pop[l] > 0) {
+        last_ = l;
+        break;
+      }
+  }
+  std::uint32_t operator()(Rng& rng) const {
+    if (cumulative_.empty()) return static_cast<std::uint32_t>(rng.below(locations_));
+    const double u = rng.uniform() * cumulative_.back();
+    const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
+    // u < the total, except by rounding: then the last location with a population
+    return static_cast<std::uint32_t>(
+        std::min(static_cast<std::size_t>(it - cumulative_.begin()), last_));
+  }
+
+ private:
+  std::size_t locations_, last_ = 0;
+  std::vector<double> cumulative_;
+};
 
 std::uint64_t coordinate_key(double x, double y) {
   std::uint64_t a, b;
@@ -269,6 +337,8 @@ ScanResult space_time_scan(const ScanInput& in, const ScanOptions& o) {
   // Locations: the distinct event coordinates (sorted), or the Poisson model's cells.
   std::vector<double> lx, ly;
   std::vector<std::uint32_t> loc(n);
+  if (o.model == ScanModel::kPermutation && !in.lpop.empty())
+    throw ConfigError("stscan: populations are for the Poisson model only");
   if (o.model == ScanModel::kPermutation) {
     std::map<std::pair<double, double>, std::uint32_t> index;
     for (std::size_t i = 0; i < n; ++i) index.emplace(std::make_pair(in.x[i], in.y[i]), 0);
@@ -298,6 +368,7 @@ ScanResult space_time_scan(const ScanInput& in, const ScanOptions& o) {
         throw ConfigError(
             fmt::format("stscan: case {} at ({}, {}) is on no location", i + 1, in.x[i], in.y[i]));
     }
+    check_population(in.lpop, lx, ly, loc);
   }
   const auto [lo, hi] = std::minmax_element(in.day.begin(), in.day.end());
   result.first_day = *lo;
@@ -308,7 +379,9 @@ ScanResult space_time_scan(const ScanInput& in, const ScanOptions& o) {
   for (std::size_t i = 0; i < n; ++i) day[i] = static_cast<std::int32_t>(in.day[i] - *lo);
   const auto locations = lx.size();
   const auto days = static_cast<std::size_t>(result.days);
-  const Scanner scanner(o, lx, ly, result.days, result.cases);
+  const std::vector<double> pop = o.model == ScanModel::kPoisson ? in.lpop : std::vector<double>{};
+  const Scanner scanner(o, lx, ly, pop, result.days, result.cases);
+  const LocationDraw draw(pop, locations);
   const auto totals = [&](const std::vector<std::uint32_t>& l, const std::vector<std::int32_t>& d,
                           std::vector<std::int64_t>& lt, std::vector<std::int64_t>& dt) {
     lt.assign(locations, 0);
@@ -322,7 +395,8 @@ ScanResult space_time_scan(const ScanInput& in, const ScanOptions& o) {
   totals(loc, day, loc_total, day_total);
   auto zones = scanner.scan(cases_of(locations, loc, day), loc_total, day_total, true, true);
   // Replications: permute the days among the cases (permutation model) or place the C cases at
-  // uniformly drawn locations and days (Poisson with equal populations, conditioned on C).
+  // locations drawn in proportion to their populations (uniformly when equal) and uniformly drawn
+  // days (Poisson, population constant in time, conditioned on C).
   result.replicate_max.assign(static_cast<std::size_t>(o.replications), 0.0);
   tbb::parallel_for(0, o.replications, [&](int r) {
     Rng rng(o.seed, static_cast<std::uint64_t>(r) + 1);
@@ -332,7 +406,7 @@ ScanResult space_time_scan(const ScanInput& in, const ScanOptions& o) {
       for (std::size_t i = n; i > 1; --i) std::swap(d[i - 1], d[rng.below(i)]);
     } else {
       for (std::size_t i = 0; i < n; ++i) {
-        l[i] = static_cast<std::uint32_t>(rng.below(locations));
+        l[i] = draw(rng);
         d[i] = static_cast<std::int32_t>(rng.below(days));
       }
     }

@@ -13,6 +13,10 @@ namespace scrutineer::scan {
 struct StScanCommandOptions {
   study::StudyOptions study;  // events, reading, category, dates, region; cell_size: Poisson cells
   ScanOptions scan;
+  // Poisson: a polygon layer of census counts (SaTScan's population file, one census time) and
+  // its count field; each valid cell gets the areas' counts by area share (geo/overlay.hpp).
+  // "" = equal population per cell.
+  std::string population, population_field;
   double alpha = 0.05;   // clusters with p <= alpha are listed (1 = every cluster found)
   std::string output;    // results folder ("" = write nothing)
   bool replace = false;  // write into a folder holding other files (never deleting them)
@@ -26,8 +30,9 @@ struct StScanRun {
 };
 
 // Days are the events' local calendar days. The permutation model's locations are the events'
-// coordinates; the Poisson model's are the valid cells of the study grid (cell_size), each of
-// equal population, with every event moved to its cell's centre.
+// coordinates; the Poisson model's are the valid cells of the study grid (cell_size), of equal
+// population or of the population apportioned from `population`, with every event moved to its
+// cell's centre.
 StScanRun run_stscan(const StScanCommandOptions& options);
 
 // clusters.csv: rank,x,y,radius,locations,start,end,observed,expected,relative_risk,llr,p (dates

@@ -17,7 +17,8 @@ struct ScanOptions {
   ScanModel model = ScanModel::kPermutation;
   double max_radius = 1000;         // metres: the largest circle
   double max_space_fraction = 0.5;  // a circle holds at most this fraction of the cases
-                                    // (permutation) or of the locations (Poisson, uniform density)
+                                    // (permutation) or of the population (Poisson; of the
+                                    // locations when they have equal populations)
   std::int64_t max_days = 30;       // the longest window, in days
   double max_time_fraction = 0.5;   // a window holds at most this fraction of the cases
                                     // (permutation) or of the days (Poisson)
@@ -29,13 +30,15 @@ struct ScanOptions {
 
 // Cases at locations (x, y: SaTScan's coordinates file; events at equal coordinates share a
 // location) on whole days (day: any integer day number). For the Poisson model the locations are
-// the `locations` given (cells of equal population, e.g. a grid's valid cells); every case must sit
-// on one of them. For the permutation model `lx`/`ly` may be empty (locations = the distinct event
-// coordinates).
+// the `locations` given (e.g. a grid's valid cells), with the populations `lpop` (SaTScan's
+// population file, one census time: constant over the study period), or equal populations when
+// `lpop` is empty; every case must sit on one of them, and on one of positive population. For the
+// permutation model `lx`/`ly` may be empty (locations = the distinct event coordinates).
 struct ScanInput {
   std::vector<double> x, y;
   std::vector<std::int64_t> day;
-  std::vector<double> lx, ly;  // Poisson: all locations at risk (equal population each)
+  std::vector<double> lx, ly;  // Poisson: all locations at risk
+  std::vector<double> lpop;    // Poisson: their populations (empty = equal populations)
 };
 
 struct ScanCluster {

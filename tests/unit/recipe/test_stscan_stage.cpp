@@ -123,6 +123,49 @@ cell_size = 1000
   }
 }
 
+TEST(StScanStage, RecipeAndCommandAgreeWithAPopulation) {
+  // The Poisson scan with tests/data/stscan/population.geojson (Kulldorff 2001): the cells hold
+  // 50, 50, 150, 150 persons; the first cell's 3 cases on one day of 10 expect 12 x 50/400 / 10.
+  const std::string population = std::string(SCRUTINEER_TEST_DATA) + "/stscan/population.geojson";
+  const auto folder = recipe_test::temp_folder();
+  std::ofstream(folder / "audit.toml") << data_table()
+                                       << fmt::format(R"([stscan]
+model = "poisson"
+max_radius = 500
+replications = 99
+alpha = 1
+cell_size = 1000
+population = "{}"
+population_field = "pop"
+)",
+                                                      population);
+  recipe::RunOptions options;
+  options.out = folder / "results";
+  options.progress = false;
+  recipe::run_recipe(recipe::parse_recipe(folder / "audit.toml"), options);
+  auto cli = cli_options(folder / "cli", scan::ScanModel::kPoisson);
+  cli.population = population;
+  cli.population_field = "pop";
+  const auto run = scan::run_stscan(cli);
+  ASSERT_FALSE(run.listed.empty());
+  EXPECT_NEAR(run.listed.front().expected, 0.15, 1e-15);
+  for (const char* file : {"clusters.csv", "clusters.geojson", "summary.txt"})
+    EXPECT_EQ(slurp(folder / "results" / "stscan" / file), slurp(folder / "cli" / file)) << file;
+  const auto report = slurp(folder / "results" / "report.html");
+  EXPECT_NE(report.find("apportioned to the grid cells by area share"), std::string::npos);
+  // A population for the permutation model is refused at parse time, not ignored.
+  const auto permutation = parse_error(folder, data_table() + "[stscan]\npopulation = \"" +
+                                                   population + "\"\npopulation_field = \"pop\"\n");
+  EXPECT_NE(permutation.find("audit.toml:12:14: stscan.population: is for the Poisson model"),
+            std::string::npos)
+      << permutation;
+  const auto alone =
+      parse_error(folder, data_table() + "[stscan]\nmodel = \"poisson\"\npopulation = \"" +
+                              population + "\"\n");
+  EXPECT_NE(alone.find("go together"), std::string::npos) << alone;
+  fs::remove_all(folder);
+}
+
 TEST(StScanStage, KeysAreTheCommandsAndAreCheckedAtParseTime) {
   const auto folder = recipe_test::temp_folder();
   const auto data = data_table();

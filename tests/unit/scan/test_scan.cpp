@@ -5,6 +5,9 @@
 #include <tbb/global_control.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/random.hpp"
@@ -131,6 +134,107 @@ TEST(SpaceTimeScan, PlantedPoissonClusterFound) {
   EXPECT_THROW(space_time_scan(in, o), ConfigError);
 }
 
+TEST(SpaceTimeScan, PoissonWithPopulationsByHand) {
+  // Kulldorff (2001): mu = C pop(Z)/pop |D|/T. Two cells 1 km apart, A at x = 0 of population 1
+  // and B at x = 1000 of population 3 (pop = 4); two days (T = 2). Cases: A: 2 on day 0; B: 3 on
+  // day 0 and 1 on day 1; C = 6. Circles of one cell (max radius 0), windows of one day.
+  //   A x day 0: c = 2, mu = 6 x 1/4 x 1/2 = 0.75,
+  //     LLR = 2 ln(2/0.75) + 4 ln(4/5.25) = 1.9616585 - 1.0877349 = 0.8739236,
+  //     RR = (2/0.75) / (4/5.25) = 3.5.
+  //   B x day 0: c = 3, mu = 6 x 3/4 x 1/2 = 2.25,
+  //     LLR = 3 ln(3/2.25) + 3 ln(3/3.75) = 0.8630462 - 0.6694307 = 0.1936155, RR = 5/3.
+  // With equal populations B x day 0 would be the most likely (mu = 1.5, LLR = 0.8630462) and
+  // A x day 0 second (mu = 1.5, LLR = 2 ln(4/3) + 4 ln(8/9) = 0.1042320).
+  ScanInput in;
+  in.x = {0, 0, 1000, 1000, 1000, 1000};
+  in.y = {0, 0, 0, 0, 0, 0};
+  in.day = {0, 0, 0, 0, 0, 1};
+  in.lx = {0, 1000};
+  in.ly = {0, 0};
+  ScanOptions o;
+  o.model = ScanModel::kPoisson;
+  o.max_radius = 0;
+  o.max_days = 1;
+  o.max_space_fraction = 1;
+  o.replications = 19;
+  const auto equal = space_time_scan(in, o);
+  ASSERT_EQ(equal.clusters.size(), 2u);
+  EXPECT_EQ(equal.clusters[0].x, 1000);
+  EXPECT_NEAR(equal.clusters[0].expected, 1.5, 1e-15);
+  EXPECT_NEAR(equal.clusters[0].llr, 0.8630462, 1e-7);
+  EXPECT_NEAR(equal.clusters[1].llr, 0.1042320, 1e-7);
+  in.lpop = {1, 3};
+  const auto r = space_time_scan(in, o);
+  ASSERT_EQ(r.clusters.size(), 2u);
+  const auto& a = r.clusters[0];
+  EXPECT_EQ(a.x, 0);
+  EXPECT_EQ(a.start, 0);
+  EXPECT_EQ(a.end, 0);
+  EXPECT_EQ(a.observed, 2);
+  EXPECT_NEAR(a.expected, 0.75, 1e-15);
+  EXPECT_NEAR(a.llr, 2 * std::log(2 / 0.75) + 4 * std::log(4 / 5.25), 1e-14);
+  EXPECT_NEAR(a.llr, 0.8739236, 1e-7);
+  EXPECT_NEAR(a.relative_risk, 3.5, 1e-14);
+  const auto& b = r.clusters[1];
+  EXPECT_EQ(b.x, 1000);
+  EXPECT_EQ(b.observed, 3);
+  EXPECT_NEAR(b.expected, 2.25, 1e-15);
+  EXPECT_NEAR(b.llr, 0.1936155, 1e-7);
+  EXPECT_NEAR(b.relative_risk, 5.0 / 3.0, 1e-14);
+  // The space limit is a share of the population: B holds 3/4 > 1/2, so only A is scanned.
+  o.max_space_fraction = 0.5;
+  const auto half = space_time_scan(in, o);
+  ASSERT_EQ(half.clusters.size(), 1u);
+  EXPECT_EQ(half.clusters[0].x, 0);
+  // Bad populations: a case where nobody lives, negative, wrong length; permutation model.
+  in.lpop = {1, 0};
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+  in.lpop = {1, -3};
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+  in.lpop = {1};
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+  in.lpop = {1, 3};
+  o.model = ScanModel::kPermutation;
+  EXPECT_THROW(space_time_scan(in, o), ConfigError);
+}
+
+TEST(SpaceTimeScan, PoissonReplicationsFollowThePopulation) {
+  // All the population at A (B and C have none): every replication must put the 6 cases at A on
+  // uniformly drawn days of 4. A case drawn at B or C (as a uniform draw of cells would) would
+  // make a cylinder with mu = 0, an infinite LLR. With the 6 cases at A on 4 days one day holds
+  // c >= 2 > mu = 6 x 1 x 1/4 = 1.5, so each maximum is > 0, and at most 6 ln(6/1.5) (all on one
+  // day). Results do not depend on the thread count.
+  ScanInput in;
+  in.x = {0, 0, 0, 0, 0, 0};
+  in.y = {0, 0, 0, 0, 0, 0};
+  in.day = {0, 0, 0, 1, 2, 3};
+  in.lx = {0, 1000, 2000};
+  in.ly = {0, 0, 0};
+  in.lpop = {1, 0, 0};
+  ScanOptions o;
+  o.model = ScanModel::kPoisson;
+  o.max_radius = 0;
+  o.max_days = 1;
+  o.max_space_fraction = 1;
+  o.replications = 19;
+  const auto r = space_time_scan(in, o);
+  ASSERT_EQ(r.clusters.size(), 1u);
+  EXPECT_NEAR(r.clusters[0].expected, 6.0 / 4.0, 1e-15);  // C x 1 x 1/4
+  ASSERT_EQ(r.replicate_max.size(), 19u);
+  for (const double m : r.replicate_max) {
+    EXPECT_GT(m, 0);
+    EXPECT_LE(m, 6 * std::log(4.0) + 1e-12);
+  }
+  in.lpop = {2, 1, 1};
+  const auto many = space_time_scan(in, o);
+  ScanResult one;
+  {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
+    one = space_time_scan(in, o);
+  }
+  EXPECT_EQ(many.replicate_max, one.replicate_max);
+}
+
 TEST(SpaceTimeScan, ReplicationsIndependentOfThreads) {
   const auto in = planted();
   ScanOptions o;
@@ -167,6 +271,105 @@ TEST(SpaceTimeScan, RefusesBadOptions) {
   o.model = ScanModel::kPoisson;  // without locations
   EXPECT_THROW(space_time_scan(in, o), ConfigError);
   EXPECT_THROW(scan_model_from_string("bernoulli"), ConfigError);
+}
+
+// `scrutineer stscan --model poisson` on tests/data/stscan/planted.csv (12 cases at 4 locations
+// 1 km apart over 10 days) with cells of 1 km: the cells [350000, 351000) .. [353000, 354000).
+StScanCommandOptions planted_poisson() {
+  StScanCommandOptions o;
+  o.study.events = std::string(SCRUTINEER_TEST_DATA) + "/stscan/planted.csv";
+  o.study.read.format = "generic";
+  o.study.read.columns.time = "date";
+  o.study.read.columns.time_format = "%Y-%m-%d";
+  o.study.read.columns.x = "x";
+  o.study.read.columns.y = "y";
+  o.study.read.time_zone = "UTC";
+  o.study.read.source_crs = "EPSG:26971";
+  o.study.cell_size = 1000;
+  o.study.progress = false;
+  o.scan.model = ScanModel::kPoisson;
+  o.scan.max_radius = 500;
+  o.scan.replications = 19;
+  o.alpha = 1;
+  return o;
+}
+
+TEST(SpaceTimeScan, PopulationFileApportionedToCells) {
+  // tests/data/stscan/population.geojson: "west" (pop 100) covers the first two cells, "east"
+  // (pop 300) the last two, so by area share the cells hold 50, 50, 150, 150 (total 400). The 3
+  // cases in the first cell on 2019-01-05 (one day of T = 10): mu = 12 x 50/400 x 1/10 = 0.15,
+  // LLR = 3 ln(3/0.15) + 9 ln(9/11.85) = 6.5112672, RR = (3/0.15) / (9/11.85) = 26.333333.
+  // With equal populations mu = 12 x 1/4 x 1/10 = 0.3.
+  auto o = planted_poisson();
+  const auto equal = run_stscan(o);
+  EXPECT_NEAR(equal.listed.front().expected, 0.3, 1e-15);
+  o.population = std::string(SCRUTINEER_TEST_DATA) + "/stscan/population.geojson";
+  o.population_field = "pop";
+  const auto r = run_stscan(o);
+  ASSERT_FALSE(r.listed.empty());
+  const auto& c = r.listed.front();
+  EXPECT_EQ(c.x, 350500);
+  EXPECT_EQ(c.observed, 3);
+  EXPECT_NEAR(c.expected, 0.15, 1e-15);
+  EXPECT_NEAR(c.llr, 3 * std::log(20.0) + 9 * std::log(9 / 11.85), 1e-12);
+  EXPECT_NEAR(c.llr, 6.5112672, 1e-7);
+  EXPECT_NEAR(c.relative_risk, 20 / (9 / 11.85), 1e-12);
+  EXPECT_NE(r.summary.find("400 in all"), std::string::npos) << r.summary;
+}
+
+std::string error_of(const StScanCommandOptions& o) {
+  try {
+    run_stscan(o);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(SpaceTimeScan, PopulationFileErrors) {
+  const auto folder = std::filesystem::temp_directory_path() / "scrutineer_scan_population";
+  std::filesystem::create_directories(folder);
+  const auto layer = [&](const std::string& name, const std::string& second) {
+    const auto path = (folder / name).string();
+    std::ofstream(path)
+        << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":)"
+        << R"("urn:ogc:def:crs:EPSG::26971"}},"features":[)"
+        << R"({"type":"Feature","properties":{"pop":10},"geometry":{"type":"Polygon",)"
+        << R"("coordinates":[[[350000,570000],[352000,570000],[352000,571000],[350000,571000],)"
+        << R"([350000,570000]]]}},{"type":"Feature","properties":{"pop":)" << second
+        << R"(},"geometry":{"type":"Polygon","coordinates":[[[352000,570000],[354000,570000],)"
+        << R"([354000,571000],[352000,571000],[352000,570000]]]}}]})";
+    return path;
+  };
+  auto o = planted_poisson();
+  o.population = layer("negative.geojson", "-5");
+  o.population_field = "pop";
+  EXPECT_NE(error_of(o).find("negative.geojson:2: feature 2: the population count in 'pop' is "
+                             "negative (-5)"),
+            std::string::npos)
+      << error_of(o);
+  o.population = layer("null.geojson", "null");
+  EXPECT_NE(error_of(o).find(
+                "null.geojson:2: feature 2: expected a population count in 'pop', found none"),
+            std::string::npos)
+      << error_of(o);
+  o.population = layer("text.geojson", R"("many")");
+  EXPECT_NE(error_of(o).find("text.geojson:2: feature 2: expected a population count in 'pop', "
+                             "found 'many'"),
+            std::string::npos)
+      << error_of(o);
+  o.population = layer("zero.geojson", "0");  // cases in the east cells, where nobody lives
+  EXPECT_NE(error_of(o).find("whose population is 0"), std::string::npos) << error_of(o);
+  o.population = std::string(SCRUTINEER_TEST_DATA) + "/stscan/population.geojson";
+  o.population_field = "persons";
+  EXPECT_NE(error_of(o).find("has no field 'persons' (fields: 'name', 'pop')"), std::string::npos)
+      << error_of(o);
+  o.population_field = "";
+  EXPECT_NE(error_of(o).find("go together"), std::string::npos) << error_of(o);
+  o.population_field = "pop";
+  o.scan.model = ScanModel::kPermutation;
+  EXPECT_NE(error_of(o).find("are for the Poisson model"), std::string::npos) << error_of(o);
+  std::filesystem::remove_all(folder);
 }
 
 TEST(SpaceTimeScan, OutputsListTheClusters) {
