@@ -193,46 +193,44 @@ void take(Keywords& k, const char* name, T& field) {
   }
 }
 
-py::dict nearrepeat_call(const std::string& events, py::object out, py::object progress,
-                         py::kwargs kwargs) {
-  // `scrutineer nearrepeat`'s flags: the reading keys and the test's declared options.
-  Keywords k("nearrepeat", kwargs);
-  nearrepeat::NearRepeatOptions o;
+// A command on one events file (`scrutineer nearrepeat`, `scrutineer stscan`): the reading keys
+// and the command's declared options as keywords, its folder as the command writes it (a
+// temporary folder when no `out` is given).
+template <class Options, class Set, class Run>
+py::dict events_command_call(const char* name, const std::string& events, py::object out,
+                             py::object progress, py::kwargs kwargs, const Set& set, Run run) {
+  Keywords k(name, kwargs);
+  Options o;
   o.study.events = events;
   k.apply(ingest::read_option_set(), o.study.read);
-  k.apply(nearrepeat::nearrepeat_option_set(), o);
+  k.apply(set, o);
   take(k, "replace", o.replace);
   k.finish();
   o.study.progress = false;
   o.output = out.is_none() ? temporary_folder() : py::str(out).cast<std::string>();
   if (out.is_none()) o.replace = true;  // the fresh temporary folder exists already
-  const auto r = call_engine(progress, [&] { return nearrepeat::run_nearrepeat(o); });
+  const auto r = call_engine(progress, [&] { return run(o); });
   py::dict d;
   d["folder"] = o.output;
   d["summary"] = r.summary;
   return d;
 }
 
+// `scrutineer nearrepeat`: the Knox test through nearrepeat::run_nearrepeat.
+py::dict nearrepeat_call(const std::string& events, py::object out, py::object progress,
+                         py::kwargs kwargs) {
+  return events_command_call<nearrepeat::NearRepeatOptions>(
+      "nearrepeat", events, out, progress, kwargs, nearrepeat::nearrepeat_option_set(),
+      [](const nearrepeat::NearRepeatOptions& o) { return nearrepeat::run_nearrepeat(o); });
+}
+
 // `scrutineer stscan`: the space-time scans (Kulldorff et al. 2005 permutation, Kulldorff 2001
 // Poisson) through scan::run_stscan, as the command and the recipe's [stscan] stage.
 py::dict stscan_call(const std::string& events, py::object out, py::object progress,
                      py::kwargs kwargs) {
-  // `scrutineer stscan`'s flags: the reading keys and the scan's declared options.
-  Keywords k("stscan", kwargs);
-  scan::StScanCommandOptions o;
-  o.study.events = events;
-  k.apply(ingest::read_option_set(), o.study.read);
-  k.apply(scan::stscan_option_set(), o);
-  take(k, "replace", o.replace);
-  k.finish();
-  o.study.progress = false;
-  o.output = out.is_none() ? temporary_folder() : py::str(out).cast<std::string>();
-  if (out.is_none()) o.replace = true;  // the fresh temporary folder exists already
-  const auto r = call_engine(progress, [&] { return scan::run_stscan(o); });
-  py::dict d;
-  d["folder"] = o.output;
-  d["summary"] = r.summary;
-  return d;
+  return events_command_call<scan::StScanCommandOptions>(
+      "stscan", events, out, progress, kwargs, scan::stscan_option_set(),
+      [](const scan::StScanCommandOptions& o) { return scan::run_stscan(o); });
 }
 
 // `scrutineer stops` (apps/cli/stops.cpp): the [stops] keys, written through the same
