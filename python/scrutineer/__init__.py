@@ -304,7 +304,8 @@ def stscan(events, out=None, progress=None, **options):
     (Kulldorff 2001, JRSS A 164(1) 61-72). Keywords: the reading keys and the command's flags
     (model, max_radius, max_space_fraction, max_days, max_time_fraction, prospective, min_cases,
     replications, seed, alpha, cell_size, population, population_field, from, to, only, region).
-    Returns the files read back (clusters, clusters.geojson as text, summary)."""
+    Returns the files read back (the clusters table, the summary); clusters.geojson stays in
+    `out` when it is given."""
     outcome = _engine.stscan(str(events), None if out is None else str(out),
                              progress=progress_callback(progress), **options)
     return _folder("stscan", outcome, out)

@@ -379,9 +379,9 @@ ScanResult space_time_scan(const ScanInput& in, const ScanOptions& o) {
   for (std::size_t i = 0; i < n; ++i) day[i] = static_cast<std::int32_t>(in.day[i] - *lo);
   const auto locations = lx.size();
   const auto days = static_cast<std::size_t>(result.days);
-  const std::vector<double> pop = o.model == ScanModel::kPoisson ? in.lpop : std::vector<double>{};
-  const Scanner scanner(o, lx, ly, pop, result.days, result.cases);
-  const LocationDraw draw(pop, locations);
+  // in.lpop is empty unless the model is Poisson (refused above otherwise).
+  const Scanner scanner(o, lx, ly, in.lpop, result.days, result.cases);
+  const LocationDraw draw(in.lpop, locations);
   const auto totals = [&](const std::vector<std::uint32_t>& l, const std::vector<std::int32_t>& d,
                           std::vector<std::int64_t>& lt, std::vector<std::int64_t>& dt) {
     lt.assign(locations, 0);

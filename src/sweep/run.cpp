@@ -283,7 +283,7 @@ std::string dry_run_listing(const Sweep& sweep) {
     if (t.is_part())
       values +=
           fmt::format(" ({} part {} of {}, merged by task {})", t.split, t.part, t.parts, t.merge);
-    else if (!t.split.empty())
+    else if (merge)
       values += fmt::format(" (merges the {} {} parts; counted in their cost)", t.parts, t.split);
     text += fmt::format("  task {:>4} {} cost {:>10.1f}{}\n", t.index, t.id, t.cost, values);
   }
