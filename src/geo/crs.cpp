@@ -63,29 +63,41 @@ class Store {
     const std::lock_guard lock(mutex_);
     return known_locked(crs);
   }
-  // A copy on `ctx` of the normalised operation from -> to.
-  PJ* operation(PJ_CONTEXT* ctx, const std::string& from, const std::string& to) {
+  // A context of its own and on it a copy of the normalised operation from -> to: one given back
+  // earlier (give_back) when there is one, else a new context and a copy (proj_clone re-creates
+  // the operation from its text: about a millisecond). Reusing a copy changes no value: PROJ picks
+  // among an operation's alternatives for each point anew.
+  std::pair<PJ_CONTEXT*, PJ*> take(const std::string& from, const std::string& to) {
     const std::lock_guard lock(mutex_);
-    auto it = operations_.find({from, to});
-    if (it == operations_.end()) {
-      // Check each end on its own, so the message names the CRS that is wrong.
-      require_locked(from);
-      require_locked(to);
-      PjHolder raw{proj_create_crs_to_crs(ctx_, from.c_str(), to.c_str(), nullptr)};
-      if (!raw.pj)
-        throw ConfigError(fmt::format("PROJ finds no transformation from {} to {}: {}", from, to,
-                                      context_error(ctx_)));
-      // EPSG:4326 is latitude-first; normalising makes every geographic CRS longitude-first.
-      PJ* normalised = proj_normalize_for_visualization(ctx_, raw.pj);
-      if (!normalised)
-        throw ConfigError(
-            fmt::format("PROJ cannot normalise the axis order of {} -> {}", from, to));
-      it = operations_.emplace(std::make_pair(from, to), normalised).first;
+    auto& idle = idle_[{from, to}];
+    if (!idle.empty()) {
+      const auto copy = idle.back();
+      idle.pop_back();
+      return copy;
     }
-    PJ* copy = proj_clone(ctx, it->second);
-    if (!copy)
+    PJ* found = operation_locked(from, to);
+    PJ_CONTEXT* ctx = new_context();
+    PJ* copy = proj_clone(ctx, found);
+    if (!copy) {
+      proj_context_destroy(ctx);
       throw InternalError(fmt::format("PROJ cannot copy the operation {} -> {}", from, to));
-    return copy;
+    }
+    return {ctx, copy};
+  }
+  // Keeps a context and copy from take() for the next Transformer of the same pair.
+  void give_back(const std::string& from, const std::string& to, PJ_CONTEXT* ctx, PJ* pj) {
+    proj_errno_reset(pj);
+    const std::lock_guard lock(mutex_);
+    idle_[{from, to}].emplace_back(ctx, pj);
+  }
+  // Searches the operation from -> to now, unless it is known, so that a later Transformer finds
+  // it; an error is left for that Transformer to raise.
+  void search(const std::string& from, const std::string& to) {
+    const std::lock_guard lock(mutex_);
+    try {
+      operation_locked(from, to);
+    } catch (const Error&) {
+    }
   }
   CrsInfo info(const std::string& crs) {
     const std::lock_guard lock(mutex_);
@@ -110,11 +122,31 @@ class Store {
                     "EPSG:2790, a WKT text or a PROJ string",
                     crs, context_error(ctx_)));
   }
+  // The normalised operation from -> to, searched in PROJ's database on first use.
+  PJ* operation_locked(const std::string& from, const std::string& to) {
+    auto it = operations_.find({from, to});
+    if (it != operations_.end()) return it->second;
+    // Check each end on its own, so the message names the CRS that is wrong.
+    require_locked(from);
+    require_locked(to);
+    PjHolder raw{proj_create_crs_to_crs(ctx_, from.c_str(), to.c_str(), nullptr)};
+    if (!raw.pj)
+      throw ConfigError(fmt::format("PROJ finds no transformation from {} to {}: {}", from, to,
+                                    context_error(ctx_)));
+    // EPSG:4326 is latitude-first; normalising makes every geographic CRS longitude-first.
+    PJ* normalised = proj_normalize_for_visualization(ctx_, raw.pj);
+    if (!normalised)
+      throw ConfigError(fmt::format("PROJ cannot normalise the axis order of {} -> {}", from, to));
+    return operations_.emplace(std::make_pair(from, to), normalised).first->second;
+  }
   CrsInfo make_info(const std::string& crs);
 
   std::mutex mutex_;
   PJ_CONTEXT* ctx_;
   std::map<std::pair<std::string, std::string>, PJ*> operations_;
+  // Copies given back by Transformers, one context each: at most as many as were ever in use at
+  // once.
+  std::map<std::pair<std::string, std::string>, std::vector<std::pair<PJ_CONTEXT*, PJ*>>> idle_;
   std::map<std::string, CrsInfo> infos_;
   std::set<std::string> known_;
 };
@@ -123,22 +155,17 @@ class Store {
 
 Transformer::Transformer(const std::string& from_crs, const std::string& to_crs)
     : from_(from_crs), to_(to_crs) {
-  PJ_CONTEXT* ctx = new_context();
+  const auto [ctx, pj] = Store::get().take(from_, to_);
   ctx_ = ctx;
-  try {
-    pj_ = Store::get().operation(ctx, from_, to_);
-  } catch (...) {
-    release();
-    throw;
-  }
+  pj_ = pj;
   identity_ = from_ == to_;
 }
 
 Transformer::~Transformer() { release(); }
 
 void Transformer::release() {
-  if (pj_) proj_destroy(static_cast<PJ*>(pj_));
-  if (ctx_) proj_context_destroy(static_cast<PJ_CONTEXT*>(ctx_));
+  if (pj_)
+    Store::get().give_back(from_, to_, static_cast<PJ_CONTEXT*>(ctx_), static_cast<PJ*>(pj_));
   pj_ = nullptr;
   ctx_ = nullptr;
 }
@@ -204,6 +231,16 @@ std::size_t Transformer::transform_parallel(double* x, double* y, std::size_t n)
   for (auto f : failed) total += f;
   return total;
 }
+
+TransformSearch::TransformSearch(std::string from_crs, std::string to_crs)
+    : thread_([from = std::move(from_crs), to = std::move(to_crs)] {
+        try {
+          Store::get().search(from, to);
+        } catch (...) {  // never out of the thread: the Transformer reports it
+        }
+      }) {}
+
+TransformSearch::~TransformSearch() { thread_.join(); }
 
 std::string utm_crs_for(double lon, double lat) {
   if (!std::isfinite(lon) || !std::isfinite(lat) || lon < -180 || lon > 180 || lat < -90 ||

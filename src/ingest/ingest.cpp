@@ -9,9 +9,11 @@
 #include <array>
 #include <limits>
 #include <memory>
+#include <optional>
 
 #include "reader.hpp"
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/geo/crs.hpp"
 
 namespace scrutineer::ingest {
 
@@ -166,6 +168,10 @@ ReadResult read(detail::Input& input, const ReadOptions& options) {
   report.path = input.path();
   detail::Drops drops(input, options, report);
   detail::Plan plan = detail::make_plan(input, options, report);
+  // PROJ's search for the projection's operation runs while the rows are read.
+  std::optional<geo::TransformSearch> search;
+  if (!options.target_crs.empty() && (plan.lon != detail::kNone || !plan.source_crs.empty()))
+    search.emplace(plan.lon != detail::kNone ? "EPSG:4326" : plan.source_crs, options.target_crs);
   Rows rows = detail::read_rows(input, plan, options, drops, report);
   if (report.rows_read == 0)
     drops.fail(2, 0, "no data rows after the header: expected at least one record");

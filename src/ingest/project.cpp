@@ -2,6 +2,8 @@
 // target (given; else a metric source CRS; else the UTM zone of the median point), checks that it
 // is projected and in metres, and records the kept rows' bounding box in WGS 84.
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
@@ -69,85 +71,122 @@ void require_metric(const std::string& target) {
         target, info.name));
 }
 
-// The WGS 84 bounding box of the projected rows.
-class Bounds {
- public:
-  explicit Bounds(ReadReport& report) : r_(report) {}
-  void extend(double lon, double lat) {
-    if (first_) {
-      r_.lon_min = r_.lon_max = lon;
-      r_.lat_min = r_.lat_max = lat;
-      first_ = false;
+// The WGS 84 bounding box of some rows: each bound is the first value met, in row order, among
+// those equal to the extreme, so boxes of consecutive parts joined in order equal the box of all.
+struct Box {
+  bool any = false;
+  double lon_min = 0, lon_max = 0, lat_min = 0, lat_max = 0;
+  void extend(double lon, double lat) { join({true, lon, lon, lat, lat}); }
+  void join(const Box& o) {
+    if (!o.any) return;
+    if (!any) {
+      *this = o;
+      return;
     }
-    r_.lon_min = std::min(r_.lon_min, lon);
-    r_.lon_max = std::max(r_.lon_max, lon);
-    r_.lat_min = std::min(r_.lat_min, lat);
-    r_.lat_max = std::max(r_.lat_max, lat);
+    lon_min = std::min(lon_min, o.lon_min);
+    lon_max = std::max(lon_max, o.lon_max);
+    lat_min = std::min(lat_min, o.lat_min);
+    lat_max = std::max(lat_max, o.lat_max);
   }
-
- private:
-  ReadReport& r_;
-  bool first_ = true;
 };
 
-// The distinct points among n (x, y) pairs, compared bit for bit: `unique` holds each once, in
-// order of first appearance, and `of[k]` is point k's place in it. Exports repeat points (block
-// centroids, rounded coordinates: 148,636 Chicago assaults sit at 62,884 places), and PROJ's cost
-// is per point.
+// The rows are handled in this many consecutive parts, whatever the number of threads.
+constexpr std::size_t kParts = 8;
+
+std::uint64_t bits(double v) {
+  std::uint64_t b;
+  std::memcpy(&b, &v, sizeof b);
+  return b;
+}
+
+std::uint64_t point_hash(double x, double y) {
+  const std::uint64_t bx = bits(x), by = bits(y);
+  std::uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (by + 0x632BE59BD9B4E019ull + (bx >> 17));
+  h *= 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 31);
+}
+
+// The distinct points among n (x, y) pairs, compared bit for bit: `x`/`y` hold each once and
+// `of[k]` is point k's place there. Exports repeat points (block centroids, rounded coordinates:
+// 148,636 Chicago assaults sit at 62,884 places), and PROJ's cost is per point. The points are
+// split by the top bits of their hash into kParts groups searched in parallel, each an open
+// addressing table keyed by the low bits; the groups' points follow each other. Their order
+// changes no value: each point is projected on its own.
 struct Distinct {
   std::vector<double> x, y;
   std::vector<std::uint32_t> of;
 };
 
-Distinct distinct_points(const std::vector<double>& x, const std::vector<double>& y) {
-  Distinct d;
-  const std::size_t n = x.size();
-  d.of.resize(n);
+struct Group {
+  std::vector<std::uint32_t> members;  // point numbers, ascending
+  std::vector<double> x, y;            // its distinct points
+};
+
+void search_group(const std::vector<double>& x, const std::vector<double>& y,
+                  const std::vector<std::uint64_t>& hash, Group& g,
+                  std::vector<std::uint32_t>& of) {
   std::size_t slots = 16;
-  while (slots < 2 * n) slots *= 2;
-  std::vector<std::uint32_t> table(slots, 0);  // 1 + index into unique, 0 = empty
-  const auto bits = [](double v) {
-    std::uint64_t b;
-    std::memcpy(&b, &v, sizeof b);
-    return b;
-  };
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::uint64_t bx = bits(x[k]), by = bits(y[k]);
-    std::uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (by + 0x632BE59BD9B4E019ull + (bx >> 17));
-    h *= 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-    std::size_t s = static_cast<std::size_t>(h) & (slots - 1);
+  while (slots < 2 * g.members.size()) slots *= 2;
+  std::vector<std::uint32_t> table(slots, 0);  // 1 + index into g.x, 0 = empty
+  for (const std::uint32_t k : g.members) {
+    std::size_t s = static_cast<std::size_t>(hash[k]) & (slots - 1);
     while (table[s] != 0) {
       const std::uint32_t u = table[s] - 1;
-      if (bits(d.x[u]) == bx && bits(d.y[u]) == by) break;
+      if (bits(g.x[u]) == bits(x[k]) && bits(g.y[u]) == bits(y[k])) break;
       s = (s + 1) & (slots - 1);
     }
     if (table[s] == 0) {
-      table[s] = static_cast<std::uint32_t>(d.x.size() + 1);
-      d.x.push_back(x[k]);
-      d.y.push_back(y[k]);
+      table[s] = static_cast<std::uint32_t>(g.x.size() + 1);
+      g.x.push_back(x[k]);
+      g.y.push_back(y[k]);
     }
-    d.of[k] = table[s] - 1;
+    of[k] = table[s] - 1;
   }
+}
+
+Distinct distinct_points(const std::vector<double>& x, const std::vector<double>& y) {
+  const std::size_t n = x.size();
+  std::vector<std::uint64_t> hash(n);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const auto& r) {
+    for (std::size_t k = r.begin(); k != r.end(); ++k) hash[k] = point_hash(x[k], y[k]);
+  });
+  const auto group_of = [&](std::size_t k) { return static_cast<std::size_t>(hash[k] >> 61); };
+  std::vector<Group> groups(kParts);
+  for (std::size_t k = 0; k < n; ++k)
+    groups[group_of(k)].members.push_back(static_cast<std::uint32_t>(k));
+  Distinct d;
+  d.of.resize(n);
+  tbb::parallel_for(std::size_t{0}, kParts,
+                    [&](std::size_t p) { search_group(x, y, hash, groups[p], d.of); });
+  std::vector<std::uint32_t> base(kParts + 1, 0);
+  for (std::size_t p = 0; p < kParts; ++p) {
+    base[p + 1] = base[p] + static_cast<std::uint32_t>(groups[p].x.size());
+    d.x.insert(d.x.end(), groups[p].x.begin(), groups[p].x.end());
+    d.y.insert(d.y.end(), groups[p].y.begin(), groups[p].y.end());
+  }
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const auto& r) {
+    for (std::size_t k = r.begin(); k != r.end(); ++k) d.of[k] += base[group_of(k)];
+  });
   return d;
 }
 
 // Rows `which` from `from` to `target`: each distinct point once, over the worker threads
-// (Transformer::transform_parallel), then every row in file order. A point PROJ cannot take drops
-// its row. `lon`/`lat` (empty for geographic rows, whose own values are used) give each row's WGS
-// 84 point for the bounds.
+// (Transformer::transform_parallel), then the rows in kParts consecutive parts in parallel. A
+// point PROJ cannot take drops its row (counted afterwards in file order). `lon`/`lat` (empty for
+// geographic rows, whose own values are used) give each row's WGS 84 point for the bounds.
 class Projection {
  public:
-  Projection(Rows& rows, Drops& drops, Bounds& bounds, std::string target)
-      : rows_(rows), drops_(drops), bounds_(bounds), target_(std::move(target)) {}
+  Projection(Rows& rows, Drops& drops, std::string target)
+      : rows_(rows), drops_(drops), target_(std::move(target)) {}
   void run(const std::vector<std::size_t>& which, const std::string& from,
            const std::vector<double>& lon, const std::vector<double>& lat);
+  const Box& box() const { return box_; }
 
  private:
   Rows& rows_;
   Drops& drops_;
-  Bounds& bounds_;
   std::string target_;
+  Box box_;
 };
 
 void Projection::run(const std::vector<std::size_t>& which, const std::string& from,
@@ -163,23 +202,34 @@ void Projection::run(const std::vector<std::size_t>& which, const std::string& f
   }
   transformer.transform_parallel(d.x.data(), d.y.data(), d.x.size());
   const bool geographic = lon.empty();
-  for (std::size_t k = 0; k < which.size(); ++k) {
-    const auto i = which[k];
-    const double x = d.x[d.of[k]], y = d.y[d.of[k]];
-    if (std::isnan(x)) {
+  std::vector<Box> boxes(kParts);
+  std::vector<std::vector<std::size_t>> failed(kParts);  // positions in `which`, ascending
+  tbb::parallel_for(std::size_t{0}, kParts, [&](std::size_t p) {
+    for (std::size_t k = which.size() * p / kParts; k < which.size() * (p + 1) / kParts; ++k) {
+      const auto i = which[k];
+      const double x = d.x[d.of[k]], y = d.y[d.of[k]];
+      if (std::isnan(x)) {
+        failed[p].push_back(k);
+        continue;
+      }
+      if (geographic)
+        boxes[p].extend(rows_.a[i], rows_.b[i]);
+      else if (std::isfinite(lon[k]))
+        boxes[p].extend(lon[k], lat[k]);
+      rows_.a[i] = x;
+      rows_.b[i] = y;
+    }
+  });
+  for (std::size_t p = 0; p < kParts; ++p) {
+    box_.join(boxes[p]);
+    for (const auto k : failed[p]) {
+      const auto i = which[k];
       drops_.bad_line(DropReason::kProjectionFailed, rows_.line[i], [&] {
         return fmt::format("PROJ cannot take ({}, {}) from {} to {}", rows_.a[i], rows_.b[i], from,
                            target_);
       });
       rows_.mark(i, DropReason::kProjectionFailed);
-      continue;
     }
-    if (geographic)
-      bounds_.extend(rows_.a[i], rows_.b[i]);
-    else if (std::isfinite(lon[k]))
-      bounds_.extend(lon[k], lat[k]);
-    rows_.a[i] = x;
-    rows_.b[i] = y;
   }
 }
 
@@ -192,10 +242,16 @@ std::string project(Rows& rows, const Plan& plan, const ReadOptions& options, Dr
   const std::string target = choose_target(rows, located, plan, options, path);
   require_metric(target);
   report.target_crs = target;
-  Bounds bounds(report);
-  Projection projection(rows, drops, bounds, target);
+  Projection projection(rows, drops, target);
   projection.run(located.lonlat, "EPSG:4326", {}, {});
   projection.run(located.xy, plan.source_crs, located.xy_lon, located.xy_lat);
+  const Box& box = projection.box();
+  if (box.any) {
+    report.lon_min = box.lon_min;
+    report.lon_max = box.lon_max;
+    report.lat_min = box.lat_min;
+    report.lat_max = box.lat_max;
+  }
   return target;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace scrutineer::geo {
@@ -13,7 +14,8 @@ namespace scrutineer::geo {
 // coordinates are always x = longitude, y = latitude in degrees, whatever the EPSG axis order.
 // Not thread-safe: each thread builds its own Transformer (each owns a PROJ context). PROJ's search
 // of its database for the operation between two CRS (tens of milliseconds) is done once per
-// process and pair: later Transformers of the same pair copy the operation it found.
+// process and pair: later Transformers of the same pair copy the operation it found, or take a copy
+// that an earlier Transformer left when it was destroyed.
 class Transformer {
  public:
   // Throws ConfigError naming the CRS when PROJ does not know it or finds no transformation.
@@ -45,6 +47,21 @@ class Transformer {
   void* ctx_ = nullptr;  // PJ_CONTEXT*
   void* pj_ = nullptr;   // PJ*
   bool identity_ = false;
+};
+
+// Searches PROJ's database for the operation from -> to on a thread of its own (tens of
+// milliseconds), so that the search overlaps other work; a Transformer made later for the pair
+// finds it done, or waits for it. Only a cache is filled: no value depends on it. Errors are left
+// for that Transformer to raise. The destructor waits for the search to end.
+class TransformSearch {
+ public:
+  TransformSearch(std::string from_crs, std::string to_crs);
+  ~TransformSearch();
+  TransformSearch(const TransformSearch&) = delete;
+  TransformSearch& operator=(const TransformSearch&) = delete;
+
+ private:
+  std::thread thread_;
 };
 
 // The WGS 84 / UTM zone holding (lon, lat): "EPSG:326NN" north of the equator, "EPSG:327NN" south.
