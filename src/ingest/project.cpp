@@ -118,17 +118,22 @@ struct Distinct {
 };
 
 struct Group {
-  std::vector<std::uint32_t> members;  // point numbers, ascending
-  std::vector<double> x, y;            // its distinct points
+  std::vector<double> x, y;  // its distinct points
 };
 
+std::size_t group_of(std::uint64_t hash) { return static_cast<std::size_t>(hash >> 61); }
+
+// Group p's points, in order, into g.
 void search_group(const std::vector<double>& x, const std::vector<double>& y,
-                  const std::vector<std::uint64_t>& hash, Group& g,
+                  const std::vector<std::uint64_t>& hash, std::size_t p, Group& g,
                   std::vector<std::uint32_t>& of) {
+  std::size_t members = 0;
+  for (const auto h : hash) members += group_of(h) == p;
   std::size_t slots = 16;
-  while (slots < 2 * g.members.size()) slots *= 2;
+  while (slots < 2 * members) slots *= 2;
   std::vector<std::uint32_t> table(slots, 0);  // 1 + index into g.x, 0 = empty
-  for (const std::uint32_t k : g.members) {
+  for (std::size_t k = 0; k < hash.size(); ++k) {
+    if (group_of(hash[k]) != p) continue;
     std::size_t s = static_cast<std::size_t>(hash[k]) & (slots - 1);
     while (table[s] != 0) {
       const std::uint32_t u = table[s] - 1;
@@ -150,14 +155,11 @@ Distinct distinct_points(const std::vector<double>& x, const std::vector<double>
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const auto& r) {
     for (std::size_t k = r.begin(); k != r.end(); ++k) hash[k] = point_hash(x[k], y[k]);
   });
-  const auto group_of = [&](std::size_t k) { return static_cast<std::size_t>(hash[k] >> 61); };
   std::vector<Group> groups(kParts);
-  for (std::size_t k = 0; k < n; ++k)
-    groups[group_of(k)].members.push_back(static_cast<std::uint32_t>(k));
   Distinct d;
   d.of.resize(n);
   tbb::parallel_for(std::size_t{0}, kParts,
-                    [&](std::size_t p) { search_group(x, y, hash, groups[p], d.of); });
+                    [&](std::size_t p) { search_group(x, y, hash, p, groups[p], d.of); });
   std::vector<std::uint32_t> base(kParts + 1, 0);
   for (std::size_t p = 0; p < kParts; ++p) {
     base[p + 1] = base[p] + static_cast<std::uint32_t>(groups[p].x.size());
@@ -165,7 +167,7 @@ Distinct distinct_points(const std::vector<double>& x, const std::vector<double>
     d.y.insert(d.y.end(), groups[p].y.begin(), groups[p].y.end());
   }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const auto& r) {
-    for (std::size_t k = r.begin(); k != r.end(); ++k) d.of[k] += base[group_of(k)];
+    for (std::size_t k = r.begin(); k != r.end(); ++k) d.of[k] += base[group_of(hash[k])];
   });
   return d;
 }
@@ -196,8 +198,11 @@ void Projection::run(const std::vector<std::size_t>& which, const std::string& f
   Distinct d;
   {
     std::vector<double> x(which.size()), y(which.size());
-    for (std::size_t k = 0; k < which.size(); ++k)
-      x[k] = rows_.a[which[k]], y[k] = rows_.b[which[k]];
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, which.size(), 1 << 14),
+                      [&](const auto& r) {
+                        for (std::size_t k = r.begin(); k != r.end(); ++k)
+                          x[k] = rows_.a[which[k]], y[k] = rows_.b[which[k]];
+                      });
     d = distinct_points(x, y);
   }
   transformer.transform_parallel(d.x.data(), d.y.data(), d.x.size());
