@@ -88,8 +88,10 @@ double median(std::vector<double> v) {
   return *mid;
 }
 
-// Local wall-clock seconds to UTC, cached per local hour: the offset is looked up once per hour and
-// reused when it is the same at both ends of the hour (true unless a transition falls inside it).
+// Local wall-clock seconds to UTC, cached per local day: the offset is looked up at both ends of
+// the day and reused for the whole day when it is the same at both (true unless a transition falls
+// inside it: tzdb's transitions are months apart, so equal ends mean none). A day with a
+// transition is looked up second by second.
 class ZoneCache {
  public:
   explicit ZoneCache(const std::string& zone)
@@ -99,19 +101,20 @@ class ZoneCache {
         offsets_(kSlots, 0) {}
   std::int64_t to_utc(std::int64_t local) {
     if (utc_) return local;
-    const std::int64_t hour = local >= 0 ? local / 3600 : (local - 3599) / 3600;
-    const std::size_t slot = static_cast<std::size_t>(hour) & (kSlots - 1);
-    if (keys_[slot] == hour) return local - offsets_[slot];
-    const std::int64_t start = hour * 3600, last = start + 3599;
+    const std::int64_t day = local >= 0 ? local / kDay : (local - (kDay - 1)) / kDay;
+    const std::size_t slot = static_cast<std::size_t>(day) & (kSlots - 1);
+    if (keys_[slot] == day) return local - offsets_[slot];
+    const std::int64_t start = day * kDay, last = start + kDay - 1;
     const std::int64_t offset = start - zone_.to_utc(start);
     if (last - zone_.to_utc(last) != offset) return zone_.to_utc(local);
-    keys_[slot] = hour;
+    keys_[slot] = day;
     offsets_[slot] = offset;
     return local - offset;
   }
 
  private:
-  static constexpr std::size_t kSlots = 1 << 16;  // 7.5 years of distinct hours
+  static constexpr std::int64_t kDay = 86400;
+  static constexpr std::size_t kSlots = 1 << 14;  // 44 years of distinct days
   TimeZone zone_;
   bool utc_;
   std::vector<std::int64_t> keys_;
