@@ -216,9 +216,13 @@ Shape read_shape(const Json& feature) {
   auto g = feature.find("geometry");
   if (g == feature.end()) decline("a feature without a geometry member");
   if (g->is_null()) return Shape{{}, {}, "", true, false};
-  if (!g->is_object() || !(*g)["type"].is_string() || !g->contains("coordinates"))
-    decline("a geometry without type or coordinates");
+  if (!g->is_object() || !g->contains("type") || !(*g)["type"].is_string())
+    decline("a geometry without a type");
   const auto type = (*g)["type"].get<std::string>();
+  const bool known = type == "Polygon" || type == "MultiPolygon" || type == "Point" ||
+                     type == "MultiPoint" || type == "LineString";
+  if (!known) decline(fmt::format("a geometry of type '{}'", type));
+  if (!g->contains("coordinates")) decline("a geometry without coordinates");
   const Json& coords = (*g)["coordinates"];
   Shape shape;
   if (type == "Polygon") {
