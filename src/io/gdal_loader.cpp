@@ -58,26 +58,27 @@ const Api* load() {
   for (const auto& path : candidates()) {
     std::error_code ec;
     if (!fs::exists(path, ec)) {
-      tried += fmt::format("\n  {}: no such file", path);
+      tried += fmt::format("{}{}: no such file", tried.empty() ? "" : "; ", path);
       continue;
     }
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
       const char* why = dlerror();
-      tried += fmt::format("\n  {}: {}", path, why ? why : "dlopen failed");
+      tried += fmt::format("{}{}", tried.empty() ? "" : "; ",
+                           why ? std::string(why) : path + ": dlopen failed");
       continue;
     }
     using Entry = const Api* (*)();
     auto entry = reinterpret_cast<Entry>(dlsym(handle, kEntryPoint));
     const Api* api = entry ? entry() : nullptr;
     if (api && api->abi == kAbi) return api;  // the handle stays open for the process's life
-    tried += fmt::format("\n  {}: {}", path,
-                         entry ? "built for another version of scrutineer" : dlerror());
+    tried += fmt::format("{}{}: {}", tried.empty() ? "" : "; ", path,
+                         entry ? "built for another version of scrutineer" : "no entry point");
     dlclose(handle);
   }
   throw IoError(fmt::format(
       "cannot load the GDAL support module {} (needed for vector files and GeoPackages); "
-      "tried:{}\n(set {} to its path)",
+      "tried {} (set {} to its path)",
       kModuleFile, tried, kModuleEnv));
 }
 
