@@ -1,5 +1,6 @@
-// GDAL vector reading and writing of polygon layers (GeoJSON, Shapefile, GeoPackage or any OGR
-// source): reprojection, MakeValid repair, and grid cells written as polygons with value columns.
+// Vector reading and writing of polygon layers (GeoJSON, Shapefile, GeoPackage or any OGR source,
+// through GDAL, loaded on first use): reprojection, MakeValid repair, and grid cells written as
+// polygons with value columns.
 #pragma once
 
 #include <cstdint>
@@ -64,7 +65,9 @@ struct ReadPolygonsOptions {
 // Reads every feature of a polygon layer. Throws IoError when the file cannot be opened, and
 // InputError(path, feature number, 0, ...) for a feature whose geometry is missing, empty, not
 // polygonal, or invalid and not repairable; ConfigError when a CRS is unknown or the source has no
-// CRS and none is assumed while a target CRS is asked for.
+// CRS and none is assumed while a target CRS is asked for. GeoJSON is read without GDAL when the
+// result is the same to the last bit (io/geojson.hpp), anything else through the GDAL support
+// module (io/gdal_module.hpp). Defined in the geo library (link scrutineer_geo to use it).
 PolygonLayer read_polygons(const std::string& path, const ReadPolygonsOptions& options = {});
 
 // A numeric output column, one value per feature (or per cell, see write_grid_cells).
