@@ -34,6 +34,13 @@ struct Decline {
 
 [[noreturn]] void decline(std::string why) { throw Decline{std::move(why)}; }
 
+// The member `key` of an object when it is a string, else "" (Json::value throws for another type).
+std::string text_member(const Json& object, const char* key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -210,7 +217,7 @@ Shape read_other(const std::string& type, const Json& coords) {
 }
 
 Shape read_shape(const Json& feature) {
-  if (!feature.is_object() || feature.value("type", "") != "Feature")
+  if (!feature.is_object() || text_member(feature, "type") != "Feature")
     decline("a member of features that is not a Feature");
   if (feature.contains("id")) decline("a feature id");
   auto g = feature.find("geometry");
@@ -276,7 +283,7 @@ void project(Target& target, Ring& ring) {
 
 void read_header(const Json& doc, const std::string& path, const ReadPolygonsOptions& options,
                  PolygonLayer& out) {
-  if (!doc.is_object() || doc.value("type", "") != "FeatureCollection" ||
+  if (!doc.is_object() || text_member(doc, "type") != "FeatureCollection" ||
       !doc.contains("features") || !doc["features"].is_array())
     decline("not a FeatureCollection");
   if (doc.contains("crs")) decline("a \"crs\" member");

@@ -105,8 +105,12 @@ TEST(GeojsonNativeData, EveryFileReadsAsGdalReadsIt) {
   if (files.empty()) GTEST_SKIP() << "no GeoJSON files found";
   int native = 0;
   for (const auto& path : files) {
-    const auto first = read_geojson_native(path);
-    const auto targets = first.layer ? targets_for(*first.layer) : std::vector<std::string>{""};
+    std::vector<std::string> targets = {""};
+    try {
+      if (const auto first = read_geojson_native(path); first.layer)
+        targets = targets_for(*first.layer);
+    } catch (const Error&) {  // a bad feature: compared below, with no target
+    }
     for (const auto& target : targets) {
       ReadPolygonsOptions options;
       options.target_crs = target;

@@ -146,6 +146,9 @@ TEST(GeojsonNative, LeavesToGdalWhatItHasNotProvenIdentical) {
        "closed"},
       {"broken.geojson", "{\"type\": \"FeatureCollection\", \"features\": [", "JSON"},
       {"feature.geojson", feature("{}"), "FeatureCollection"},
+      {"numeric_type.geojson", R"({"type": 5, "features": []})", "FeatureCollection"},
+      {"feature_type.geojson", collection(R"({"type": ["Feature"], "geometry": null})"),
+       "not a Feature"},
   };
   for (const auto& c : cases) {
     const auto path = write_file(c.name, c.text);
