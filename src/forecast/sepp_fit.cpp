@@ -83,52 +83,144 @@ class CellIndex {
   std::vector<std::uint32_t> members_;
 };
 
-// k-th smallest squared distance from point i to the other points, by a sweep outward along the
-// first coordinate of the sorted order (stops once the gap alone exceeds the current k-th).
-double kth_distance_sq(int dims, const std::vector<double>& z,
-                       const std::vector<std::size_t>& order, std::size_t pos, std::size_t k,
-                       std::vector<double>& heap) {
-  const auto D = static_cast<std::size_t>(dims);
-  const std::size_t i = order[pos];
-  heap.clear();
-  auto dist_sq = [&](std::size_t j) {
-    double s = 0;
-    for (std::size_t d = 0; d < D; ++d)
-      s += (z[j * D + d] - z[i * D + d]) * (z[j * D + d] - z[i * D + d]);
-    return s;
-  };
-  auto offer = [&](double s) {
-    if (heap.size() < k) {
-      heap.push_back(s);
-      std::push_heap(heap.begin(), heap.end());
-    } else if (s < heap.front()) {
-      std::pop_heap(heap.begin(), heap.end());
-      heap.back() = s;
-      std::push_heap(heap.begin(), heap.end());
-    }
-  };
+// k-th smallest distance from point i to the others in one dimension: the k-th step of a two-way
+// merge outward from i's position in the sorted order, squared.
+double kth_distance_sq_1d(const std::vector<double>& z, const std::vector<std::size_t>& order,
+                          std::size_t pos, std::size_t k) {
+  const std::size_t i = order[pos], n = order.size();
   std::size_t left = pos, right = pos + 1;
-  const std::size_t n = order.size();
-  if (dims == 1) {  // in one dimension the k-th nearest is the k-th step of a two-way merge
-    double gap = 0;
-    for (std::size_t step = 0; step < k; ++step) {
-      const double gl = left > 0 ? z[i] - z[order[left - 1]] : INFINITY;
-      const double gr = right < n ? z[order[right]] - z[i] : INFINITY;
-      gap = gl <= gr ? gl : gr;
-      gl <= gr ? --left : ++right;
+  double gap = 0;
+  for (std::size_t step = 0; step < k; ++step) {
+    const double gl = left > 0 ? z[i] - z[order[left - 1]] : INFINITY;
+    const double gr = right < n ? z[order[right]] - z[i] : INFINITY;
+    gap = gl <= gr ? gl : gr;
+    gl <= gr ? --left : ++right;
+  }
+  return gap * gap;
+}
+
+// Points of 2 or 3 coordinates (point-major) in a uniform grid of about k / 3 points a cell, for
+// exact k-th nearest distances: rings of cells are searched outward from the point's cell until
+// the k-th smallest distance found is no larger than the distance to any cell not yet searched.
+// The squared distances are computed as sum_d (z_jd - z_id)^2 in coordinate order, so the k-th
+// smallest is the same double whatever order the points are visited in.
+class NeighbourGrid {
+ public:
+  NeighbourGrid(int dims, const std::vector<double>& z, std::size_t k)
+      : D_(static_cast<std::size_t>(dims)), z_(z) {
+    const std::size_t n = z.size() / D_;
+    lo_.assign(D_, INFINITY);
+    std::vector<double> hi(D_, -INFINITY);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t d = 0; d < D_; ++d)
+        lo_[d] = std::min(lo_[d], z[i * D_ + d]), hi[d] = std::max(hi[d], z[i * D_ + d]);
+    double volume = 1;
+    for (std::size_t d = 0; d < D_; ++d) volume *= std::max(hi[d] - lo_[d], 1e-9);
+    const double per_cell = std::max(2.0, static_cast<double>(k) / 3);
+    const double cell =
+        std::pow(volume * per_cell / static_cast<double>(n), 1 / static_cast<double>(D_));
+    const double cap = D_ == 2 ? 2048 : 160;  // cells per coordinate
+    cells_ = 1;
+    for (std::size_t d = 0; d < D_; ++d) {
+      const double extent = std::max(hi[d] - lo_[d], 1e-9);
+      n_[d] = static_cast<std::int64_t>(std::clamp(std::ceil(extent / cell), 1.0, cap));
+      side_[d] = extent / static_cast<double>(n_[d]);
+      cells_ *= n_[d];
     }
+    start_.assign(static_cast<std::size_t>(cells_) + 1, 0);
+    std::vector<std::size_t> cell_of(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::int64_t c[3] = {0, 0, 0};
+      locate(&z[i * D_], c);
+      cell_of[i] = flat(c);
+      ++start_[cell_of[i] + 1];
+    }
+    std::partial_sum(start_.begin(), start_.end(), start_.begin());
+    member_.resize(n);
+    std::vector<std::size_t> fill(start_.begin(), start_.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) member_[fill[cell_of[i]]++] = i;
+  }
+
+  double kth_distance_sq(std::size_t i, std::size_t k, std::vector<double>& heap) const {
+    heap.clear();
+    std::int64_t c[3] = {0, 0, 0};
+    locate(&z_[i * D_], c);
+    std::int64_t reach = 0;  // rings beyond this hold no cell of the grid
+    for (std::size_t d = 0; d < D_; ++d) reach = std::max({reach, c[d], n_[d] - 1 - c[d]});
+    for (std::int64_t r = 0; r <= reach; ++r) {
+      ring(c, r, [&](std::size_t cell) { offer_cell(i, cell, k, heap); });
+      if (heap.size() == k && heap.front() <= searched_sq(&z_[i * D_], c, r)) break;
+    }
+    return heap.front();
+  }
+
+ private:
+  void locate(const double* q, std::int64_t* c) const {
+    for (std::size_t d = 0; d < D_; ++d)
+      c[d] = std::clamp<std::int64_t>(
+          static_cast<std::int64_t>(std::floor((q[d] - lo_[d]) / side_[d])), 0, n_[d] - 1);
+  }
+  // A lower bound on the squared distance from q (in cell c) to any point outside the cells within
+  // Chebyshev distance r of c: the distance to the nearest face of that block which has grid
+  // cells beyond it, less a millionth of a side for points that rounding put across a face.
+  double searched_sq(const double* q, const std::int64_t* c, std::int64_t r) const {
+    double gap = INFINITY;
+    for (std::size_t d = 0; d < D_; ++d) {
+      const double margin = 1e-6 * side_[d];
+      if (c[d] - r > 0)
+        gap = std::min(gap, q[d] - (lo_[d] + static_cast<double>(c[d] - r) * side_[d]) - margin);
+      if (c[d] + r < n_[d] - 1)
+        gap = std::min(gap, lo_[d] + static_cast<double>(c[d] + r + 1) * side_[d] - q[d] - margin);
+    }
+    gap = std::max(gap, 0.0);
     return gap * gap;
   }
-  while (left > 0 || right < n) {
-    const double gl = left > 0 ? z[i * D] - z[order[left - 1] * D] : INFINITY;
-    const double gr = right < n ? z[order[right] * D] - z[i * D] : INFINITY;
-    const bool go_left = gl <= gr;
-    const double gap = go_left ? gl : gr;
-    if (heap.size() == k && gap * gap >= heap.front()) break;
-    offer(dist_sq(go_left ? order[--left] : order[right++]));
+  std::size_t flat(const std::int64_t* c) const {
+    std::int64_t b = 0;
+    for (std::size_t d = 0; d < D_; ++d) b = b * n_[d] + c[d];
+    return static_cast<std::size_t>(b);
   }
-  return heap.front();
-}
+  // Calls f(cell) for each cell of the grid at Chebyshev distance exactly r from c.
+  template <class F>
+  void ring(const std::int64_t* c, std::int64_t r, F&& f) const {
+    std::int64_t lo[3] = {0, 0, 0}, hi[3] = {0, 0, 0};
+    for (std::size_t d = 0; d < D_; ++d)
+      lo[d] = std::max<std::int64_t>(c[d] - r, 0), hi[d] = std::min(c[d] + r, n_[d] - 1);
+    std::int64_t at[3] = {lo[0], lo[1], lo[2]};
+    if (D_ == 2) at[2] = 0, lo[2] = hi[2] = 0;
+    for (at[0] = lo[0]; at[0] <= hi[0]; ++at[0])
+      for (at[1] = lo[1]; at[1] <= hi[1]; ++at[1])
+        for (at[2] = lo[2]; at[2] <= hi[2]; ++at[2]) {
+          std::int64_t far = 0;
+          for (std::size_t d = 0; d < D_; ++d) far = std::max(far, std::abs(at[d] - c[d]));
+          if (far == r) f(flat(at));
+        }
+  }
+  void offer_cell(std::size_t i, std::size_t cell, std::size_t k, std::vector<double>& heap) const {
+    for (auto m = start_[cell]; m < start_[cell + 1]; ++m) {
+      const std::size_t j = member_[m];
+      if (j == i) continue;
+      double s = 0;
+      for (std::size_t d = 0; d < D_; ++d)
+        s += (z_[j * D_ + d] - z_[i * D_ + d]) * (z_[j * D_ + d] - z_[i * D_ + d]);
+      if (heap.size() < k) {
+        heap.push_back(s);
+        std::push_heap(heap.begin(), heap.end());
+      } else if (s < heap.front()) {
+        std::pop_heap(heap.begin(), heap.end());
+        heap.back() = s;
+        std::push_heap(heap.begin(), heap.end());
+      }
+    }
+  }
+
+  std::size_t D_;
+  const std::vector<double>& z_;
+  std::vector<double> lo_;
+  double side_[3] = {1, 1, 1};
+  std::int64_t n_[3] = {1, 1, 1}, cells_ = 1;
+  std::vector<std::size_t> start_, member_;
+};
 
 std::vector<double> column_sds(int dims, const std::vector<double>& points,
                                const std::vector<double>& fallback_sd) {
@@ -361,19 +453,31 @@ void KernelSum::fill_buckets(const std::vector<double>& sds) {
     visit(m, [&](std::size_t b) { index_[fill[b]++] = static_cast<std::uint32_t>(m); });
 }
 
-double KernelSum::term(const double* q, std::uint32_t m) const {
-  const auto D = static_cast<std::size_t>(dims_);
-  double z2 = 0;
-  for (std::size_t d = 0; d < D; ++d) {
-    const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
-    z2 += z * z;
+// Adds the listed components' truncated Gaussians at q to `sum`, in list order: z^2 summed over
+// the coordinates in order, norm e^(-z^2 / 2) where z^2 <= reach^2. The dimension is fixed at
+// compile time so the loop is inlined; a term out of reach is skipped rather than added as 0
+// (adding +0 leaves a sum >= 0 unchanged), so the order of the additions, and the bits, are
+// those of a plain sum over the list.
+template <std::size_t D>
+double KernelSum::sum_listed(const double* q, const std::uint32_t* first, const std::uint32_t* last,
+                             double sum) const {
+  const double r2 = reach_ * reach_;
+  const double* centre = centre_.data();
+  const double* inv_sd = inv_sd_.data();
+  for (const auto* it = first; it != last; ++it) {
+    const std::size_t m = *it;
+    double z2 = 0;
+    for (std::size_t d = 0; d < D; ++d) {
+      const double z = (q[d] - centre[m * D + d]) * inv_sd[m * D + d];
+      z2 += z * z;
+    }
+    if (z2 <= r2) sum += norm_[m] * std::exp(-0.5 * z2);
   }
-  return z2 <= reach_ * reach_ ? norm_[m] * std::exp(-0.5 * z2) : 0.0;
+  return sum;
 }
 
-double KernelSum::operator()(const double* q) const {
-  if (count_ == 0) return 0;
-  const auto D = static_cast<std::size_t>(dims_);
+template <std::size_t D>
+double KernelSum::evaluate(const double* q) const {
   std::int64_t b = 0;
   for (std::size_t d = 0; d < D; ++d) {
     const double f = std::floor((q[d] - lo_[d]) / side_[d]);
@@ -381,10 +485,24 @@ double KernelSum::operator()(const double* q) const {
     b = b * n_[d] + static_cast<std::int64_t>(f);
   }
   const auto bucket = static_cast<std::size_t>(b);
-  double sum = 0;
-  for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) sum += term(q, index_[k]);
-  for (const auto m : wide_) sum += term(q, m);
+  const auto* listed = index_.data();
+  double sum = sum_listed<D>(q, listed + start_[bucket], listed + start_[bucket + 1], 0.0);
+  sum = sum_listed<D>(q, wide_.data(), wide_.data() + wide_.size(), sum);
   return scale_ * sum / static_cast<double>(count_);
+}
+
+double KernelSum::operator()(const double* q) const {
+  if (count_ == 0) return 0;
+  switch (dims_) {
+    case 1:
+      return evaluate<1>(q);
+    case 2:
+      return evaluate<2>(q);
+    case 3:
+      return evaluate<3>(q);
+    default:
+      throw InternalError(fmt::format("KernelSum: {} dimensions", dims_));
+  }
 }
 
 std::vector<double> knn_bandwidths(int dims, const std::vector<double>& points, int k,
@@ -395,19 +513,32 @@ std::vector<double> knn_bandwidths(int dims, const std::vector<double>& points, 
   std::vector<double> z(points.size());
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t d = 0; d < D; ++d) z[i * D + d] = points[i * D + d] / sd[d];
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return z[a * D] < z[b * D]; });
   const std::size_t kk =
       n == 0 ? 0 : std::min<std::size_t>(static_cast<std::size_t>(std::max(k, 1)), n - 1);
   std::vector<double> out(points.size());
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t pos) {
-    thread_local std::vector<double> heap;
-    const std::size_t i = order[pos];
-    double dk = kk == 0 ? 0 : std::sqrt(kth_distance_sq(dims, z, order, pos, kk, heap));
+  auto put = [&](std::size_t i, double dk2) {
+    double dk = std::sqrt(dk2);
     if (dk == 0) dk = 1;  // open_cp: a zero k-th distance becomes 1 (in standardised units)
     for (std::size_t d = 0; d < D; ++d) out[i * D + d] = dk * sd[d];
+  };
+  if (kk == 0) {
+    for (std::size_t i = 0; i < n; ++i) put(i, 0);
+    return out;
+  }
+  if (dims == 1) {
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return z[a] < z[b]; });
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t pos) {
+      put(order[pos], kth_distance_sq_1d(z, order, pos, kk));
+    });
+    return out;
+  }
+  const NeighbourGrid grid(dims, z, kk);
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    thread_local std::vector<double> heap;
+    put(i, grid.kth_distance_sq(i, kk, heap));
   });
   return out;
 }

@@ -53,9 +53,13 @@ class KernelSum {
   double scale() const { return scale_; }
 
  private:
-  double term(const double* q, std::uint32_t m) const;  // one truncated Gaussian at q
-  void size_buckets(const std::vector<double>& sds);    // lo_, side_, n_
-  void fill_buckets(const std::vector<double>& sds);    // start_, index_, wide_
+  template <std::size_t D>
+  double evaluate(const double* q) const;
+  template <std::size_t D>
+  double sum_listed(const double* q, const std::uint32_t* first, const std::uint32_t* last,
+                    double sum) const;
+  void size_buckets(const std::vector<double>& sds);  // lo_, side_, n_
+  void fill_buckets(const std::vector<double>& sds);  // start_, index_, wide_
 
   int dims_ = 0;
   std::size_t count_ = 0;
