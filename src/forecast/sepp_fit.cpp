@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <numeric>
@@ -378,6 +379,7 @@ KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> 
   if (count_ == 0) return;
   size_buckets(sds);
   fill_buckets(sds);
+  group_wide();
 }
 
 void KernelSum::size_buckets(const std::vector<double>& sds) {
@@ -453,29 +455,24 @@ void KernelSum::fill_buckets(const std::vector<double>& sds) {
     visit(m, [&](std::size_t b) { index_[fill[b]++] = static_cast<std::uint32_t>(m); });
 }
 
-// Adds the listed components' truncated Gaussians at q to `sum`, in list order: z^2 summed over
-// the coordinates in order, norm e^(-z^2 / 2) where z^2 <= reach^2. The dimension is fixed at
-// compile time so the loop is inlined; a term out of reach is skipped rather than added as 0
-// (adding +0 leaves a sum >= 0 unchanged), so the order of the additions, and the bits, are
-// those of a plain sum over the list.
+// Component m's truncated Gaussian at q: z^2 summed over the coordinates in order, then
+// norm e^(-z^2 / 2) where z^2 <= reach^2, else 0.
 template <std::size_t D>
-double KernelSum::sum_listed(const double* q, const std::uint32_t* first, const std::uint32_t* last,
-                             double sum) const {
-  const double r2 = reach_ * reach_;
-  const double* centre = centre_.data();
-  const double* inv_sd = inv_sd_.data();
-  for (const auto* it = first; it != last; ++it) {
-    const std::size_t m = *it;
-    double z2 = 0;
-    for (std::size_t d = 0; d < D; ++d) {
-      const double z = (q[d] - centre[m * D + d]) * inv_sd[m * D + d];
-      z2 += z * z;
-    }
-    if (z2 <= r2) sum += norm_[m] * std::exp(-0.5 * z2);
+double KernelSum::term(const double* q, std::size_t m, double r2) const {
+  double z2 = 0;
+  for (std::size_t d = 0; d < D; ++d) {
+    const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
+    z2 += z * z;
   }
-  return sum;
+  return z2 <= r2 ? norm_[m] * std::exp(-0.5 * z2) : 0.0;
 }
 
+// The sum is taken over the bucket's components in component order, then over the wide ones in
+// component order, always as sum += term. A term out of reach is 0, and adding +0 leaves a sum >= 0
+// unchanged, so a term out of reach may be skipped; and components with the same centre and sds
+// (events at one place, whose k-th neighbour distances are then equal) have the same term, which is
+// computed once per evaluation and added once per component, in order. Either way the additions,
+// and the bits, are those of the plain sum.
 template <std::size_t D>
 double KernelSum::evaluate(const double* q) const {
   std::int64_t b = 0;
@@ -485,10 +482,45 @@ double KernelSum::evaluate(const double* q) const {
     b = b * n_[d] + static_cast<std::int64_t>(f);
   }
   const auto bucket = static_cast<std::size_t>(b);
-  const auto* listed = index_.data();
-  double sum = sum_listed<D>(q, listed + start_[bucket], listed + start_[bucket + 1], 0.0);
-  sum = sum_listed<D>(q, wide_.data(), wide_.data() + wide_.size(), sum);
+  const double r2 = reach_ * reach_;
+  double sum = 0;
+  for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) {
+    const std::size_t m = index_[k];
+    double z2 = 0;  // term<D>(q, m, r2), with the exponential only when in reach
+    for (std::size_t d = 0; d < D; ++d) {
+      const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
+      z2 += z * z;
+    }
+    if (z2 <= r2) sum += norm_[m] * std::exp(-0.5 * z2);
+  }
+  if (wide_.empty()) return scale_ * sum / static_cast<double>(count_);
+  thread_local std::vector<double> value;
+  value.resize(wide_distinct_.size());
+  for (std::size_t w = 0; w < wide_distinct_.size(); ++w)
+    value[w] = term<D>(q, wide_distinct_[w], r2);
+  for (const auto slot : wide_slot_) sum += value[slot];
   return scale_ * sum / static_cast<double>(count_);
+}
+
+// Groups the wide components by centre and sds (bitwise equal), for evaluate().
+void KernelSum::group_wide() {
+  const auto D = static_cast<std::size_t>(dims_);
+  std::vector<std::size_t> order(wide_.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto key = [&](std::size_t w) {
+    const std::size_t m = wide_[w];
+    std::array<double, 6> k{};
+    for (std::size_t d = 0; d < D; ++d) k[d] = centre_[m * D + d], k[3 + d] = inv_sd_[m * D + d];
+    return k;
+  };
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::pair(key(a), a) < std::pair(key(b), b);
+  });
+  wide_slot_.assign(wide_.size(), 0);
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    if (r == 0 || key(order[r]) != key(order[r - 1])) wide_distinct_.push_back(wide_[order[r]]);
+    wide_slot_[order[r]] = static_cast<std::uint32_t>(wide_distinct_.size() - 1);
+  }
 }
 
 double KernelSum::operator()(const double* q) const {

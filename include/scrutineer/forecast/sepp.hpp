@@ -56,10 +56,10 @@ class KernelSum {
   template <std::size_t D>
   double evaluate(const double* q) const;
   template <std::size_t D>
-  double sum_listed(const double* q, const std::uint32_t* first, const std::uint32_t* last,
-                    double sum) const;
+  double term(const double* q, std::size_t m, double r2) const;
   void size_buckets(const std::vector<double>& sds);  // lo_, side_, n_
   void fill_buckets(const std::vector<double>& sds);  // start_, index_, wide_
+  void group_wide();                                  // wide_distinct_, wide_slot_
 
   int dims_ = 0;
   std::size_t count_ = 0;
@@ -69,7 +69,9 @@ class KernelSum {
   std::vector<std::int64_t> n_;
   std::vector<std::size_t> start_;  // bucket b's components: index_[start_[b] .. start_[b + 1])
   std::vector<std::uint32_t> index_;
-  std::vector<std::uint32_t> wide_;  // components too wide to list per bucket
+  std::vector<std::uint32_t> wide_;           // components too wide to list per bucket
+  std::vector<std::uint32_t> wide_distinct_;  // one wide component per distinct centre and sds
+  std::vector<std::uint32_t> wide_slot_;      // wide_[w] is like wide_distinct_[wide_slot_[w]]
 };
 
 // Variable bandwidths as in Mohler et al. (2011), appendix, and open_cp's
