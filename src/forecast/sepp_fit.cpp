@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <numbers>
 #include <numeric>
@@ -303,11 +304,12 @@ void sample_and_estimate(const SeppPoints& p, const SeppOptions& o, int iteratio
   auto mu_sd = knn_bandwidths(2, bxy, o.k_space, {s, s});
   auto g_sd = knn_bandwidths(3, trig, o.k_trigger, {o.init_time_scale, s, s});
   // nu(t) mu(x, y) integrates to the number of background events; g to triggered / N.
-  fit.nu =
-      KernelSum(1, std::move(bt), std::move(nu_sd), static_cast<double>(fit.sampled_background), r);
-  fit.mu = KernelSum(2, std::move(bxy), std::move(mu_sd), 1.0, r);
+  const bool fast = o.kernel_sums == KernelSums::kFast;
+  fit.nu = KernelSum(1, std::move(bt), std::move(nu_sd),
+                     static_cast<double>(fit.sampled_background), r, fast);
+  fit.mu = KernelSum(2, std::move(bxy), std::move(mu_sd), 1.0, r, fast);
   fit.g = KernelSum(3, std::move(trig), std::move(g_sd),
-                    static_cast<double>(fit.sampled_triggered) / static_cast<double>(n), r);
+                    static_cast<double>(fit.sampled_triggered) / static_cast<double>(n), r, fast);
 }
 
 // The E-step (the paper's eq. 9-10 with the kernels of this iteration): p_jj proportional to
@@ -362,8 +364,9 @@ void summarise(const SeppPoints& p, SeppFit& fit) {
 }  // namespace
 
 KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> sds, double scale,
-                     double reach)
+                     double reach, bool fast)
     : dims_(dims),
+      fast_(fast),
       count_(centres.size() / static_cast<std::size_t>(dims)),
       scale_(scale),
       reach_(reach),
@@ -483,22 +486,132 @@ double KernelSum::evaluate(const double* q) const {
   }
   const auto bucket = static_cast<std::size_t>(b);
   const double r2 = reach_ * reach_;
-  double sum = 0;
+  // term<D>(q, m, r2) in two passes: z^2 of each listed component, kept (without a branch) when
+  // in reach; then norm e^(-z^2 / 2) of the kept ones, added in order.
+  constexpr std::size_t kBlock = 64;
+  double kept_z2[kBlock], kept_norm[kBlock], sum = 0;
+  std::size_t held = 0;
+  auto flush = [&] {
+    for (std::size_t i = 0; i < held; ++i) sum += kept_norm[i] * std::exp(-0.5 * kept_z2[i]);
+    held = 0;
+  };
   for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) {
     const std::size_t m = index_[k];
-    double z2 = 0;  // term<D>(q, m, r2), with the exponential only when in reach
+    double z2 = 0;
     for (std::size_t d = 0; d < D; ++d) {
       const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
       z2 += z * z;
     }
-    if (z2 <= r2) sum += norm_[m] * std::exp(-0.5 * z2);
+    kept_z2[held] = z2, kept_norm[held] = norm_[m];
+    held += z2 <= r2 ? 1 : 0;
+    if (held == kBlock) flush();
   }
+  flush();
   if (wide_.empty()) return scale_ * sum / static_cast<double>(count_);
   thread_local std::vector<double> value;
   value.resize(wide_distinct_.size());
   for (std::size_t w = 0; w < wide_distinct_.size(); ++w)
     value[w] = term<D>(q, wide_distinct_[w], r2);
   for (const auto slot : wide_slot_) sum += value[slot];
+  return scale_ * sum / static_cast<double>(count_);
+}
+
+namespace {
+
+// Two doubles (GCC's vector extension: SSE2 on x86-64, and the same operations elementwise
+// anywhere, so the results do not depend on how the compiler lowers them; no fused multiply-add).
+using Pair = double __attribute__((vector_size(16)));
+using PairBits = std::int64_t __attribute__((vector_size(16)));
+
+// e^x = 2^k e^r with k = round(x / ln 2) and r = x - k ln 2 (Cody & Waite: ln 2 in two parts, the
+// first with 11 trailing zero bits so that k ln2_hi is exact for |k| < 2^11), |r| <= ln 2 / 2; e^r
+// by its Taylor polynomial of degree 11, whose remainder is at most
+// e^(ln 2 / 2) (ln 2 / 2)^12 / 12! = 9.1e-15 of e^r; 2^k from its exponent bits (k + 1023) << 52,
+// k read from the bits of x / ln 2 + 1.5 2^52 (round to nearest). x below -708 is taken as -708
+// (e^-708 = 3.3e-308). No branch and no call, two at a time.
+Pair exp_taylor(Pair x) {
+  constexpr double kLog2e = 1.4426950408889634, kLn2Hi = 0x1.62e42fefa3800p-1,
+                   kLn2Lo = 0x1.ef35793c76730p-45, kRound = 0x1.8p52;
+  constexpr double kInverseFactorial[] = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320,
+                                          1.0 / 5040,     1.0 / 720,     1.0 / 120,    1.0 / 24,
+                                          1.0 / 6,        0.5,           1.0,          1.0};
+  const PairBits keep = x > -708.0;
+  const Pair floor = Pair{} - 708.0;
+  x = reinterpret_cast<Pair>((reinterpret_cast<PairBits>(x) & keep) |
+                             (reinterpret_cast<PairBits>(floor) & ~keep));
+  const Pair shifted = x * kLog2e + kRound;
+  const Pair k = shifted - kRound;
+  const Pair r = (x - k * kLn2Hi) - k * kLn2Lo;
+  Pair p = Pair{} + kInverseFactorial[0];
+  for (std::size_t i = 1; i < std::size(kInverseFactorial); ++i) p = p * r + kInverseFactorial[i];
+  const PairBits round_bits = reinterpret_cast<PairBits>(Pair{} + kRound);
+  const PairBits scale = (reinterpret_cast<PairBits>(shifted) - round_bits + 1023) << 52;
+  return p * reinterpret_cast<Pair>(scale);
+}
+
+// part[0..3] += weight[i] e^(x[i]) for i < n (n even), two partial sums per lane.
+void add_exp_block(const double* x, const double* weight, std::size_t n, double* part) {
+  Pair a = {part[0], part[1]}, b = {part[2], part[3]};
+  for (std::size_t i = 0; i + 4 <= n; i += 4) {
+    a += Pair{weight[i], weight[i + 1]} * exp_taylor(Pair{x[i], x[i + 1]});
+    b += Pair{weight[i + 2], weight[i + 3]} * exp_taylor(Pair{x[i + 2], x[i + 3]});
+  }
+  if (n % 4) a += Pair{weight[n - 2], weight[n - 1]} * exp_taylor(Pair{x[n - 2], x[n - 1]});
+  part[0] = a[0], part[1] = a[1], part[2] = b[0], part[3] = b[1];
+}
+
+}  // namespace
+
+double approximate_exp(double x) { return exp_taylor(Pair{x, x})[0]; }
+
+// kernel_sums=fast: the same components and reach as evaluate(), e^x by approximate_exp, the
+// in-reach terms summed in blocks by four partial sums, and the wide components' distinct terms
+// multiplied by how many components share them. Every term is within kApproximateExpError (plus
+// one rounding) of the exact one, all terms are positive, so the sum is within that relative error
+// plus the rounding of the two summation orders (docs/forecast.md).
+template <std::size_t D>
+double KernelSum::evaluate_fast(const double* q) const {
+  std::int64_t b = 0;
+  for (std::size_t d = 0; d < D; ++d) {
+    const double f = std::floor((q[d] - lo_[d]) / side_[d]);
+    if (!(f >= 0 && f < static_cast<double>(n_[d]))) return 0;
+    b = b * n_[d] + static_cast<std::int64_t>(f);
+  }
+  const auto bucket = static_cast<std::size_t>(b);
+  const double r2 = reach_ * reach_;
+  constexpr std::size_t kBlock = 64;
+  double half_z2[kBlock + 1], norm[kBlock + 1], part[4] = {0, 0, 0, 0};
+  std::size_t held = 0;
+  auto flush = [&] {  // pads to an even count with a term of weight 0
+    if (held % 2) half_z2[held] = 0, norm[held++] = 0;
+    add_exp_block(half_z2, norm, held, part);
+    held = 0;
+  };
+  for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) {
+    const std::size_t m = index_[k];
+    double z2 = 0;
+    for (std::size_t d = 0; d < D; ++d) {
+      const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
+      z2 += z * z;
+    }
+    half_z2[held] = -0.5 * z2, norm[held] = norm_[m];  // kept only when in reach, branch-free
+    held += z2 <= r2 ? 1 : 0;
+    if (held == kBlock) flush();
+  }
+  for (std::size_t w = 0; w < wide_distinct_.size(); ++w) {
+    const std::size_t m = wide_distinct_[w];
+    double z2 = 0;
+    for (std::size_t d = 0; d < D; ++d) {
+      const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
+      z2 += z * z;
+    }
+    if (z2 <= r2) {
+      half_z2[held] = -0.5 * z2, norm[held] = wide_count_[w] * norm_[m];
+      if (++held == kBlock) flush();
+    }
+  }
+  flush();
+  const double sum = (part[0] + part[1]) + (part[2] + part[3]);
   return scale_ * sum / static_cast<double>(count_);
 }
 
@@ -518,8 +631,12 @@ void KernelSum::group_wide() {
   });
   wide_slot_.assign(wide_.size(), 0);
   for (std::size_t r = 0; r < order.size(); ++r) {
-    if (r == 0 || key(order[r]) != key(order[r - 1])) wide_distinct_.push_back(wide_[order[r]]);
+    if (r == 0 || key(order[r]) != key(order[r - 1])) {
+      wide_distinct_.push_back(wide_[order[r]]);
+      wide_count_.push_back(0);
+    }
     wide_slot_[order[r]] = static_cast<std::uint32_t>(wide_distinct_.size() - 1);
+    ++wide_count_.back();
   }
 }
 
@@ -527,11 +644,11 @@ double KernelSum::operator()(const double* q) const {
   if (count_ == 0) return 0;
   switch (dims_) {
     case 1:
-      return evaluate<1>(q);
+      return fast_ ? evaluate_fast<1>(q) : evaluate<1>(q);
     case 2:
-      return evaluate<2>(q);
+      return fast_ ? evaluate_fast<2>(q) : evaluate<2>(q);
     case 3:
-      return evaluate<3>(q);
+      return fast_ ? evaluate_fast<3>(q) : evaluate<3>(q);
     default:
       throw InternalError(fmt::format("KernelSum: {} dimensions", dims_));
   }
@@ -567,10 +684,23 @@ std::vector<double> knn_bandwidths(int dims, const std::vector<double>& points, 
     });
     return out;
   }
+  // Points at one place (many events share a block's coordinates) have the same distances to all
+  // the others, so the k-th is searched once per distinct point.
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto less = [&](std::size_t a, std::size_t b) {
+    return std::lexicographical_compare(&z[a * D], &z[a * D] + D, &z[b * D], &z[b * D] + D);
+  };
+  std::sort(order.begin(), order.end(), less);
+  std::vector<std::size_t> first;  // first[g]: where distinct point g starts in `order`
+  for (std::size_t r = 0; r < n; ++r)
+    if (r == 0 || less(order[r - 1], order[r])) first.push_back(r);
+  first.push_back(n);
   const NeighbourGrid grid(dims, z, kk);
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+  tbb::parallel_for(std::size_t{0}, first.size() - 1, [&](std::size_t g) {
     thread_local std::vector<double> heap;
-    put(i, grid.kth_distance_sq(i, kk, heap));
+    const double dk2 = grid.kth_distance_sq(order[first[g]], kk, heap);
+    for (auto r = first[g]; r < first[g + 1]; ++r) put(order[r], dk2);
   });
   return out;
 }
