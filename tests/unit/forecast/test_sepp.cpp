@@ -425,6 +425,14 @@ TEST(SeppFit, SameResultWithOneAndTwoThreads) {
   // A different seed gives a different sample, so the test above can fail.
   o.seed = 2;
   EXPECT_NE(fit_sepp(p, o).p_pair, one.p_pair);
+  // kernel_sums=fast takes each sum in one thread too: also the same for any thread count.
+  o.seed = 1;
+  o.kernel_sums = KernelSums::kFast;
+  const auto fast_one = with_threads(1, [&] { return fit_sepp(p, o); });
+  const auto fast_two = with_threads(2, [&] { return fit_sepp(p, o); });
+  EXPECT_EQ(fast_one.p_pair, fast_two.p_pair);
+  EXPECT_EQ(with_threads(1, [&] { return sepp_intensity(fast_one, p, o, 366, qx, qy); }),
+            with_threads(2, [&] { return sepp_intensity(fast_two, p, o, 366, qx, qy); }));
 }
 
 }  // namespace
