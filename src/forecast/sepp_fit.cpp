@@ -312,13 +312,52 @@ void sample_and_estimate(const SeppPoints& p, const SeppOptions& o, int iteratio
                     static_cast<double>(fit.sampled_triggered) / static_cast<double>(n), r, fast);
 }
 
+// Events grouped by equal time, and by equal place (many events share a block's coordinates): the
+// background kernels are evaluated once per distinct time and place, the same values as per event.
+struct Distinct {
+  std::vector<std::uint32_t> of;     // event j's group
+  std::vector<std::uint32_t> first;  // an event of each group
+};
+
+Distinct distinct_times(const SeppPoints& p) {
+  Distinct d;
+  d.of.resize(p.size());
+  for (std::size_t j = 0; j < p.size(); ++j) {
+    if (j == 0 || p.t[j] != p.t[j - 1]) d.first.push_back(static_cast<std::uint32_t>(j));
+    d.of[j] = static_cast<std::uint32_t>(d.first.size() - 1);
+  }
+  return d;
+}
+
+Distinct distinct_places(const SeppPoints& p) {
+  std::vector<std::uint32_t> order(p.size());
+  std::iota(order.begin(), order.end(), 0u);
+  auto less = [&](std::uint32_t a, std::uint32_t b) {
+    return std::pair(p.x[a], p.y[a]) < std::pair(p.x[b], p.y[b]);
+  };
+  std::sort(order.begin(), order.end(), less);
+  Distinct d;
+  d.of.resize(p.size());
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    if (r == 0 || less(order[r - 1], order[r])) d.first.push_back(order[r]);
+    d.of[order[r]] = static_cast<std::uint32_t>(d.first.size() - 1);
+  }
+  return d;
+}
+
 // The E-step (the paper's eq. 9-10 with the kernels of this iteration): p_jj proportional to
 // nu(t_j) mu(x_j, y_j), p_ij to g(t_j - t_i, x_j - x_i, y_j - y_i), each row normalised. A row
 // where every kernel vanishes (truncation) is taken as background.
-void e_step(const SeppPoints& p, SeppFit& fit) {
+void e_step(const SeppPoints& p, const Distinct& times, const Distinct& places, SeppFit& fit) {
+  std::vector<double> nu(times.first.size()), mu(places.first.size());
+  tbb::parallel_for(std::size_t{0}, nu.size(),
+                    [&](std::size_t g) { nu[g] = fit.nu(&p.t[times.first[g]]); });
+  tbb::parallel_for(std::size_t{0}, mu.size(), [&](std::size_t g) {
+    const double xy[2] = {p.x[places.first[g]], p.y[places.first[g]]};
+    mu[g] = fit.mu(xy);
+  });
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t j) {
-    const double xy[2] = {p.x[j], p.y[j]};
-    const double b = fit.nu(&p.t[j]) * fit.mu(xy);
+    const double b = nu[times.of[j]] * mu[places.of[j]];
     double total = b;
     for (auto k = fit.pairs.start[j]; k < fit.pairs.start[j + 1]; ++k) {
       const auto i = fit.pairs.parent[k];
@@ -761,9 +800,10 @@ SeppFit fit_sepp(const SeppPoints& points, const SeppOptions& options) {
   fit.p_background.assign(points.size(), 1.0);
   fit.p_pair.assign(fit.pairs.parent.size(), 0.0);
   initial_probabilities(points, options, fit);
+  const auto times = distinct_times(points), places = distinct_places(points);
   for (int it = 0; it < options.iterations; ++it) {
     sample_and_estimate(points, options, it, fit);
-    e_step(points, fit);
+    e_step(points, times, places, fit);
   }
   summarise(points, fit);
   return fit;
