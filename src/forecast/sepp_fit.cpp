@@ -3,6 +3,7 @@
 // variable-bandwidth Gaussian KDEs and neighbour search instead of an N x N matrix.
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 
 #include <algorithm>
 #include <array>
@@ -300,16 +301,25 @@ void sample_and_estimate(const SeppPoints& p, const SeppOptions& o, int iteratio
   fit.sampled_background = bt.size();
   fit.sampled_triggered = trig.size() / 3;
   const double s = o.init_space_sd, r = o.kernel_sds;
-  auto nu_sd = knn_bandwidths(1, bt, o.k_time, {o.init_time_scale});
-  auto mu_sd = knn_bandwidths(2, bxy, o.k_space, {s, s});
-  auto g_sd = knn_bandwidths(3, trig, o.k_trigger, {o.init_time_scale, s, s});
-  // nu(t) mu(x, y) integrates to the number of background events; g to triggered / N.
+  // nu(t) mu(x, y) integrates to the number of background events; g to triggered / N. The three
+  // kernels are independent, so they are built side by side (their bucket grids are serial).
   const bool fast = o.kernel_sums == KernelSums::kFast;
-  fit.nu = KernelSum(1, std::move(bt), std::move(nu_sd),
-                     static_cast<double>(fit.sampled_background), r, fast);
-  fit.mu = KernelSum(2, std::move(bxy), std::move(mu_sd), 1.0, r, fast);
-  fit.g = KernelSum(3, std::move(trig), std::move(g_sd),
-                    static_cast<double>(fit.sampled_triggered) / static_cast<double>(n), r, fast);
+  tbb::parallel_invoke(
+      [&] {
+        auto sd = knn_bandwidths(1, bt, o.k_time, {o.init_time_scale});
+        fit.nu = KernelSum(1, std::move(bt), std::move(sd),
+                           static_cast<double>(fit.sampled_background), r, fast);
+      },
+      [&] {
+        auto sd = knn_bandwidths(2, bxy, o.k_space, {s, s});
+        fit.mu = KernelSum(2, std::move(bxy), std::move(sd), 1.0, r, fast);
+      },
+      [&] {
+        auto sd = knn_bandwidths(3, trig, o.k_trigger, {o.init_time_scale, s, s});
+        fit.g =
+            KernelSum(3, std::move(trig), std::move(sd),
+                      static_cast<double>(fit.sampled_triggered) / static_cast<double>(n), r, fast);
+      });
 }
 
 // Events grouped by equal time, and by equal place (many events share a block's coordinates): the
