@@ -85,9 +85,9 @@ class KernelSum {
   std::vector<double> wide_count_;            // how many wide components are like each distinct one
 };
 
-// e^x for x <= 0 within a relative error of kApproximateExpError (x <= -708: 0), without a call
-// into the C library: range reduction by ln 2 and a Taylor polynomial of degree 11
-// (docs/forecast.md derives the bound). Used by kernel_sums=fast.
+// e^x for -708 < x <= 0 within a relative error of kApproximateExpError (below -708, e^-708 =
+// 3.3e-308), without a call into the C library: range reduction by ln 2 (Cody & Waite 1980) and a
+// Taylor polynomial of degree 11 (docs/forecast.md derives the bound). Used by kernel_sums=fast.
 double approximate_exp(double x);
 inline constexpr double kApproximateExpError = 2e-14;
 
