@@ -3,8 +3,11 @@
 // variable-bandwidth Gaussian KDEs and neighbour search instead of an N x N matrix.
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <numbers>
 #include <numeric>
@@ -83,52 +86,144 @@ class CellIndex {
   std::vector<std::uint32_t> members_;
 };
 
-// k-th smallest squared distance from point i to the other points, by a sweep outward along the
-// first coordinate of the sorted order (stops once the gap alone exceeds the current k-th).
-double kth_distance_sq(int dims, const std::vector<double>& z,
-                       const std::vector<std::size_t>& order, std::size_t pos, std::size_t k,
-                       std::vector<double>& heap) {
-  const auto D = static_cast<std::size_t>(dims);
-  const std::size_t i = order[pos];
-  heap.clear();
-  auto dist_sq = [&](std::size_t j) {
-    double s = 0;
-    for (std::size_t d = 0; d < D; ++d)
-      s += (z[j * D + d] - z[i * D + d]) * (z[j * D + d] - z[i * D + d]);
-    return s;
-  };
-  auto offer = [&](double s) {
-    if (heap.size() < k) {
-      heap.push_back(s);
-      std::push_heap(heap.begin(), heap.end());
-    } else if (s < heap.front()) {
-      std::pop_heap(heap.begin(), heap.end());
-      heap.back() = s;
-      std::push_heap(heap.begin(), heap.end());
-    }
-  };
+// k-th smallest distance from point i to the others in one dimension: the k-th step of a two-way
+// merge outward from i's position in the sorted order, squared.
+double kth_distance_sq_1d(const std::vector<double>& z, const std::vector<std::size_t>& order,
+                          std::size_t pos, std::size_t k) {
+  const std::size_t i = order[pos], n = order.size();
   std::size_t left = pos, right = pos + 1;
-  const std::size_t n = order.size();
-  if (dims == 1) {  // in one dimension the k-th nearest is the k-th step of a two-way merge
-    double gap = 0;
-    for (std::size_t step = 0; step < k; ++step) {
-      const double gl = left > 0 ? z[i] - z[order[left - 1]] : INFINITY;
-      const double gr = right < n ? z[order[right]] - z[i] : INFINITY;
-      gap = gl <= gr ? gl : gr;
-      gl <= gr ? --left : ++right;
+  double gap = 0;
+  for (std::size_t step = 0; step < k; ++step) {
+    const double gl = left > 0 ? z[i] - z[order[left - 1]] : INFINITY;
+    const double gr = right < n ? z[order[right]] - z[i] : INFINITY;
+    gap = gl <= gr ? gl : gr;
+    gl <= gr ? --left : ++right;
+  }
+  return gap * gap;
+}
+
+// Points of 2 or 3 coordinates (point-major) in a uniform grid of about k / 3 points a cell, for
+// exact k-th nearest distances: rings of cells are searched outward from the point's cell until
+// the k-th smallest distance found is no larger than the distance to any cell not yet searched.
+// The squared distances are computed as sum_d (z_jd - z_id)^2 in coordinate order, so the k-th
+// smallest is the same double whatever order the points are visited in.
+class NeighbourGrid {
+ public:
+  NeighbourGrid(int dims, const std::vector<double>& z, std::size_t k)
+      : D_(static_cast<std::size_t>(dims)), z_(z) {
+    const std::size_t n = z.size() / D_;
+    lo_.assign(D_, INFINITY);
+    std::vector<double> hi(D_, -INFINITY);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t d = 0; d < D_; ++d)
+        lo_[d] = std::min(lo_[d], z[i * D_ + d]), hi[d] = std::max(hi[d], z[i * D_ + d]);
+    double volume = 1;
+    for (std::size_t d = 0; d < D_; ++d) volume *= std::max(hi[d] - lo_[d], 1e-9);
+    const double per_cell = std::max(2.0, static_cast<double>(k) / 3);
+    const double cell =
+        std::pow(volume * per_cell / static_cast<double>(n), 1 / static_cast<double>(D_));
+    const double cap = D_ == 2 ? 2048 : 160;  // cells per coordinate
+    cells_ = 1;
+    for (std::size_t d = 0; d < D_; ++d) {
+      const double extent = std::max(hi[d] - lo_[d], 1e-9);
+      n_[d] = static_cast<std::int64_t>(std::clamp(std::ceil(extent / cell), 1.0, cap));
+      side_[d] = extent / static_cast<double>(n_[d]);
+      cells_ *= n_[d];
     }
+    start_.assign(static_cast<std::size_t>(cells_) + 1, 0);
+    std::vector<std::size_t> cell_of(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::int64_t c[3] = {0, 0, 0};
+      locate(&z[i * D_], c);
+      cell_of[i] = flat(c);
+      ++start_[cell_of[i] + 1];
+    }
+    std::partial_sum(start_.begin(), start_.end(), start_.begin());
+    member_.resize(n);
+    std::vector<std::size_t> fill(start_.begin(), start_.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) member_[fill[cell_of[i]]++] = i;
+  }
+
+  double kth_distance_sq(std::size_t i, std::size_t k, std::vector<double>& heap) const {
+    heap.clear();
+    std::int64_t c[3] = {0, 0, 0};
+    locate(&z_[i * D_], c);
+    std::int64_t reach = 0;  // rings beyond this hold no cell of the grid
+    for (std::size_t d = 0; d < D_; ++d) reach = std::max({reach, c[d], n_[d] - 1 - c[d]});
+    for (std::int64_t r = 0; r <= reach; ++r) {
+      ring(c, r, [&](std::size_t cell) { offer_cell(i, cell, k, heap); });
+      if (heap.size() == k && heap.front() <= searched_sq(&z_[i * D_], c, r)) break;
+    }
+    return heap.front();
+  }
+
+ private:
+  void locate(const double* q, std::int64_t* c) const {
+    for (std::size_t d = 0; d < D_; ++d)
+      c[d] = std::clamp<std::int64_t>(
+          static_cast<std::int64_t>(std::floor((q[d] - lo_[d]) / side_[d])), 0, n_[d] - 1);
+  }
+  // A lower bound on the squared distance from q (in cell c) to any point outside the cells within
+  // Chebyshev distance r of c: the distance to the nearest face of that block which has grid
+  // cells beyond it, less a millionth of a side for points that rounding put across a face.
+  double searched_sq(const double* q, const std::int64_t* c, std::int64_t r) const {
+    double gap = INFINITY;
+    for (std::size_t d = 0; d < D_; ++d) {
+      const double margin = 1e-6 * side_[d];
+      if (c[d] - r > 0)
+        gap = std::min(gap, q[d] - (lo_[d] + static_cast<double>(c[d] - r) * side_[d]) - margin);
+      if (c[d] + r < n_[d] - 1)
+        gap = std::min(gap, lo_[d] + static_cast<double>(c[d] + r + 1) * side_[d] - q[d] - margin);
+    }
+    gap = std::max(gap, 0.0);
     return gap * gap;
   }
-  while (left > 0 || right < n) {
-    const double gl = left > 0 ? z[i * D] - z[order[left - 1] * D] : INFINITY;
-    const double gr = right < n ? z[order[right] * D] - z[i * D] : INFINITY;
-    const bool go_left = gl <= gr;
-    const double gap = go_left ? gl : gr;
-    if (heap.size() == k && gap * gap >= heap.front()) break;
-    offer(dist_sq(go_left ? order[--left] : order[right++]));
+  std::size_t flat(const std::int64_t* c) const {
+    std::int64_t b = 0;
+    for (std::size_t d = 0; d < D_; ++d) b = b * n_[d] + c[d];
+    return static_cast<std::size_t>(b);
   }
-  return heap.front();
-}
+  // Calls f(cell) for each cell of the grid at Chebyshev distance exactly r from c.
+  template <class F>
+  void ring(const std::int64_t* c, std::int64_t r, F&& f) const {
+    std::int64_t lo[3] = {0, 0, 0}, hi[3] = {0, 0, 0};
+    for (std::size_t d = 0; d < D_; ++d)
+      lo[d] = std::max<std::int64_t>(c[d] - r, 0), hi[d] = std::min(c[d] + r, n_[d] - 1);
+    std::int64_t at[3] = {lo[0], lo[1], lo[2]};
+    if (D_ == 2) at[2] = 0, lo[2] = hi[2] = 0;
+    for (at[0] = lo[0]; at[0] <= hi[0]; ++at[0])
+      for (at[1] = lo[1]; at[1] <= hi[1]; ++at[1])
+        for (at[2] = lo[2]; at[2] <= hi[2]; ++at[2]) {
+          std::int64_t far = 0;
+          for (std::size_t d = 0; d < D_; ++d) far = std::max(far, std::abs(at[d] - c[d]));
+          if (far == r) f(flat(at));
+        }
+  }
+  void offer_cell(std::size_t i, std::size_t cell, std::size_t k, std::vector<double>& heap) const {
+    for (auto m = start_[cell]; m < start_[cell + 1]; ++m) {
+      const std::size_t j = member_[m];
+      if (j == i) continue;
+      double s = 0;
+      for (std::size_t d = 0; d < D_; ++d)
+        s += (z_[j * D_ + d] - z_[i * D_ + d]) * (z_[j * D_ + d] - z_[i * D_ + d]);
+      if (heap.size() < k) {
+        heap.push_back(s);
+        std::push_heap(heap.begin(), heap.end());
+      } else if (s < heap.front()) {
+        std::pop_heap(heap.begin(), heap.end());
+        heap.back() = s;
+        std::push_heap(heap.begin(), heap.end());
+      }
+    }
+  }
+
+  std::size_t D_;
+  const std::vector<double>& z_;
+  std::vector<double> lo_;
+  double side_[3] = {1, 1, 1};
+  std::int64_t n_[3] = {1, 1, 1}, cells_ = 1;
+  std::vector<std::size_t> start_, member_;
+};
 
 std::vector<double> column_sds(int dims, const std::vector<double>& points,
                                const std::vector<double>& fallback_sd) {
@@ -206,24 +301,73 @@ void sample_and_estimate(const SeppPoints& p, const SeppOptions& o, int iteratio
   fit.sampled_background = bt.size();
   fit.sampled_triggered = trig.size() / 3;
   const double s = o.init_space_sd, r = o.kernel_sds;
-  auto nu_sd = knn_bandwidths(1, bt, o.k_time, {o.init_time_scale});
-  auto mu_sd = knn_bandwidths(2, bxy, o.k_space, {s, s});
-  auto g_sd = knn_bandwidths(3, trig, o.k_trigger, {o.init_time_scale, s, s});
-  // nu(t) mu(x, y) integrates to the number of background events; g to triggered / N.
-  fit.nu =
-      KernelSum(1, std::move(bt), std::move(nu_sd), static_cast<double>(fit.sampled_background), r);
-  fit.mu = KernelSum(2, std::move(bxy), std::move(mu_sd), 1.0, r);
-  fit.g = KernelSum(3, std::move(trig), std::move(g_sd),
-                    static_cast<double>(fit.sampled_triggered) / static_cast<double>(n), r);
+  // nu(t) mu(x, y) integrates to the number of background events; g to triggered / N. The three
+  // kernels are independent, so they are built side by side (their bucket grids are serial).
+  const bool fast = o.kernel_sums == KernelSums::kFast;
+  tbb::parallel_invoke(
+      [&] {
+        auto sd = knn_bandwidths(1, bt, o.k_time, {o.init_time_scale});
+        fit.nu = KernelSum(1, std::move(bt), std::move(sd),
+                           static_cast<double>(fit.sampled_background), r, fast);
+      },
+      [&] {
+        auto sd = knn_bandwidths(2, bxy, o.k_space, {s, s});
+        fit.mu = KernelSum(2, std::move(bxy), std::move(sd), 1.0, r, fast);
+      },
+      [&] {
+        auto sd = knn_bandwidths(3, trig, o.k_trigger, {o.init_time_scale, s, s});
+        fit.g =
+            KernelSum(3, std::move(trig), std::move(sd),
+                      static_cast<double>(fit.sampled_triggered) / static_cast<double>(n), r, fast);
+      });
+}
+
+// Events grouped by equal time, and by equal place (many events share a block's coordinates): the
+// background kernels are evaluated once per distinct time and place, the same values as per event.
+struct Distinct {
+  std::vector<std::uint32_t> of;     // event j's group
+  std::vector<std::uint32_t> first;  // an event of each group
+};
+
+Distinct distinct_times(const SeppPoints& p) {
+  Distinct d;
+  d.of.resize(p.size());
+  for (std::size_t j = 0; j < p.size(); ++j) {
+    if (j == 0 || p.t[j] != p.t[j - 1]) d.first.push_back(static_cast<std::uint32_t>(j));
+    d.of[j] = static_cast<std::uint32_t>(d.first.size() - 1);
+  }
+  return d;
+}
+
+Distinct distinct_places(const SeppPoints& p) {
+  std::vector<std::uint32_t> order(p.size());
+  std::iota(order.begin(), order.end(), 0u);
+  auto less = [&](std::uint32_t a, std::uint32_t b) {
+    return std::pair(p.x[a], p.y[a]) < std::pair(p.x[b], p.y[b]);
+  };
+  std::sort(order.begin(), order.end(), less);
+  Distinct d;
+  d.of.resize(p.size());
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    if (r == 0 || less(order[r - 1], order[r])) d.first.push_back(order[r]);
+    d.of[order[r]] = static_cast<std::uint32_t>(d.first.size() - 1);
+  }
+  return d;
 }
 
 // The E-step (the paper's eq. 9-10 with the kernels of this iteration): p_jj proportional to
 // nu(t_j) mu(x_j, y_j), p_ij to g(t_j - t_i, x_j - x_i, y_j - y_i), each row normalised. A row
 // where every kernel vanishes (truncation) is taken as background.
-void e_step(const SeppPoints& p, SeppFit& fit) {
+void e_step(const SeppPoints& p, const Distinct& times, const Distinct& places, SeppFit& fit) {
+  std::vector<double> nu(times.first.size()), mu(places.first.size());
+  tbb::parallel_for(std::size_t{0}, nu.size(),
+                    [&](std::size_t g) { nu[g] = fit.nu(&p.t[times.first[g]]); });
+  tbb::parallel_for(std::size_t{0}, mu.size(), [&](std::size_t g) {
+    const double xy[2] = {p.x[places.first[g]], p.y[places.first[g]]};
+    mu[g] = fit.mu(xy);
+  });
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t j) {
-    const double xy[2] = {p.x[j], p.y[j]};
-    const double b = fit.nu(&p.t[j]) * fit.mu(xy);
+    const double b = nu[times.of[j]] * mu[places.of[j]];
     double total = b;
     for (auto k = fit.pairs.start[j]; k < fit.pairs.start[j + 1]; ++k) {
       const auto i = fit.pairs.parent[k];
@@ -269,8 +413,9 @@ void summarise(const SeppPoints& p, SeppFit& fit) {
 }  // namespace
 
 KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> sds, double scale,
-                     double reach)
+                     double reach, bool fast)
     : dims_(dims),
+      fast_(fast),
       count_(centres.size() / static_cast<std::size_t>(dims)),
       scale_(scale),
       reach_(reach),
@@ -286,6 +431,7 @@ KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> 
   if (count_ == 0) return;
   size_buckets(sds);
   fill_buckets(sds);
+  group_wide();
 }
 
 void KernelSum::size_buckets(const std::vector<double>& sds) {
@@ -361,19 +507,26 @@ void KernelSum::fill_buckets(const std::vector<double>& sds) {
     visit(m, [&](std::size_t b) { index_[fill[b]++] = static_cast<std::uint32_t>(m); });
 }
 
-double KernelSum::term(const double* q, std::uint32_t m) const {
-  const auto D = static_cast<std::size_t>(dims_);
+// Component m's truncated Gaussian at q: z^2 summed over the coordinates in order, then
+// norm e^(-z^2 / 2) where z^2 <= reach^2, else 0.
+template <std::size_t D>
+double KernelSum::term(const double* q, std::size_t m, double r2) const {
   double z2 = 0;
   for (std::size_t d = 0; d < D; ++d) {
     const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
     z2 += z * z;
   }
-  return z2 <= reach_ * reach_ ? norm_[m] * std::exp(-0.5 * z2) : 0.0;
+  return z2 <= r2 ? norm_[m] * std::exp(-0.5 * z2) : 0.0;
 }
 
-double KernelSum::operator()(const double* q) const {
-  if (count_ == 0) return 0;
-  const auto D = static_cast<std::size_t>(dims_);
+// The sum is taken over the bucket's components in component order, then over the wide ones in
+// component order, always as sum += term. A term out of reach is 0, and adding +0 leaves a sum >= 0
+// unchanged, so a term out of reach may be skipped; and components with the same centre and sds
+// (events at one place, whose k-th neighbour distances are then equal) have the same term, which is
+// computed once per evaluation and added once per component, in order. Either way the additions,
+// and the bits, are those of the plain sum.
+template <std::size_t D>
+double KernelSum::evaluate(const double* q) const {
   std::int64_t b = 0;
   for (std::size_t d = 0; d < D; ++d) {
     const double f = std::floor((q[d] - lo_[d]) / side_[d]);
@@ -381,10 +534,173 @@ double KernelSum::operator()(const double* q) const {
     b = b * n_[d] + static_cast<std::int64_t>(f);
   }
   const auto bucket = static_cast<std::size_t>(b);
-  double sum = 0;
-  for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) sum += term(q, index_[k]);
-  for (const auto m : wide_) sum += term(q, m);
+  const double r2 = reach_ * reach_;
+  // term<D>(q, m, r2) in two passes: z^2 of each listed component, kept (without a branch) when
+  // in reach; then norm e^(-z^2 / 2) of the kept ones, added in order.
+  constexpr std::size_t kBlock = 64;
+  double kept_z2[kBlock], kept_norm[kBlock], sum = 0;
+  std::size_t held = 0;
+  auto flush = [&] {
+    for (std::size_t i = 0; i < held; ++i) sum += kept_norm[i] * std::exp(-0.5 * kept_z2[i]);
+    held = 0;
+  };
+  for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) {
+    const std::size_t m = index_[k];
+    double z2 = 0;
+    for (std::size_t d = 0; d < D; ++d) {
+      const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
+      z2 += z * z;
+    }
+    kept_z2[held] = z2, kept_norm[held] = norm_[m];
+    held += z2 <= r2 ? 1 : 0;
+    if (held == kBlock) flush();
+  }
+  flush();
+  if (wide_.empty()) return scale_ * sum / static_cast<double>(count_);
+  thread_local std::vector<double> value;
+  value.resize(wide_distinct_.size());
+  for (std::size_t w = 0; w < wide_distinct_.size(); ++w)
+    value[w] = term<D>(q, wide_distinct_[w], r2);
+  for (const auto slot : wide_slot_) sum += value[slot];
   return scale_ * sum / static_cast<double>(count_);
+}
+
+namespace {
+
+// Two doubles (GCC's vector extension: SSE2 on x86-64, and the same operations elementwise
+// anywhere, so the results do not depend on how the compiler lowers them; no fused multiply-add).
+using Pair = double __attribute__((vector_size(16)));
+using PairBits = std::int64_t __attribute__((vector_size(16)));
+
+// e^x = 2^k e^r with k = round(x / ln 2) and r = x - k ln 2 (Cody & Waite: ln 2 in two parts, the
+// first with 11 trailing zero bits so that k ln2_hi is exact for |k| < 2^11), |r| <= ln 2 / 2; e^r
+// by its Taylor polynomial of degree 11, whose remainder is at most
+// e^(ln 2 / 2) (ln 2 / 2)^12 / 12! = 9.1e-15 of e^r; 2^k from its exponent bits (k + 1023) << 52,
+// k read from the bits of x / ln 2 + 1.5 2^52 (round to nearest). x below -708 is taken as -708
+// (e^-708 = 3.3e-308). No branch and no call, two at a time.
+Pair exp_taylor(Pair x) {
+  constexpr double kLog2e = 1.4426950408889634, kLn2Hi = 0x1.62e42fefa3800p-1,
+                   kLn2Lo = 0x1.ef35793c76730p-45, kRound = 0x1.8p52;
+  constexpr double kInverseFactorial[] = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320,
+                                          1.0 / 5040,     1.0 / 720,     1.0 / 120,    1.0 / 24,
+                                          1.0 / 6,        0.5,           1.0,          1.0};
+  const PairBits keep = x > -708.0;
+  const Pair floor = Pair{} - 708.0;
+  x = reinterpret_cast<Pair>((reinterpret_cast<PairBits>(x) & keep) |
+                             (reinterpret_cast<PairBits>(floor) & ~keep));
+  const Pair shifted = x * kLog2e + kRound;
+  const Pair k = shifted - kRound;
+  const Pair r = (x - k * kLn2Hi) - k * kLn2Lo;
+  Pair p = Pair{} + kInverseFactorial[0];
+  for (std::size_t i = 1; i < std::size(kInverseFactorial); ++i) p = p * r + kInverseFactorial[i];
+  const PairBits round_bits = reinterpret_cast<PairBits>(Pair{} + kRound);
+  const PairBits scale = (reinterpret_cast<PairBits>(shifted) - round_bits + 1023) << 52;
+  return p * reinterpret_cast<Pair>(scale);
+}
+
+// part[0..3] += weight[i] e^(x[i]) for i < n (n even), two partial sums per lane.
+void add_exp_block(const double* x, const double* weight, std::size_t n, double* part) {
+  Pair a = {part[0], part[1]}, b = {part[2], part[3]};
+  for (std::size_t i = 0; i + 4 <= n; i += 4) {
+    a += Pair{weight[i], weight[i + 1]} * exp_taylor(Pair{x[i], x[i + 1]});
+    b += Pair{weight[i + 2], weight[i + 3]} * exp_taylor(Pair{x[i + 2], x[i + 3]});
+  }
+  if (n % 4) a += Pair{weight[n - 2], weight[n - 1]} * exp_taylor(Pair{x[n - 2], x[n - 1]});
+  part[0] = a[0], part[1] = a[1], part[2] = b[0], part[3] = b[1];
+}
+
+}  // namespace
+
+double approximate_exp(double x) { return exp_taylor(Pair{x, x})[0]; }
+
+// kernel_sums=fast: the same components and reach as evaluate(), e^x by approximate_exp, the
+// in-reach terms summed in blocks by four partial sums, and the wide components' distinct terms
+// multiplied by how many components share them. Every term is within kApproximateExpError (plus
+// one rounding) of the exact one, all terms are positive, so the sum is within that relative error
+// plus the rounding of the two summation orders (docs/forecast.md).
+template <std::size_t D>
+double KernelSum::evaluate_fast(const double* q) const {
+  std::int64_t b = 0;
+  for (std::size_t d = 0; d < D; ++d) {
+    const double f = std::floor((q[d] - lo_[d]) / side_[d]);
+    if (!(f >= 0 && f < static_cast<double>(n_[d]))) return 0;
+    b = b * n_[d] + static_cast<std::int64_t>(f);
+  }
+  const auto bucket = static_cast<std::size_t>(b);
+  const double r2 = reach_ * reach_;
+  constexpr std::size_t kBlock = 64;
+  double half_z2[kBlock + 1], norm[kBlock + 1], part[4] = {0, 0, 0, 0};
+  std::size_t held = 0;
+  auto flush = [&] {  // pads to an even count with a term of weight 0
+    if (held % 2) half_z2[held] = 0, norm[held++] = 0;
+    add_exp_block(half_z2, norm, held, part);
+    held = 0;
+  };
+  for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) {
+    const std::size_t m = index_[k];
+    double z2 = 0;
+    for (std::size_t d = 0; d < D; ++d) {
+      const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
+      z2 += z * z;
+    }
+    half_z2[held] = -0.5 * z2, norm[held] = norm_[m];  // kept only when in reach, branch-free
+    held += z2 <= r2 ? 1 : 0;
+    if (held == kBlock) flush();
+  }
+  for (std::size_t w = 0; w < wide_distinct_.size(); ++w) {
+    const std::size_t m = wide_distinct_[w];
+    double z2 = 0;
+    for (std::size_t d = 0; d < D; ++d) {
+      const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
+      z2 += z * z;
+    }
+    if (z2 <= r2) {
+      half_z2[held] = -0.5 * z2, norm[held] = wide_count_[w] * norm_[m];
+      if (++held == kBlock) flush();
+    }
+  }
+  flush();
+  const double sum = (part[0] + part[1]) + (part[2] + part[3]);
+  return scale_ * sum / static_cast<double>(count_);
+}
+
+// Groups the wide components by centre and sds (bitwise equal), for evaluate().
+void KernelSum::group_wide() {
+  const auto D = static_cast<std::size_t>(dims_);
+  std::vector<std::size_t> order(wide_.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto key = [&](std::size_t w) {
+    const std::size_t m = wide_[w];
+    std::array<double, 6> k{};
+    for (std::size_t d = 0; d < D; ++d) k[d] = centre_[m * D + d], k[3 + d] = inv_sd_[m * D + d];
+    return k;
+  };
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::pair(key(a), a) < std::pair(key(b), b);
+  });
+  wide_slot_.assign(wide_.size(), 0);
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    if (r == 0 || key(order[r]) != key(order[r - 1])) {
+      wide_distinct_.push_back(wide_[order[r]]);
+      wide_count_.push_back(0);
+    }
+    wide_slot_[order[r]] = static_cast<std::uint32_t>(wide_distinct_.size() - 1);
+    ++wide_count_.back();
+  }
+}
+
+double KernelSum::operator()(const double* q) const {
+  if (count_ == 0) return 0;
+  switch (dims_) {
+    case 1:
+      return fast_ ? evaluate_fast<1>(q) : evaluate<1>(q);
+    case 2:
+      return fast_ ? evaluate_fast<2>(q) : evaluate<2>(q);
+    case 3:
+      return fast_ ? evaluate_fast<3>(q) : evaluate<3>(q);
+    default:
+      throw InternalError(fmt::format("KernelSum: {} dimensions", dims_));
+  }
 }
 
 std::vector<double> knn_bandwidths(int dims, const std::vector<double>& points, int k,
@@ -395,19 +711,45 @@ std::vector<double> knn_bandwidths(int dims, const std::vector<double>& points, 
   std::vector<double> z(points.size());
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t d = 0; d < D; ++d) z[i * D + d] = points[i * D + d] / sd[d];
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return z[a * D] < z[b * D]; });
   const std::size_t kk =
       n == 0 ? 0 : std::min<std::size_t>(static_cast<std::size_t>(std::max(k, 1)), n - 1);
   std::vector<double> out(points.size());
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t pos) {
-    thread_local std::vector<double> heap;
-    const std::size_t i = order[pos];
-    double dk = kk == 0 ? 0 : std::sqrt(kth_distance_sq(dims, z, order, pos, kk, heap));
+  auto put = [&](std::size_t i, double dk2) {
+    double dk = std::sqrt(dk2);
     if (dk == 0) dk = 1;  // open_cp: a zero k-th distance becomes 1 (in standardised units)
     for (std::size_t d = 0; d < D; ++d) out[i * D + d] = dk * sd[d];
+  };
+  if (kk == 0) {
+    for (std::size_t i = 0; i < n; ++i) put(i, 0);
+    return out;
+  }
+  if (dims == 1) {
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return z[a] < z[b]; });
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t pos) {
+      put(order[pos], kth_distance_sq_1d(z, order, pos, kk));
+    });
+    return out;
+  }
+  // Points at one place (many events share a block's coordinates) have the same distances to all
+  // the others, so the k-th is searched once per distinct point.
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto less = [&](std::size_t a, std::size_t b) {
+    return std::lexicographical_compare(&z[a * D], &z[a * D] + D, &z[b * D], &z[b * D] + D);
+  };
+  std::sort(order.begin(), order.end(), less);
+  std::vector<std::size_t> first;  // first[g]: where distinct point g starts in `order`
+  for (std::size_t r = 0; r < n; ++r)
+    if (r == 0 || less(order[r - 1], order[r])) first.push_back(r);
+  first.push_back(n);
+  const NeighbourGrid grid(dims, z, kk);
+  tbb::parallel_for(std::size_t{0}, first.size() - 1, [&](std::size_t g) {
+    thread_local std::vector<double> heap;
+    const double dk2 = grid.kth_distance_sq(order[first[g]], kk, heap);
+    for (auto r = first[g]; r < first[g + 1]; ++r) put(order[r], dk2);
   });
   return out;
 }
@@ -468,9 +810,10 @@ SeppFit fit_sepp(const SeppPoints& points, const SeppOptions& options) {
   fit.p_background.assign(points.size(), 1.0);
   fit.p_pair.assign(fit.pairs.parent.size(), 0.0);
   initial_probabilities(points, options, fit);
+  const auto times = distinct_times(points), places = distinct_places(points);
   for (int it = 0; it < options.iterations; ++it) {
     sample_and_estimate(points, options, it, fit);
-    e_step(points, fit);
+    e_step(points, times, places, fit);
   }
   summarise(points, fit);
   return fit;

@@ -8,6 +8,11 @@
 
 namespace scrutineer::forecast {
 
+// How the kernel density sums are taken: exactly (the default; the same bits whatever the thread
+// count), or fast: e^x by approximate_exp and the terms summed in another order, every kernel value
+// within a stated relative error of the exact one (docs/forecast.md).
+enum class KernelSums { kExact, kFast };
+
 struct SeppOptions {
   int iterations = 40;           // declustering iterations (open_cp SEPPTrainer.train: 40)
   int k_time = 100;              // k-th neighbour for the background's time kernel nu(t)
@@ -18,6 +23,7 @@ struct SeppOptions {
   double init_time_scale = 0.1;  // days: initial p uses e^(-dt / scale) (Rosser & Cheng)
   double init_space_sd = 50;     // metres: ... times e^(-d^2 / (2 sd^2))
   double kernel_sds = 5;         // each Gaussian is truncated at this Mahalanobis radius
+  KernelSums kernel_sums = KernelSums::kExact;
   std::uint64_t seed = 1;
   // open_cp's conventions, each switchable (docs/forecast.md says which is right and why):
   // cutoffs=open_cp: a pair exists in the fit when dt <= time_cutoff and distance <= space_cutoff
@@ -46,18 +52,26 @@ class KernelSum {
  public:
   KernelSum() = default;
   // `centres` and `sds` hold M points of `dims` coordinates each, point-major.
+  // `fast` takes the sums as kernel_sums=fast (evaluate_fast).
   KernelSum(int dims, std::vector<double> centres, std::vector<double> sds, double scale,
-            double reach);
+            double reach, bool fast = false);
   double operator()(const double* q) const;
   std::size_t components() const { return count_; }
   double scale() const { return scale_; }
 
  private:
-  double term(const double* q, std::uint32_t m) const;  // one truncated Gaussian at q
-  void size_buckets(const std::vector<double>& sds);    // lo_, side_, n_
-  void fill_buckets(const std::vector<double>& sds);    // start_, index_, wide_
+  template <std::size_t D>
+  double evaluate(const double* q) const;
+  template <std::size_t D>
+  double evaluate_fast(const double* q) const;
+  template <std::size_t D>
+  double term(const double* q, std::size_t m, double r2) const;
+  void size_buckets(const std::vector<double>& sds);  // lo_, side_, n_
+  void fill_buckets(const std::vector<double>& sds);  // start_, index_, wide_
+  void group_wide();                                  // wide_distinct_, wide_slot_
 
   int dims_ = 0;
+  bool fast_ = false;
   std::size_t count_ = 0;
   double scale_ = 0, reach_ = 0;
   std::vector<double> centre_, inv_sd_, norm_;
@@ -65,8 +79,24 @@ class KernelSum {
   std::vector<std::int64_t> n_;
   std::vector<std::size_t> start_;  // bucket b's components: index_[start_[b] .. start_[b + 1])
   std::vector<std::uint32_t> index_;
-  std::vector<std::uint32_t> wide_;  // components too wide to list per bucket
+  std::vector<std::uint32_t> wide_;           // components too wide to list per bucket
+  std::vector<std::uint32_t> wide_distinct_;  // one wide component per distinct centre and sds
+  std::vector<std::uint32_t> wide_slot_;      // wide_[w] is like wide_distinct_[wide_slot_[w]]
+  std::vector<double> wide_count_;            // how many wide components are like each distinct one
 };
+
+// e^x for -708 < x <= 0 within a relative error of kApproximateExpError (below -708, e^-708 =
+// 3.3e-308), without a call into the C library: range reduction by ln 2 (Cody & Waite 1980) and a
+// Taylor polynomial of degree 11 (docs/forecast.md derives the bound). Used by kernel_sums=fast.
+double approximate_exp(double x);
+inline constexpr double kApproximateExpError = 2e-14;
+
+// kernel_sums=fast: a KernelSum of `terms` components is within this relative error of the exact
+// one: each term within kApproximateExpError plus two roundings, and the rounding of two
+// summation orders of positive terms and of the scaling (docs/forecast.md derives it).
+constexpr double fast_kernel_error(std::size_t terms) {
+  return kApproximateExpError + (2 * static_cast<double>(terms) + 6) * 0x1p-53;
+}
 
 // Variable bandwidths as in Mohler et al. (2011), appendix, and open_cp's
 // kth_nearest_neighbour_gaussian_kde: each coordinate is divided by its sample standard deviation

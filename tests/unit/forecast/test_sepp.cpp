@@ -149,6 +149,56 @@ TEST(Sepp, KernelSumMatchesDirectSum) {
   }
 }
 
+TEST(Sepp, ApproximateExpByHandAndWithinItsBound) {
+  // e^0 = 1: k = 0, r = 0, the polynomial's constant term; e^-12.5 (a term at 5 sds) =
+  // 3.7266531720786709e-06 and e^-1 = 0.36787944117144233 (tables).
+  EXPECT_EQ(approximate_exp(0), 1.0);
+  EXPECT_NEAR(approximate_exp(-12.5), 3.7266531720786709e-06, 2e-14 * 3.7266531720786709e-06);
+  EXPECT_NEAR(approximate_exp(-1), 0.36787944117144233, 2e-14 * 0.36787944117144233);
+  double worst = 0;
+  for (int i = 0; i <= 2000000; ++i) {
+    const double x = -700.0 * i / 2000000;
+    worst = std::max(worst, std::abs(approximate_exp(x) - std::exp(x)) / std::exp(x));
+  }
+  EXPECT_LE(worst, kApproximateExpError - 1e-16);  // glibc's exp is within an ulp of e^x
+  EXPECT_LE(approximate_exp(-800), 3.4e-308);      // below -708 it is e^-708
+}
+
+TEST(Sepp, FastKernelSumByHand) {
+  // Two Gaussians at 0 and 3 (sds 1 and 2), scale 4, at q = 1: z^2 = 1 and 1, terms
+  // e^-0.5 / sqrt(2 pi) = 0.24197072451914337 and e^-0.5 / (2 sqrt(2 pi)) = 0.12098536225957168;
+  // value 4 (0.24197072451914337 + 0.12098536225957168) / 2 = 0.7259121735574301. The bound for
+  // two terms: 2e-14 + (2 x 2 + 6) 2^-53 = 2.1110e-14 of it.
+  const KernelSum exact(1, {0, 3}, {1, 2}, 4, 5), fast(1, {0, 3}, {1, 2}, 4, 5, true);
+  const double q = 1;
+  EXPECT_NEAR(fast_kernel_error(2), 2.1110223024625157e-14, 1e-27);
+  EXPECT_NEAR(exact(&q), 0.7259121735574301, 1e-15);
+  EXPECT_NEAR(fast(&q), exact(&q), fast_kernel_error(2) * exact(&q));
+}
+
+TEST(Sepp, FastKernelSumWithinItsBound) {
+  // 400 components in 3-D with every 50th 100 times wider, and 40 copies of one wide component
+  // (events at one place): fast and exact agree within fast_kernel_error(400) everywhere.
+  Rng rng(9);
+  std::vector<double> c, s;
+  for (int m = 0; m < 400; ++m) {
+    const bool copy = m % 10 == 3;
+    const double f = copy || m % 50 == 0 ? 100 : 1;
+    if (copy) {
+      c.insert(c.end(), {50, 10, -20});
+      s.insert(s.end(), {100 * 20.0, 100 * 150.0, 100 * 150.0});
+      continue;
+    }
+    c.insert(c.end(), {rng.uniform(0, 100), rng.uniform(-500, 500), rng.uniform(-500, 500)});
+    s.insert(s.end(), {f * rng.uniform(0.5, 20), f * rng.uniform(5, 200), f * rng.uniform(5, 200)});
+  }
+  const KernelSum exact(3, c, s, 0.5, 5), fast(3, c, s, 0.5, 5, true);
+  for (int q = 0; q < 500; ++q) {
+    const double x[3] = {rng.uniform(-10, 110), rng.uniform(-900, 900), rng.uniform(-900, 900)};
+    EXPECT_NEAR(fast(x), exact(x), fast_kernel_error(400) * exact(x));
+  }
+}
+
 geo::Grid square_grid() {
   geo::Grid g;
   g.x0 = g.y0 = -300;
@@ -259,6 +309,8 @@ TEST(SeppModel, EmptyWindowAndBadInput) {
   EXPECT_THROW(make_model("sepp", "k_time=0"), ConfigError);
   EXPECT_THROW(make_model("sepp", "space_cutoff=-1"), ConfigError);
   EXPECT_THROW(make_model("sepp", "samples=0"), ConfigError);
+  EXPECT_THROW(make_model("sepp", "kernel_sums=binned"), ConfigError);
+  EXPECT_NO_THROW(make_model("sepp", "kernel_sums=fast"));
 }
 
 // A Hawkes process by branching (Hawkes & Oakes 1974): background Poisson(mu0 T) events uniform on
@@ -323,6 +375,31 @@ TEST(SeppFit, RecoversASimulatedHawkesProcess) {
   EXPECT_NEAR(static_cast<double>(fit.sampled_triggered) / n, fit.triggered_share, 0.05);
 }
 
+// The E-step with kernel_sums=fast against the exact one after one iteration (the same sample,
+// since the initial p does not use the kernels): each p within its bound (docs/forecast.md):
+// |p' - p| <= p 2e / (1 - e), e = 2 eta(M) + (2 m + 5) 2^-53, M the largest kernel, m the row's
+// pairs.
+TEST(SeppFit, FastEStepWithinItsBound) {
+  std::size_t triggered = 0;
+  const auto p = simulate(2, 0.5, 0.1, 50, 365, 5000, 23, triggered);
+  SeppOptions o;
+  o.iterations = 1;
+  const auto exact = fit_sepp(p, o);
+  o.kernel_sums = KernelSums::kFast;
+  const auto fast = fit_sepp(p, o);
+  ASSERT_EQ(exact.pairs.parent, fast.pairs.parent);
+  const auto M = std::max({exact.nu.components(), exact.mu.components(), exact.g.components()});
+  constexpr double u = 0x1p-53;
+  for (std::size_t j = 0; j < p.size(); ++j) {
+    const auto m = static_cast<double>(exact.pairs.start[j + 1] - exact.pairs.start[j]);
+    const double e = 2 * fast_kernel_error(M) + (2 * m + 5) * u, rel = 2 * e / (1 - e);
+    EXPECT_NEAR(fast.p_background[j], exact.p_background[j], rel * exact.p_background[j]);
+    for (auto k = exact.pairs.start[j]; k < exact.pairs.start[j + 1]; ++k)
+      EXPECT_NEAR(fast.p_pair[k], exact.p_pair[k], rel * exact.p_pair[k]);
+  }
+  EXPECT_NE(fast.p_pair, exact.p_pair);  // the fast sums did run
+}
+
 // f() with at most `threads` threads.
 template <class F>
 auto with_threads(int threads, F f) {
@@ -348,6 +425,14 @@ TEST(SeppFit, SameResultWithOneAndTwoThreads) {
   // A different seed gives a different sample, so the test above can fail.
   o.seed = 2;
   EXPECT_NE(fit_sepp(p, o).p_pair, one.p_pair);
+  // kernel_sums=fast takes each sum in one thread too: also the same for any thread count.
+  o.seed = 1;
+  o.kernel_sums = KernelSums::kFast;
+  const auto fast_one = with_threads(1, [&] { return fit_sepp(p, o); });
+  const auto fast_two = with_threads(2, [&] { return fit_sepp(p, o); });
+  EXPECT_EQ(fast_one.p_pair, fast_two.p_pair);
+  EXPECT_EQ(with_threads(1, [&] { return sepp_intensity(fast_one, p, o, 366, qx, qy); }),
+            with_threads(2, [&] { return sepp_intensity(fast_two, p, o, 366, qx, qy); }));
 }
 
 }  // namespace
