@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/forecast/sepp_grid.hpp"
@@ -133,6 +134,16 @@ inline void add_event(CellSums& out, double mu, double tw, double s, double b, b
   }
 }
 
+// The compensator's edge terms of one cell, in event order.
+void add_edges(const std::vector<double>& times, double omega, double T, CellSums& out) {
+  for (const double t : times) {
+    const double rest = T - t;
+    const double decay = exp_or_zero(-omega * rest);
+    out.edge_mass += 1 - decay;
+    out.edge_dt += rest * decay;
+  }
+}
+
 CellSums e_step(const std::vector<double>& times, double mu, double theta, double omega, double T,
                 SeppGridEStep kind, Needs needs) {
   CellSums out;
@@ -150,13 +161,74 @@ CellSums e_step(const std::vector<double>& times, double mu, double theta, doubl
     for (std::size_t j = 0; j < times.size(); ++j)
       add_event(out, mu, tw, s[j], b[j], false, needs.log);
   }
-  if (needs.edges)
-    for (const double t : times) {
-      const double rest = T - t;
-      const double decay = exp_or_zero(-omega * rest);
-      out.edge_mass += 1 - decay;
-      out.edge_dt += rest * decay;
+  if (needs.edges) add_edges(times, omega, T, out);
+  return out;
+}
+
+// The exact E-step's layout of one fit, made once: between EM iterations only mu, theta and omega
+// change, never the times. Active cell i has `first[i]` events in its first time group and its
+// later groups in [begin[i], begin[i + 1]), each with for_each_running_sum's D (`gap`, the time
+// since the group before) and m' (`before`, the events of the group before), and its own events.
+struct Plan {
+  std::vector<double> first;
+  std::vector<std::size_t> begin;
+  std::vector<double> gap, before;
+  std::vector<std::size_t> events;
+  bool constant(std::size_t i) const { return begin[i] == begin[i + 1]; }
+};
+
+Plan make_plan(const std::vector<std::vector<double>>& cell_times,
+               const std::vector<std::size_t>& active) {
+  Plan p;
+  p.first.reserve(active.size());
+  p.begin.reserve(active.size() + 1);
+  for (const auto n : active) {
+    const auto& times = cell_times[n];
+    p.begin.push_back(p.gap.size());
+    double m_before = 0;
+    for (std::size_t j = 0, k = 0; j < times.size(); j = k) {
+      while (k < times.size() && times[k] == times[j]) ++k;
+      if (j == 0) {
+        p.first.push_back(static_cast<double>(k));
+      } else {
+        p.gap.push_back(times[j] - times[j - 1]);  // times[j - 1] is the group before's time
+        p.before.push_back(m_before);
+        p.events.push_back(k - j);
+      }
+      m_before = static_cast<double>(k - j);
     }
+  }
+  p.begin.push_back(p.gap.size());
+  return p;
+}
+
+// e_step's exact sums (Needs{false, false}) on the plan, with the same operations in the same
+// order. The first group has S = B = 0, so lambda = mu and each of its events adds mu / mu = 1 to
+// the background (1 also when mu = 0, add_event's other branch) and exact zeros to the triggering
+// sums; the events of a later group share S and B, so their quotients are computed once and added
+// once per event. Needs a finite mu >= 0 and a finite tw >= 0 (the ones and zeros above).
+CellSums planned_e_step(const Plan& p, std::size_t i, double mu, double tw, double omega) {
+  CellSums out;
+  out.background = p.first[i];  // 0 + 1 + 1 + ...: exact below 2^53
+  double big_s = 0, big_b = 0;
+  for (auto g = p.begin[i]; g < p.begin[i + 1]; ++g) {
+    const double delta = p.gap[g];
+    const double decay = exp_or_zero(-omega * delta);
+    big_b = decay * (big_b + delta * (big_s + p.before[g]));
+    big_s = decay * (big_s + p.before[g]);
+    const double lambda = mu + tw * big_s;
+    if (!(lambda > 0)) {
+      for (std::size_t k = 0; k < p.events[g]; ++k) out.background += 1;
+      continue;
+    }
+    const double background = mu / lambda, triggered = tw * big_s / lambda,
+                 triggered_dt = tw * big_b / lambda;
+    for (std::size_t k = 0; k < p.events[g]; ++k) {
+      out.background += background;
+      out.triggered += triggered;
+      out.triggered_dt += triggered_dt;
+    }
+  }
   return out;
 }
 
@@ -173,21 +245,47 @@ void check_input(const std::vector<std::vector<double>>& cell_times, double wind
         throw ConfigError(fmt::format("sepp-grid: the times of cell {} are not sorted", n));
 }
 
+// Below this many events a task, an E-step is not split between threads: a feedback loop's daily
+// refit is small and already runs in parallel over replicates.
+constexpr std::size_t kParallelEvents = 8192;
+
 // The E-step of the cells with events, `active` (cell indices, increasing), with mu[i] the
 // background rate of cell active[i]. A cell without events has mu = 0 and all-zero sums: leaving it
 // out of every sum below adds no term but an exact zero, so results are those of a loop over all
-// cells, at a cost proportional to the cells with events rather than to the grid.
-void e_step_all(const std::vector<std::vector<double>>& cell_times,
-                const std::vector<std::size_t>& active, const std::vector<double>& mu, double theta,
-                double omega, double T, SeppGridEStep kind, Needs needs,
-                std::vector<CellSums>& sums) {
-  sums.resize(active.size());
-  // At least 64 cells a task: a small grid's iteration (a feedback loop's daily refit, already
-  // parallel over replicates) is not worth splitting further.
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active.size(), 64), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i)
-      sums[i] = e_step(cell_times[active[i]], mu[i], theta, omega, T, kind, needs);
-  });
+// cells, at a cost proportional to the cells with events rather than to the grid. Only the cells
+// `visit` (indices into active, increasing) are computed; `events` is their number of events. With
+// a plan, exact sums without the log come from planned_e_step.
+struct EStepInput {
+  const std::vector<std::vector<double>>& cell_times;
+  const std::vector<std::size_t>& active;
+  const std::vector<std::size_t>& visit;
+  std::size_t events;
+  const Plan* plan;
+};
+
+void e_step_all(const EStepInput& in, const std::vector<double>& mu, double theta, double omega,
+                double T, SeppGridEStep kind, Needs needs, std::vector<CellSums>& sums) {
+  sums.resize(in.active.size());
+  const double tw = theta * omega;
+  const bool planned = in.plan != nullptr && kind == SeppGridEStep::kExact && !needs.log &&
+                       std::isfinite(tw) && tw >= 0;
+  const auto cell = [&](std::size_t i) {
+    const auto& times = in.cell_times[in.active[i]];
+    if (!planned || !(std::isfinite(mu[i]) && mu[i] >= 0))
+      return e_step(times, mu[i], theta, omega, T, kind, needs);
+    auto out = planned_e_step(*in.plan, i, mu[i], tw, omega);
+    if (needs.edges) add_edges(times, omega, T, out);
+    return out;
+  };
+  if (in.events < kParallelEvents) {
+    for (const auto i : in.visit) sums[i] = cell(i);
+    return;
+  }
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, in.visit.size(), 64),
+                    [&](const auto& range) {
+                      for (std::size_t v = range.begin(); v != range.end(); ++v)
+                        sums[in.visit[v]] = cell(in.visit[v]);
+                    });
 }
 
 double log_likelihood(const std::vector<CellSums>& sums, const std::vector<double>& mu,
@@ -197,6 +295,27 @@ double log_likelihood(const std::vector<CellSums>& sums, const std::vector<doubl
   for (std::size_t i = 0; i < sums.size(); ++i)
     ll += sums[i].log_lambda - mu[i] * T - theta * sums[i].edge_mass;
   return ll;
+}
+
+// After the first iteration, the cells whose events all share one time (most cells of a short
+// window hold one event) leave the EM: whatever theta and omega, their E-step gives the background
+// sum m (each event 1, planned_e_step) and exact zeros, so mu = m / T, as the first iteration set
+// it, and every later iteration adds exact zeros for them to the M-step's sums and to sum |delta
+// mu|. Needs the plain M-step (the edge terms change with omega). Both mu buffers keep m / T;
+// returns the events of the dropped cells.
+std::size_t drop_constant_cells(const Plan& plan, const std::vector<double>& mu,
+                                std::vector<double>& next_mu, std::vector<std::size_t>& visit) {
+  std::size_t dropped = 0, kept = 0;
+  for (const auto i : visit) {
+    if (plan.constant(i) && std::isfinite(mu[i])) {
+      next_mu[i] = mu[i];
+      dropped += static_cast<std::size_t>(plan.first[i]);
+      continue;
+    }
+    visit[kept++] = i;
+  }
+  visit.resize(kept);
+  return dropped;
 }
 
 }  // namespace
@@ -231,12 +350,18 @@ SeppGridFit fit_sepp_grid(const std::vector<std::vector<double>>& cell_times, do
   std::vector<CellSums> sums;
   std::vector<double> next_mu(active.size());
   const Needs iteration{options.edge_corrected, false};
+  const bool exact = options.e_step == SeppGridEStep::kExact;
+  const Plan plan = exact ? make_plan(cell_times, active) : Plan{};
+  std::vector<std::size_t> visit(active.size());
+  std::iota(visit.begin(), visit.end(), std::size_t{0});
+  EStepInput in{cell_times, active, visit, static_cast<std::size_t>(total),
+                exact ? &plan : nullptr};
   for (fit.iterations = 0; fit.iterations < options.max_iterations;) {
-    e_step_all(cell_times, active, mu, fit.theta, fit.omega, T, options.e_step, iteration, sums);
+    e_step_all(in, mu, fit.theta, fit.omega, T, options.e_step, iteration, sums);
     ++fit.iterations;
     // Reduced in cell order, so the result does not depend on the thread count.
     double trig = 0, trig_dt = 0, edge_mass = 0, edge_dt = 0, dmu = 0;
-    for (std::size_t i = 0; i < active.size(); ++i) {
+    for (const auto i : visit) {
       trig += sums[i].triggered;
       trig_dt += sums[i].triggered_dt;
       edge_mass += sums[i].edge_mass;
@@ -270,11 +395,16 @@ SeppGridFit fit_sepp_grid(const std::vector<std::vector<double>>& cell_times, do
       fit.converged = true;
       break;
     }
+    if (fit.iterations == 1 && exact && !options.edge_corrected)
+      in.events -= drop_constant_cells(plan, mu, next_mu, visit);
   }
   store_mu();
   fit.log_likelihood = std::numeric_limits<double>::quiet_NaN();
   if (options.log_likelihood) {
-    e_step_all(cell_times, active, mu, fit.theta, fit.omega, T, options.e_step, Needs{}, sums);
+    visit.resize(active.size());  // every cell, with the log's terms
+    std::iota(visit.begin(), visit.end(), std::size_t{0});
+    e_step_all({cell_times, active, visit, static_cast<std::size_t>(total), nullptr}, mu, fit.theta,
+               fit.omega, T, options.e_step, Needs{}, sums);
     fit.log_likelihood = log_likelihood(sums, mu, fit.theta, T);
   }
   return fit;
