@@ -14,6 +14,26 @@
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/forecast/sepp_grid.hpp"
 
+#if defined(__GLIBC__) && defined(__x86_64__)
+// glibc's exp is a wrapper that sets errno on overflow and underflow around the kernel it also
+// exports as __exp_finite (one ifunc: the same FMA, AVX2 or SSE2 variant for this processor).
+// Calling the kernel directly gives exp's very numbers, without the wrapper's call and checks (a
+// third of the E-step's exp time); errno is not read here.
+extern "C" double scrutineer_exp_kernel(double) noexcept;
+__asm__(".symver scrutineer_exp_kernel,__exp_finite@GLIBC_2.15");
+#define SCRUTINEER_EXP scrutineer_exp_kernel
+#else
+#define SCRUTINEER_EXP std::exp
+#endif
+
+// Divisions are correctly rounded whatever the vector width, so a clone with AVX2 (4 lanes, no
+// FMA) gives SSE2's quotients bit for bit, where the processor has it.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SCRUTINEER_DIVISION_CLONES __attribute__((target_clones("avx2", "default"), noinline))
+#else
+#define SCRUTINEER_DIVISION_CLONES
+#endif
+
 namespace scrutineer::forecast {
 
 namespace {
@@ -24,7 +44,7 @@ namespace {
 // glibc's exp is slow near and below the underflow threshold.
 constexpr double kExpZeroBelow = -746.0;
 
-double exp_or_zero(double x) { return x < kExpZeroBelow ? 0.0 : std::exp(x); }
+double exp_or_zero(double x) { return x < kExpZeroBelow ? 0.0 : SCRUTINEER_EXP(x); }
 
 // Visits each event i (times sorted) with S_i and B_i, the running sums over strictly earlier
 // events: moving from group time t' (m' events) to t, with D = t - t': S = e^(-wD)(S' + m'),
@@ -243,6 +263,18 @@ void in_four_runs(const Plan& p, std::size_t g0, std::size_t g1, Step&& step) {
   for (; d < cut[4]; ++d) step(d, sd);
 }
 
+// mu, s and b divided by lambda, element by element: divisions only, so that the compiler
+// vectorises them.
+SCRUTINEER_DIVISION_CLONES void divide(double* __restrict mu, double* __restrict s,
+                                       double* __restrict b, const double* __restrict lambda,
+                                       std::size_t n) {
+  for (std::size_t g = 0; g < n; ++g) {
+    mu[g] = mu[g] / lambda[g];
+    s[g] = s[g] / lambda[g];
+    b[g] = b[g] / lambda[g];
+  }
+}
+
 struct Running {
   double s, b;
 };
@@ -274,12 +306,7 @@ void planned_e_step(const Plan& p, std::size_t g0, std::size_t g1, const std::ve
     x.b[g] = tw * r.b;
     x.lambda[g] = x.mu[g] + x.s[g];  // mu + tw S
   });
-  // Divisions only, so that the compiler can vectorise them (each quotient correctly rounded).
-  for (auto g = g0; g < g1; ++g) {
-    x.mu[g] = x.mu[g] / x.lambda[g];
-    x.s[g] = x.s[g] / x.lambda[g];
-    x.b[g] = x.b[g] / x.lambda[g];
-  }
+  divide(x.mu.data() + g0, x.s.data() + g0, x.b.data() + g0, x.lambda.data() + g0, g1 - g0);
   in_four_runs<Totals>(p, g0, g1, [&](std::size_t g, Totals& t) {
     t.background = t.background * p.keep[g] + p.opening[g];
     t.triggered *= p.keep[g];
