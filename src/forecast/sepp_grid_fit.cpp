@@ -29,7 +29,7 @@ __asm__(".symver scrutineer_exp_kernel,__exp_finite@GLIBC_2.15");
 // Divisions are correctly rounded whatever the vector width, so a clone with AVX2 (4 lanes, no
 // FMA) gives SSE2's quotients bit for bit, where the processor has it.
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define SCRUTINEER_DIVISION_CLONES __attribute__((target_clones("avx2", "default"), noinline))
+#define SCRUTINEER_DIVISION_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define SCRUTINEER_DIVISION_CLONES
 #endif
