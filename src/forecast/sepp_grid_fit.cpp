@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 
@@ -191,12 +193,13 @@ CellSums e_step(const std::vector<double>& times, double mu, double theta, doubl
 // later groups in [begin[i], begin[i + 1]); the later groups of all cells lie in one array, each
 // with for_each_running_sum's D (`gap`, the time since the group before) and m' (`before`, the
 // events of the group before), its own events, its cell (`owner`), and `keep` = 0 and `opening` =
-// first[i] at a cell's first later group (the sums restart there), keep = 1 and opening = 0
-// elsewhere.
+// first[i] at a cell's first later group (the sums restart there), keep = all bits set and
+// opening = 0 elsewhere.
 struct Plan {
   std::vector<double> first;
   std::vector<std::size_t> begin;
-  std::vector<double> gap, before, keep, opening;
+  std::vector<double> gap, before, opening;
+  std::vector<std::uint64_t> keep;
   std::vector<std::size_t> events, owner;
   bool constant(std::size_t i) const { return begin[i] == begin[i + 1]; }
 };
@@ -218,7 +221,7 @@ Plan make_plan(const std::vector<std::vector<double>>& cell_times,
         const bool opens = p.gap.size() == p.begin.back();
         p.gap.push_back(times[j] - times[j - 1]);  // times[j - 1] is the group before's time
         p.before.push_back(m_before);
-        p.keep.push_back(opens ? 0.0 : 1.0);
+        p.keep.push_back(opens ? 0 : ~std::uint64_t{0});
         p.opening.push_back(opens ? p.first.back() : 0.0);
         p.events.push_back(k - j);
         p.owner.push_back(i);
@@ -275,6 +278,12 @@ SCRUTINEER_DIVISION_CLONES void divide(double* __restrict mu, double* __restrict
   }
 }
 
+// x where keep has every bit set, +0 where it has none: a sum restarting at a cell's first later
+// group, exact for any x (NaN and infinities included) and without a branch.
+double kept(double x, std::uint64_t keep) {
+  return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) & keep);
+}
+
 struct Running {
   double s, b;
 };
@@ -288,17 +297,17 @@ struct Totals {
 // a loop per cell mispredicts its end). The first group has S = B = 0, so lambda = mu and each of
 // its events adds mu / mu = 1 to the background (1 also when mu = 0, add_event's other branch) and
 // exact zeros to the triggering sums: the background starts at first[i]. The events of a later
-// group share S and B, so its quotients are computed once and added once per event. Restarting
-// the sums with keep (x * 1 = x, x * 0 = +0, x + 0 = x) is exact for the finite sums >= 0 here;
-// needs a finite mu >= 0 and a finite tw >= 0. Sets the three sums of every cell with a later
-// group.
+// group share S and B, so its quotients are computed once and added once per event; a cell's sums
+// restart at its first later group (kept; the background at first[i], x + 0 = x for the sums > 0
+// that it carries on). Needs a finite mu >= 0 and a finite tw >= 0. Sets the three sums of every
+// cell with a later group.
 void planned_e_step(const Plan& p, std::size_t g0, std::size_t g1, const std::vector<double>& mu,
                     double tw, double omega, Scratch& x, std::vector<CellSums>& sums) {
   for (auto g = g0; g < g1; ++g) x.decay[g] = exp_or_zero(-omega * p.gap[g]);
   in_four_runs<Running>(p, g0, g1, [&](std::size_t g, Running& r) {
     const double delta = p.gap[g], m = p.before[g];
-    r.s *= p.keep[g];
-    r.b *= p.keep[g];
+    r.s = kept(r.s, p.keep[g]);
+    r.b = kept(r.b, p.keep[g]);
     r.b = x.decay[g] * (r.b + delta * (r.s + m));
     r.s = x.decay[g] * (r.s + m);
     x.mu[g] = mu[p.owner[g]];
@@ -308,9 +317,9 @@ void planned_e_step(const Plan& p, std::size_t g0, std::size_t g1, const std::ve
   });
   divide(x.mu.data() + g0, x.s.data() + g0, x.b.data() + g0, x.lambda.data() + g0, g1 - g0);
   in_four_runs<Totals>(p, g0, g1, [&](std::size_t g, Totals& t) {
-    t.background = t.background * p.keep[g] + p.opening[g];
-    t.triggered *= p.keep[g];
-    t.triggered_dt *= p.keep[g];
+    t.background = kept(t.background, p.keep[g]) + p.opening[g];
+    t.triggered = kept(t.triggered, p.keep[g]);
+    t.triggered_dt = kept(t.triggered_dt, p.keep[g]);
     if (x.lambda[g] > 0) {
       for (std::size_t k = 0; k < p.events[g]; ++k) {
         t.background += x.mu[g];

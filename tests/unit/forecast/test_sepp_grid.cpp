@@ -284,6 +284,14 @@ TEST(SeppGridFit, PlannedEStepEqualsThePerEventEmBitForBit) {
         expect_same_fit(fit_sepp_grid(data, T, o, &other), reference_fit(data, T, o, &other),
                         what + ", warm");
       }
+    // theta omega S overflows at the start (lambda = inf, NaN triggering weights): the same
+    // numbers still, NaN sums of one cell not leaking into the next.
+    SeppGridOptions huge;
+    huge.theta0 = 1e308;
+    huge.omega0 = 1;
+    huge.max_iterations = 5;
+    expect_same_fit(fit_sepp_grid(data, T, huge), reference_fit(data, T, huge, nullptr),
+                    fmt::format("{} cells, overflowing start", cells));
   }
 }
 
