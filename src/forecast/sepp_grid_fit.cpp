@@ -6,11 +6,35 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <numeric>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/forecast/sepp_grid.hpp"
+
+#if defined(__GLIBC__) && defined(__x86_64__)
+// glibc's exp is a wrapper that sets errno on overflow and underflow around the kernel it also
+// exports as __exp_finite (one ifunc: the same FMA, AVX2 or SSE2 variant for this processor).
+// Calling the kernel directly gives exp's very numbers, without the wrapper's call and checks (a
+// third of the E-step's exp time); errno is not read here.
+extern "C" double scrutineer_exp_kernel(double) noexcept;
+__asm__(".symver scrutineer_exp_kernel,__exp_finite@GLIBC_2.15");
+#define SCRUTINEER_EXP scrutineer_exp_kernel
+#else
+#define SCRUTINEER_EXP std::exp
+#endif
+
+// Divisions are correctly rounded whatever the vector width, so a clone with AVX2 (4 lanes, no
+// FMA) gives SSE2's quotients bit for bit, where the processor has it.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SCRUTINEER_DIVISION_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SCRUTINEER_DIVISION_CLONES
+#endif
 
 namespace scrutineer::forecast {
 
@@ -22,7 +46,7 @@ namespace {
 // glibc's exp is slow near and below the underflow threshold.
 constexpr double kExpZeroBelow = -746.0;
 
-double exp_or_zero(double x) { return x < kExpZeroBelow ? 0.0 : std::exp(x); }
+double exp_or_zero(double x) { return x < kExpZeroBelow ? 0.0 : SCRUTINEER_EXP(x); }
 
 // Visits each event i (times sorted) with S_i and B_i, the running sums over strictly earlier
 // events: moving from group time t' (m' events) to t, with D = t - t': S = e^(-wD)(S' + m'),
@@ -133,6 +157,16 @@ inline void add_event(CellSums& out, double mu, double tw, double s, double b, b
   }
 }
 
+// The compensator's edge terms of one cell, in event order.
+void add_edges(const std::vector<double>& times, double omega, double T, CellSums& out) {
+  for (const double t : times) {
+    const double rest = T - t;
+    const double decay = exp_or_zero(-omega * rest);
+    out.edge_mass += 1 - decay;
+    out.edge_dt += rest * decay;
+  }
+}
+
 CellSums e_step(const std::vector<double>& times, double mu, double theta, double omega, double T,
                 SeppGridEStep kind, Needs needs) {
   CellSums out;
@@ -150,14 +184,156 @@ CellSums e_step(const std::vector<double>& times, double mu, double theta, doubl
     for (std::size_t j = 0; j < times.size(); ++j)
       add_event(out, mu, tw, s[j], b[j], false, needs.log);
   }
-  if (needs.edges)
-    for (const double t : times) {
-      const double rest = T - t;
-      const double decay = exp_or_zero(-omega * rest);
-      out.edge_mass += 1 - decay;
-      out.edge_dt += rest * decay;
-    }
+  if (needs.edges) add_edges(times, omega, T, out);
   return out;
+}
+
+// The exact E-step's layout of one fit, made once: between EM iterations only mu, theta and omega
+// change, never the times. Active cell i has `first[i]` events in its first time group and its
+// later groups in [begin[i], begin[i + 1]); the later groups of all cells lie in one array, each
+// with for_each_running_sum's D (`gap`, the time since the group before) and m' (`before`, the
+// events of the group before), its own events, its cell (`owner`), and `keep` = 0 and `opening` =
+// first[i] at a cell's first later group (the sums restart there), keep = all bits set and
+// opening = 0 elsewhere.
+struct Plan {
+  std::vector<double> first;
+  std::vector<std::size_t> begin;
+  std::vector<double> gap, before, opening;
+  std::vector<std::uint64_t> keep;
+  std::vector<std::size_t> events, owner;
+  bool constant(std::size_t i) const { return begin[i] == begin[i + 1]; }
+};
+
+Plan make_plan(const std::vector<std::vector<double>>& cell_times,
+               const std::vector<std::size_t>& active) {
+  Plan p;
+  p.first.reserve(active.size());
+  p.begin.reserve(active.size() + 1);
+  for (std::size_t i = 0; i < active.size(); ++i) {
+    const auto& times = cell_times[active[i]];
+    p.begin.push_back(p.gap.size());
+    double m_before = 0;
+    for (std::size_t j = 0, k = 0; j < times.size(); j = k) {
+      while (k < times.size() && times[k] == times[j]) ++k;
+      if (j == 0) {
+        p.first.push_back(static_cast<double>(k));
+      } else {
+        const bool opens = p.gap.size() == p.begin.back();
+        p.gap.push_back(times[j] - times[j - 1]);  // times[j - 1] is the group before's time
+        p.before.push_back(m_before);
+        p.keep.push_back(opens ? 0 : ~std::uint64_t{0});
+        p.opening.push_back(opens ? p.first.back() : 0.0);
+        p.events.push_back(k - j);
+        p.owner.push_back(i);
+      }
+      m_before = static_cast<double>(k - j);
+    }
+  }
+  p.begin.push_back(p.gap.size());
+  return p;
+}
+
+// Per later group: the decay e^(-w D), then mu, lambda, tw S and tw B, then the three quotients.
+struct Scratch {
+  std::vector<double> decay, mu, lambda, s, b;
+  explicit Scratch(std::size_t groups)
+      : decay(groups), mu(groups), lambda(groups), s(groups), b(groups) {}
+};
+
+// Runs step(g, state) over the groups [g0, g1) in four runs of whole cells advanced in lockstep:
+// the running sums of one cell form a chain of dependent multiplications and additions, and four
+// independent chains keep the processor busy where one would wait on each result. Each cell's
+// operations, and so its sums, are the same whatever the runs.
+template <class State, class Step>
+void in_four_runs(const Plan& p, std::size_t g0, std::size_t g1, Step&& step) {
+  std::array<std::size_t, 5> cut{g0, 0, 0, 0, g1};
+  for (std::size_t q = 1; q < 4; ++q) {
+    const auto target = g0 + (g1 - g0) * q / 4;
+    cut[q] = std::max(cut[q - 1],
+                      std::min(g1, *std::lower_bound(p.begin.begin(), p.begin.end(), target)));
+  }
+  auto a = cut[0], b = cut[1], c = cut[2], d = cut[3];
+  State sa{}, sb{}, sc{}, sd{};
+  for (; a < cut[1] && b < cut[2] && c < cut[3] && d < cut[4]; ++a, ++b, ++c, ++d) {
+    step(a, sa);
+    step(b, sb);
+    step(c, sc);
+    step(d, sd);
+  }
+  for (; a < cut[1]; ++a) step(a, sa);
+  for (; b < cut[2]; ++b) step(b, sb);
+  for (; c < cut[3]; ++c) step(c, sc);
+  for (; d < cut[4]; ++d) step(d, sd);
+}
+
+// mu, s and b divided by lambda, element by element: divisions only, so that the compiler
+// vectorises them.
+SCRUTINEER_DIVISION_CLONES void divide(double* __restrict mu, double* __restrict s,
+                                       double* __restrict b, const double* __restrict lambda,
+                                       std::size_t n) {
+  for (std::size_t g = 0; g < n; ++g) {
+    mu[g] = mu[g] / lambda[g];
+    s[g] = s[g] / lambda[g];
+    b[g] = b[g] / lambda[g];
+  }
+}
+
+// x where keep has every bit set, +0 where it has none: a sum restarting at a cell's first later
+// group, exact for any x (NaN and infinities included) and without a branch.
+double kept(double x, std::uint64_t keep) {
+  return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) & keep);
+}
+
+struct Running {
+  double s, b;
+};
+
+struct Totals {
+  double background, triggered, triggered_dt;
+};
+
+// e_step's exact sums (Needs{false, false}) of the cells whose later groups are [g0, g1), with the
+// same operations in the same order, in flat passes without a branch per cell (the cells are short:
+// a loop per cell mispredicts its end). The first group has S = B = 0, so lambda = mu and each of
+// its events adds mu / mu = 1 to the background (1 also when mu = 0, add_event's other branch) and
+// exact zeros to the triggering sums: the background starts at first[i]. The events of a later
+// group share S and B, so its quotients are computed once and added once per event; a cell's sums
+// restart at its first later group (kept; the background at first[i], x + 0 = x for the sums > 0
+// that it carries on). Needs a finite mu >= 0 and a finite tw >= 0. Sets the three sums of every
+// cell with a later group.
+void planned_e_step(const Plan& p, std::size_t g0, std::size_t g1, const std::vector<double>& mu,
+                    double tw, double omega, Scratch& x, std::vector<CellSums>& sums) {
+  for (auto g = g0; g < g1; ++g) x.decay[g] = exp_or_zero(-omega * p.gap[g]);
+  in_four_runs<Running>(p, g0, g1, [&](std::size_t g, Running& r) {
+    const double delta = p.gap[g], m = p.before[g];
+    r.s = kept(r.s, p.keep[g]);
+    r.b = kept(r.b, p.keep[g]);
+    r.b = x.decay[g] * (r.b + delta * (r.s + m));
+    r.s = x.decay[g] * (r.s + m);
+    x.mu[g] = mu[p.owner[g]];
+    x.s[g] = tw * r.s;
+    x.b[g] = tw * r.b;
+    x.lambda[g] = x.mu[g] + x.s[g];  // mu + tw S
+  });
+  divide(x.mu.data() + g0, x.s.data() + g0, x.b.data() + g0, x.lambda.data() + g0, g1 - g0);
+  in_four_runs<Totals>(p, g0, g1, [&](std::size_t g, Totals& t) {
+    t.background = kept(t.background, p.keep[g]) + p.opening[g];
+    t.triggered = kept(t.triggered, p.keep[g]);
+    t.triggered_dt = kept(t.triggered_dt, p.keep[g]);
+    if (x.lambda[g] > 0) {
+      for (std::size_t k = 0; k < p.events[g]; ++k) {
+        t.background += x.mu[g];
+        t.triggered += x.s[g];
+        t.triggered_dt += x.b[g];
+      }
+    } else {
+      for (std::size_t k = 0; k < p.events[g]; ++k) t.background += 1;
+    }
+    auto& out = sums[p.owner[g]];
+    out.background = t.background;
+    out.triggered = t.triggered;
+    out.triggered_dt = t.triggered_dt;
+  });
 }
 
 void check_input(const std::vector<std::vector<double>>& cell_times, double window_length,
@@ -173,21 +349,84 @@ void check_input(const std::vector<std::vector<double>>& cell_times, double wind
         throw ConfigError(fmt::format("sepp-grid: the times of cell {} are not sorted", n));
 }
 
+// Below this many events, an E-step or an intensity is not split between threads: a feedback
+// loop's daily refit is small and already runs in parallel over replicates.
+constexpr std::size_t kParallelEvents = 8192;
+
 // The E-step of the cells with events, `active` (cell indices, increasing), with mu[i] the
 // background rate of cell active[i]. A cell without events has mu = 0 and all-zero sums: leaving it
 // out of every sum below adds no term but an exact zero, so results are those of a loop over all
-// cells, at a cost proportional to the cells with events rather than to the grid.
-void e_step_all(const std::vector<std::vector<double>>& cell_times,
-                const std::vector<std::size_t>& active, const std::vector<double>& mu, double theta,
-                double omega, double T, SeppGridEStep kind, Needs needs,
-                std::vector<CellSums>& sums) {
-  sums.resize(active.size());
-  // At least 64 cells a task: a small grid's iteration (a feedback loop's daily refit, already
-  // parallel over replicates) is not worth splitting further.
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active.size(), 64), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i)
-      sums[i] = e_step(cell_times[active[i]], mu[i], theta, omega, T, kind, needs);
-  });
+// cells, at a cost proportional to the cells with events rather than to the grid. Only the cells
+// `visit` (indices into active, increasing) are needed; `events` is their number of events. With
+// a plan, exact sums without the log come from planned_e_step.
+struct EStepInput {
+  const std::vector<std::vector<double>>& cell_times;
+  const std::vector<std::size_t>& active;
+  const std::vector<std::size_t>& visit;
+  std::size_t events;
+  const Plan* plan;
+  Scratch* scratch;
+};
+
+// Whether planned_e_step gives e_step's sums: the exact E-step without the log, a finite tw >= 0
+// and every needed mu finite and >= 0.
+bool can_plan(const EStepInput& in, const std::vector<double>& mu, double tw, SeppGridEStep kind,
+              Needs needs) {
+  if (in.plan == nullptr || kind != SeppGridEStep::kExact || needs.log) return false;
+  if (!(std::isfinite(tw) && tw >= 0)) return false;
+  for (const auto i : in.visit)
+    if (!(std::isfinite(mu[i]) && mu[i] >= 0)) return false;
+  return true;
+}
+
+// The planned E-step of active cells [i0, i1).
+void planned_cells(const EStepInput& in, std::size_t i0, std::size_t i1,
+                   const std::vector<double>& mu, double tw, double omega, double T, Needs needs,
+                   std::vector<CellSums>& sums) {
+  const auto& plan = *in.plan;
+  planned_e_step(plan, plan.begin[i0], plan.begin[i1], mu, tw, omega, *in.scratch, sums);
+  for (auto i = i0; i < i1; ++i) {
+    if (plan.constant(i)) sums[i] = CellSums{plan.first[i]};  // the first group only
+    if (!needs.edges) continue;
+    sums[i].edge_mass = sums[i].edge_dt = 0;
+    add_edges(in.cell_times[in.active[i]], omega, T, sums[i]);
+  }
+}
+
+void e_step_all(const EStepInput& in, const std::vector<double>& mu, double theta, double omega,
+                double T, SeppGridEStep kind, Needs needs, std::vector<CellSums>& sums) {
+  sums.resize(in.active.size());
+  const double tw = theta * omega;
+  const bool planned = can_plan(in, mu, tw, kind, needs);
+  const auto cells = in.active.size();
+  if (planned && in.events < kParallelEvents) {
+    // The feedback loop's case: after the first iteration, `visit` is the cells with a later
+    // group, which planned_e_step sets; every other cell is left out.
+    if (in.visit.size() == cells) {
+      planned_cells(in, 0, cells, mu, tw, omega, T, needs, sums);
+    } else {
+      planned_e_step(*in.plan, 0, in.plan->gap.size(), mu, tw, omega, *in.scratch, sums);
+    }
+    return;
+  }
+  if (planned) {  // every cell's sums (a cell that left the EM is set but not read)
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 64), [&](const auto& range) {
+      planned_cells(in, range.begin(), range.end(), mu, tw, omega, T, needs, sums);
+    });
+    return;
+  }
+  const auto cell = [&](std::size_t i) {
+    return e_step(in.cell_times[in.active[i]], mu[i], theta, omega, T, kind, needs);
+  };
+  if (in.events < kParallelEvents) {
+    for (const auto i : in.visit) sums[i] = cell(i);
+    return;
+  }
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, in.visit.size(), 64),
+                    [&](const auto& range) {
+                      for (std::size_t v = range.begin(); v != range.end(); ++v)
+                        sums[in.visit[v]] = cell(in.visit[v]);
+                    });
 }
 
 double log_likelihood(const std::vector<CellSums>& sums, const std::vector<double>& mu,
@@ -197,6 +436,27 @@ double log_likelihood(const std::vector<CellSums>& sums, const std::vector<doubl
   for (std::size_t i = 0; i < sums.size(); ++i)
     ll += sums[i].log_lambda - mu[i] * T - theta * sums[i].edge_mass;
   return ll;
+}
+
+// After the first iteration, the cells whose events all share one time (most cells of a short
+// window hold one event) leave the EM: whatever theta and omega, their E-step gives the background
+// sum m (each event 1, planned_e_step) and exact zeros, so mu = m / T, as the first iteration set
+// it, and every later iteration adds exact zeros for them to the M-step's sums and to sum |delta
+// mu|. Needs the plain M-step (the edge terms change with omega). Both mu buffers keep m / T;
+// returns the events of the dropped cells.
+std::size_t drop_constant_cells(const Plan& plan, const std::vector<double>& mu,
+                                std::vector<double>& next_mu, std::vector<std::size_t>& visit) {
+  std::size_t dropped = 0, kept = 0;
+  for (const auto i : visit) {
+    if (plan.constant(i) && std::isfinite(mu[i])) {
+      next_mu[i] = mu[i];
+      dropped += static_cast<std::size_t>(plan.first[i]);
+      continue;
+    }
+    visit[kept++] = i;
+  }
+  visit.resize(kept);
+  return dropped;
 }
 
 }  // namespace
@@ -231,12 +491,19 @@ SeppGridFit fit_sepp_grid(const std::vector<std::vector<double>>& cell_times, do
   std::vector<CellSums> sums;
   std::vector<double> next_mu(active.size());
   const Needs iteration{options.edge_corrected, false};
+  const bool exact = options.e_step == SeppGridEStep::kExact;
+  const Plan plan = exact ? make_plan(cell_times, active) : Plan{};
+  Scratch scratch(plan.gap.size());
+  std::vector<std::size_t> visit(active.size());
+  std::iota(visit.begin(), visit.end(), std::size_t{0});
+  EStepInput in{cell_times, active, visit, static_cast<std::size_t>(total), exact ? &plan : nullptr,
+                &scratch};
   for (fit.iterations = 0; fit.iterations < options.max_iterations;) {
-    e_step_all(cell_times, active, mu, fit.theta, fit.omega, T, options.e_step, iteration, sums);
+    e_step_all(in, mu, fit.theta, fit.omega, T, options.e_step, iteration, sums);
     ++fit.iterations;
     // Reduced in cell order, so the result does not depend on the thread count.
     double trig = 0, trig_dt = 0, edge_mass = 0, edge_dt = 0, dmu = 0;
-    for (std::size_t i = 0; i < active.size(); ++i) {
+    for (const auto i : visit) {
       trig += sums[i].triggered;
       trig_dt += sums[i].triggered_dt;
       edge_mass += sums[i].edge_mass;
@@ -270,11 +537,16 @@ SeppGridFit fit_sepp_grid(const std::vector<std::vector<double>>& cell_times, do
       fit.converged = true;
       break;
     }
+    if (fit.iterations == 1 && exact && !options.edge_corrected)
+      in.events -= drop_constant_cells(plan, mu, next_mu, visit);
   }
   store_mu();
   fit.log_likelihood = std::numeric_limits<double>::quiet_NaN();
   if (options.log_likelihood) {
-    e_step_all(cell_times, active, mu, fit.theta, fit.omega, T, options.e_step, Needs{}, sums);
+    visit.resize(active.size());  // every cell, with the log's terms
+    std::iota(visit.begin(), visit.end(), std::size_t{0});
+    e_step_all({cell_times, active, visit, static_cast<std::size_t>(total), nullptr, nullptr}, mu,
+               fit.theta, fit.omega, T, options.e_step, Needs{}, sums);
     fit.log_likelihood = log_likelihood(sums, mu, fit.theta, T);
   }
   return fit;
@@ -288,7 +560,7 @@ std::vector<double> sepp_grid_intensity(const SeppGridFit& fit,
                                   cell_times.size()));
   std::vector<double> out(cell_times.size());
   const double tw = fit.theta * fit.omega;
-  tbb::parallel_for(std::size_t{0}, cell_times.size(), [&](std::size_t n) {
+  const auto cell = [&](std::size_t n) {
     // lambda_n(t) = mu_n + theta w sum_{t_i < t} e^(-w (t - t_i)). The times are sorted, so the
     // terms that underflow to exact zeros are a prefix: the sum starts after it (same sum).
     const auto& times = cell_times[n];
@@ -299,7 +571,14 @@ std::vector<double> sepp_grid_intensity(const SeppGridFit& fit,
     for (auto it = first; it != times.end(); ++it)
       if (*it < t) sum += std::exp(-fit.omega * (t - *it));
     out[n] = fit.mu[n] + tw * sum;
-  });
+  };
+  std::size_t events = 0;
+  for (const auto& times : cell_times) events += times.size();
+  if (events < kParallelEvents) {
+    for (std::size_t n = 0; n < cell_times.size(); ++n) cell(n);
+  } else {
+    tbb::parallel_for(std::size_t{0}, cell_times.size(), cell);
+  }
   return out;
 }
 

@@ -7,6 +7,8 @@
 #include "loop_test_helpers.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/parallel.hpp"
+#include "scrutineer/core/random.hpp"
+#include "scrutineer/evaluate/ranking.hpp"
 #include "scrutineer/feedback/loop.hpp"
 #include "scrutineer/feedback/measures.hpp"
 
@@ -130,6 +132,51 @@ TEST(Loop, SameSeedSameResultWhateverTheThreads) {
   }
   o.seed = 99;
   EXPECT_NE(run_loop(city, o).scenarios[0].days_flagged, one.scenarios[0].days_flagged);
+}
+
+// Issue 16: the loop selects its flags instead of ranking every cell; they must be the ranking's
+// first cells, in its order (evaluate::rank_by_risk, the exact path), with ties, NaN, +-0 and
+// infinities, for every tie rule, counts from 0 past the number of cells, and coverages.
+TEST(Loop, TopCellsAreTheRankingsFirstCells) {
+  geo::Grid grid;
+  grid.nx = 30;
+  grid.ny = 20;
+  grid.size = 100;
+  grid.valid.assign(600, 1);
+  for (std::size_t c = 0; c < 600; c += 7) grid.valid[c] = 0;
+  Rng rng(16);
+  std::vector<double> risk(600);
+  for (auto& r : risk) {
+    const auto kind = rng.below(10);
+    r = kind < 4 ? 0.0 : kind < 6 ? std::floor(rng.uniform(0, 5)) : rng.uniform(0, 3);
+  }
+  risk[5] = -0.0;
+  risk[8] = std::nan("");
+  risk[9] = HUGE_VAL;
+  risk[10] = -HUGE_VAL;
+  for (const auto rule :
+       {evaluate::TieRule::kRandom, evaluate::TieRule::kRowMajor, evaluate::TieRule::kOpenCp}) {
+    const auto ties = evaluate::tie_order(grid, rule, 3);
+    const auto ranking = evaluate::rank_by_risk(risk, ties);
+    evaluate::Policy policy;
+    policy.tie_rule = rule;
+    policy.mode = evaluate::PolicyMode::kCount;
+    for (const std::int64_t count : {0, 1, 20, 200, 514, 515, 600}) {
+      policy.count = count;
+      const auto k = static_cast<std::size_t>(std::min<std::int64_t>(count, 514));
+      EXPECT_EQ(top_cells(risk, ties, policy),
+                std::vector<std::int64_t>(ranking.begin(), ranking.begin() + k))
+          << count;
+    }
+    policy.mode = evaluate::PolicyMode::kCoverage;
+    for (const double coverage : {0.0, 0.05, 0.5, 1.0}) {
+      policy.coverage = coverage;
+      const auto k = static_cast<std::size_t>(std::floor(514 * coverage));
+      EXPECT_EQ(top_cells(risk, ties, policy),
+                std::vector<std::int64_t>(ranking.begin(), ranking.begin() + k))
+          << coverage;
+    }
+  }
 }
 
 TEST(Loop, BadOptionsAreRejected) {
