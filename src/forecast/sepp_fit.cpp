@@ -507,16 +507,34 @@ void KernelSum::fill_buckets(const std::vector<double>& sds) {
     visit(m, [&](std::size_t b) { index_[fill[b]++] = static_cast<std::uint32_t>(m); });
 }
 
-// Component m's truncated Gaussian at q: z^2 summed over the coordinates in order, then
-// norm e^(-z^2 / 2) where z^2 <= reach^2, else 0.
+// Component m's z^2 at q: summed over the coordinates in order.
 template <std::size_t D>
-double KernelSum::term(const double* q, std::size_t m, double r2) const {
-  double z2 = 0;
+double KernelSum::z2(const double* q, std::size_t m) const {
+  double sum = 0;
   for (std::size_t d = 0; d < D; ++d) {
     const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
-    z2 += z * z;
+    sum += z * z;
   }
-  return z2 <= r2 ? norm_[m] * std::exp(-0.5 * z2) : 0.0;
+  return sum;
+}
+
+// The bucket holding q, -1 when q lies outside every component's reach.
+template <std::size_t D>
+std::int64_t KernelSum::bucket_of(const double* q) const {
+  std::int64_t b = 0;
+  for (std::size_t d = 0; d < D; ++d) {
+    const double f = std::floor((q[d] - lo_[d]) / side_[d]);
+    if (!(f >= 0 && f < static_cast<double>(n_[d]))) return -1;
+    b = b * n_[d] + static_cast<std::int64_t>(f);
+  }
+  return b;
+}
+
+// Component m's truncated Gaussian at q: norm e^(-z^2 / 2) where z^2 <= reach^2, else 0.
+template <std::size_t D>
+double KernelSum::term(const double* q, std::size_t m, double r2) const {
+  const double z2m = z2<D>(q, m);
+  return z2m <= r2 ? norm_[m] * std::exp(-0.5 * z2m) : 0.0;
 }
 
 // The sum is taken over the bucket's components in component order, then over the wide ones in
@@ -527,12 +545,8 @@ double KernelSum::term(const double* q, std::size_t m, double r2) const {
 // and the bits, are those of the plain sum.
 template <std::size_t D>
 double KernelSum::evaluate(const double* q) const {
-  std::int64_t b = 0;
-  for (std::size_t d = 0; d < D; ++d) {
-    const double f = std::floor((q[d] - lo_[d]) / side_[d]);
-    if (!(f >= 0 && f < static_cast<double>(n_[d]))) return 0;  // outside every component's reach
-    b = b * n_[d] + static_cast<std::int64_t>(f);
-  }
+  const std::int64_t b = bucket_of<D>(q);
+  if (b < 0) return 0;  // outside every component's reach
   const auto bucket = static_cast<std::size_t>(b);
   const double r2 = reach_ * reach_;
   // term<D>(q, m, r2) in two passes: z^2 of each listed component, kept (without a branch) when
@@ -546,13 +560,9 @@ double KernelSum::evaluate(const double* q) const {
   };
   for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) {
     const std::size_t m = index_[k];
-    double z2 = 0;
-    for (std::size_t d = 0; d < D; ++d) {
-      const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
-      z2 += z * z;
-    }
-    kept_z2[held] = z2, kept_norm[held] = norm_[m];
-    held += z2 <= r2 ? 1 : 0;
+    const double z2m = z2<D>(q, m);
+    kept_z2[held] = z2m, kept_norm[held] = norm_[m];
+    held += z2m <= r2 ? 1 : 0;
     if (held == kBlock) flush();
   }
   flush();
@@ -620,12 +630,8 @@ double approximate_exp(double x) { return exp_taylor(Pair{x, x})[0]; }
 // plus the rounding of the two summation orders (docs/forecast.md).
 template <std::size_t D>
 double KernelSum::evaluate_fast(const double* q) const {
-  std::int64_t b = 0;
-  for (std::size_t d = 0; d < D; ++d) {
-    const double f = std::floor((q[d] - lo_[d]) / side_[d]);
-    if (!(f >= 0 && f < static_cast<double>(n_[d]))) return 0;
-    b = b * n_[d] + static_cast<std::int64_t>(f);
-  }
+  const std::int64_t b = bucket_of<D>(q);
+  if (b < 0) return 0;
   const auto bucket = static_cast<std::size_t>(b);
   const double r2 = reach_ * reach_;
   constexpr std::size_t kBlock = 64;
@@ -638,24 +644,16 @@ double KernelSum::evaluate_fast(const double* q) const {
   };
   for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) {
     const std::size_t m = index_[k];
-    double z2 = 0;
-    for (std::size_t d = 0; d < D; ++d) {
-      const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
-      z2 += z * z;
-    }
-    half_z2[held] = -0.5 * z2, norm[held] = norm_[m];  // kept only when in reach, branch-free
-    held += z2 <= r2 ? 1 : 0;
+    const double z2m = z2<D>(q, m);
+    half_z2[held] = -0.5 * z2m, norm[held] = norm_[m];  // kept only when in reach, branch-free
+    held += z2m <= r2 ? 1 : 0;
     if (held == kBlock) flush();
   }
   for (std::size_t w = 0; w < wide_distinct_.size(); ++w) {
     const std::size_t m = wide_distinct_[w];
-    double z2 = 0;
-    for (std::size_t d = 0; d < D; ++d) {
-      const double z = (q[d] - centre_[m * D + d]) * inv_sd_[m * D + d];
-      z2 += z * z;
-    }
-    if (z2 <= r2) {
-      half_z2[held] = -0.5 * z2, norm[held] = wide_count_[w] * norm_[m];
+    const double z2m = z2<D>(q, m);
+    if (z2m <= r2) {
+      half_z2[held] = -0.5 * z2m, norm[held] = wide_count_[w] * norm_[m];
       if (++held == kBlock) flush();
     }
   }

@@ -66,6 +66,10 @@ class KernelSum {
   double evaluate_fast(const double* q) const;
   template <std::size_t D>
   double term(const double* q, std::size_t m, double r2) const;
+  template <std::size_t D>
+  double z2(const double* q, std::size_t m) const;  // component m's z^2 at q
+  template <std::size_t D>
+  std::int64_t bucket_of(const double* q) const;      // q's bucket, -1 when outside every reach
   void size_buckets(const std::vector<double>& sds);  // lo_, side_, n_
   void fill_buckets(const std::vector<double>& sds);  // start_, index_, wide_
   void group_wide();                                  // wide_distinct_, wide_slot_
