@@ -66,7 +66,14 @@ export async function watch(context, allowed) {
     if (msg.type() === 'error') problems.console.push(`${msg.text()} at ${msg.location().url}`);
   });
   context.on('weberror', (e) => problems.page.push(String(e.error())));
-  context.on('requestfailed', (r) => problems.failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+  // A fetch that the page cancels itself (a search superseded by the next keystroke, through its
+  // AbortController) fails with net::ERR_ABORTED: a cancellation, not a failure. A server's failure
+  // shows as an HTTP status (`http`) or as another net:: error; an aborted page load still counts.
+  context.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText;
+    if (why === 'net::ERR_ABORTED' && r.resourceType() === 'fetch') return;
+    problems.failed.push(`${r.url()}: ${why}`);
+  });
   context.on('response', (r) => {
     if (r.status() >= 400) problems.http.push(`${r.status()} ${r.url()}`);
   });
