@@ -46,6 +46,35 @@ std::string lower(std::string s) {
   return s;
 }
 
+// A key repeated in one object: nlohmann keeps one of the values and json-c (GDAL) may keep
+// another, so such a file is GDAL's. The parse reports each key to this, which keeps the hashes of
+// the keys of the objects open so far (a collision only sends the file to GDAL).
+class RepeatedKeys {
+ public:
+  std::string found;
+  bool operator()(Json::parse_event_t event, const Json& parsed) {
+    using Event = Json::parse_event_t;
+    if (event == Event::object_start) {
+      open_.push_back(hashes_.size());
+    } else if (event == Event::object_end) {
+      hashes_.resize(open_.back());
+      open_.pop_back();
+    } else if (event == Event::key) {
+      const auto& name = parsed.get_ref<const std::string&>();
+      const std::size_t h = std::hash<std::string>{}(name);
+      if (std::find(hashes_.begin() + static_cast<std::ptrdiff_t>(open_.back()), hashes_.end(),
+                    h) != hashes_.end() &&
+          found.empty())
+        found = fmt::format("the key \"{}\" twice in one object", name);
+      hashes_.push_back(h);
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::size_t> hashes_, open_;
+};
+
 Json parse(const std::string& path) {
   const auto ext = lower(fs::path(path).extension().string());
   if (ext != ".geojson" && ext != ".json") decline("not a .geojson or .json file name");
@@ -55,8 +84,12 @@ Json parse(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   if (!in) decline("cannot be read");
-  Json doc = Json::parse(text.str(), nullptr, false);
+  RepeatedKeys repeated;
+  Json doc = Json::parse(
+      text.str(),
+      [&](int, Json::parse_event_t event, Json& parsed) { return repeated(event, parsed); }, false);
   if (doc.is_discarded()) decline("not valid JSON");
+  if (!repeated.found.empty()) decline(repeated.found);
   return doc;
 }
 
@@ -89,6 +122,9 @@ Kind kind_of(const Json& v) {
     const auto n = v.get<std::int64_t>();
     return n >= INT_MIN && n <= INT_MAX ? Kind::kInt : Kind::kInt64;
   }
+  // nlohmann reads an integer written beyond 64 bits as a double, where json-c may not.
+  if (v.is_number_float() && std::abs(v.get<double>()) >= 0x1p63)
+    decline("a number beyond 64-bit integers");
   if (v.is_number_float()) return Kind::kReal;
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();

@@ -149,6 +149,14 @@ TEST(GeojsonNative, LeavesToGdalWhatItHasNotProvenIdentical) {
       {"numeric_type.geojson", R"({"type": 5, "features": []})", "FeatureCollection"},
       {"feature_type.geojson", collection(R"({"type": ["Feature"], "geometry": null})"),
        "not a Feature"},
+      {"duplicate.geojson", collection(feature(R"({"a": 1, "b": 2, "a": 3})")),
+       "the key \"a\" twice"},
+      {"duplicate_member.geojson", collection(ok, R"("type": "FeatureCollection", )"),
+       "the key \"type\" twice"},
+      {"big.geojson", collection(feature(R"({"a": 123456789012345678901})")),
+       "beyond 64-bit integers"},
+      {"big_negative.geojson", collection(feature(R"({"a": -9300000000000000000})")),
+       "beyond 64-bit integers"},
   };
   for (const auto& c : cases) {
     const auto path = write_file(c.name, c.text);
