@@ -90,9 +90,6 @@ struct Box {
   }
 };
 
-// The rows are handled in this many consecutive parts, whatever the number of threads.
-constexpr std::size_t kParts = 8;
-
 std::uint64_t bits(double v) {
   std::uint64_t b;
   std::memcpy(&b, &v, sizeof b);
@@ -109,7 +106,7 @@ std::uint64_t point_hash(double x, double y) {
 // The distinct points among n (x, y) pairs, compared bit for bit: `x`/`y` hold each once and
 // `of[k]` is point k's place there. Exports repeat points (block centroids, rounded coordinates:
 // 148,636 Chicago assaults sit at 62,884 places), and PROJ's cost is per point. The points are
-// split by the top bits of their hash into kParts groups searched in parallel, each an open
+// split by the top bits of their hash into kRowParts groups searched in parallel, each an open
 // addressing table keyed by the low bits; the groups' points follow each other. Their order
 // changes no value: each point is projected on its own.
 struct Distinct {
@@ -121,6 +118,8 @@ struct Group {
   std::vector<double> x, y;  // its distinct points
 };
 
+// A point's group: the top 3 bits of its hash.
+static_assert(kRowParts == 8);
 std::size_t group_of(std::uint64_t hash) { return static_cast<std::size_t>(hash >> 61); }
 
 // Group p's points, in order, into g.
@@ -155,13 +154,13 @@ Distinct distinct_points(const std::vector<double>& x, const std::vector<double>
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const auto& r) {
     for (std::size_t k = r.begin(); k != r.end(); ++k) hash[k] = point_hash(x[k], y[k]);
   });
-  std::vector<Group> groups(kParts);
+  std::vector<Group> groups(kRowParts);
   Distinct d;
   d.of.resize(n);
-  tbb::parallel_for(std::size_t{0}, kParts,
+  tbb::parallel_for(std::size_t{0}, kRowParts,
                     [&](std::size_t p) { search_group(x, y, hash, p, groups[p], d.of); });
-  std::vector<std::uint32_t> base(kParts + 1, 0);
-  for (std::size_t p = 0; p < kParts; ++p) {
+  std::vector<std::uint32_t> base(kRowParts + 1, 0);
+  for (std::size_t p = 0; p < kRowParts; ++p) {
     base[p + 1] = base[p] + static_cast<std::uint32_t>(groups[p].x.size());
     d.x.insert(d.x.end(), groups[p].x.begin(), groups[p].x.end());
     d.y.insert(d.y.end(), groups[p].y.begin(), groups[p].y.end());
@@ -173,7 +172,7 @@ Distinct distinct_points(const std::vector<double>& x, const std::vector<double>
 }
 
 // Rows `which` from `from` to `target`: each distinct point once, over the worker threads
-// (Transformer::transform_parallel), then the rows in kParts consecutive parts in parallel. A
+// (Transformer::transform_parallel), then the rows in kRowParts consecutive parts in parallel. A
 // point PROJ cannot take drops its row (counted afterwards in file order). `lon`/`lat` (empty for
 // geographic rows, whose own values are used) give each row's WGS 84 point for the bounds.
 class Projection {
@@ -207,10 +206,11 @@ void Projection::run(const std::vector<std::size_t>& which, const std::string& f
   }
   transformer.transform_parallel(d.x.data(), d.y.data(), d.x.size());
   const bool geographic = lon.empty();
-  std::vector<Box> boxes(kParts);
-  std::vector<std::vector<std::size_t>> failed(kParts);  // positions in `which`, ascending
-  tbb::parallel_for(std::size_t{0}, kParts, [&](std::size_t p) {
-    for (std::size_t k = which.size() * p / kParts; k < which.size() * (p + 1) / kParts; ++k) {
+  std::vector<Box> boxes(kRowParts);
+  std::vector<std::vector<std::size_t>> failed(kRowParts);  // positions in `which`, ascending
+  tbb::parallel_for(std::size_t{0}, kRowParts, [&](std::size_t p) {
+    for (std::size_t k = which.size() * p / kRowParts; k < which.size() * (p + 1) / kRowParts;
+         ++k) {
       const auto i = which[k];
       const double x = d.x[d.of[k]], y = d.y[d.of[k]];
       if (std::isnan(x)) {
@@ -225,7 +225,7 @@ void Projection::run(const std::vector<std::size_t>& which, const std::string& f
       rows_.b[i] = y;
     }
   });
-  for (std::size_t p = 0; p < kParts; ++p) {
+  for (std::size_t p = 0; p < kRowParts; ++p) {
     box_.join(boxes[p]);
     for (const auto k : failed[p]) {
       const auto i = which[k];

@@ -101,6 +101,11 @@ class Dictionary {
   std::int32_t last_ = -1;
 };
 
+// The row-parallel steps after the parse (check_extent, the projection's write-back and its
+// distinct points) split their work into this many parts, whatever the number of threads, and take
+// what the parts found in part order, so results never depend on the threads.
+constexpr std::size_t kRowParts = 8;
+
 enum class Source : std::uint8_t { kNone, kLonLat, kXY };
 
 // Every row that passed the checks while reading, column by column, before projection and sort.

@@ -403,12 +403,13 @@ void read_chunk(const Input& input, const Plan& plan, const TimeParser& parser,
 
 // One column of every chunk into `to`, in order, each chunk's column freed once copied: the peak is
 // the rows once plus the columns being joined (about one per thread), not the rows twice.
-template <typename T, typename Column>
-void join_column(std::vector<T>& to, std::vector<Chunk>& chunks, const std::vector<std::size_t>& at,
-                 Column column) {
+template <typename T>
+void join_column(std::vector<T> Rows::*column, Rows& all, std::vector<Chunk>& chunks,
+                 const std::vector<std::size_t>& at) {
+  std::vector<T>& to = all.*column;
   to.resize(at.back());
   tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t k) {
-    std::vector<T>& from = column(chunks[k].rows);
+    std::vector<T>& from = chunks[k].rows.*column;
     std::move(from.begin(), from.end(), to.begin() + static_cast<std::ptrdiff_t>(at[k]));
     std::vector<T>().swap(from);
   });
@@ -428,49 +429,17 @@ Rows concatenate(std::vector<Chunk>& chunks, bool cells) {
   const bool kept = std::any_of(chunks.begin(), chunks.end(),
                                 [](const Chunk& c) { return !c.rows.kept.empty(); });
   // The columns side by side too: a new column's pages are touched by the thread that fills it.
-  tbb::parallel_invoke(
-      [&] {
-        join_column(
-            all.t, chunks, at, [](Rows & r) -> auto& { return r.t; });
-      },
-      [&] {
-        join_column(
-            all.line, chunks, at, [](Rows & r) -> auto& { return r.line; });
-      },
-      [&] {
-        join_column(
-            all.a, chunks, at, [](Rows & r) -> auto& { return r.a; });
-      },
-      [&] {
-        join_column(
-            all.b, chunks, at, [](Rows & r) -> auto& { return r.b; });
-      },
-      [&] {
-        join_column(
-            all.source, chunks, at, [](Rows & r) -> auto& { return r.source; });
-      },
-      [&] {
-        join_column(
-            all.category, chunks, at, [](Rows & r) -> auto& { return r.category; });
-      },
-      [&] {
-        join_column(
-            all.hash, chunks, at, [](Rows & r) -> auto& { return r.hash; });
-      },
-      [&] {
-        join_column(
-            all.span, chunks, at, [](Rows & r) -> auto& { return r.span; });
-      },
-      [&] {
-        if (cells)
-          join_column(
-              all.cell, chunks, at, [](Rows & r) -> auto& { return r.cell; });
-      },
-      [&] {
-        if (kept)
-          join_column(
-              all.kept, chunks, at, [](Rows & r) -> auto& { return r.kept; });
-      });
+  const auto join = [&](auto column) { join_column(column, all, chunks, at); };
+  tbb::parallel_invoke([&] { join(&Rows::t); }, [&] { join(&Rows::line); }, [&] { join(&Rows::a); },
+                       [&] { join(&Rows::b); }, [&] { join(&Rows::source); },
+                       [&] { join(&Rows::category); }, [&] { join(&Rows::hash); },
+                       [&] { join(&Rows::span); },
+                       [&] {
+                         if (cells) join(&Rows::cell);
+                       },
+                       [&] {
+                         if (kept) join(&Rows::kept);
+                       });
   return all;
 }
 
@@ -549,25 +518,22 @@ Rows read_rows(Input& input, Plan& plan, const ReadOptions& options, Drops& drop
   return rows;
 }
 
-// check_extent's consecutive parts of the rows, whatever the number of threads.
-constexpr std::size_t kExtentParts = 8;
-
 // Swapped latitude/longitude that still lie in range (Chicago's (41.8, -87.6) read as lon 41.8, lat
 // -87.6) are found against the data's own centre: far from the median point as given, but within
 // 1 degree of it once exchanged. Needs at least 10 located rows to have a centre.
 void check_extent(Rows& rows, Drops& drops) {
   const std::size_t n = rows.size();
-  const auto part = [n](std::size_t p) { return n * p / kExtentParts; };
+  const auto part = [n](std::size_t p) { return n * p / kRowParts; };
   // The located rows' coordinates, part by part in parallel, each part's at its offset.
-  std::vector<std::size_t> at(kExtentParts + 1, 0);
-  tbb::parallel_for(std::size_t{0}, kExtentParts, [&](std::size_t p) {
+  std::vector<std::size_t> at(kRowParts + 1, 0);
+  tbb::parallel_for(std::size_t{0}, kRowParts, [&](std::size_t p) {
     at[p + 1] = static_cast<std::size_t>(std::count(
         rows.source.begin() + part(p), rows.source.begin() + part(p + 1), Source::kLonLat));
   });
-  for (std::size_t p = 0; p < kExtentParts; ++p) at[p + 1] += at[p];
+  for (std::size_t p = 0; p < kRowParts; ++p) at[p + 1] += at[p];
   if (at.back() < 10) return;
   std::vector<double> lon(at.back()), lat(at.back());
-  tbb::parallel_for(std::size_t{0}, kExtentParts, [&](std::size_t p) {
+  tbb::parallel_for(std::size_t{0}, kRowParts, [&](std::size_t p) {
     std::size_t k = at[p];
     for (std::size_t i = part(p); i < part(p + 1); ++i)
       if (rows.source[i] == Source::kLonLat) lon[k] = rows.a[i], lat[k++] = rows.b[i];
@@ -576,8 +542,8 @@ void check_extent(Rows& rows, Drops& drops) {
   tbb::parallel_invoke([&] { mlon = median(std::move(lon)); },
                        [&] { mlat = median(std::move(lat)); });
   // Swapped rows found in parallel, then dropped in file order.
-  std::vector<std::vector<std::size_t>> swapped(kExtentParts);
-  tbb::parallel_for(std::size_t{0}, kExtentParts, [&](std::size_t p) {
+  std::vector<std::vector<std::size_t>> swapped(kRowParts);
+  tbb::parallel_for(std::size_t{0}, kRowParts, [&](std::size_t p) {
     for (std::size_t i = part(p); i < part(p + 1); ++i) {
       if (rows.source[i] != Source::kLonLat) continue;
       const double a = rows.a[i], b = rows.b[i];
