@@ -108,4 +108,38 @@ AucCounts auc_from_ranking(const std::vector<std::int64_t>& ranking,
   return out;
 }
 
+// A count or a coverage fixes how many cells before ranking, and risk descending then tie position
+// ascending is a strict total order, so selecting them (nth_element, then sorting the selected)
+// gives the same cells in the same order as ranking every valid cell, in O(cells) instead of a
+// radix sort's passes.
+std::vector<std::int64_t> top_cells(const std::vector<double>& risk,
+                                    const std::vector<std::int64_t>& tie_ordered,
+                                    const Policy& policy) {
+  if (policy.mode != PolicyMode::kCount && policy.mode != PolicyMode::kCoverage) {
+    auto flags = rank_by_risk(risk, tie_ordered);
+    flags.resize(static_cast<std::size_t>(cells_for_policy(flags, policy)));
+    return flags;
+  }
+  const auto n = tie_ordered.size();
+  // A count or a coverage reads the number of ranked cells only: the tie order has as many.
+  const auto k = static_cast<std::size_t>(cells_for_policy(tie_ordered, policy));
+  struct Ranked {
+    double risk;
+    std::size_t position;  // in the tie order
+  };
+  std::vector<Ranked> ranked(n);
+  for (std::size_t p = 0; p < n; ++p)
+    ranked[p] = {sortable(risk[static_cast<std::size_t>(tie_ordered[p])]), p};
+  const auto before = [](const Ranked& a, const Ranked& b) {
+    return a.risk > b.risk || (a.risk == b.risk && a.position < b.position);
+  };
+  if (k < n)
+    std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(),
+                     before);
+  std::sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), before);
+  std::vector<std::int64_t> flags(k);
+  for (std::size_t i = 0; i < k; ++i) flags[i] = tie_ordered[ranked[i].position];
+  return flags;
+}
+
 }  // namespace scrutineer::evaluate

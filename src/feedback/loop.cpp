@@ -105,51 +105,6 @@ void validate(const LoopOptions& o) {
 
 namespace {
 
-// A risk as evaluate::rank_by_risk orders it: NaN as -inf, -0 as +0.
-double sortable(double r) {
-  if (std::isnan(r)) return -HUGE_VAL;
-  return r == 0 ? 0.0 : r;
-}
-
-}  // namespace
-
-// A count or a coverage fixes how many cells before ranking, and risk descending then tie position
-// ascending is a strict total order, so selecting them (nth_element, then sorting the selected)
-// gives the same cells in the same order as ranking every valid cell, in O(cells) instead of a
-// radix sort's passes.
-std::vector<std::int64_t> top_cells(const std::vector<double>& risk,
-                                    const std::vector<std::int64_t>& tie_ordered,
-                                    const evaluate::Policy& policy) {
-  if (policy.mode != evaluate::PolicyMode::kCount &&
-      policy.mode != evaluate::PolicyMode::kCoverage) {
-    auto flags = evaluate::rank_by_risk(risk, tie_ordered);
-    flags.resize(static_cast<std::size_t>(evaluate::cells_for_policy(flags, policy)));
-    return flags;
-  }
-  const auto n = tie_ordered.size();
-  // A count or a coverage reads the number of ranked cells only: the tie order has as many.
-  const auto k = static_cast<std::size_t>(evaluate::cells_for_policy(tie_ordered, policy));
-  struct Ranked {
-    double risk;
-    std::size_t position;  // in the tie order
-  };
-  std::vector<Ranked> ranked(n);
-  for (std::size_t p = 0; p < n; ++p)
-    ranked[p] = {sortable(risk[static_cast<std::size_t>(tie_ordered[p])]), p};
-  const auto before = [](const Ranked& a, const Ranked& b) {
-    return a.risk > b.risk || (a.risk == b.risk && a.position < b.position);
-  };
-  if (k < n)
-    std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(),
-                     before);
-  std::sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), before);
-  std::vector<std::int64_t> flags(k);
-  for (std::size_t i = 0; i < k; ++i) flags[i] = tie_ordered[ranked[i].position];
-  return flags;
-}
-
-namespace {
-
 struct TrueCrime {
   std::int64_t t;
   double x, y;
@@ -249,7 +204,7 @@ std::vector<std::int64_t> choose_flags(const Context& ctx, const forecast::Surfa
   if (static_cast<std::int64_t>(surface.risk.size()) != ctx.world.grid.cells())
     throw InternalError(fmt::format("a model returned {} risks for a grid of {} cells",
                                     surface.risk.size(), ctx.world.grid.cells()));
-  auto flags = top_cells(surface.risk, ctx.ties, ctx.o.policy);
+  auto flags = evaluate::top_cells(surface.risk, ctx.ties, ctx.o.policy);
   if (mitigation != Mitigation::kExploration || flags.empty()) return flags;
   const auto random = std::min<std::int64_t>(
       std::llround(ctx.o.exploration_share * static_cast<double>(flags.size())),

@@ -34,4 +34,12 @@ AucCounts auc_from_ranking(const std::vector<std::int64_t>& ranking,
                            const std::vector<double>& risk,
                            const std::vector<std::int32_t>& counts);
 
+// The cells a policy flags on one surface: the first cells of rank_by_risk(risk,
+// tie_ordered), as many as cells_for_policy gives. For a count or a coverage they are
+// selected (risk descending, then tie position) without ranking every cell; the same cells in the
+// same order.
+std::vector<std::int64_t> top_cells(const std::vector<double>& risk,
+                                    const std::vector<std::int64_t>& tie_ordered,
+                                    const Policy& policy);
+
 }  // namespace scrutineer::evaluate

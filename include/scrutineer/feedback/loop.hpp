@@ -104,14 +104,6 @@ struct ReplicateRun {
   std::vector<std::int32_t> days_flagged;  // per valid cell
 };
 
-// The cells a policy flags on one surface: the first cells of evaluate::rank_by_risk(risk,
-// tie_ordered), as many as evaluate::cells_for_policy gives. For a count or a coverage they are
-// selected (risk descending, then tie position) without ranking every cell; the same cells in the
-// same order.
-std::vector<std::int64_t> top_cells(const std::vector<double>& risk,
-                                    const std::vector<std::int64_t>& tie_ordered,
-                                    const evaluate::Policy& policy);
-
 // Replicates [first, last) of every scenario, runs[r - first][scenario]: what run_loop summarises.
 // Replicate r's streams depend only on the seed and r, so one loop split across processes by
 // replicate ranges (`scrutineer sweep`'s [split], docs/sweep.md) gives the same runs.

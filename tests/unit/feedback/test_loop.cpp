@@ -164,7 +164,7 @@ TEST(Loop, TopCellsAreTheRankingsFirstCells) {
     for (const std::int64_t count : {0, 1, 20, 200, 514, 515, 600}) {
       policy.count = count;
       const auto k = static_cast<std::size_t>(std::min<std::int64_t>(count, 514));
-      EXPECT_EQ(top_cells(risk, ties, policy),
+      EXPECT_EQ(evaluate::top_cells(risk, ties, policy),
                 std::vector<std::int64_t>(ranking.begin(), ranking.begin() + k))
           << count;
     }
@@ -172,7 +172,7 @@ TEST(Loop, TopCellsAreTheRankingsFirstCells) {
     for (const double coverage : {0.0, 0.05, 0.5, 1.0}) {
       policy.coverage = coverage;
       const auto k = static_cast<std::size_t>(std::floor(514 * coverage));
-      EXPECT_EQ(top_cells(risk, ties, policy),
+      EXPECT_EQ(evaluate::top_cells(risk, ties, policy),
                 std::vector<std::int64_t>(ranking.begin(), ranking.begin() + k))
           << coverage;
     }
