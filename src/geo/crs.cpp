@@ -91,13 +91,10 @@ class Store {
     idle_[{from, to}].emplace_back(ctx, pj);
   }
   // Searches the operation from -> to now, unless it is known, so that a later Transformer finds
-  // it; an error is left for that Transformer to raise.
+  // it. Throws as operation_locked does.
   void search(const std::string& from, const std::string& to) {
     const std::lock_guard lock(mutex_);
-    try {
-      operation_locked(from, to);
-    } catch (const Error&) {
-    }
+    operation_locked(from, to);
   }
   CrsInfo info(const std::string& crs) {
     const std::lock_guard lock(mutex_);
