@@ -446,16 +446,16 @@ double log_likelihood(const std::vector<CellSums>& sums, const std::vector<doubl
 // returns the events of the dropped cells.
 std::size_t drop_constant_cells(const Plan& plan, const std::vector<double>& mu,
                                 std::vector<double>& next_mu, std::vector<std::size_t>& visit) {
-  std::size_t dropped = 0, kept = 0;
+  std::size_t dropped = 0, staying = 0;
   for (const auto i : visit) {
     if (plan.constant(i) && std::isfinite(mu[i])) {
       next_mu[i] = mu[i];
       dropped += static_cast<std::size_t>(plan.first[i]);
       continue;
     }
-    visit[kept++] = i;
+    visit[staying++] = i;
   }
-  visit.resize(kept);
+  visit.resize(staying);
   return dropped;
 }
 
