@@ -119,6 +119,20 @@ def test_forecast_surface_equals_the_clis(shared, cli, tmp_path):
     assert len(f.top) == int(np.floor(int(f.study.grid["valid"].sum()) * 0.05))
 
 
+def test_sepp_fast_kernel_sums_equal_the_clis(shared, cli, tmp_path):
+    """Issue 16: sepp's opt-in kernel_sums=fast through model_params gives the CLI's surface."""
+    chicago = shared / "chicago"
+    args = dict(events=str(chicago / "southside_2016_sample.csv"), crs="EPSG:2790",
+                region=str(chicago / "southside_region.geojson"), model="sepp",
+                model_params="iterations=5,kernel_sums=fast", at="2016-09-01", coverage=0.05)
+    scrutineer.forecast(output=tmp_path / "py.csv", **args)
+    cli("forecast", "--events", args["events"], "--crs", "EPSG:2790", "--region", args["region"],
+        "--model", "sepp", "--model-params", args["model_params"], "--at", "2016-09-01",
+        "--coverage", "0.05", "--output", tmp_path / "cli.csv")
+    assert read(tmp_path / "py.csv") == read(tmp_path / "cli.csv")
+    assert len(read(tmp_path / "py.csv")) > 1
+
+
 def test_compas_audit_equals_the_cli_and_propublica(shared, cli, tmp_path):
     recipe = ROOT / "examples" / "compas" / "audit.toml"
     py = scrutineer.run(recipe, data=shared, out=tmp_path / "py")

@@ -142,6 +142,31 @@ TEST(FrontEnds, GiStarBacktestAndAucThroughRecipeAndCommand) {
   fs::remove_all(folder);
 }
 
+// Issue 16: sepp's opt-in kernel_sums=fast reaches the model the same way through the recipe's
+// [[models]] and through `scrutineer backtest --model sepp:...`: the same periods (whose model
+// column names the parameter) and the same flags.
+TEST(FrontEnds, SeppFastKernelSumsThroughRecipeAndCommand) {
+  REQUIRE_DATA(kAssaults);
+  const auto folder = temp_folder();
+  auto recipe = chicago();
+  recipe.disparity.enabled = false;
+  recipe.backtest.to = "2017-01-04";
+  const std::string params = "iterations=5,kernel_sums=fast";
+  recipe.models = {{"sepp", params, "", false}};
+  recipe.backtest.options.models = recipe.models;  // as parse_recipe copies [[models]]
+  const auto run = run_into(recipe, folder / "run");
+  const auto out = folder / "cli";
+  cli(fmt::format(
+      "backtest {} {} --category-column loc_cat --model sepp:{} --from 2017-01-01 --to 2017-01-04 "
+      "--train-from 2016-01-01 --coverages 1,2,5,10,20 --operating 5% --tie-rule random "
+      "--bootstrap 100 --out {}",
+      kAssaults, kStudyFlags, params, out.string()));
+  for (const char* file : {"periods.csv", "flagged.csv", "hit_counts.csv"})
+    EXPECT_EQ(slurp(run / "backtest" / file), slurp(out / file)) << file;
+  EXPECT_NE(slurp(out / "periods.csv").find("kernel_sums=fast"), std::string::npos);
+  fs::remove_all(folder);
+}
+
 // Issue 12, bug 2: `scrutineer forecast` fitted every event of the file while the backtest clips
 // to the region. Both now build the same study: the forecast at a date flags the same cells in the
 // same order as the backtest's forecast for the period starting then (same training window:
