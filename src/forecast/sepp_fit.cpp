@@ -9,6 +9,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <numeric>
 
@@ -608,15 +609,49 @@ Pair exp_taylor(Pair x) {
   return p * reinterpret_cast<Pair>(scale);
 }
 
-// part[0..3] += weight[i] e^(x[i]) for i < n (n even), two partial sums per lane.
-void add_exp_block(const double* x, const double* weight, std::size_t n, double* part) {
-  Pair a = {part[0], part[1]}, b = {part[2], part[3]};
-  for (std::size_t i = 0; i + 4 <= n; i += 4) {
-    a += Pair{weight[i], weight[i + 1]} * exp_taylor(Pair{x[i], x[i + 1]});
-    b += Pair{weight[i + 2], weight[i + 3]} * exp_taylor(Pair{x[i + 2], x[i + 3]});
+// Four doubles, for the kernel sums of kernel_sums=fast: one AVX2 register where the CPU has it
+// (add_exp_block's clone), two SSE2 registers elsewhere; the same operations elementwise either way
+// (no fused multiply-add), so the sums do not depend on the CPU.
+using Quad = double __attribute__((vector_size(32)));
+using QuadBits = std::int64_t __attribute__((vector_size(32)));
+
+// exp_taylor, four at a time, in place (a reference, so no AVX value crosses a call): the same
+// operations in the same order on each lane, so each lane is exp_taylor's (and approximate_exp's)
+// value to the last bit.
+[[gnu::always_inline]] inline void exp_taylor_quad(Quad& x) {
+  constexpr double kLog2e = 1.4426950408889634, kLn2Hi = 0x1.62e42fefa3800p-1,
+                   kLn2Lo = 0x1.ef35793c76730p-45, kRound = 0x1.8p52;
+  constexpr double kInverseFactorial[] = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320,
+                                          1.0 / 5040,     1.0 / 720,     1.0 / 120,    1.0 / 24,
+                                          1.0 / 6,        0.5,           1.0,          1.0};
+  const QuadBits keep = x > -708.0;
+  const Quad floor = Quad{} - 708.0;
+  x = reinterpret_cast<Quad>((reinterpret_cast<QuadBits>(x) & keep) |
+                             (reinterpret_cast<QuadBits>(floor) & ~keep));
+  const Quad shifted = x * kLog2e + kRound;
+  const Quad k = shifted - kRound;
+  const Quad r = (x - k * kLn2Hi) - k * kLn2Lo;
+  Quad p = Quad{} + kInverseFactorial[0];
+  for (std::size_t i = 1; i < std::size(kInverseFactorial); ++i) p = p * r + kInverseFactorial[i];
+  const QuadBits round_bits = reinterpret_cast<QuadBits>(Quad{} + kRound);
+  const QuadBits scale = (reinterpret_cast<QuadBits>(shifted) - round_bits + 1023) << 52;
+  x = p * reinterpret_cast<Quad>(scale);
+}
+
+// part[l] += weight[i] e^(x[i]) for the i < n (n a multiple of 4) with i % 4 = l: four partial
+// sums, each taken in index order. Compiled twice (AVX2 and the baseline) and picked at load time.
+[[gnu::target_clones("avx2", "default")]] void add_exp_block(const double* x, const double* weight,
+                                                             std::size_t n, double* part) {
+  Quad sum;
+  std::memcpy(&sum, part, sizeof sum);
+  for (std::size_t i = 0; i < n; i += 4) {
+    Quad xs, ws;
+    std::memcpy(&xs, x + i, sizeof xs);
+    std::memcpy(&ws, weight + i, sizeof ws);
+    exp_taylor_quad(xs);
+    sum += ws * xs;
   }
-  if (n % 4) a += Pair{weight[n - 2], weight[n - 1]} * exp_taylor(Pair{x[n - 2], x[n - 1]});
-  part[0] = a[0], part[1] = a[1], part[2] = b[0], part[3] = b[1];
+  std::memcpy(part, &sum, sizeof sum);
 }
 
 }  // namespace
@@ -635,10 +670,10 @@ double KernelSum::evaluate_fast(const double* q) const {
   const auto bucket = static_cast<std::size_t>(b);
   const double r2 = reach_ * reach_;
   constexpr std::size_t kBlock = 64;
-  double half_z2[kBlock + 1], norm[kBlock + 1], part[4] = {0, 0, 0, 0};
+  double half_z2[kBlock + 3], norm[kBlock + 3], part[4] = {0, 0, 0, 0};
   std::size_t held = 0;
-  auto flush = [&] {  // pads to an even count with a term of weight 0
-    if (held % 2) half_z2[held] = 0, norm[held++] = 0;
+  auto flush = [&] {  // pads to a multiple of 4 with terms of weight 0 (adding +0 changes no sum)
+    while (held % 4) half_z2[held] = 0, norm[held++] = 0;
     add_exp_block(half_z2, norm, held, part);
     held = 0;
   };
