@@ -103,127 +103,106 @@ double kth_distance_sq_1d(const std::vector<double>& z, const std::vector<std::s
   return gap * gap;
 }
 
-// Points of 2 or 3 coordinates (point-major) in a uniform grid of about k / 3 points a cell, for
-// exact k-th nearest distances: rings of cells are searched outward from the point's cell until
-// the k-th smallest distance found is no larger than the distance to any cell not yet searched.
-// The squared distances are computed as sum_d (z_jd - z_id)^2 in coordinate order, so the k-th
-// smallest is the same double whatever order the points are visited in.
-class NeighbourGrid {
+// Points of 2 or 3 coordinates (point-major) in a k-d tree (Bentley 1975; Friedman, Bentley &
+// Finkel 1977): each node holds a run of `order_` and the bounding box of its points, split at the
+// median of its widest coordinate down to leaves of kLeaf points. The k-th nearest distance of a
+// point is searched nearer child first, skipping a node whose box is no nearer than the k-th
+// distance found so far. Squared distances are computed as sum_d (z_jd - z_id)^2 in coordinate
+// order, so the k-th smallest is the same double whatever order the points are visited in; a box's
+// distance is computed the same way from its faces, and rounding is monotone, so it is no larger
+// than the computed distance of any point inside: a skipped node cannot hold a nearer point.
+template <std::size_t D>
+class NeighbourTree {
  public:
-  NeighbourGrid(int dims, const std::vector<double>& z, std::size_t k)
-      : D_(static_cast<std::size_t>(dims)), z_(z) {
-    const std::size_t n = z.size() / D_;
-    lo_.assign(D_, INFINITY);
-    std::vector<double> hi(D_, -INFINITY);
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t d = 0; d < D_; ++d)
-        lo_[d] = std::min(lo_[d], z[i * D_ + d]), hi[d] = std::max(hi[d], z[i * D_ + d]);
-    double volume = 1;
-    for (std::size_t d = 0; d < D_; ++d) volume *= std::max(hi[d] - lo_[d], 1e-9);
-    const double per_cell = std::max(2.0, static_cast<double>(k) / 3);
-    const double cell =
-        std::pow(volume * per_cell / static_cast<double>(n), 1 / static_cast<double>(D_));
-    const double cap = D_ == 2 ? 2048 : 160;  // cells per coordinate
-    cells_ = 1;
-    for (std::size_t d = 0; d < D_; ++d) {
-      const double extent = std::max(hi[d] - lo_[d], 1e-9);
-      n_[d] = static_cast<std::int64_t>(std::clamp(std::ceil(extent / cell), 1.0, cap));
-      side_[d] = extent / static_cast<double>(n_[d]);
-      cells_ *= n_[d];
-    }
-    start_.assign(static_cast<std::size_t>(cells_) + 1, 0);
-    std::vector<std::size_t> cell_of(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::int64_t c[3] = {0, 0, 0};
-      locate(&z[i * D_], c);
-      cell_of[i] = flat(c);
-      ++start_[cell_of[i] + 1];
-    }
-    std::partial_sum(start_.begin(), start_.end(), start_.begin());
-    member_.resize(n);
-    std::vector<std::size_t> fill(start_.begin(), start_.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) member_[fill[cell_of[i]]++] = i;
+  explicit NeighbourTree(const std::vector<double>& z) : z_(z), order_(z.size() / D) {
+    std::iota(order_.begin(), order_.end(), std::size_t{0});
+    nodes_.resize(1);
+    build(0, 0, order_.size());
   }
 
   double kth_distance_sq(std::size_t i, std::size_t k, std::vector<double>& heap) const {
     heap.clear();
-    std::int64_t c[3] = {0, 0, 0};
-    locate(&z_[i * D_], c);
-    std::int64_t reach = 0;  // rings beyond this hold no cell of the grid
-    for (std::size_t d = 0; d < D_; ++d) reach = std::max({reach, c[d], n_[d] - 1 - c[d]});
-    for (std::int64_t r = 0; r <= reach; ++r) {
-      ring(c, r, [&](std::size_t cell) { offer_cell(i, cell, k, heap); });
-      if (heap.size() == k && heap.front() <= searched_sq(&z_[i * D_], c, r)) break;
+    const double* q = &z_[i * D];
+    std::size_t stack[64], depth = 0;
+    stack[depth++] = 0;
+    while (depth > 0) {
+      const Node& node = nodes_[stack[--depth]];
+      if (heap.size() == k && box_distance_sq(node, q) >= heap.front()) continue;
+      if (node.left == 0) {
+        for (auto r = node.begin; r < node.end; ++r) offer(i, order_[r], k, heap);
+        continue;
+      }
+      const bool left_first = q[node.axis] < node.split;
+      stack[depth++] = left_first ? node.left + 1 : node.left;  // the farther child waits
+      stack[depth++] = left_first ? node.left : node.left + 1;
     }
     return heap.front();
   }
 
  private:
-  void locate(const double* q, std::int64_t* c) const {
-    for (std::size_t d = 0; d < D_; ++d)
-      c[d] = std::clamp<std::int64_t>(
-          static_cast<std::int64_t>(std::floor((q[d] - lo_[d]) / side_[d])), 0, n_[d] - 1);
-  }
-  // A lower bound on the squared distance from q (in cell c) to any point outside the cells within
-  // Chebyshev distance r of c: the distance to the nearest face of that block which has grid
-  // cells beyond it, less a millionth of a side for points that rounding put across a face.
-  double searched_sq(const double* q, const std::int64_t* c, std::int64_t r) const {
-    double gap = INFINITY;
-    for (std::size_t d = 0; d < D_; ++d) {
-      const double margin = 1e-6 * side_[d];
-      if (c[d] - r > 0)
-        gap = std::min(gap, q[d] - (lo_[d] + static_cast<double>(c[d] - r) * side_[d]) - margin);
-      if (c[d] + r < n_[d] - 1)
-        gap = std::min(gap, lo_[d] + static_cast<double>(c[d] + r + 1) * side_[d] - q[d] - margin);
-    }
-    gap = std::max(gap, 0.0);
-    return gap * gap;
-  }
-  std::size_t flat(const std::int64_t* c) const {
-    std::int64_t b = 0;
-    for (std::size_t d = 0; d < D_; ++d) b = b * n_[d] + c[d];
-    return static_cast<std::size_t>(b);
-  }
-  // Calls f(cell) for each cell of the grid at Chebyshev distance exactly r from c.
-  template <class F>
-  void ring(const std::int64_t* c, std::int64_t r, F&& f) const {
-    std::int64_t lo[3] = {0, 0, 0}, hi[3] = {0, 0, 0};
-    for (std::size_t d = 0; d < D_; ++d)
-      lo[d] = std::max<std::int64_t>(c[d] - r, 0), hi[d] = std::min(c[d] + r, n_[d] - 1);
-    std::int64_t at[3] = {lo[0], lo[1], lo[2]};
-    if (D_ == 2) at[2] = 0, lo[2] = hi[2] = 0;
-    for (at[0] = lo[0]; at[0] <= hi[0]; ++at[0])
-      for (at[1] = lo[1]; at[1] <= hi[1]; ++at[1])
-        for (at[2] = lo[2]; at[2] <= hi[2]; ++at[2]) {
-          std::int64_t far = 0;
-          for (std::size_t d = 0; d < D_; ++d) far = std::max(far, std::abs(at[d] - c[d]));
-          if (far == r) f(flat(at));
-        }
-  }
-  void offer_cell(std::size_t i, std::size_t cell, std::size_t k, std::vector<double>& heap) const {
-    for (auto m = start_[cell]; m < start_[cell + 1]; ++m) {
-      const std::size_t j = member_[m];
-      if (j == i) continue;
-      double s = 0;
-      for (std::size_t d = 0; d < D_; ++d)
-        s += (z_[j * D_ + d] - z_[i * D_ + d]) * (z_[j * D_ + d] - z_[i * D_ + d]);
-      if (heap.size() < k) {
-        heap.push_back(s);
-        std::push_heap(heap.begin(), heap.end());
-      } else if (s < heap.front()) {
-        std::pop_heap(heap.begin(), heap.end());
-        heap.back() = s;
-        std::push_heap(heap.begin(), heap.end());
+  static constexpr std::size_t kLeaf = 8;
+  struct Node {
+    std::size_t begin, end, left = 0;  // children at left and left + 1; 0 for a leaf
+    std::size_t axis = 0;
+    double split = 0;  // the children hold the points below and above this on `axis`
+    double lo[D] = {}, hi[D] = {};
+  };
+
+  // Fills node `at` (already allocated) with the points order_[begin, end) and their subtree.
+  void build(std::size_t at, std::size_t begin, std::size_t end) {
+    Node node{begin, end};
+    for (std::size_t d = 0; d < D; ++d) node.lo[d] = INFINITY, node.hi[d] = -INFINITY;
+    for (auto r = begin; r < end; ++r)
+      for (std::size_t d = 0; d < D; ++d) {
+        const double v = z_[order_[r] * D + d];
+        node.lo[d] = std::min(node.lo[d], v), node.hi[d] = std::max(node.hi[d], v);
       }
+    if (end - begin <= kLeaf) {
+      nodes_[at] = node;
+      return;
+    }
+    for (std::size_t d = 1; d < D; ++d)
+      if (node.hi[d] - node.lo[d] > node.hi[node.axis] - node.lo[node.axis]) node.axis = d;
+    const std::size_t mid = begin + (end - begin) / 2, axis = node.axis;
+    auto at_ = [&](std::size_t r) { return order_.begin() + static_cast<std::ptrdiff_t>(r); };
+    std::nth_element(at_(begin), at_(mid), at_(end), [&](std::size_t a, std::size_t b) {
+      return z_[a * D + axis] < z_[b * D + axis];
+    });
+    node.split = z_[order_[mid] * D + axis];
+    node.left = nodes_.size();
+    nodes_.resize(nodes_.size() + 2);
+    nodes_[at] = node;
+    build(node.left, begin, mid);
+    build(node.left + 1, mid, end);
+  }
+  double box_distance_sq(const Node& node, const double* q) const {
+    double s = 0;
+    for (std::size_t d = 0; d < D; ++d) {
+      const double gap = q[d] < node.lo[d]   ? node.lo[d] - q[d]
+                         : q[d] > node.hi[d] ? q[d] - node.hi[d]
+                                             : 0.0;
+      s += gap * gap;
+    }
+    return s;
+  }
+  void offer(std::size_t i, std::size_t j, std::size_t k, std::vector<double>& heap) const {
+    if (j == i) return;
+    double s = 0;
+    for (std::size_t d = 0; d < D; ++d)
+      s += (z_[j * D + d] - z_[i * D + d]) * (z_[j * D + d] - z_[i * D + d]);
+    if (heap.size() < k) {
+      heap.push_back(s);
+      std::push_heap(heap.begin(), heap.end());
+    } else if (s < heap.front()) {
+      std::pop_heap(heap.begin(), heap.end());
+      heap.back() = s;
+      std::push_heap(heap.begin(), heap.end());
     }
   }
 
-  std::size_t D_;
   const std::vector<double>& z_;
-  std::vector<double> lo_;
-  double side_[3] = {1, 1, 1};
-  std::int64_t n_[3] = {1, 1, 1}, cells_ = 1;
-  std::vector<std::size_t> start_, member_;
+  std::vector<std::size_t> order_;
+  std::vector<Node> nodes_;
 };
 
 std::vector<double> column_sds(int dims, const std::vector<double>& points,
@@ -778,12 +757,20 @@ std::vector<double> knn_bandwidths(int dims, const std::vector<double>& points, 
   for (std::size_t r = 0; r < n; ++r)
     if (r == 0 || less(order[r - 1], order[r])) first.push_back(r);
   first.push_back(n);
-  const NeighbourGrid grid(dims, z, kk);
-  tbb::parallel_for(std::size_t{0}, first.size() - 1, [&](std::size_t g) {
-    thread_local std::vector<double> heap;
-    const double dk2 = grid.kth_distance_sq(order[first[g]], kk, heap);
-    for (auto r = first[g]; r < first[g + 1]; ++r) put(order[r], dk2);
-  });
+  auto search = [&](const auto& tree) {
+    tbb::parallel_for(std::size_t{0}, first.size() - 1, [&](std::size_t g) {
+      thread_local std::vector<double> heap;
+      const double dk2 = tree.kth_distance_sq(order[first[g]], kk, heap);
+      for (auto r = first[g]; r < first[g + 1]; ++r) put(order[r], dk2);
+    });
+  };
+  if (dims == 2) {
+    search(NeighbourTree<2>(z));
+  } else if (dims == 3) {
+    search(NeighbourTree<3>(z));
+  } else {
+    throw InternalError(fmt::format("knn_bandwidths: {} dimensions", dims));
+  }
   return out;
 }
 

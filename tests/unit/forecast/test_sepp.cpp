@@ -112,6 +112,55 @@ TEST(Sepp, KthNeighbourMatchesBruteForce) {
   }
 }
 
+// The k-th neighbour search (a k-d tree) against every pair, to the last bit, on clustered points
+// with many at one place (the shape of events at blocks): the standardised coordinates and the
+// squared distances are computed here as knn_bandwidths does (column_sds' mean and n - 1
+// variance, z = p / s, sum_d (z_jd - z_id)^2 in coordinate order), so the k-th smallest must be
+// the same double.
+void expect_kth_exactly_brute_force(int dims, std::size_t n, int k) {
+  const auto D = static_cast<std::size_t>(dims);
+  Rng rng(11);
+  std::vector<double> pts(D * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double cluster = std::floor(rng.uniform(0, 12));
+    const bool at_block = rng.uniform() < 0.4;  // a copy of a block's coordinates
+    for (std::size_t d = 0; d < D; ++d)
+      pts[i * D + d] = cluster * 100 + (at_block ? 7.0 * static_cast<double>(d + 1)
+                                                 : rng.normal() * (d == 0 ? 3 : 40));
+  }
+  std::vector<double> sd(D), z(D * n);
+  for (std::size_t d = 0; d < D; ++d) {
+    double mean = 0, ss = 0;
+    for (std::size_t i = 0; i < n; ++i) mean += pts[i * D + d];
+    mean /= static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i) ss += (pts[i * D + d] - mean) * (pts[i * D + d] - mean);
+    sd[d] = std::sqrt(ss / static_cast<double>(n - 1));
+    for (std::size_t i = 0; i < n; ++i) z[i * D + d] = pts[i * D + d] / sd[d];
+  }
+  const auto sds = knn_bandwidths(dims, pts, k, std::vector<double>(D, 1));
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<double> d2;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      double s = 0;
+      for (std::size_t d = 0; d < D; ++d)
+        s += (z[j * D + d] - z[i * D + d]) * (z[j * D + d] - z[i * D + d]);
+      d2.push_back(s);
+    }
+    std::nth_element(d2.begin(), d2.begin() + k - 1, d2.end());
+    const double dk = d2[static_cast<std::size_t>(k - 1)] == 0
+                          ? 1
+                          : std::sqrt(d2[static_cast<std::size_t>(k - 1)]);
+    for (std::size_t d = 0; d < D; ++d) ASSERT_EQ(sds[i * D + d], dk * sd[d]) << i << " " << d;
+  }
+}
+
+TEST(Sepp, KthNeighbourExactlyBruteForceOnClusters) {
+  expect_kth_exactly_brute_force(2, 1500, 15);
+  expect_kth_exactly_brute_force(3, 1200, 15);
+  expect_kth_exactly_brute_force(3, 40, 39);  // k = n - 1: every other point
+}
+
 TEST(Sepp, TruncatedKernelByHand) {
   // One Gaussian at (0, 0), sds (2, 1), scale 3: at (2, 1) z^2 = 1 + 1, value
   // 3 e^-1 / (2 pi 2 1) = 0.0878247473; beyond 5 sds it is 0.
