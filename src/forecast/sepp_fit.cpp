@@ -33,6 +33,21 @@ double median(std::vector<double> v) {
   return *mid;
 }
 
+// The indices 0..n-1 sorted by `less` (stably, so ties stay in index order), returned; calls
+// run(order, r, e) for each run order[r, e) of equal elements (neither less than the other), in
+// sorted order.
+template <class Less, class Run>
+std::vector<std::size_t> sorted_runs(std::size_t n, Less less, Run run) {
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), less);
+  for (std::size_t r = 0, e = 0; r < n; r = e) {
+    for (e = r + 1; e < n && !less(order[r], order[e]);) ++e;
+    run(order, r, e);
+  }
+  return order;
+}
+
 // Points bucketed by square cells of side `side` (keys sorted), for "who is within `side` of q".
 class CellIndex {
  public:
@@ -320,18 +335,17 @@ Distinct distinct_times(const SeppPoints& p) {
 }
 
 Distinct distinct_places(const SeppPoints& p) {
-  std::vector<std::uint32_t> order(p.size());
-  std::iota(order.begin(), order.end(), 0u);
-  auto less = [&](std::uint32_t a, std::uint32_t b) {
-    return std::pair(p.x[a], p.y[a]) < std::pair(p.x[b], p.y[b]);
-  };
-  std::sort(order.begin(), order.end(), less);
   Distinct d;
   d.of.resize(p.size());
-  for (std::size_t r = 0; r < order.size(); ++r) {
-    if (r == 0 || less(order[r - 1], order[r])) d.first.push_back(order[r]);
-    d.of[order[r]] = static_cast<std::uint32_t>(d.first.size() - 1);
-  }
+  auto less = [&](std::size_t a, std::size_t b) {
+    return std::pair(p.x[a], p.y[a]) < std::pair(p.x[b], p.y[b]);
+  };
+  sorted_runs(p.size(), less,
+              [&](const std::vector<std::size_t>& order, std::size_t r, std::size_t e) {
+                for (auto i = r; i < e; ++i)
+                  d.of[order[i]] = static_cast<std::uint32_t>(d.first.size());
+                d.first.push_back(static_cast<std::uint32_t>(order[r]));
+              });
   return d;
 }
 
@@ -679,26 +693,21 @@ double KernelSum::evaluate_fast(const double* q) const {
 // Groups the wide components by centre and sds (bitwise equal), for evaluate().
 void KernelSum::group_wide() {
   const auto D = static_cast<std::size_t>(dims_);
-  std::vector<std::size_t> order(wide_.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
   auto key = [&](std::size_t w) {
     const std::size_t m = wide_[w];
     std::array<double, 6> k{};
     for (std::size_t d = 0; d < D; ++d) k[d] = centre_[m * D + d], k[3 + d] = inv_sd_[m * D + d];
     return k;
   };
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return std::pair(key(a), a) < std::pair(key(b), b);
-  });
   wide_slot_.assign(wide_.size(), 0);
-  for (std::size_t r = 0; r < order.size(); ++r) {
-    if (r == 0 || key(order[r]) != key(order[r - 1])) {
-      wide_distinct_.push_back(wide_[order[r]]);
-      wide_count_.push_back(0);
-    }
-    wide_slot_[order[r]] = static_cast<std::uint32_t>(wide_distinct_.size() - 1);
-    ++wide_count_.back();
-  }
+  auto less = [&](std::size_t a, std::size_t b) { return key(a) < key(b); };
+  sorted_runs(wide_.size(), less,
+              [&](const std::vector<std::size_t>& order, std::size_t r, std::size_t e) {
+                for (auto i = r; i < e; ++i)
+                  wide_slot_[order[i]] = static_cast<std::uint32_t>(wide_distinct_.size());
+                wide_distinct_.push_back(wide_[order[r]]);
+                wide_count_.push_back(static_cast<double>(e - r));
+              });
 }
 
 double KernelSum::operator()(const double* q) const {
@@ -747,15 +756,13 @@ std::vector<double> knn_bandwidths(int dims, const std::vector<double>& points, 
   }
   // Points at one place (many events share a block's coordinates) have the same distances to all
   // the others, so the k-th is searched once per distinct point.
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
   auto less = [&](std::size_t a, std::size_t b) {
     return std::lexicographical_compare(&z[a * D], &z[a * D] + D, &z[b * D], &z[b * D] + D);
   };
-  std::sort(order.begin(), order.end(), less);
   std::vector<std::size_t> first;  // first[g]: where distinct point g starts in `order`
-  for (std::size_t r = 0; r < n; ++r)
-    if (r == 0 || less(order[r - 1], order[r])) first.push_back(r);
+  const auto order = sorted_runs(
+      n, less,
+      [&](const std::vector<std::size_t>&, std::size_t r, std::size_t) { first.push_back(r); });
   first.push_back(n);
   auto search = [&](const auto& tree) {
     tbb::parallel_for(std::size_t{0}, first.size() - 1, [&](std::size_t g) {
