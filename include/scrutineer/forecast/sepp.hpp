@@ -9,8 +9,8 @@
 namespace scrutineer::forecast {
 
 // How the kernel density sums are taken: exactly (the default; the same bits whatever the thread
-// count), or fast: e^x by approximate_exp and the terms summed in another order, every kernel value
-// within a stated relative error of the exact one (docs/forecast.md).
+// count), or fast: e^x by a table and a polynomial and the terms summed in another order, every
+// kernel value within a stated relative error of the exact one (docs/forecast.md).
 enum class KernelSums { kExact, kFast };
 
 struct SeppOptions {
@@ -91,7 +91,8 @@ class KernelSum {
 
 // e^x for -708 < x <= 0 within a relative error of kApproximateExpError (below -708, e^-708 =
 // 3.3e-308), without a call into the C library: range reduction by ln 2 (Cody & Waite 1980) and a
-// Taylor polynomial of degree 11 (docs/forecast.md derives the bound). Used by kernel_sums=fast.
+// Taylor polynomial of degree 11 (docs/forecast.md derives the bound). kernel_sums=fast's sums use
+// a cheaper table-driven variant within 4u (exp_table_quad in sepp_fit.cpp), inside this bound.
 double approximate_exp(double x);
 inline constexpr double kApproximateExpError = 2e-14;
 

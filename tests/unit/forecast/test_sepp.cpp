@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <numeric>
 
 #include "scrutineer/core/error.hpp"
@@ -223,6 +224,27 @@ TEST(Sepp, FastKernelSumByHand) {
   EXPECT_NEAR(fast_kernel_error(2), 2.1110223024625157e-14, 1e-27);
   EXPECT_NEAR(exact(&q), 0.7259121735574301, 1e-15);
   EXPECT_NEAR(fast(&q), exact(&q), fast_kernel_error(2) * exact(&q));
+}
+
+TEST(Sepp, FastKernelSumsExpWithinFourUnitRoundoffs) {
+  // kernel_sums=fast takes e^x from a table of 2^(j/32) and a degree-6 polynomial (Tang 1989),
+  // within 4u of e^x (u = 2^-53; docs/forecast.md). One component at 0 with sd 1 and scale 1, so
+  // both modes compute n e^(-z^2/2) with the same roundings (the product by the norm, the scale
+  // and the division by M = 1) from their own e^x: glibc's exp is within 1 ulp (2u), so the two
+  // values are within (4 + 2 + 6)u of each other for every x = -z^2/2 down to -684.5 (z = 37);
+  // below -708 the fast e^x is e^-708.
+  const KernelSum exact(1, {0}, {1}, 1, 40), fast(1, {0}, {1}, 1, 40, true);
+  const double u = 0x1p-53;
+  double worst = 0;
+  for (double z = 0; z <= 37; z += 0.00137) {
+    worst = std::max(worst, std::abs(fast(&z) - exact(&z)) / exact(&z));
+    ASSERT_LE(std::abs(fast(&z) - exact(&z)), 12 * u * exact(&z)) << z;
+  }
+  EXPECT_LT(worst, 12 * u);
+  EXPECT_LT(12 * u, kApproximateExpError);  // so every bound of the fast mode holds as stated
+  const double beyond = 39;                 // x = -760.5: taken as -708
+  EXPECT_NEAR(fast(&beyond), std::exp(-708.0) / std::sqrt(2 * std::numbers::pi),
+              1e-14 * std::exp(-708.0));
 }
 
 TEST(Sepp, FastKernelSumWithinItsBound) {
