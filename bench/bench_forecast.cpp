@@ -5,11 +5,14 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 
+#include "scrutineer/core/random.hpp"
 #include "scrutineer/core/time.hpp"
 #include "scrutineer/forecast/model.hpp"
+#include "scrutineer/forecast/sepp.hpp"
 #include "scrutineer/geo/region.hpp"
 #include "scrutineer/ingest/ingest.hpp"
 
@@ -160,6 +163,40 @@ void BM_SeppCentre(benchmark::State& s) { run(s, "sepp", "iterations=40,cell_ris
 void BM_SeppOpenCp(benchmark::State& s) {
   run(s, "sepp", "iterations=40,compat=open_cp,init_time_scale=6.944444444444445");
 }
+// sepp's two hot loops on their own, on synthetic triggering offsets shaped like the example's
+// (delays exponential with mean 5 days, distances normal with sd 150 m, a fifth of them at one
+// place and instant, as same-instant pairs at one block give): the k-th neighbour bandwidths (k =
+// 15, a k-d tree), and a 3-D kernel sum of those components at as many query points, exact and
+// kernel_sums=fast.
+std::vector<double> sepp_offsets(std::size_t n) {
+  Rng rng(3);
+  std::vector<double> z;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (rng.uniform() < 0.2) {
+      z.insert(z.end(), {0.0, 0.0, 0.0});
+      continue;
+    }
+    z.insert(z.end(), {-5 * std::log(1 - rng.uniform()), 150 * rng.normal(), 150 * rng.normal()});
+  }
+  return z;
+}
+void BM_SeppKnnBandwidths(benchmark::State& s) {
+  const auto z = sepp_offsets(2000);
+  for (auto _ : s) benchmark::DoNotOptimize(forecast::knn_bandwidths(3, z, 15, {0.1, 50, 50}));
+}
+void BM_SeppKernelSum(benchmark::State& s) {
+  const auto z = sepp_offsets(2000);
+  const auto sd = forecast::knn_bandwidths(3, z, 15, {0.1, 50, 50});
+  const forecast::KernelSum g(3, z, sd, 0.3, 5, s.range(0) == 1);
+  for (auto _ : s) {
+    double sum = 0;
+    for (std::size_t i = 0; i + 3 <= z.size(); i += 3) {
+      const double q[3] = {z[i] + 0.5, z[i + 1] + 20, z[i + 2] - 20};
+      sum += g(q);
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+}
 BENCHMARK(BM_ProHotspot)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Kde)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SeppGrid)->Unit(benchmark::kMillisecond);
@@ -170,6 +207,8 @@ BENCHMARK(BM_SeppIterations)->Arg(10)->Arg(20)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SeppCentre)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SeppOpenCp)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SeppOpenCpFast)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SeppKnnBandwidths)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SeppKernelSum)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);  // exact, fast
 BENCHMARK(BM_SeppCitywide85k)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_SeppCitywide85kFast)->Unit(benchmark::kMillisecond)->Iterations(1);
 
