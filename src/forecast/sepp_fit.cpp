@@ -426,6 +426,14 @@ KernelSum::KernelSum(int dims, std::vector<double> centres, std::vector<double> 
   size_buckets(sds);
   fill_buckets(sds);
   group_wide();
+  if (fast && dims == 1) {  // the listed components' values in bucket order (sum_bucket_1d)
+    listed_centre_.resize(index_.size());
+    listed_inv_sd_.resize(index_.size());
+    listed_norm_.resize(index_.size());
+    for (std::size_t k = 0; k < index_.size(); ++k)
+      listed_centre_[k] = centre_[index_[k]], listed_inv_sd_[k] = inv_sd_[index_[k]],
+      listed_norm_[k] = norm_[index_[k]];
+  }
 }
 
 void KernelSum::size_buckets(const std::vector<double>& sds) {
@@ -664,6 +672,41 @@ constexpr double kTwoToJ32[32] = {
   std::memcpy(part, &sum, sizeof sum);
 }
 
+// part[l] += the sum over i < n with i % 4 = l of weight[i] e^(-z_i^2 / 2), z_i = (q - centre[i])
+// inv_sd[i], for the terms in reach (z_i^2 <= r2; the others add 0): kernel_sums=fast's 1-D
+// sums, over a bucket's components copied in bucket order, so that the loads are contiguous and
+// there is nothing to compact. z_i^2 is KernelSum::z2<1>'s (0 + z^2 = z^2), so the same terms are
+// in reach as in the exact sum.
+[[gnu::target_clones("avx2", "default")]] void sum_bucket_1d(const double* centre,
+                                                             const double* inv_sd,
+                                                             const double* weight, std::size_t n,
+                                                             double q, double r2, double* part) {
+  Quad sum;
+  std::memcpy(&sum, part, sizeof sum);
+  auto add = [&](Quad c, Quad inv, Quad w) {
+    const Quad z = (q - c) * inv, z2 = z * z;
+    const QuadBits in_reach = z2 <= r2;
+    Quad x = -0.5 * z2;
+    exp_table_quad(x);
+    sum += reinterpret_cast<Quad>(reinterpret_cast<QuadBits>(w) & in_reach) * x;
+  };
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    Quad c, inv, w;
+    std::memcpy(&c, centre + i, sizeof c);
+    std::memcpy(&inv, inv_sd + i, sizeof inv);
+    std::memcpy(&w, weight + i, sizeof w);
+    add(c, inv, w);
+  }
+  if (i < n) {  // the last one to three, the other lanes at q with weight 0
+    Quad c = Quad{} + q, inv = {}, w = {};
+    for (std::size_t l = 0; i + l < n; ++l)
+      c[l] = centre[i + l], inv[l] = inv_sd[i + l], w[l] = weight[i + l];
+    add(c, inv, w);
+  }
+  std::memcpy(part, &sum, sizeof sum);
+}
+
 }  // namespace
 
 double approximate_exp(double x) { return exp_taylor(Pair{x, x})[0]; }
@@ -688,12 +731,18 @@ double KernelSum::evaluate_fast(const double* q) const {
     add_exp_block(half_z2, norm, held, part);
     held = 0;
   };
-  for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) {
-    const std::size_t m = index_[k];
-    const double z2m = z2<D>(q, m);
-    half_z2[held] = -0.5 * z2m, norm[held] = norm_[m];  // kept only when in reach, branch-free
-    held += z2m <= r2 ? 1 : 0;
-    if (held == kBlock) flush();
+  if constexpr (D == 1) {
+    const std::size_t k = start_[bucket];
+    sum_bucket_1d(&listed_centre_[k], &listed_inv_sd_[k], &listed_norm_[k], start_[bucket + 1] - k,
+                  q[0], r2, part);
+  } else {
+    for (auto k = start_[bucket]; k < start_[bucket + 1]; ++k) {
+      const std::size_t m = index_[k];
+      const double z2m = z2<D>(q, m);
+      half_z2[held] = -0.5 * z2m, norm[held] = norm_[m];  // kept only when in reach, branch-free
+      held += z2m <= r2 ? 1 : 0;
+      if (held == kBlock) flush();
+    }
   }
   for (std::size_t w = 0; w < wide_distinct_.size(); ++w) {
     const std::size_t m = wide_distinct_[w];

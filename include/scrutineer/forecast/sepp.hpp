@@ -87,6 +87,8 @@ class KernelSum {
   std::vector<std::uint32_t> wide_distinct_;  // one wide component per distinct centre and sds
   std::vector<std::uint32_t> wide_slot_;      // wide_[w] is like wide_distinct_[wide_slot_[w]]
   std::vector<double> wide_count_;            // how many wide components are like each distinct one
+  // kernel_sums=fast in 1-D: centre, inverse sd and norm of index_[k] at k (bucket order).
+  std::vector<double> listed_centre_, listed_inv_sd_, listed_norm_;
 };
 
 // e^x for -708 < x <= 0 within a relative error of kApproximateExpError (below -708, e^-708 =

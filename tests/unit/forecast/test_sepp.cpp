@@ -270,6 +270,28 @@ TEST(Sepp, FastKernelSumWithinItsBound) {
   }
 }
 
+TEST(Sepp, FastKernelSumInOneDimensionWithinItsBound) {
+  // nu's case: 1-D, whose fast sums run over each bucket's components copied in bucket order,
+  // four at a time with the out-of-reach ones weighted 0 (sum_bucket_1d). 1,000 components, every
+  // tenth at one instant (equal sds) and every 100th 100 times wider, at 700 points spread past
+  // both ends: within fast_kernel_error(1000) of the exact sum, and 0 where the exact one is 0.
+  Rng rng(13);
+  std::vector<double> c, s;
+  for (int m = 0; m < 1000; ++m) {
+    const bool copy = m % 10 == 7;
+    c.push_back(copy ? 180.25 : rng.uniform(0, 360));
+    s.push_back(copy ? 3.5 : (m % 100 == 0 ? 100 : 1) * rng.uniform(0.5, 15));
+  }
+  const KernelSum exact(1, c, s, 900, 5), fast(1, c, s, 900, 5, true);
+  for (int q = 0; q < 700; ++q) {
+    const double t = rng.uniform(-2000, 2400);
+    EXPECT_NEAR(fast(&t), exact(&t), fast_kernel_error(1000) * exact(&t)) << t;
+    if (exact(&t) == 0) {
+      EXPECT_EQ(fast(&t), 0) << t;
+    }
+  }
+}
+
 geo::Grid square_grid() {
   geo::Grid g;
   g.x0 = g.y0 = -300;
