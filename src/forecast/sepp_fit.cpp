@@ -155,7 +155,7 @@ class NeighbourTree {
   }
 
  private:
-  static constexpr std::size_t kLeaf = 8;
+  static constexpr std::size_t kLeaf = 16;
   struct Node {
     std::size_t begin, end, left = 0;  // children at left and left + 1; 0 for a leaf
     std::size_t axis = 0;
