@@ -683,7 +683,7 @@ constexpr double kTwoToJ32[32] = {
                                                              double q, double r2, double* part) {
   Quad sum;
   std::memcpy(&sum, part, sizeof sum);
-  auto add = [&](Quad c, Quad inv, Quad w) {
+  auto add = [&](const Quad& c, const Quad& inv, const Quad& w) {
     const Quad z = (q - c) * inv, z2 = z * z;
     const QuadBits in_reach = z2 <= r2;
     Quad x = -0.5 * z2;
