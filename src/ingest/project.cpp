@@ -193,7 +193,6 @@ class Projection {
 void Projection::run(const std::vector<std::size_t>& which, const std::string& from,
                      const std::vector<double>& lon, const std::vector<double>& lat) {
   if (which.empty()) return;
-  geo::Transformer transformer(from, target_);
   Distinct d;
   {
     std::vector<double> x(which.size()), y(which.size());
@@ -204,6 +203,9 @@ void Projection::run(const std::vector<std::size_t>& which, const std::string& f
                       });
     d = distinct_points(x, y);
   }
+  // Taken after the distinct points, which overlap the end of PROJ's search for the operation
+  // (geo::TransformSearch, started when the columns were known): a Transformer waits for it.
+  geo::Transformer transformer(from, target_);
   transformer.transform_parallel(d.x.data(), d.y.data(), d.x.size());
   const bool geographic = lon.empty();
   std::vector<Box> boxes(kRowParts);
