@@ -796,14 +796,15 @@ std::vector<double> sepp_grid_intensity(const SeppGridFit& fit,
   const double tw = fit.theta * fit.omega;
   const auto cell = [&](std::size_t n) {
     // lambda_n(t) = mu_n + theta w sum_{t_i < t} e^(-w (t - t_i)). The times are sorted, so the
-    // terms that underflow to exact zeros are a prefix: the sum starts after it (same sum).
+    // terms that underflow to exact zeros are a prefix: the sum starts after it (same sum). exp
+    // through glibc's kernel: exp's very numbers without the errno wrapper.
     const auto& times = cell_times[n];
     const auto first = std::partition_point(times.begin(), times.end(), [&](double ti) {
       return -fit.omega * (t - ti) < kExpZeroBelow;
     });
     double sum = 0;
     for (auto it = first; it != times.end(); ++it)
-      if (*it < t) sum += std::exp(-fit.omega * (t - *it));
+      if (*it < t) sum += SCRUTINEER_EXP(-fit.omega * (t - *it));
     out[n] = fit.mu[n] + tw * sum;
   };
   std::size_t events = 0;

@@ -113,7 +113,8 @@ ModelInfo sepp_grid_info() {
         "exact: the E-step's exp and divisions give the same bits whatever the thread count; "
         "fast: e^x by a polynomial and one reciprocal of lambda per time group, each EM "
         "iteration's mu, theta and omega within a relative 4 L (2e-14 + 10 u) + (4 N + 40) u of "
-        "the exact iteration's (L time groups per cell, N events, u = 2^-53; docs/forecast.md); "
+        "the exact iteration's (L: most distinct times after a cell's first, N events, u = 2^-53; "
+        "docs/forecast.md); "
         "needs e_step=exact",
         "",
         {"exact", "fast"}},
