@@ -647,13 +647,12 @@ double distance2(const EmParams& a, const EmParams& b, const std::vector<std::si
 
 // x0 - 2 alpha r + alpha^2 v with r = x1 - x0 and v = x2 - 2 x1 + x0 (Varadhan & Roland 2008,
 // eq. 9), coordinate by coordinate over theta, omega and the visited cells' mu (the other cells'
-// rates are x2's).
+// rates are left as they are).
 void extrapolate(const EmParams& x0, const EmParams& x1, const EmParams& x2, double alpha,
                  const std::vector<std::size_t>& visit, EmParams& out) {
   const auto point = [&](double a, double b, double c) {
     return a - 2 * alpha * (b - a) + alpha * alpha * (c - 2 * b + a);
   };
-  out.mu = x2.mu;
   out.theta = point(x0.theta, x1.theta, x2.theta);
   out.omega = point(x0.omega, x1.omega, x2.omega);
   for (const auto i : visit) out.mu[i] = point(x0.mu[i], x1.mu[i], x2.mu[i]);
@@ -688,10 +687,13 @@ void squarem_em(EmLoop& loop, EmParams& x0) {
     }
     return false;
   };
+  bool first = true;
   while (loop.fit.iterations < loop.o.max_iterations) {
     if (done(x1, loop.iterate(x0, x1))) return;
-    xp.mu = x1.mu;  // the rates of cells that left the EM
-    x2.mu = x1.mu;
+    if (first) {  // the rates of the cells that left the EM, the same in every buffer from now on
+      x2.mu = xp.mu = xq.mu = x1.mu;
+      first = false;
+    }
     if (done(x2, loop.iterate(x1, x2))) return;
     const double r2 = distance2(x1, x0, visit);
     double v2 = 0;  // |v|^2
@@ -704,14 +706,13 @@ void squarem_em(EmLoop& loop, EmParams& x0) {
     double alpha = v2 > 0 ? -std::sqrt(r2 / v2) : -1.0;
     alpha = std::min(-1.0, std::max(-step_max, alpha));
     if (alpha == -step_max) step_max *= 4;
-    extrapolate(x0, x1, x2, alpha, visit, xp);
-    while (alpha < -1 && !valid(xp, visit)) {
-      alpha = alpha < -1.01 ? (alpha - 1) / 2 : -1.0;
+    while (alpha < -1) {
       extrapolate(x0, x1, x2, alpha, visit, xp);
+      if (valid(xp, visit)) break;
+      alpha = alpha < -1.01 ? (alpha - 1) / 2 : -1.0;
     }
-    if (alpha == -1) xp = x2;
-    xq.mu = xp.mu;
-    if (done(xq, loop.iterate(xp, xq))) return;
+    EmParams& from = alpha < -1 ? xp : x2;  // alpha = -1: x' = x2
+    if (done(xq, loop.iterate(from, xq))) return;
     if (alpha < -1 && distance2(xq, xp, visit) > r2) {
       std::swap(x0, x2);
       step_max = 1;
