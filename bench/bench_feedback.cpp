@@ -76,8 +76,12 @@ void BM_FittedLoopProhotspot(benchmark::State& state) { run(state, "prohotspot",
 void BM_FittedLoopSeppGrid(benchmark::State& state) {
   run(state, "sepp-grid", "window=60d,warm_start=true", true);
 }
+// The opt-in modes (issue 16): fast arithmetic, and with SQUAREM as well (docs/forecast.md).
 void BM_FittedLoopSeppGridFast(benchmark::State& state) {
   run(state, "sepp-grid", "window=60d,warm_start=true,arithmetic=fast", true);
+}
+void BM_FittedLoopSeppGridFastSquarem(benchmark::State& state) {
+  run(state, "sepp-grid", "window=60d,warm_start=true,arithmetic=fast,accelerate=squarem", true);
 }
 
 // The loop's hot spot alone (issue 16): EM iterations of sepp-grid (Mohler et al. 2015) on one
@@ -135,6 +139,7 @@ BENCHMARK(BM_LoopSeppGrid)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime(
 BENCHMARK(BM_FittedLoopProhotspot)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FittedLoopSeppGrid)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FittedLoopSeppGridFast)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FittedLoopSeppGridFastSquarem)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SeppGridLoopWindow)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Urn)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_MAIN();
