@@ -645,6 +645,17 @@ double distance2(const EmParams& a, const EmParams& b, const std::vector<std::si
   return d;
 }
 
+// |v|^2, v = x2 - 2 x1 + x0, over theta, omega and the visited cells' mu.
+double second_difference2(const EmParams& x0, const EmParams& x1, const EmParams& x2,
+                          const std::vector<std::size_t>& visit) {
+  const auto square = [](double a, double b, double c) {
+    return (c - 2 * b + a) * (c - 2 * b + a);
+  };
+  double v2 = square(x0.theta, x1.theta, x2.theta) + square(x0.omega, x1.omega, x2.omega);
+  for (const auto i : visit) v2 += square(x0.mu[i], x1.mu[i], x2.mu[i]);
+  return v2;
+}
+
 // x0 - 2 alpha r + alpha^2 v with r = x1 - x0 and v = x2 - 2 x1 + x0 (Varadhan & Roland 2008,
 // eq. 9), coordinate by coordinate over theta, omega and the visited cells' mu (the other cells'
 // rates are left as they are).
@@ -695,14 +706,7 @@ void squarem_em(EmLoop& loop, EmParams& x0) {
       first = false;
     }
     if (done(x2, loop.iterate(x1, x2))) return;
-    const double r2 = distance2(x1, x0, visit);
-    double v2 = 0;  // |v|^2
-    const auto add_v = [&](double a, double b, double c) {
-      v2 += (c - 2 * b + a) * (c - 2 * b + a);
-    };
-    add_v(x0.theta, x1.theta, x2.theta);
-    add_v(x0.omega, x1.omega, x2.omega);
-    for (const auto i : visit) add_v(x0.mu[i], x1.mu[i], x2.mu[i]);
+    const double r2 = distance2(x1, x0, visit), v2 = second_difference2(x0, x1, x2, visit);
     double alpha = v2 > 0 ? -std::sqrt(r2 / v2) : -1.0;
     alpha = std::min(-1.0, std::max(-step_max, alpha));
     if (alpha == -step_max) step_max *= 4;
