@@ -10,6 +10,7 @@
 #include <string>
 
 #include "scrutineer/core/error.hpp"
+#include "scrutineer/core/parallel.hpp"
 #include "scrutineer/core/random.hpp"
 #include "scrutineer/forecast/model.hpp"
 #include "scrutineer/forecast/sepp_grid.hpp"
@@ -145,6 +146,30 @@ TEST(SeppGridFast, ConvergedFitsAgreeWithTheExactOnes) {
     expect_within(b.omega, a.omega, 1e-9, "omega");
     for (std::size_t n = 0; n < a.mu.size(); ++n) expect_within(b.mu[n], a.mu[n], 1e-9, "mu");
     EXPECT_NEAR(b.log_likelihood, a.log_likelihood, 1e-9 * std::abs(a.log_likelihood));
+  }
+}
+
+TEST(SeppGridFast, SameFitWithOneAndTwoThreads) {
+  // 7,000 cells: over 8,192 events, so the E-step is split between threads; every cell's sums are
+  // computed alike whatever the split, and reduced in cell order.
+  const auto data = window_cells(7000, 23);
+  for (const auto accelerate : {SeppGridAccelerate::kNone, SeppGridAccelerate::kSquarem}) {
+    SeppGridOptions o;
+    o.arithmetic = SeppGridArithmetic::kFast;
+    o.accelerate = accelerate;
+    SeppGridFit one, two;
+    {
+      ThreadLimit limit(1);
+      one = fit_sepp_grid(data, 60, o);
+    }
+    {
+      ThreadLimit limit(2);
+      two = fit_sepp_grid(data, 60, o);
+    }
+    EXPECT_EQ(one.theta, two.theta);
+    EXPECT_EQ(one.omega, two.omega);
+    EXPECT_EQ(one.mu, two.mu);
+    EXPECT_EQ(one.iterations, two.iterations);
   }
 }
 
