@@ -48,7 +48,7 @@ class SeppGrid final : public Model {
     if (T <= 0) return s;
     const bool can_warm = warm_ && last_.mu.size() == cells.size();
     last_ = fit_sepp_grid(cells, T, options_, can_warm ? &last_ : nullptr);
-    s.risk = sepp_grid_intensity(last_, cells, T);
+    s.risk = sepp_grid_intensity(last_, cells, T, options_.arithmetic);
     s.is_rate = true;  // events per unit of time at `at` (Mohler et al. 2015, eq. 1)
     s.rate_period_seconds = unit_;
     return s;
@@ -114,8 +114,8 @@ ModelInfo sepp_grid_info() {
         "fast: e^x by a polynomial and one reciprocal of lambda per time group, each EM "
         "iteration's mu, theta and omega within a relative 4 L (2e-14 + 10 u) + (4 N + 40) u of "
         "the exact iteration's (L: most distinct times after a cell's first, N events, u = 2^-53; "
-        "docs/forecast.md); "
-        "needs e_step=exact",
+        "docs/forecast.md), and each cell's intensity within 2e-14 + (2 n + 6) u of the exact one "
+        "(n its events); needs e_step=exact",
         "",
         {"exact", "fast"}},
        {"accelerate",

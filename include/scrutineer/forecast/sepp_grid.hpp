@@ -28,8 +28,8 @@ SeppGridEStep parse_sepp_grid_e_step(std::string_view name, std::string_view wha
 // whatever the thread count or processor (the default). kFast (opt-in): e^(-omega D) by
 // exp_taylor (a polynomial, four at a time), one reciprocal of lambda multiplied in, and a group's
 // events multiplied instead of added one by one; every E-step sum and M-step estimate of one
-// iteration within sepp_grid_fast_error of the exact one (docs/forecast.md, sepp-grid). Only the
-// exact E-step (e_step = exact) has a fast form.
+// iteration within sepp_grid_fast_error of the exact one (docs/forecast.md, sepp-grid); the
+// intensity's terms by exp_taylor too. Only the exact E-step (e_step = exact) has a fast form.
 enum class SeppGridArithmetic { kExact, kFast };
 
 // "exact" or "fast" (the sepp-grid parameter arithmetic); ConfigError naming `what` otherwise.
@@ -95,10 +95,16 @@ SeppGridFit fit_sepp_grid(const std::vector<std::vector<double>>& cell_times, do
                           const SeppGridOptions& options, const SeppGridFit* warm_start = nullptr);
 
 // lambda_n(t) = mu_n + theta omega sum_{t_i < t} e^(-omega (t - t_i)) per cell (Mohler et al. 2015,
-// eq. 1), over the events of cell_times[n] strictly before t.
+// eq. 1), over the events of cell_times[n] strictly before t. kFast: the terms by exp_taylor, each
+// cell's lambda within sepp_grid_fast_intensity_error(its events) of the exact one.
 std::vector<double> sepp_grid_intensity(const SeppGridFit& fit,
                                         const std::vector<std::vector<double>>& cell_times,
-                                        double t);
+                                        double t,
+                                        SeppGridArithmetic arithmetic = SeppGridArithmetic::kExact);
+
+// arithmetic=fast: the relative error of a cell's intensity over n earlier events,
+// delta + (2 n + 6) u (docs/forecast.md), besides terms whose exact value is below 3.3e-308.
+double sepp_grid_fast_intensity_error(std::size_t n);
 
 // The O(N) running sums of one cell (DESIGN.md) over the events strictly earlier than each event:
 // s[j] = sum_{t_i < t_j} e^(-omega (t_j - t_i)), b[j] = sum_{t_i < t_j} (t_j - t_i) e^(-omega (t_j

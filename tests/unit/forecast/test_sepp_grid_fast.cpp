@@ -149,6 +149,36 @@ TEST(SeppGridFast, ConvergedFitsAgreeWithTheExactOnes) {
   }
 }
 
+TEST(SeppGridFast, IntensityWithinItsBound) {
+  // Each cell's lambda at the window end and 10 days on (older terms, down to e^-(0.2 * 70)), and
+  // with omega = 20 (terms below e^-708, an exact zero or subnormal, taken as 0), within
+  // delta + (2 n + 6) u of the exact one, n its earlier events.
+  const auto data = window_cells(2500, 31);
+  auto fit = fit_sepp_grid(data, 60, SeppGridOptions{});
+  for (const double omega : {fit.omega, 20.0}) {
+    fit.omega = omega;
+    for (const double t : {60.0, 70.0, 30.0}) {
+      const auto exact = sepp_grid_intensity(fit, data, t);
+      const auto fast = sepp_grid_intensity(fit, data, t, SeppGridArithmetic::kFast);
+      for (std::size_t n = 0; n < data.size(); ++n) {
+        const auto earlier = static_cast<std::size_t>(
+            std::lower_bound(data[n].begin(), data[n].end(), t) - data[n].begin());
+        expect_within(fast[n], exact[n], sepp_grid_fast_intensity_error(earlier),
+                      fmt::format("omega {}, t {}, cell {}", omega, t, n));
+      }
+    }
+  }
+  // By hand: mu = 0.5, theta = 0.25, omega = 2, events at 0 and 1, t = 2 (and one at 2, not
+  // earlier): lambda = 0.5 + 0.5 (e^-4 + e^-2).
+  SeppGridFit hand;
+  hand.mu = {0.5};
+  hand.theta = 0.25;
+  hand.omega = 2;
+  const double lambda = 0.5 + 0.5 * (std::exp(-4.0) + std::exp(-2.0));
+  expect_within(sepp_grid_intensity(hand, {{0, 1, 2}}, 2, SeppGridArithmetic::kFast)[0], lambda,
+                sepp_grid_fast_intensity_error(2) + 4 * u, "by hand");
+}
+
 TEST(SeppGridFast, SameFitWithOneAndTwoThreads) {
   // 7,000 cells: over 8,192 events, so the E-step is split between threads; every cell's sums are
   // computed alike whatever the split, and reduced in cell order.
