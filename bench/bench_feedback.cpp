@@ -76,12 +76,19 @@ void BM_FittedLoopProhotspot(benchmark::State& state) { run(state, "prohotspot",
 void BM_FittedLoopSeppGrid(benchmark::State& state) {
   run(state, "sepp-grid", "window=60d,warm_start=true", true);
 }
+// The opt-in modes (issue 16): fast arithmetic, and with SQUAREM as well (docs/forecast.md).
+void BM_FittedLoopSeppGridFast(benchmark::State& state) {
+  run(state, "sepp-grid", "window=60d,warm_start=true,arithmetic=fast", true);
+}
+void BM_FittedLoopSeppGridFastSquarem(benchmark::State& state) {
+  run(state, "sepp-grid", "window=60d,warm_start=true,arithmetic=fast,accelerate=squarem", true);
+}
 
 // The loop's hot spot alone (issue 16): EM iterations of sepp-grid (Mohler et al. 2015) on one
 // 60-day window of the city's true crime thinned by its reporting rates, about what a daily refit
 // of the fitted-world loop sees (most cells empty or with one event). The tolerances never pass, so
 // each fit runs exactly 40 iterations from the city's theta and omega; iteration_ns is the time of
-// one iteration.
+// one iteration. Argument 0: arithmetic=exact, 1: arithmetic=fast.
 void BM_SeppGridLoopWindow(benchmark::State& state) {
   const auto world = feedback::world_from_city(city());
   const auto reporting = feedback::cell_reporting(world);
@@ -101,6 +108,7 @@ void BM_SeppGridLoopWindow(benchmark::State& state) {
   o.log_likelihood = false;
   o.theta0 = world.theta;
   o.omega0 = world.omega;
+  if (state.range(0) == 1) o.arithmetic = forecast::SeppGridArithmetic::kFast;
   for (auto _ : state) benchmark::DoNotOptimize(forecast::fit_sepp_grid(cells, 60.0, o));
   state.counters["events"] = static_cast<double>(events);
   state.counters["iteration_ns"] =
@@ -130,6 +138,8 @@ BENCHMARK(BM_LoopProhotspot)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTim
 BENCHMARK(BM_LoopSeppGrid)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FittedLoopProhotspot)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FittedLoopSeppGrid)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_SeppGridLoopWindow)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FittedLoopSeppGridFast)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FittedLoopSeppGridFastSquarem)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_SeppGridLoopWindow)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Urn)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_MAIN();

@@ -133,6 +133,25 @@ def test_sepp_fast_kernel_sums_equal_the_clis(shared, cli, tmp_path):
     assert len(read(tmp_path / "py.csv")) > 1
 
 
+def test_sepp_grid_fast_and_squarem_equal_the_clis(shared, cli, tmp_path):
+    """Issue 16: sepp-grid's opt-in arithmetic=fast and accelerate=squarem through model_params
+    give the CLI's surface; an unknown value is refused as the CLI refuses it."""
+    chicago = shared / "chicago"
+    args = dict(events=str(chicago / "southside_2016_sample.csv"), crs="EPSG:2790",
+                region=str(chicago / "southside_region.geojson"), model="sepp-grid",
+                model_params="window=60d,arithmetic=fast,accelerate=squarem", at="2016-09-01",
+                coverage=0.05)
+    scrutineer.forecast(output=tmp_path / "py.csv", **args)
+    cli("forecast", "--events", args["events"], "--crs", "EPSG:2790", "--region", args["region"],
+        "--model", "sepp-grid", "--model-params", args["model_params"], "--at", "2016-09-01",
+        "--coverage", "0.05", "--output", tmp_path / "cli.csv")
+    assert read(tmp_path / "py.csv") == read(tmp_path / "cli.csv")
+    assert len(read(tmp_path / "py.csv")) > 1
+    with pytest.raises(Exception, match="arithmetic"):
+        scrutineer.forecast(output=tmp_path / "bad.csv",
+                            **{**args, "model_params": "arithmetic=quick"})
+
+
 def test_compas_audit_equals_the_cli_and_propublica(shared, cli, tmp_path):
     recipe = ROOT / "examples" / "compas" / "audit.toml"
     py = scrutineer.run(recipe, data=shared, out=tmp_path / "py")

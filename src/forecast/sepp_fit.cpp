@@ -13,6 +13,7 @@
 #include <numbers>
 #include <numeric>
 
+#include "approximate_exp.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/random.hpp"
 #include "scrutineer/forecast/sepp.hpp"
@@ -579,41 +580,10 @@ double KernelSum::evaluate(const double* q) const {
 
 namespace {
 
-// Two doubles (GCC's vector extension: SSE2 on x86-64, and the same operations elementwise
-// anywhere, so the results do not depend on how the compiler lowers them; no fused multiply-add).
-using Pair = double __attribute__((vector_size(16)));
-using PairBits = std::int64_t __attribute__((vector_size(16)));
-
-// e^x = 2^k e^r with k = round(x / ln 2) and r = x - k ln 2 (Cody & Waite: ln 2 in two parts, the
-// first with 11 trailing zero bits so that k ln2_hi is exact for |k| < 2^11), |r| <= ln 2 / 2; e^r
-// by its Taylor polynomial of degree 11, whose remainder is at most
-// e^(ln 2 / 2) (ln 2 / 2)^12 / 12! = 9.1e-15 of e^r; 2^k from its exponent bits (k + 1023) << 52,
-// k read from the bits of x / ln 2 + 1.5 2^52 (round to nearest). x below -708 is taken as -708
-// (e^-708 = 3.3e-308). No branch and no call, two at a time.
-Pair exp_taylor(Pair x) {
-  constexpr double kLog2e = 1.4426950408889634, kLn2Hi = 0x1.62e42fefa3800p-1,
-                   kLn2Lo = 0x1.ef35793c76730p-45, kRound = 0x1.8p52;
-  constexpr double kInverseFactorial[] = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320,
-                                          1.0 / 5040,     1.0 / 720,     1.0 / 120,    1.0 / 24,
-                                          1.0 / 6,        0.5,           1.0,          1.0};
-  const PairBits keep = x > -708.0;
-  const Pair floor = Pair{} - 708.0;
-  x = reinterpret_cast<Pair>((reinterpret_cast<PairBits>(x) & keep) |
-                             (reinterpret_cast<PairBits>(floor) & ~keep));
-  const Pair shifted = x * kLog2e + kRound;
-  const Pair k = shifted - kRound;
-  const Pair r = (x - k * kLn2Hi) - k * kLn2Lo;
-  Pair p = Pair{} + kInverseFactorial[0];
-  for (std::size_t i = 1; i < std::size(kInverseFactorial); ++i) p = p * r + kInverseFactorial[i];
-  const PairBits round_bits = reinterpret_cast<PairBits>(Pair{} + kRound);
-  const PairBits scale = (reinterpret_cast<PairBits>(shifted) - round_bits + 1023) << 52;
-  return p * reinterpret_cast<Pair>(scale);
-}
-
-// Four doubles, for the kernel sums of kernel_sums=fast: one AVX2 register where the CPU has it
-// (add_exp_block's clone), two SSE2 registers elsewhere; the same operations elementwise either way
-// (no fused multiply-add), so the sums do not depend on the CPU.
-using Quad = double __attribute__((vector_size(32)));
+// The kernel sums of kernel_sums=fast take four doubles at a time (Quad, approximate_exp.hpp): one
+// AVX2 register where the CPU has it (add_exp_block's clone), two SSE2 registers elsewhere; the
+// same operations elementwise either way (no fused multiply-add), so the sums do not depend on the
+// CPU. QuadBits: their bits.
 using QuadBits = std::int64_t __attribute__((vector_size(32)));
 
 // 2^(j/32), j = 0..31, correctly rounded (exp_table_quad).

@@ -48,7 +48,7 @@ class SeppGrid final : public Model {
     if (T <= 0) return s;
     const bool can_warm = warm_ && last_.mu.size() == cells.size();
     last_ = fit_sepp_grid(cells, T, options_, can_warm ? &last_ : nullptr);
-    s.risk = sepp_grid_intensity(last_, cells, T);
+    s.risk = sepp_grid_intensity(last_, cells, T, options_.arithmetic);
     s.is_rate = true;  // events per unit of time at `at` (Mohler et al. 2015, eq. 1)
     s.rate_period_seconds = unit_;
     return s;
@@ -108,6 +108,23 @@ ModelInfo sepp_grid_info() {
         "broadcasting makes predpol.py do (Lum & Isaac's published numbers)",
         "Mohler et al. (2015) eq. 4; Lum & Isaac (2016) predpol.py",
         {"exact", "as-coded"}},
+       {"arithmetic",
+        "exact",
+        "exact: the E-step's exp and divisions give the same bits whatever the thread count; "
+        "fast: e^x by a polynomial and one reciprocal of lambda per time group, each EM "
+        "iteration's mu, theta and omega within a relative 4 L (2e-14 + 10 u) + (4 N + 40) u of "
+        "the exact iteration's (L: most distinct times after a cell's first, N events, u = 2^-53; "
+        "docs/forecast.md), and each cell's intensity within 2e-14 + (2 n + 6) u of the exact one "
+        "(n its events); needs e_step=exact",
+        "",
+        {"exact", "fast"}},
+       {"accelerate",
+        "none",
+        "none: the plain EM; squarem: SQUAREM's SqS3 steps with a residual safeguard, stopping "
+        "under the same tolerances (fewer iterations; fits differ from the plain EM's by about "
+        "the tolerances, docs/forecast.md)",
+        "Varadhan & Roland (2008), Scand. J. Statist. 35(2)",
+        {"none", "squarem"}},
        {"max_iterations", "1000", "EM iteration cap", "", {}},
        {"edge_corrected",
         "",
@@ -127,6 +144,10 @@ ModelInfo sepp_grid_info() {
         o.tol_mu = p.number("tol_mu");
         o.max_iterations = static_cast<int>(p.integer("max_iterations"));
         o.e_step = parse_sepp_grid_e_step(p.text("e_step"), "sepp-grid e_step");
+        o.arithmetic = parse_sepp_grid_arithmetic(p.text("arithmetic"), "sepp-grid arithmetic");
+        o.accelerate = parse_sepp_grid_accelerate(p.text("accelerate"), "sepp-grid accelerate");
+        if (o.arithmetic == SeppGridArithmetic::kFast && o.e_step != SeppGridEStep::kExact)
+          throw ConfigError("sepp-grid: arithmetic=fast needs e_step=exact");
         const auto& stop = p.values().at("stop");
         o.stop = (stop.empty() ? li : stop == "any") ? SeppGridStop::kAny : SeppGridStop::kAll;
         const auto& edge = p.values().at("edge_corrected");

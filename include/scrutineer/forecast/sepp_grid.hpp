@@ -2,6 +2,7 @@
 // JASA 110(512) (the model behind PredPol), with Lum & Isaac's (2016) replication settings.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,33 @@ enum class SeppGridEStep { kExact, kAsCoded };
 // ConfigError naming `what` otherwise.
 SeppGridEStep parse_sepp_grid_e_step(std::string_view name, std::string_view what);
 
+// The E-step's arithmetic. kExact: glibc's exp and three divisions per time group, the same bits
+// whatever the thread count or processor (the default). kFast (opt-in): e^(-omega D) by
+// exp_taylor (a polynomial, four at a time), one reciprocal of lambda multiplied in, and a group's
+// events multiplied instead of added one by one; every E-step sum and M-step estimate of one
+// iteration within sepp_grid_fast_error of the exact one (docs/forecast.md, sepp-grid); the
+// intensity's terms by exp_taylor too. Only the exact E-step (e_step = exact) has a fast form.
+enum class SeppGridArithmetic { kExact, kFast };
+
+// "exact" or "fast" (the sepp-grid parameter arithmetic); ConfigError naming `what` otherwise.
+SeppGridArithmetic parse_sepp_grid_arithmetic(std::string_view name, std::string_view what);
+
+// arithmetic=fast: one E+M iteration from the same theta, omega and mu gives each mu_n, theta and
+// omega within this relative error of the exact iteration's, for a fit whose cells have at most
+// `later_groups` distinct event times after their first and `events` events in all:
+// 4 L (delta + 10 u) + (4 N + 40) u, delta = kApproximateExpError, u = 2^-53 (docs/forecast.md
+// derives it).
+double sepp_grid_fast_error(std::size_t later_groups, std::size_t events);
+
+// How the EM moves between iterations. kNone: x = F(x), the plain EM (the default). kSquarem
+// (opt-in): SQUAREM's SqS3 extrapolation (Varadhan & Roland 2008, Scand. J. Statist. 35(2),
+// 335-353) with a residual safeguard, stopping at the first iteration whose changes are within the
+// same tolerances; its fits differ from the plain EM's by about the tolerances (docs/forecast.md).
+enum class SeppGridAccelerate { kNone, kSquarem };
+
+// "none" or "squarem" (the sepp-grid parameter accelerate); ConfigError naming `what` otherwise.
+SeppGridAccelerate parse_sepp_grid_accelerate(std::string_view name, std::string_view what);
+
 struct SeppGridOptions {
   // Starting values (Lum & Isaac: theta = omega = mu_n = 1).
   double theta0 = 1.0;
@@ -34,6 +62,8 @@ struct SeppGridOptions {
   double tol_mu = 1e-4;
   SeppGridStop stop = SeppGridStop::kAll;
   SeppGridEStep e_step = SeppGridEStep::kExact;
+  SeppGridArithmetic arithmetic = SeppGridArithmetic::kExact;
+  SeppGridAccelerate accelerate = SeppGridAccelerate::kNone;
   int max_iterations = 1000;
   // Pairs of events of one cell at exactly equal times always get zero triggering weight (with
   // times in whole days this is Lum & Isaac's same-day rule); otherwise ties make the likelihood
@@ -65,10 +95,16 @@ SeppGridFit fit_sepp_grid(const std::vector<std::vector<double>>& cell_times, do
                           const SeppGridOptions& options, const SeppGridFit* warm_start = nullptr);
 
 // lambda_n(t) = mu_n + theta omega sum_{t_i < t} e^(-omega (t - t_i)) per cell (Mohler et al. 2015,
-// eq. 1), over the events of cell_times[n] strictly before t.
+// eq. 1), over the events of cell_times[n] strictly before t. kFast: the terms by exp_taylor, each
+// cell's lambda within sepp_grid_fast_intensity_error(its events) of the exact one.
 std::vector<double> sepp_grid_intensity(const SeppGridFit& fit,
                                         const std::vector<std::vector<double>>& cell_times,
-                                        double t);
+                                        double t,
+                                        SeppGridArithmetic arithmetic = SeppGridArithmetic::kExact);
+
+// arithmetic=fast: the relative error of a cell's intensity over n earlier events,
+// delta + (2 n + 6) u (docs/forecast.md), besides terms whose exact value is below 3.3e-308.
+double sepp_grid_fast_intensity_error(std::size_t n);
 
 // The O(N) running sums of one cell (DESIGN.md) over the events strictly earlier than each event:
 // s[j] = sum_{t_i < t_j} e^(-omega (t_j - t_i)), b[j] = sum_{t_i < t_j} (t_j - t_i) e^(-omega (t_j
