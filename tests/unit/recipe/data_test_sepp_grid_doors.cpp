@@ -12,7 +12,6 @@
 #include "folders.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/recipe/run.hpp"
-#include "scrutineer/synth/city.hpp"
 
 namespace fs = std::filesystem;
 using namespace scrutineer::recipe;
@@ -29,12 +28,7 @@ int cli(const std::string& arguments) {
 
 TEST(FrontEnds, SeppGridFastAndSquaremThroughRecipeAndFeedbackCommand) {
   const auto folder = temp_folder();
-  scrutineer::synth::CityOptions city_options;
-  city_options.neighbourhoods_x = city_options.neighbourhoods_y = 2;
-  city_options.cells_per_side = 5;
-  city_options.days = 200;
-  const auto city = scrutineer::synth::generate_city(city_options);
-  scrutineer::synth::write_city(city, folder / "city");
+  const auto city = recipe_test::write_small_city(folder, 200);
   const auto c = (folder / "city").string();
   // In the recipe table's key order, as loop_summary.json records it.
   const std::string params = "accelerate=squarem,arithmetic=fast,warm_start=true,window=30d";
@@ -70,7 +64,7 @@ warm_start = "true"
 arithmetic = "fast"
 accelerate = "squarem"
 )",
-                                                      city_options.origin_x, city_options.origin_y);
+                                                      city.options.origin_x, city.options.origin_y);
   RunOptions options;
   options.out = folder / "run";
   options.progress = false;
@@ -81,7 +75,7 @@ accelerate = "squarem"
       "--origin-x {1} --origin-y {2} --areas {0}/areas.geojson --area-id id "
       "--groups group_a,group_b,group_c --region {0}/region.geojson --model sepp-grid "
       "--days 20 --history 30 --window 30 --replicates 2",
-      c, city_options.origin_x, city_options.origin_y);
+      c, city.options.origin_x, city.options.origin_y);
   const auto out = folder / "cli";
   ASSERT_EQ(
       cli(fmt::format("feedback loop {} --model-params {} -o {}", study, params, out.string())), 0);

@@ -1,4 +1,5 @@
-// Test helpers of the recipe tests: a fresh folder per test, and a file's bytes.
+// Test helpers of the recipe tests: a fresh folder per test, a file's bytes, and a small synthetic
+// city written into it.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -8,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "scrutineer/synth/city.hpp"
 
 namespace recipe_test {
 
@@ -26,6 +29,19 @@ inline std::string slurp(const std::filesystem::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// The small world of the door tests: 2 x 2 neighbourhoods of 5 x 5 cells over `days` days
+// (synth::generate_city's other defaults), written to folder/city.
+inline scrutineer::synth::City write_small_city(const std::filesystem::path& folder,
+                                                std::int32_t days) {
+  scrutineer::synth::CityOptions options;
+  options.neighbourhoods_x = options.neighbourhoods_y = 2;
+  options.cells_per_side = 5;
+  options.days = days;
+  auto city = scrutineer::synth::generate_city(options);
+  scrutineer::synth::write_city(city, folder / "city");
+  return city;
 }
 
 }  // namespace recipe_test

@@ -15,19 +15,13 @@
 #include "scrutineer/io/vector.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/recipe/run.hpp"
-#include "scrutineer/synth/city.hpp"
 
 namespace fs = std::filesystem;
 using namespace scrutineer;
 
 TEST(CellsLayer, FlagAndHitCountsPerModelAddUpToTheBacktest) {
   const auto folder = recipe_test::temp_folder();
-  synth::CityOptions city_options;
-  city_options.neighbourhoods_x = city_options.neighbourhoods_y = 2;
-  city_options.cells_per_side = 5;
-  city_options.days = 60;
-  const auto city = synth::generate_city(city_options);
-  synth::write_city(city, folder / "city");
+  const auto city = recipe_test::write_small_city(folder, 60);
   std::ofstream(folder / "audit.toml") << fmt::format(R"([data]
 path = "city/events.csv"
 format = "generic"
@@ -53,7 +47,7 @@ coverages = [10]
 operating = "10%"
 bootstrap = 0
 )",
-                                                      city_options.origin_x, city_options.origin_y);
+                                                      city.options.origin_x, city.options.origin_y);
   recipe::RunOptions options;
   options.out = folder / "results";
   options.progress = false;
@@ -102,12 +96,7 @@ bootstrap = 0
 // summary.json; flag_counts.csv holds the numbers of cells.gpkg's columns.
 TEST(CellsLayer, FlagCountsThroughRecipeAndCommandAreTheSame) {
   const auto folder = recipe_test::temp_folder();
-  synth::CityOptions city_options;
-  city_options.neighbourhoods_x = city_options.neighbourhoods_y = 2;
-  city_options.cells_per_side = 5;
-  city_options.days = 60;
-  const auto city = synth::generate_city(city_options);
-  synth::write_city(city, folder / "city");
+  const auto city = recipe_test::write_small_city(folder, 60);
   std::ofstream(folder / "audit.toml") << fmt::format(R"([data]
 path = "city/events.csv"
 format = "generic"
@@ -134,7 +123,7 @@ operating = "10%"
 bootstrap = 0
 flags = "counts"
 )",
-                                                      city_options.origin_x, city_options.origin_y);
+                                                      city.options.origin_x, city.options.origin_y);
   recipe::RunOptions options;
   options.out = folder / "results";
   options.progress = false;
@@ -147,7 +136,7 @@ flags = "counts"
       "2024-02-11 --coverages 10 --operating 10% --bootstrap 0 --flags counts --out '{}' "
       "> /dev/null 2>&1",
       SCRUTINEER_CLI, (folder / "city" / "events.csv").string(),
-      (folder / "city" / "region.geojson").string(), city_options.origin_x, city_options.origin_y,
+      (folder / "city" / "region.geojson").string(), city.options.origin_x, city.options.origin_y,
       cli_out.string());
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
   const auto run_out = folder / "results" / "backtest";

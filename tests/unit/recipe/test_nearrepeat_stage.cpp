@@ -12,7 +12,6 @@
 #include "scrutineer/nearrepeat/command.hpp"
 #include "scrutineer/recipe/recipe.hpp"
 #include "scrutineer/recipe/run.hpp"
-#include "scrutineer/synth/city.hpp"
 
 namespace fs = std::filesystem;
 using namespace scrutineer;
@@ -56,11 +55,7 @@ std::string parse_error(const fs::path& folder, const std::string& text) {
 
 TEST(NearRepeatStage, RecipeAndCommandWriteTheSameKnoxTable) {
   const auto folder = recipe_test::temp_folder();
-  synth::CityOptions city_options;
-  city_options.neighbourhoods_x = city_options.neighbourhoods_y = 2;
-  city_options.cells_per_side = 5;
-  city_options.days = 60;
-  synth::write_city(synth::generate_city(city_options), folder / "city");
+  recipe_test::write_small_city(folder, 60);
   std::ofstream(folder / "audit.toml") << kData << kNearRepeat;
   recipe::RunOptions options;
   options.out = folder / "results";

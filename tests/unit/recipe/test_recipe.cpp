@@ -350,12 +350,7 @@ TEST(RecipeRun, RunJsonRecordsTheRun) {
 
 TEST(RecipeRun, FeedbackOnATruthFittedToTheRecordedCrime) {
   const auto folder = temp_folder();
-  scrutineer::synth::CityOptions city_options;
-  city_options.neighbourhoods_x = city_options.neighbourhoods_y = 2;
-  city_options.cells_per_side = 5;
-  city_options.days = 200;
-  const auto city = scrutineer::synth::generate_city(city_options);
-  scrutineer::synth::write_city(city, folder / "city");
+  const auto city = recipe_test::write_small_city(folder, 200);
   std::string rates = "area,rate\n";
   for (const auto& n : city.neighbourhoods) rates += fmt::format("{},{}\n", n.id, n.reporting_rate);
   std::ofstream(folder / "city" / "rates.csv") << rates;
@@ -388,7 +383,7 @@ days = 20
 history_days = 30
 replicates = 2
 )",
-                                       city_options.origin_x, city_options.origin_y);
+                                       city.options.origin_x, city.options.origin_y);
   std::ofstream(folder / "audit.toml") << text;
   const auto result = run_recipe(parse_recipe(folder / "audit.toml"), RunOptions{});
   // Every recorded crime of the city lies in a valid cell, so the fit uses all of them (the
