@@ -580,51 +580,11 @@ double KernelSum::evaluate(const double* q) const {
 
 namespace {
 
-// The kernel sums of kernel_sums=fast take four doubles at a time (Quad, approximate_exp.hpp): one
-// AVX2 register where the CPU has it (add_exp_block's clone), two SSE2 registers elsewhere; the
-// same operations elementwise either way (no fused multiply-add), so the sums do not depend on the
-// CPU. QuadBits: their bits.
+// The kernel sums of kernel_sums=fast take four doubles at a time (Quad, approximate_exp.hpp, and
+// e^x by its exp_table_quad): one AVX2 register where the CPU has it (add_exp_block's clone), two
+// SSE2 registers elsewhere; the same operations elementwise either way (no fused multiply-add), so
+// the sums do not depend on the CPU. QuadBits: their bits.
 using QuadBits = std::int64_t __attribute__((vector_size(32)));
-
-// 2^(j/32), j = 0..31, correctly rounded (exp_table_quad).
-constexpr double kTwoToJ32[32] = {
-    0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0,
-    0x1.172b83c7d517bp+0, 0x1.1d4873168b9aap+0, 0x1.2387a6e756238p+0, 0x1.29e9df51fdee1p+0,
-    0x1.306fe0a31b715p+0, 0x1.371a7373aa9cbp+0, 0x1.3dea64c123422p+0, 0x1.44e086061892dp+0,
-    0x1.4bfdad5362a27p+0, 0x1.5342b569d4f82p+0, 0x1.5ab07dd485429p+0, 0x1.6247eb03a5585p+0,
-    0x1.6a09e667f3bcdp+0, 0x1.71f75e8ec5f74p+0, 0x1.7a11473eb0187p+0, 0x1.82589994cce13p+0,
-    0x1.8ace5422aa0dbp+0, 0x1.93737b0cdc5e5p+0, 0x1.9c49182a3f090p+0, 0x1.a5503b23e255dp+0,
-    0x1.ae89f995ad3adp+0, 0x1.b7f76f2fb5e47p+0, 0x1.c199bdd85529cp+0, 0x1.cb720dcef9069p+0,
-    0x1.d5818dcfba487p+0, 0x1.dfc97337b9b5fp+0, 0x1.ea4afa2a490dap+0, 0x1.f50765b6e4540p+0};
-
-// e^x, four at a time, in place (a reference, so no AVX value crosses a call), for the kernel sums
-// of kernel_sums=fast (cheaper than approximate_exp: a table and a polynomial of degree 6 instead
-// of 11). Tang (1989), ACM TOMS 15(2): k = round(32 x / ln 2) = 32 m + j (0 <= j < 32),
-// r = x - k ln 2 / 32 (ln 2 / 32 in two parts, Cody & Waite 1980, the first with 15 trailing zero
-// bits so that k L_hi is exact for |k| < 2^15), |r| <= ln 2 / 64; e^x = 2^m 2^(j/32) e^r with
-// 2^(j/32) from a table of correctly rounded doubles and e^r by its Taylor polynomial of degree 6,
-// whose remainder is at most (ln 2 / 64)^7 / 7! e^(ln 2 / 64) = 3.5e-18. Relative error at most
-// 4u = 8.9e-16 (u = 2^-53; docs/forecast.md), below kApproximateExpError. x below -708 is taken
-// as -708, where 2^m is still normal. No FMA: the same bits on every CPU.
-[[gnu::always_inline]] inline void exp_table_quad(Quad& x) {
-  constexpr double k32OverLn2 = 0x1.71547652b82fep+5, kLHi = 0x1.62e42fefa0000p-6,
-                   kLLo = 0x1.cf79abc9e3b3ap-45, kRound = 0x1.8p52;
-  constexpr double kInverseFactorial[] = {1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0};
-  const QuadBits keep = x > -708.0;
-  const Quad floor = Quad{} - 708.0;
-  x = reinterpret_cast<Quad>((reinterpret_cast<QuadBits>(x) & keep) |
-                             (reinterpret_cast<QuadBits>(floor) & ~keep));
-  const Quad shifted = x * k32OverLn2 + kRound;  // k in the low bits
-  const Quad k = shifted - kRound;
-  const Quad r = (x - k * kLHi) - k * kLLo;
-  Quad p = Quad{} + kInverseFactorial[0];
-  for (std::size_t i = 1; i < std::size(kInverseFactorial); ++i) p = p * r + kInverseFactorial[i];
-  const QuadBits kbits =
-      reinterpret_cast<QuadBits>(shifted) - reinterpret_cast<QuadBits>(Quad{} + kRound);
-  const QuadBits j = kbits & 31, scale = ((kbits >> 5) + 1023) << 52;
-  const Quad table = {kTwoToJ32[j[0]], kTwoToJ32[j[1]], kTwoToJ32[j[2]], kTwoToJ32[j[3]]};
-  x = (table * p) * reinterpret_cast<Quad>(scale);
-}
 
 // part[l] += weight[i] e^(x[i]) for the i < n (n a multiple of 4) with i % 4 = l: four partial
 // sums, each taken in index order. Compiled twice (AVX2 and the baseline) and picked at load time.

@@ -94,7 +94,8 @@ class KernelSum {
 // e^x for -708 < x <= 0 within a relative error of kApproximateExpError (below -708, e^-708 =
 // 3.3e-308), without a call into the C library: range reduction by ln 2 (Cody & Waite 1980) and a
 // Taylor polynomial of degree 11 (docs/forecast.md derives the bound). kernel_sums=fast's sums use
-// a cheaper table-driven variant within 4u (exp_table_quad in sepp_fit.cpp), inside this bound.
+// a cheaper table-driven variant within 4u (exp_table_quad, src/forecast/approximate_exp.hpp),
+// inside this bound.
 double approximate_exp(double x);
 inline constexpr double kApproximateExpError = 2e-14;
 
