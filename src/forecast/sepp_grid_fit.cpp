@@ -118,6 +118,11 @@ SeppGridAccelerate parse_sepp_grid_accelerate(std::string_view name, std::string
   throw ConfigError(fmt::format("{} must be none or squarem; got '{}'", what, name));
 }
 
+void check_sepp_grid_options(const SeppGridOptions& options) {
+  if (options.arithmetic == SeppGridArithmetic::kFast && options.e_step != SeppGridEStep::kExact)
+    throw ConfigError("sepp-grid: arithmetic=fast needs e_step=exact");
+}
+
 double sepp_grid_fast_error(std::size_t later_groups, std::size_t events) {
   constexpr double u = 0x1p-53;
   return 4 * static_cast<double>(later_groups) * (kApproximateExpError + 10 * u) +
@@ -420,8 +425,7 @@ void planned_e_step(const Plan& p, std::size_t g0, std::size_t g1, const std::ve
 
 void check_input(const std::vector<std::vector<double>>& cell_times, double window_length,
                  const SeppGridOptions& options, const SeppGridFit* warm_start) {
-  if (options.arithmetic == SeppGridArithmetic::kFast && options.e_step != SeppGridEStep::kExact)
-    throw ConfigError("sepp-grid: arithmetic=fast needs e_step=exact");
+  check_sepp_grid_options(options);
   if (!(window_length > 0))
     throw ConfigError(fmt::format("sepp-grid: window length must be > 0; got {}", window_length));
   if (warm_start != nullptr && warm_start->mu.size() != cell_times.size())

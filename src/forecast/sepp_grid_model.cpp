@@ -146,8 +146,7 @@ ModelInfo sepp_grid_info() {
         o.e_step = parse_sepp_grid_e_step(p.text("e_step"), "sepp-grid e_step");
         o.arithmetic = parse_sepp_grid_arithmetic(p.text("arithmetic"), "sepp-grid arithmetic");
         o.accelerate = parse_sepp_grid_accelerate(p.text("accelerate"), "sepp-grid accelerate");
-        if (o.arithmetic == SeppGridArithmetic::kFast && o.e_step != SeppGridEStep::kExact)
-          throw ConfigError("sepp-grid: arithmetic=fast needs e_step=exact");
+        check_sepp_grid_options(o);
         const auto& stop = p.values().at("stop");
         o.stop = (stop.empty() ? li : stop == "any") ? SeppGridStop::kAny : SeppGridStop::kAll;
         const auto& edge = p.values().at("edge_corrected");

@@ -87,10 +87,15 @@ struct SeppGridFit {
   double log_likelihood = 0.0;  // at the returned parameters (NaN when not asked for)
 };
 
+// Throws ConfigError when the options cannot go together: arithmetic=fast needs e_step=exact
+// (checked by fit_sepp_grid, and by the model's parameters before any data is read).
+void check_sepp_grid_options(const SeppGridOptions& options);
+
 // Fits the model on `cell_times[n]` = the event times of cell n (model time units measured from the
 // window start, sorted ascending, each in [0, window_length)). `warm_start` (same number of cells)
 // replaces the starting values, e.g. for daily refits. Cells with no events get mu = 0.
-// Throws ConfigError on unsorted times, window_length <= 0 or a warm start of the wrong size.
+// Throws ConfigError on unsorted times, window_length <= 0, a warm start of the wrong size or
+// options that cannot go together (check_sepp_grid_options).
 SeppGridFit fit_sepp_grid(const std::vector<std::vector<double>>& cell_times, double window_length,
                           const SeppGridOptions& options, const SeppGridFit* warm_start = nullptr);
 
