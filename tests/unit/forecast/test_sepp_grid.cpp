@@ -13,6 +13,7 @@
 #include "scrutineer/forecast/lum_isaac.hpp"
 #include "scrutineer/forecast/model.hpp"
 #include "scrutineer/forecast/sepp_grid.hpp"
+#include "sepp_grid_checks.hpp"
 
 namespace scrutineer::forecast {
 namespace {
@@ -252,15 +253,6 @@ std::vector<std::vector<double>> short_window_cells(std::size_t cells, double T,
   return out;
 }
 
-void expect_same_fit(const SeppGridFit& a, const SeppGridFit& b, const std::string& what) {
-  EXPECT_EQ(a.theta, b.theta) << what;
-  EXPECT_EQ(a.omega, b.omega) << what;
-  EXPECT_EQ(a.mu, b.mu) << what;
-  EXPECT_EQ(a.iterations, b.iterations) << what;
-  EXPECT_EQ(a.converged, b.converged) << what;
-  EXPECT_EQ(a.log_likelihood, b.log_likelihood) << what;
-}
-
 TEST(SeppGridFit, PlannedEStepEqualsThePerEventEmBitForBit) {
   // 400 cells (serial E-step) and 4,000 cells (over 8,192 events: the parallel E-step).
   for (const std::size_t cells : {std::size_t{400}, std::size_t{6000}}) {
@@ -307,10 +299,7 @@ TEST(SeppGridFit, SameResultWithOneAndTwoThreads) {
     ThreadLimit limit(2);
     two = fit_sepp_grid(data, 500, SeppGridOptions{});
   }
-  EXPECT_EQ(one.theta, two.theta);
-  EXPECT_EQ(one.omega, two.omega);
-  EXPECT_EQ(one.mu, two.mu);
-  EXPECT_EQ(one.iterations, two.iterations);
+  expect_same_fit(one, two, "1 and 2 threads");
 }
 
 TEST(SeppGridFit, WarmStartConvergesToTheSameFit) {
