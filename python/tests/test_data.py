@@ -105,48 +105,46 @@ def test_study_counts_add_up_and_events_are_views(shared):
     assert str(cells.crs).endswith("2790") or cells.crs.to_epsg() == 2790
 
 
-def test_forecast_surface_equals_the_clis(shared, cli, tmp_path):
+def forecast_both_ways(shared, cli, tmp_path, model, model_params=None):
+    """scrutineer.forecast and `scrutineer forecast` on the South Side sample at 2016-09-01, 5 %
+    coverage: the Python forecast, its arguments and both surfaces' rows."""
     chicago = shared / "chicago"
     args = dict(events=str(chicago / "southside_2016_sample.csv"), crs="EPSG:2790",
-                region=str(chicago / "southside_region.geojson"), model="prohotspot",
+                region=str(chicago / "southside_region.geojson"), model=model,
                 at="2016-09-01", coverage=0.05)
+    params = []
+    if model_params is not None:
+        args["model_params"] = model_params
+        params = ["--model-params", model_params]
     f = scrutineer.forecast(output=tmp_path / "py.csv", **args)
     cli("forecast", "--events", args["events"], "--crs", "EPSG:2790", "--region", args["region"],
-        "--model", "prohotspot", "--at", "2016-09-01", "--coverage", "0.05",
+        "--model", model, *params, "--at", "2016-09-01", "--coverage", "0.05",
         "--output", tmp_path / "cli.csv")
-    assert read(tmp_path / "py.csv") == read(tmp_path / "cli.csv")
+    return f, args, read(tmp_path / "py.csv"), read(tmp_path / "cli.csv")
+
+
+def test_forecast_surface_equals_the_clis(shared, cli, tmp_path):
+    f, _, py, from_cli = forecast_both_ways(shared, cli, tmp_path, "prohotspot")
+    assert py == from_cli
     assert not f.risk.flags.owndata  # the engine's surface, viewed
     assert len(f.top) == int(np.floor(int(f.study.grid["valid"].sum()) * 0.05))
 
 
 def test_sepp_fast_kernel_sums_equal_the_clis(shared, cli, tmp_path):
     """Issue 16: sepp's opt-in kernel_sums=fast through model_params gives the CLI's surface."""
-    chicago = shared / "chicago"
-    args = dict(events=str(chicago / "southside_2016_sample.csv"), crs="EPSG:2790",
-                region=str(chicago / "southside_region.geojson"), model="sepp",
-                model_params="iterations=5,kernel_sums=fast", at="2016-09-01", coverage=0.05)
-    scrutineer.forecast(output=tmp_path / "py.csv", **args)
-    cli("forecast", "--events", args["events"], "--crs", "EPSG:2790", "--region", args["region"],
-        "--model", "sepp", "--model-params", args["model_params"], "--at", "2016-09-01",
-        "--coverage", "0.05", "--output", tmp_path / "cli.csv")
-    assert read(tmp_path / "py.csv") == read(tmp_path / "cli.csv")
-    assert len(read(tmp_path / "py.csv")) > 1
+    _, _, py, from_cli = forecast_both_ways(shared, cli, tmp_path, "sepp",
+                                            "iterations=5,kernel_sums=fast")
+    assert py == from_cli
+    assert len(py) > 1
 
 
 def test_sepp_grid_fast_and_squarem_equal_the_clis(shared, cli, tmp_path):
     """Issue 16: sepp-grid's opt-in arithmetic=fast and accelerate=squarem through model_params
     give the CLI's surface; an unknown value is refused as the CLI refuses it."""
-    chicago = shared / "chicago"
-    args = dict(events=str(chicago / "southside_2016_sample.csv"), crs="EPSG:2790",
-                region=str(chicago / "southside_region.geojson"), model="sepp-grid",
-                model_params="window=60d,arithmetic=fast,accelerate=squarem", at="2016-09-01",
-                coverage=0.05)
-    scrutineer.forecast(output=tmp_path / "py.csv", **args)
-    cli("forecast", "--events", args["events"], "--crs", "EPSG:2790", "--region", args["region"],
-        "--model", "sepp-grid", "--model-params", args["model_params"], "--at", "2016-09-01",
-        "--coverage", "0.05", "--output", tmp_path / "cli.csv")
-    assert read(tmp_path / "py.csv") == read(tmp_path / "cli.csv")
-    assert len(read(tmp_path / "py.csv")) > 1
+    _, args, py, from_cli = forecast_both_ways(shared, cli, tmp_path, "sepp-grid",
+                                               "window=60d,arithmetic=fast,accelerate=squarem")
+    assert py == from_cli
+    assert len(py) > 1
     with pytest.raises(Exception, match="arithmetic"):
         scrutineer.forecast(output=tmp_path / "bad.csv",
                             **{**args, "model_params": "arithmetic=quick"})
