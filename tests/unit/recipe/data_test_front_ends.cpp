@@ -58,6 +58,28 @@ void cli(const std::string& arguments) {
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
 }
 
+// One model through the recipe's [[models]] and through `scrutineer backtest --model
+// name:params` on the Chicago study, from 2017-01-01 to `to`: the same periods (whose model column
+// names the parameters), flags and hit counts. Returns the command's output folder.
+fs::path expect_one_model_agrees(const fs::path& folder, const std::string& name,
+                                 const std::string& params, const std::string& to) {
+  auto recipe = chicago();
+  recipe.disparity.enabled = false;
+  recipe.backtest.to = to;
+  recipe.models = {{name, params, "", false}};
+  recipe.backtest.options.models = recipe.models;  // as parse_recipe copies [[models]]
+  const auto run = run_into(recipe, folder / "run");
+  const auto out = folder / "cli";
+  cli(fmt::format(
+      "backtest {} {} --category-column loc_cat --model {}:{} --from 2017-01-01 --to {} "
+      "--train-from 2016-01-01 --coverages 1,2,5,10,20 --operating 5% --tie-rule random "
+      "--bootstrap 100 --out {}",
+      kAssaults, kStudyFlags, name, params, to, out.string()));
+  for (const char* file : {"periods.csv", "flagged.csv", "hit_counts.csv"})
+    EXPECT_EQ(slurp(run / "backtest" / file), slurp(out / file)) << name << " " << file;
+  return out;
+}
+
 }  // namespace
 
 // Issue 12, bug 1: the recipe's disparity pooled every model's flags. For each model, `run`'s
@@ -123,19 +145,7 @@ TEST(FrontEnds, RunBacktestEqualsTheBacktestCommandForEveryPolicy) {
 TEST(FrontEnds, GiStarBacktestAndAucThroughRecipeAndCommand) {
   REQUIRE_DATA(kAssaults);
   const auto folder = temp_folder();
-  auto recipe = chicago();
-  recipe.disparity.enabled = false;
-  recipe.models = {{"gistar", "distance=2", "", false}};
-  recipe.backtest.options.models = recipe.models;  // as parse_recipe copies [[models]]
-  const auto run = run_into(recipe, folder / "run");
-  const auto out = folder / "cli";
-  cli(fmt::format(
-      "backtest {} {} --category-column loc_cat --model gistar:distance=2 --from 2017-01-01 --to "
-      "2017-01-15 --train-from 2016-01-01 --coverages 1,2,5,10,20 --operating 5% --tie-rule random "
-      "--bootstrap 100 --out {}",
-      kAssaults, kStudyFlags, out.string()));
-  for (const char* file : {"periods.csv", "flagged.csv", "hit_counts.csv"})
-    EXPECT_EQ(slurp(run / "backtest" / file), slurp(out / file)) << file;
+  const auto out = expect_one_model_agrees(folder, "gistar", "distance=2", "2017-01-15");
   const auto periods = slurp(out / "periods.csv");
   EXPECT_NE(periods.find("gistar(distance=2),"), std::string::npos);
   EXPECT_NE(periods.find(",brier,auc,"), std::string::npos);
@@ -143,26 +153,12 @@ TEST(FrontEnds, GiStarBacktestAndAucThroughRecipeAndCommand) {
 }
 
 // Issue 16: sepp's opt-in kernel_sums=fast reaches the model the same way through the recipe's
-// [[models]] and through `scrutineer backtest --model sepp:...`: the same periods (whose model
-// column names the parameter) and the same flags.
+// [[models]] and through `scrutineer backtest --model sepp:...`.
 TEST(FrontEnds, SeppFastKernelSumsThroughRecipeAndCommand) {
   REQUIRE_DATA(kAssaults);
   const auto folder = temp_folder();
-  auto recipe = chicago();
-  recipe.disparity.enabled = false;
-  recipe.backtest.to = "2017-01-04";
-  const std::string params = "iterations=5,kernel_sums=fast";
-  recipe.models = {{"sepp", params, "", false}};
-  recipe.backtest.options.models = recipe.models;  // as parse_recipe copies [[models]]
-  const auto run = run_into(recipe, folder / "run");
-  const auto out = folder / "cli";
-  cli(fmt::format(
-      "backtest {} {} --category-column loc_cat --model sepp:{} --from 2017-01-01 --to 2017-01-04 "
-      "--train-from 2016-01-01 --coverages 1,2,5,10,20 --operating 5% --tie-rule random "
-      "--bootstrap 100 --out {}",
-      kAssaults, kStudyFlags, params, out.string()));
-  for (const char* file : {"periods.csv", "flagged.csv", "hit_counts.csv"})
-    EXPECT_EQ(slurp(run / "backtest" / file), slurp(out / file)) << file;
+  const auto out =
+      expect_one_model_agrees(folder, "sepp", "iterations=5,kernel_sums=fast", "2017-01-04");
   EXPECT_NE(slurp(out / "periods.csv").find("kernel_sums=fast"), std::string::npos);
   fs::remove_all(folder);
 }
