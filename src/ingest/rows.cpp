@@ -8,6 +8,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include "reader.hpp"
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/time.hpp"
+#include "scrutineer/io/decimal.hpp"
 #include "scrutineer/io/validate.hpp"
 
 namespace scrutineer::ingest::detail {
@@ -32,6 +34,7 @@ bool parse_double(std::string_view s, double& out) {
   s = trim_blanks(s);
   if (s.empty()) return false;
   if (s.front() == '+') s.remove_prefix(1);
+  if (io::plain_decimal(s, out)) return true;
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size() && std::isfinite(out);
 }
@@ -61,8 +64,16 @@ std::uint64_t hash_bytes(std::string_view s) {
     h = (h ^ w) * kMul;
     h ^= h >> 29;
   }
+  // The last bytes: read as the row's last eight and shifted down when the row has eight (the
+  // same value on a little-endian machine, without a store forwarded to a load of another size).
   std::uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
+  const std::size_t rest = s.size() - i;
+  if (std::endian::native == std::endian::little && rest > 0 && s.size() >= 8) {
+    std::memcpy(&tail, s.data() + s.size() - 8, 8);
+    tail >>= 8 * (8 - rest);
+  } else {
+    std::memcpy(&tail, s.data() + i, rest);
+  }
   h = (h ^ tail) * kMul;
   return h ^ (h >> 32);
 }

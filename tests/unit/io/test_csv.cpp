@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -213,6 +215,95 @@ TEST(ReadSmallFile, BoundAndRegularFilesOnly) {
   EXPECT_THROW(read_small_file("/dev/zero", 100, "recipe"), IoError);
   EXPECT_THROW(read_small_file(dir, 100, "recipe"), IoError);
   EXPECT_THROW(read_small_file(dir / "missing.toml", 100, "recipe"), IoError);
+}
+
+}  // namespace scrutineer::io
+
+namespace scrutineer::io {
+namespace {
+
+// Unquoted records split by a plain byte loop, as the reader did before it scanned eight bytes at a
+// time (issue 16): the fields, their 1-based columns and the lines.
+struct Split {
+  std::vector<std::vector<std::string>> fields;
+  std::vector<std::vector<std::uint32_t>> columns;
+  std::vector<std::int64_t> lines;
+};
+
+Split split_by_bytes(const std::string& text, char delim) {
+  Split out;
+  std::size_t pos = text.find('\n') + 1;  // after the header
+  std::int64_t line = 2;
+  while (pos < text.size()) {
+    if (text[pos] == '\n' || text[pos] == '\r') {  // blank lines are skipped
+      line += text[pos] == '\n';
+      ++pos;
+      continue;
+    }
+    const std::size_t start = pos;
+    std::vector<std::string> fields;
+    std::vector<std::uint32_t> columns;
+    while (true) {
+      const std::size_t f = pos;
+      while (pos < text.size() && text[pos] != delim && text[pos] != '\n' && text[pos] != '\r')
+        ++pos;
+      fields.push_back(text.substr(f, pos - f));
+      columns.push_back(static_cast<std::uint32_t>(f - start + 1));
+      if (pos < text.size() && text[pos] == delim) {
+        ++pos;
+        continue;
+      }
+      break;
+    }
+    out.fields.push_back(fields);
+    out.columns.push_back(columns);
+    out.lines.push_back(line);
+    if (pos < text.size() && text[pos] == '\r') ++pos;
+    if (pos < text.size() && text[pos] == '\n') ++pos, ++line;
+  }
+  return out;
+}
+
+}  // namespace
+
+// The field scan reads eight bytes at a time: every field length from 0 to 40, each delimiter, CR
+// and LF at every offset of the word, high bytes (UTF-8, 0x80-0xFF) beside them, and records that
+// end at the very end of the text without a line feed give the fields of a byte-by-byte split.
+TEST(CsvReader, EightBytesAtATimeSplitsAsByteByByte) {
+  std::mt19937 random(16);
+  const std::string alphabet = "ab,;\r\n\x80\xC3\xA9\xFF 09-.";
+  for (const char delim : {',', ';', '\t'}) {
+    for (int trial = 0; trial < 300; ++trial) {
+      std::string text = "h\n";
+      const int n = static_cast<int>(random() % 120);
+      for (int k = 0; k < n; ++k) {
+        const bool long_run = random() % 4 == 0;
+        if (long_run)
+          text += std::string(random() % 41, 'x');
+        else
+          text += alphabet[random() % alphabet.size()];
+        if (text.back() == '"') text.back() = 'q';
+      }
+      for (char& c : text)
+        if (c == '"') c = 'q';
+      const Split expected = split_by_bytes(text, delim);
+      CsvOptions options;
+      options.delimiter = delim;
+      auto reader = CsvReader::from_string("t.csv", text, options);
+      CsvRecord rec;
+      std::size_t r = 0;
+      while (reader.next(rec)) {
+        ASSERT_LT(r, expected.fields.size()) << "trial " << trial;
+        EXPECT_EQ(std::vector<std::string>(rec.fields.begin(), rec.fields.end()),
+                  expected.fields[r])
+            << "trial " << trial << ", record " << r;
+        EXPECT_EQ(rec.columns, expected.columns[r]) << "trial " << trial << ", record " << r;
+        EXPECT_EQ(rec.line, expected.lines[r]) << "trial " << trial << ", record " << r;
+        ++r;
+      }
+      EXPECT_EQ(r, expected.fields.size()) << "trial " << trial;
+    }
+  }
 }
 
 }  // namespace scrutineer::io

@@ -1,0 +1,41 @@
+// A fast exact reader of the plain decimals that coordinates are written as.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace scrutineer::io {
+
+// Reads a plain decimal: an optional '-', then at most 15 digits with at most one '.' among or
+// after or before them ("-87.6277", "41.79", "12.", ".5"). Its digits m < 10^15 < 2^53 and 10^k (k
+// <= 15 decimals) are exact doubles, so the one correctly rounded division m / 10^k is the
+// correctly rounded value of the decimal: the double std::from_chars gives for the same text
+// (Clinger 1990, "How to read floating point numbers accurately", the fast path). Returns false,
+// leaving `out` as it was, for anything else (exponents, more digits, signs elsewhere, blanks),
+// which the caller reads with std::from_chars.
+inline bool plain_decimal(std::string_view s, double& out) {
+  static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const bool negative = !s.empty() && s[0] == '-';
+  std::uint64_t m = 0;
+  int digits = 0, decimals = 0;
+  bool point = false;
+  for (std::size_t i = negative ? 1 : 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      if (++digits > 15) return false;
+      m = m * 10 + static_cast<std::uint64_t>(c - '0');
+      decimals += point;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0) return false;
+  const double v = static_cast<double>(m) / kPowers[decimals];
+  out = negative ? -v : v;
+  return true;
+}
+
+}  // namespace scrutineer::io
