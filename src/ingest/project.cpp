@@ -179,7 +179,8 @@ class Projection {
  public:
   Projection(Rows& rows, Drops& drops, std::string target)
       : rows_(rows), drops_(drops), target_(std::move(target)) {}
-  void run(const std::vector<std::size_t>& which, const std::string& from,
+  // `d`: the distinct points of rows `which` (distinct_of).
+  void run(const std::vector<std::size_t>& which, Distinct d, const std::string& from,
            const std::vector<double>& lon, const std::vector<double>& lat);
   const Box& box() const { return box_; }
 
@@ -190,21 +191,21 @@ class Projection {
   Box box_;
 };
 
-void Projection::run(const std::vector<std::size_t>& which, const std::string& from,
+// The distinct points of rows `which`. Found before anything asks PROJ (a Transformer, the target's
+// facts), which waits for its search for the operation (geo::TransformSearch, started when the
+// columns were known), so that they overlap the search.
+Distinct distinct_of(const Rows& rows, const std::vector<std::size_t>& which) {
+  std::vector<double> x(which.size()), y(which.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, which.size(), 1 << 14), [&](const auto& r) {
+    for (std::size_t k = r.begin(); k != r.end(); ++k)
+      x[k] = rows.a[which[k]], y[k] = rows.b[which[k]];
+  });
+  return distinct_points(x, y);
+}
+
+void Projection::run(const std::vector<std::size_t>& which, Distinct d, const std::string& from,
                      const std::vector<double>& lon, const std::vector<double>& lat) {
   if (which.empty()) return;
-  Distinct d;
-  {
-    std::vector<double> x(which.size()), y(which.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, which.size(), 1 << 14),
-                      [&](const auto& r) {
-                        for (std::size_t k = r.begin(); k != r.end(); ++k)
-                          x[k] = rows_.a[which[k]], y[k] = rows_.b[which[k]];
-                      });
-    d = distinct_points(x, y);
-  }
-  // Taken after the distinct points, which overlap the end of PROJ's search for the operation
-  // (geo::TransformSearch, started when the columns were known): a Transformer waits for it.
   geo::Transformer transformer(from, target_);
   transformer.transform_parallel(d.x.data(), d.y.data(), d.x.size());
   const bool geographic = lon.empty();
@@ -246,12 +247,14 @@ std::string project(Rows& rows, const Plan& plan, const ReadOptions& options, Dr
                     const std::string& path, ReadReport& report) {
   const Located located = locate(rows, plan.source_crs);
   if (located.lonlat.empty() && located.xy.empty()) return "";  // no coordinates (Oakland bins)
+  Distinct lonlat = distinct_of(rows, located.lonlat);          // before the first wait for PROJ
   const std::string target = choose_target(rows, located, plan, options, path);
   require_metric(target);
   report.target_crs = target;
   Projection projection(rows, drops, target);
-  projection.run(located.lonlat, "EPSG:4326", {}, {});
-  projection.run(located.xy, plan.source_crs, located.xy_lon, located.xy_lat);
+  projection.run(located.lonlat, std::move(lonlat), "EPSG:4326", {}, {});
+  projection.run(located.xy, distinct_of(rows, located.xy), plan.source_crs, located.xy_lon,
+                 located.xy_lat);
   const Box& box = projection.box();
   if (box.any) {
     report.lon_min = box.lon_min;

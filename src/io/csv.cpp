@@ -144,8 +144,19 @@ CsvReader::~CsvReader() {
   if (map_ && owns_map_) munmap(map_, size_);
 }
 
+// Line feeds counted eight bytes at a time where they fit: in x = word XOR 0x0A..0A a byte is zero
+// exactly when its high bit is clear in (x & 0x7F..7F) + 0x7F..7F and in x itself (the addition
+// never carries out of a byte), so the zero bytes are the popcount of what stays clear.
 std::int64_t CsvReader::count_lines(std::size_t begin, std::size_t end) const {
-  return std::count(data_ + begin, data_ + end, '\n');
+  constexpr std::uint64_t kLow = 0x7F7F7F7F7F7F7F7Full, kLf = 0x0A0A0A0A0A0A0A0Aull;
+  std::int64_t lines = 0;
+  for (; begin + 8 <= end; begin += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, data_ + begin, 8);
+    const std::uint64_t x = w ^ kLf;
+    lines += std::popcount(~(((x & kLow) + kLow) | x | kLow));
+  }
+  return lines + std::count(data_ + begin, data_ + end, '\n');
 }
 
 std::size_t CsvReader::next_line_start(std::size_t from) const {

@@ -70,7 +70,11 @@ bool header_has(const Header& header, std::string_view name);
 std::string first_present(const Header& header, std::initializer_list<std::string_view> names);
 // Equal ignoring ASCII case.
 bool ascii_iequals(std::string_view a, std::string_view b);
-// Without leading and trailing spaces and tabs.
-std::string_view trim_blanks(std::string_view s);
+// Without leading and trailing spaces and tabs (inline: ingest calls it for every field it reads).
+inline std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 }  // namespace scrutineer::ingest

@@ -16,23 +16,20 @@ namespace scrutineer::io {
 inline bool plain_decimal(std::string_view s, double& out) {
   static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  const bool negative = !s.empty() && s[0] == '-';
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const bool negative = p != end && *p == '-';
+  p += negative;
+  // The digits into m (it may wrap past 19 digits, but then more than 15 are refused below).
   std::uint64_t m = 0;
-  int digits = 0, decimals = 0;
-  bool point = false;
-  for (std::size_t i = negative ? 1 : 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c >= '0' && c <= '9') {
-      if (++digits > 15) return false;
-      m = m * 10 + static_cast<std::uint64_t>(c - '0');
-      decimals += point;
-    } else if (c == '.' && !point) {
-      point = true;
-    } else {
-      return false;
-    }
-  }
-  if (digits == 0) return false;
+  const auto digits_from = [&](const char* from) {
+    for (p = from; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p)
+      m = m * 10 + static_cast<std::uint64_t>(*p - '0');
+    return p - from;
+  };
+  const auto whole = digits_from(p);
+  const auto decimals = p != end && *p == '.' ? digits_from(p + 1) : 0;
+  if (p != end || whole + decimals == 0 || whole + decimals > 15) return false;
   const double v = static_cast<double>(m) / kPowers[decimals];
   out = negative ? -v : v;
   return true;

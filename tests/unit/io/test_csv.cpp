@@ -307,3 +307,26 @@ TEST(CsvReader, EightBytesAtATimeSplitsAsByteByByte) {
 }
 
 }  // namespace scrutineer::io
+
+namespace scrutineer::io {
+
+// count_lines counts eight bytes at a time: over random text (line feeds, CR, bytes 0x00-0xFF) and
+// every range of it, the count of a byte-by-byte loop.
+TEST(CsvReader, CountsLinesAsByteByByte) {
+  std::mt19937 random(8);
+  std::string text = "h\n";
+  for (int k = 0; k < 2000; ++k) {
+    const auto r = random() % 8;
+    text += r == 0 ? '\n' : r == 1 ? '\r' : static_cast<char>(random() % 256);
+  }
+  const auto reader = CsvReader::from_string("t.csv", text);
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::size_t begin = random() % text.size(), end = random() % (text.size() + 1);
+    if (begin > end) std::swap(begin, end);
+    std::int64_t expected = 0;
+    for (std::size_t i = begin; i < end; ++i) expected += text[i] == '\n';
+    EXPECT_EQ(reader.count_lines(begin, end), expected) << begin << ".." << end;
+  }
+}
+
+}  // namespace scrutineer::io
