@@ -106,9 +106,9 @@ std::uint64_t point_hash(double x, double y) {
 // The distinct points among n (x, y) pairs, compared bit for bit: `x`/`y` hold each once and
 // `of[k]` is point k's place there. Exports repeat points (block centroids, rounded coordinates:
 // 148,636 Chicago assaults sit at 62,884 places), and PROJ's cost is per point. The points are
-// split by the top bits of their hash into kRowParts groups searched in parallel, each an open
-// addressing table keyed by the low bits; the groups' points follow each other. Their order
-// changes no value: each point is projected on its own.
+// split by the top bits of their hash into kRowParts groups (group_by_hash) searched in parallel,
+// each an open addressing table keyed by the low bits; the groups' points follow each other. Their
+// order changes no value: each point is projected on its own.
 struct Distinct {
   std::vector<double> x, y;
   std::vector<std::uint32_t> of;
@@ -118,31 +118,25 @@ struct Group {
   std::vector<double> x, y;  // its distinct points
 };
 
-// A point's group: the top 3 bits of its hash.
-static_assert(kRowParts == 8);
-std::size_t group_of(std::uint64_t hash) { return static_cast<std::size_t>(hash >> 61); }
-
-// Group p's points, in order, into g.
+// Group g's points (index[begin..end), in order) into out, their places into of.
 void search_group(const std::vector<double>& x, const std::vector<double>& y,
-                  const std::vector<std::uint64_t>& hash, std::size_t p, Group& g,
-                  std::vector<std::uint32_t>& of) {
-  std::size_t members = 0;
-  for (const auto h : hash) members += group_of(h) == p;
+                  const std::vector<std::uint64_t>& hash, const std::uint32_t* begin,
+                  const std::uint32_t* end, Group& out, std::vector<std::uint32_t>& of) {
   std::size_t slots = 16;
-  while (slots < 2 * members) slots *= 2;
-  std::vector<std::uint32_t> table(slots, 0);  // 1 + index into g.x, 0 = empty
-  for (std::size_t k = 0; k < hash.size(); ++k) {
-    if (group_of(hash[k]) != p) continue;
+  while (slots < 2 * static_cast<std::size_t>(end - begin)) slots *= 2;
+  std::vector<std::uint32_t> table(slots, 0);  // 1 + index into out.x, 0 = empty
+  for (const std::uint32_t* it = begin; it != end; ++it) {
+    const std::size_t k = *it;
     std::size_t s = static_cast<std::size_t>(hash[k]) & (slots - 1);
     while (table[s] != 0) {
       const std::uint32_t u = table[s] - 1;
-      if (bits(g.x[u]) == bits(x[k]) && bits(g.y[u]) == bits(y[k])) break;
+      if (bits(out.x[u]) == bits(x[k]) && bits(out.y[u]) == bits(y[k])) break;
       s = (s + 1) & (slots - 1);
     }
     if (table[s] == 0) {
-      table[s] = static_cast<std::uint32_t>(g.x.size() + 1);
-      g.x.push_back(x[k]);
-      g.y.push_back(y[k]);
+      table[s] = static_cast<std::uint32_t>(out.x.size() + 1);
+      out.x.push_back(x[k]);
+      out.y.push_back(y[k]);
     }
     of[k] = table[s] - 1;
   }
@@ -154,19 +148,22 @@ Distinct distinct_points(const std::vector<double>& x, const std::vector<double>
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const auto& r) {
     for (std::size_t k = r.begin(); k != r.end(); ++k) hash[k] = point_hash(x[k], y[k]);
   });
-  std::vector<Group> groups(kRowParts);
+  const HashGroups groups = group_by_hash(hash, {});
+  std::vector<Group> found(kRowParts);
   Distinct d;
   d.of.resize(n);
-  tbb::parallel_for(std::size_t{0}, kRowParts,
-                    [&](std::size_t p) { search_group(x, y, hash, p, groups[p], d.of); });
+  tbb::parallel_for(std::size_t{0}, kRowParts, [&](std::size_t g) {
+    const std::uint32_t* first = groups.index.data();
+    search_group(x, y, hash, first + groups.start[g], first + groups.start[g + 1], found[g], d.of);
+  });
   std::vector<std::uint32_t> base(kRowParts + 1, 0);
-  for (std::size_t p = 0; p < kRowParts; ++p) {
-    base[p + 1] = base[p] + static_cast<std::uint32_t>(groups[p].x.size());
-    d.x.insert(d.x.end(), groups[p].x.begin(), groups[p].x.end());
-    d.y.insert(d.y.end(), groups[p].y.begin(), groups[p].y.end());
+  for (std::size_t g = 0; g < kRowParts; ++g) {
+    base[g + 1] = base[g] + static_cast<std::uint32_t>(found[g].x.size());
+    d.x.insert(d.x.end(), found[g].x.begin(), found[g].x.end());
+    d.y.insert(d.y.end(), found[g].y.begin(), found[g].y.end());
   }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const auto& r) {
-    for (std::size_t k = r.begin(); k != r.end(); ++k) d.of[k] += base[group_of(hash[k])];
+    for (std::size_t k = r.begin(); k != r.end(); ++k) d.of[k] += base[hash[k] >> 61];
   });
   return d;
 }

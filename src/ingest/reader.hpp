@@ -106,6 +106,18 @@ class Dictionary {
 // what the parts found in part order, so results never depend on the threads.
 constexpr std::size_t kRowParts = 8;
 
+// Positions 0..n-1 split into kRowParts groups by the top 3 bits of their hash, each group in
+// increasing order: group g is `index[start[g]]`..`index[start[g + 1] - 1]`. A stable counting
+// sort whose counts and scatter run over kRowParts consecutive parts in parallel, so the result
+// never depends on the threads. Positions whose `skip` is non-zero are left out (`skip` empty:
+// none).
+struct HashGroups {
+  std::vector<std::uint32_t> index;
+  std::vector<std::size_t> start;
+};
+HashGroups group_by_hash(const std::vector<std::uint64_t>& hash,
+                         const std::vector<std::uint8_t>& skip);
+
 enum class Source : std::uint8_t { kNone, kLonLat, kXY };
 
 // Every row that passed the checks while reading, column by column, before projection and sort.

@@ -8,6 +8,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -576,31 +577,63 @@ void check_extent(Rows& rows, Drops& drops) {
     }
 }
 
+HashGroups group_by_hash(const std::vector<std::uint64_t>& hash,
+                         const std::vector<std::uint8_t>& skip) {
+  static_assert(kRowParts == 8);  // the top 3 bits
+  const std::size_t n = hash.size();
+  const auto part = [n](std::size_t p) { return n * p / kRowParts; };
+  const auto group = [&](std::size_t i) { return static_cast<std::size_t>(hash[i] >> 61); };
+  const bool all = skip.empty();
+  // count[p][g]: the rows of part p in group g; then where each part's rows of each group go.
+  std::vector<std::array<std::size_t, kRowParts>> count(kRowParts);
+  tbb::parallel_for(std::size_t{0}, kRowParts, [&](std::size_t p) {
+    count[p].fill(0);
+    for (std::size_t i = part(p); i < part(p + 1); ++i)
+      if (all || !skip[i]) ++count[p][group(i)];
+  });
+  HashGroups out;
+  out.start.assign(kRowParts + 1, 0);
+  std::size_t at = 0;
+  for (std::size_t g = 0; g < kRowParts; ++g) {
+    out.start[g] = at;
+    for (std::size_t p = 0; p < kRowParts; ++p) {
+      const std::size_t c = count[p][g];
+      count[p][g] = at;
+      at += c;
+    }
+  }
+  out.start[kRowParts] = at;
+  out.index.resize(at);
+  tbb::parallel_for(std::size_t{0}, kRowParts, [&](std::size_t p) {
+    auto& next = count[p];
+    for (std::size_t i = part(p); i < part(p + 1); ++i)
+      if (all || !skip[i]) out.index[next[group(i)]++] = static_cast<std::uint32_t>(i);
+  });
+  return out;
+}
+
 // Byte-identical rows (after the line end) among the rows kept so far, in file order: a row is a
 // duplicate when an earlier kept row has the same bytes. Rows with the same bytes have the same
-// hash, so the rows are split by hash into parts that are searched on their own, in parallel: each
-// part an open addressing table of row indices keyed by the hash, confirmed by comparing the bytes.
-// The counts and first lines are then taken in file order, as one table would give them.
+// hash, so the rows are split by hash into groups that are searched on their own, in parallel:
+// each group an open addressing table of row indices keyed by the hash, confirmed by comparing the
+// bytes. The counts and first lines are then taken in file order, as one table would give them.
 void mark_duplicates(Rows& rows, const Input& input, const ReadOptions& options, Drops& drops,
                      ReadReport& report) {
   const auto text = [&](std::size_t i) {
     return strip_line_ends(input.csv().text(rows.span[i].first, rows.span[i].second));
   };
-  constexpr unsigned kPartBits = 3;  // 8 parts, whatever the number of threads
   const std::size_t n = rows.size();
-  // Each part's table from its own count, so no input can fill one (hashes can be made to share
-  // their top bits).
-  std::vector<std::size_t> in_part(std::size_t{1} << kPartBits, 0);
-  for (std::size_t i = 0; i < n; ++i)
-    if (!rows.drop[i]) ++in_part[rows.hash[i] >> (64 - kPartBits)];
+  const HashGroups groups = group_by_hash(rows.hash, rows.drop);
   std::vector<std::uint8_t> duplicate(n, 0);
-  tbb::parallel_for(std::size_t{0}, in_part.size(), [&](std::size_t part) {
+  tbb::parallel_for(std::size_t{0}, kRowParts, [&](std::size_t g) {
+    // Each group's table from its own count, so no input can fill one (hashes can be made to
+    // share their top bits).
     std::size_t slots = 16;
-    while (slots < 2 * in_part[part]) slots *= 2;
+    while (slots < 2 * (groups.start[g + 1] - groups.start[g])) slots *= 2;
     std::vector<std::uint32_t> table(slots, 0);  // 1 + row index, 0 = empty
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t k = groups.start[g]; k < groups.start[g + 1]; ++k) {
+      const std::size_t i = groups.index[k];
       const std::uint64_t h = rows.hash[i];
-      if (rows.drop[i] || (h >> (64 - kPartBits)) != part) continue;
       std::size_t s = static_cast<std::size_t>(h) & (slots - 1);
       bool same = false;
       while (table[s] != 0 && !same) {
