@@ -10,6 +10,7 @@
 #include <climits>
 #include <cmath>
 #include <future>
+#include <optional>
 
 #include "scrutineer/core/error.hpp"
 #include "scrutineer/core/local_time.hpp"
@@ -95,6 +96,20 @@ std::vector<double> areas_inside(const geo::Grid& grid, const geo::Region& regio
   return geo::make_overlay(grid, geo::make_areas({region.polygons}, region.crs)).cell_covered;
 }
 
+// The region read, and the grid laid over it when one is asked for, on their own thread while the
+// events are read (build_study).
+struct EarlyRegion {
+  geo::Region region;
+  std::optional<geo::Grid> grid;
+};
+
+EarlyRegion read_early(const StudyOptions& o, const std::string& crs) {
+  EarlyRegion early{geo::read_region(o.region, crs), std::nullopt};
+  if (o.cell_size > 0)
+    early.grid = geo::make_grid(early.region, o.cell_size, o.origin_x, o.origin_y);
+  return early;
+}
+
 void clip(const StudyOptions& o, Study& s) {
   auto& e = s.events;
   const auto inside = geo::inside_region(s.region, e.x, e.y);
@@ -135,15 +150,14 @@ Study build_study(const StudyOptions& o) {
   check(o);
   Study s;
   s.options = o;
-  // The region file is read (GDAL) while the events are, when the events' CRS is known before
-  // reading them: the target CRS given. Events without coordinates have no CRS, and then the
-  // region is read again below, as the rule says.
-  std::future<geo::Region> early;
+  // The region file is read (GDAL), and the grid laid over it, while the events are read, when the
+  // events' CRS is known before reading them: the target CRS given. Events without coordinates have
+  // no CRS, and then the region is read again below, as the rule says.
+  std::future<EarlyRegion> early;
   const std::string guess = o.read.target_crs;
   if (!o.events.empty() && !o.region.empty() && o.areas.empty() && !guess.empty() &&
       lower(guess) != "utm")
-    early =
-        std::async(std::launch::async, [&o, guess] { return geo::read_region(o.region, guess); });
+    early = std::async(std::launch::async, [&o, guess] { return read_early(o, guess); });
   if (!o.events.empty()) read_events(o, s);
   // The CRS of the region and areas: the events', else the option's.
   const std::string crs = s.has_events ? s.crs : o.read.target_crs;
@@ -167,13 +181,17 @@ Study build_study(const StudyOptions& o) {
   }
 
   // The one rule: the region file, else the union of the areas, else none.
+  std::optional<geo::Grid> early_grid;
   if (!o.region.empty() || s.has_areas) {
     const auto& path = o.region.empty() ? o.areas : o.region;
     const std::string region_crs = s.has_areas ? s.areas.crs : crs;
-    if (early.valid() && region_crs == guess)
-      s.region = early.get();
-    else
+    if (early.valid() && region_crs == guess) {
+      EarlyRegion ready = early.get();
+      s.region = std::move(ready.region);
+      early_grid = std::move(ready.grid);
+    } else {
       s.region = geo::read_region(path, region_crs);
+    }
     s.has_region = true;
     if (!s.has_events && !s.has_areas) s.crs = s.region.crs;
     s.region_source = o.region.empty() ? fmt::format("the union of the areas {}", o.areas)
@@ -185,7 +203,8 @@ Study build_study(const StudyOptions& o) {
   if (o.cell_size > 0) {
     s.has_grid = true;
     if (s.has_region) {
-      s.grid = geo::make_grid(s.region, o.cell_size, o.origin_x, o.origin_y);
+      s.grid = early_grid ? std::move(*early_grid)
+                          : geo::make_grid(s.region, o.cell_size, o.origin_x, o.origin_y);
       if (o.cell_areas || o.valid == "shares-area") s.cell_area = areas_inside(s.grid, s.region);
       if (o.valid == "shares-area")
         for (std::size_t c = 0; c < s.cell_area.size(); ++c)
