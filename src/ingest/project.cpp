@@ -31,13 +31,33 @@ struct Located {
   std::vector<double> xy_lon, xy_lat;  // aligned with xy
 };
 
+// The kept rows of each kind in file order: counted, then listed, over kRowParts consecutive parts
+// in parallel.
 Located locate(const Rows& rows, const std::string& source_crs) {
-  Located l;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows.drop[i]) continue;
-    if (rows.source[i] == Source::kLonLat) l.lonlat.push_back(i);
-    if (rows.source[i] == Source::kXY) l.xy.push_back(i);
+  const std::size_t n = rows.size();
+  const auto part = [n](std::size_t p) { return n * p / kRowParts; };
+  const auto kind = [&](std::size_t i) { return rows.drop[i] ? Source::kNone : rows.source[i]; };
+  std::vector<std::size_t> lonlat_at(kRowParts + 1, 0), xy_at(kRowParts + 1, 0);
+  tbb::parallel_for(std::size_t{0}, kRowParts, [&](std::size_t p) {
+    for (std::size_t i = part(p); i < part(p + 1); ++i) {
+      lonlat_at[p + 1] += kind(i) == Source::kLonLat;
+      xy_at[p + 1] += kind(i) == Source::kXY;
+    }
+  });
+  for (std::size_t p = 0; p < kRowParts; ++p) {
+    lonlat_at[p + 1] += lonlat_at[p];
+    xy_at[p + 1] += xy_at[p];
   }
+  Located l;
+  l.lonlat.resize(lonlat_at.back());
+  l.xy.resize(xy_at.back());
+  tbb::parallel_for(std::size_t{0}, kRowParts, [&](std::size_t p) {
+    std::size_t a = lonlat_at[p], b = xy_at[p];
+    for (std::size_t i = part(p); i < part(p + 1); ++i) {
+      if (kind(i) == Source::kLonLat) l.lonlat[a++] = i;
+      if (kind(i) == Source::kXY) l.xy[b++] = i;
+    }
+  });
   if (!l.xy.empty()) {
     for (auto i : l.xy) l.xy_lon.push_back(rows.a[i]), l.xy_lat.push_back(rows.b[i]);
     geo::Transformer(source_crs, "EPSG:4326")
