@@ -1,0 +1,119 @@
+// The clip of issue 16's start-up: geo::inside_region of the 148,636 Chicago aggravated assaults
+// (projected to EPSG:2790) against the South Side region (23,925 inside), by the classification
+// grid (the default) and point by point (the path before it), on all the events or a few of them.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "scrutineer/core/parallel.hpp"
+#include "scrutineer/geo/region.hpp"
+#include "scrutineer/ingest/ingest.hpp"
+
+namespace {
+
+using namespace scrutineer;
+
+struct Workload {
+  geo::Region region;
+  std::vector<double> x, y;
+};
+
+// Loaded once: reading and projecting is not part of the clip being measured.
+const Workload* chicago() {
+  static std::unique_ptr<Workload> w = []() -> std::unique_ptr<Workload> {
+    const std::string dir = std::string(SCRUTINEER_SHARED_DATA) + "/chicago/";
+    if (!std::filesystem::exists(dir + "aggravated_assaults_2010_2019.csv")) return nullptr;
+    ingest::ReadOptions read;
+    read.columns.time = "date";
+    read.columns.lon = "longitude";
+    read.columns.lat = "latitude";
+    read.time_zone = "America/Chicago";
+    read.target_crs = "EPSG:2790";
+    auto input = ingest::read_events(dir + "aggravated_assaults_2010_2019.csv", read);
+    auto out = std::make_unique<Workload>();
+    out->region = geo::read_region(dir + "southside_region.geojson", "EPSG:2790");
+    out->x = std::move(input.events.x);
+    out->y = std::move(input.events.y);
+    return out;
+  }();
+  return w.get();
+}
+
+// Every k-th event, so that a few points still spread over the city.
+void subset(const Workload& w, std::int64_t points, std::vector<double>& x,
+            std::vector<double>& y) {
+  const std::size_t n = w.x.size(), want = static_cast<std::size_t>(points);
+  const std::size_t stride = want >= n ? 1 : n / want;
+  for (std::size_t i = 0; i < n && x.size() < want; i += stride) {
+    x.push_back(w.x[i]);
+    y.push_back(w.y[i]);
+  }
+}
+
+using Clip = std::vector<std::uint8_t> (*)(const geo::Region&, const std::vector<double>&,
+                                           const std::vector<double>&);
+
+// Args: points (0 = all 148,636), threads.
+void BM_InsideRegion(benchmark::State& state, Clip clip) {
+  const Workload* w = chicago();
+  if (!w) return state.SkipWithError("../shared/data/chicago absent");
+  std::vector<double> x, y;
+  subset(*w, state.range(0) == 0 ? static_cast<std::int64_t>(w->x.size()) : state.range(0), x, y);
+  ThreadLimit limit(static_cast<int>(state.range(1)));
+  std::int64_t inside = 0;
+  for (auto _ : state) {
+    const auto in = clip(w->region, x, y);
+    inside = 0;
+    for (const auto v : in) inside += v;
+  }
+  state.counters["inside"] = static_cast<double>(inside);
+  state.counters["points_per_s"] = benchmark::Counter(
+      static_cast<double>(x.size()), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// The classification grid alone, nx x ny cells set by arg 0 (cells along x), all the events.
+void BM_InsideRegionCells(benchmark::State& state) {
+  const Workload* w = chicago();
+  if (!w) return state.SkipWithError("../shared/data/chicago absent");
+  const auto& b = w->region.bbox;
+  const auto nx = state.range(0);
+  const auto ny = static_cast<std::int64_t>(
+      std::ceil(static_cast<double>(nx) * (b.ymax - b.ymin) / (b.xmax - b.xmin)));
+  const auto grid = geo::detail::clip_grid(w->region, nx, ny);
+  ThreadLimit limit(static_cast<int>(state.range(1)));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(geo::detail::inside_region_by_cells(w->region, grid, w->x, w->y));
+  state.counters["cells"] = static_cast<double>(nx * ny);
+}
+
+BENCHMARK_CAPTURE(BM_InsideRegion, cells, geo::inside_region)
+    ->Args({0, 1})
+    ->Args({0, 1})
+    ->Args({2000, 1})
+    ->Args({500, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_InsideRegion, per_point, geo::detail::inside_region_per_point)
+    ->Args({0, 1})
+    ->Args({0, 1})
+    ->Args({2000, 1})
+    ->Args({500, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_InsideRegionCells)
+    ->Args({32, 1})
+    ->Args({64, 1})
+    ->Args({128, 1})
+    ->Args({192, 1})
+    ->Args({256, 1})
+    ->Args({384, 1})
+    ->Args({512, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
