@@ -26,8 +26,9 @@ namespace scrutineer::geo {
 
 namespace {
 
-// inside_region lays its grid when the bounding box holds at least kMinPointsForCells points, with
-// about kCellsPerPoint cells per such point (bench/bench_region.cpp measures both choices).
+// inside_region lays its grid when the bounding box holds at least kMinPointsForCells points and
+// a quarter of the region's vertices (marking the cells walks every segment), with about
+// kCellsPerPoint cells per such point (bench/bench_region.cpp measures these choices).
 constexpr std::int64_t kMinPointsForCells = 512;
 constexpr double kCellsPerPoint = 1;
 constexpr std::int64_t kMaxCells = std::int64_t(1) << 24;  // slots fit in uint32
@@ -78,19 +79,51 @@ bool covers_point(const RegionGeos& g, double x, double y) {
 
 // ---- The grid's cells: which may meet the boundary ----
 
-// The cells [first, last] along one axis whose closed interval [edge[i], edge[i + 1]] meets
-// [lo, hi], by binary search on the edges themselves (first > last: none).
-std::pair<std::size_t, std::size_t> axis_span(const std::vector<double>& edge, double lo,
-                                              double hi) {
-  const auto first = std::lower_bound(edge.begin() + 1, edge.end(), lo) - (edge.begin() + 1);
-  const auto past = std::upper_bound(edge.begin(), edge.end() - 1, hi) - edge.begin();
-  return {static_cast<std::size_t>(first), static_cast<std::size_t>(past) - 1};
+// max(v, 0) then min(.., hi), NaN giving 0: maxsd and minsd. Written as ternaries, GCC turns the
+// clamp into branches, which the points' random order mispredicts.
+double clamp_to(double v, double hi) {
+#if defined(__SSE2__)
+  const __m128d low = _mm_max_sd(_mm_set_sd(v), _mm_setzero_pd());
+  return _mm_cvtsd_f64(_mm_min_sd(low, _mm_set_sd(hi)));
+#else
+  v = v > 0 ? v : 0.0;
+  return v < hi ? v : hi;
+#endif
 }
+
+// One axis of the grid: its edges, and the scale by which floor guesses a cell.
+class Axis {
+ public:
+  Axis(const std::vector<double>& edge, double scale)
+      : edge_(edge), scale_(scale), last_(static_cast<double>(edge.size() - 2)) {}
+
+  // The cells [first, past) whose closed interval [edge[i], edge[i + 1]] meets [lo, hi]: guessed
+  // by floor, then moved until the edges themselves say so.
+  std::pair<std::size_t, std::size_t> span(double lo, double hi) const {
+    const std::size_t n = edge_.size() - 1;
+    std::size_t first = guess(lo), past = guess(hi) + 1;
+    while (first > 0 && edge_[first] >= lo) --first;     // the cell before reaches lo
+    while (first < n && edge_[first + 1] < lo) ++first;  // this cell ends before lo
+    while (past < n && edge_[past] <= hi) ++past;        // the next cell starts by hi
+    while (past > 0 && edge_[past - 1] > hi) --past;     // the last cell starts after hi
+    return {first, std::max(first, past)};
+  }
+
+ private:
+  std::size_t guess(double v) const {
+    return static_cast<std::size_t>(clamp_to((v - edge_[0]) * scale_, last_));
+  }
+
+  const std::vector<double>& edge_;
+  double scale_, last_;
+};
 
 class BoundaryMarks {
  public:
   explicit BoundaryMarks(const detail::ClipGrid& grid)
-      : grid_(grid),
+      : x_(grid.x_edge, grid.x_scale),
+        y_(grid.y_edge, grid.y_scale),
+        x_edge_(grid.x_edge),
         nx_(static_cast<std::size_t>(grid.nx())),
         marked_(static_cast<std::size_t>(grid.nx() * grid.ny()), 0) {}
 
@@ -101,21 +134,21 @@ class BoundaryMarks {
       std::swap(ay, by);
     }
     const double ylo = std::min(ay, by), yhi = std::max(ay, by);
-    const auto [c0, c1] = axis_span(grid_.x_edge, ax, bx);
-    const auto [r0, r1] = axis_span(grid_.y_edge, ylo, yhi);
-    if (c0 >= c1 || r0 >= r1 || ax == bx || ay == by) return rect(c0, c1, r0, r1);
+    const auto [c0, c1] = x_.span(ax, bx);
+    const auto [r0, r1] = y_.span(ylo, yhi);
+    if (c1 - c0 < 2 || r1 - r0 < 2 || ax == bx || ay == by) return rect(c0, c1, r0, r1);
     // A slanted segment over several columns and rows: in each column, the rows between its
     // heights at the column's two x, computed with a margin far above their rounding error
     // (a few units in the last place of |ay| + |by|), within its own exact y range.
     const double margin = 1e-12 * (std::abs(ay) + std::abs(by)) + 1e-300;
     const double slope = (by - ay) / (bx - ax);
-    for (std::size_t c = c0; c <= c1; ++c) {
-      const double u0 = std::max(grid_.x_edge[c], ax), u1 = std::min(grid_.x_edge[c + 1], bx);
-      const double y0 = ay + (u0 - ax) * slope, y1 = ay + (u1 - ax) * slope;
-      const double lo = std::max(std::min(y0, y1) - margin, ylo);
-      const double hi = std::min(std::max(y0, y1) + margin, yhi);
-      const auto [rr0, rr1] = axis_span(grid_.y_edge, lo, hi);
-      rect(c, c, rr0, rr1);
+    for (std::size_t c = c0; c < c1; ++c) {
+      const double u0 = std::max(x_edge_[c], ax), u1 = std::min(x_edge_[c + 1], bx);
+      const double h0 = ay + (u0 - ax) * slope, h1 = ay + (u1 - ax) * slope;
+      const double lo = std::max(std::min(h0, h1) - margin, ylo);
+      const double hi = std::min(std::max(h0, h1) + margin, yhi);
+      const auto [rr0, rr1] = y_.span(lo, hi);
+      rect(c, c + 1, rr0, rr1);
     }
   }
 
@@ -123,11 +156,12 @@ class BoundaryMarks {
 
  private:
   void rect(std::size_t c0, std::size_t c1, std::size_t r0, std::size_t r1) {
-    for (std::size_t r = r0; r <= r1 && r0 <= r1; ++r)
-      for (std::size_t c = c0; c <= c1 && c0 <= c1; ++c) marked_[r * nx_ + c] = 1;
+    for (std::size_t r = r0; r < r1; ++r)
+      std::fill(marked_.begin() + r * nx_ + c0, marked_.begin() + r * nx_ + c1, 1);
   }
 
-  const detail::ClipGrid& grid_;
+  Axis x_, y_;
+  const std::vector<double>& x_edge_;
   std::size_t nx_;
   std::vector<std::uint8_t> marked_;
 };
@@ -190,26 +224,14 @@ std::vector<Verdict> verdict_table(const Region& region, const detail::ClipGrid&
 
 // ---- The cell of a point ----
 
-// max(v, 0) then min(.., hi), NaN giving 0: maxsd and minsd. Written as ternaries, GCC turns the
-// clamp into branches, which the points' random order mispredicts.
-double clamp_to(double v, double hi) {
-#if defined(__SSE2__)
-  const __m128d low = _mm_max_sd(_mm_set_sd(v), _mm_setzero_pd());
-  return _mm_cvtsd_f64(_mm_min_sd(low, _mm_set_sd(hi)));
-#else
-  v = v > 0 ? v : 0.0;
-  return v < hi ? v : hi;
-#endif
-}
-
 // The slot of a point, without branches (the bounding box test is unpredictable).
 class CellFinder {
  public:
   explicit CellFinder(const detail::ClipGrid& g)
       : x_(g.x_edge.data()),
         y_(g.y_edge.data()),
-        x_step_(g.x_step),
-        y_step_(g.y_step),
+        x_scale_(g.x_scale),
+        y_scale_(g.y_scale),
         x_last_(static_cast<double>(g.nx() - 1)),
         y_last_(static_cast<double>(g.ny() - 1)),
         nx_(static_cast<std::uint32_t>(g.nx())),
@@ -218,7 +240,7 @@ class CellFinder {
 
   // The cell found by floor, then checked with the very edges of its box.
   std::uint32_t operator()(double x, double y) const {
-    const auto ix = index(x, x_[0], x_step_, x_last_), iy = index(y, y_[0], y_step_, y_last_);
+    const auto ix = index(x, x_[0], x_scale_, x_last_), iy = index(y, y_[0], y_scale_, y_last_);
     const bool box = (x >= x_[0]) & (x <= x_end_) & (y >= y_[0]) & (y <= y_end_);
     const bool cell = (x_[ix] <= x) & (x <= x_[ix + 1]) & (y_[iy] <= y) & (y <= y_[iy + 1]);
     // box ? (cell ? kFirstCell + iy * nx + ix : kNoCell) : kOutsideBox, by masks: GCC makes the
@@ -228,14 +250,14 @@ class CellFinder {
   }
 
  private:
-  // floor((v - lo) / step) clamped to [0, last]: clamped first, then truncated, which is floor
+  // floor((v - lo) * scale) clamped to [0, last]: clamped first, then truncated, which is floor
   // for a number >= 0.
-  static std::uint32_t index(double v, double lo, double step, double last) {
-    return static_cast<std::uint32_t>(clamp_to((v - lo) / step, last));
+  static std::uint32_t index(double v, double lo, double scale, double last) {
+    return static_cast<std::uint32_t>(clamp_to((v - lo) * scale, last));
   }
 
   const double *x_, *y_;
-  double x_step_, y_step_, x_last_, y_last_;
+  double x_scale_, y_scale_, x_last_, y_last_;
   std::uint32_t nx_;
   double x_end_, y_end_;
 };
@@ -258,12 +280,15 @@ bool increasing(const std::vector<double>& v) {
   return std::adjacent_find(v.begin(), v.end(), std::greater_equal<>()) == v.end();
 }
 
+// The points in the bounding box, counted among every k-th point (about 4,096) and scaled: the
+// count only sizes the grid.
 std::int64_t points_in_bbox(const io::Bbox& b, const std::vector<double>& x,
                             const std::vector<double>& y) {
+  const std::size_t stride = std::max<std::size_t>(1, x.size() / 4096);
   std::int64_t n = 0;
-  for (std::size_t i = 0; i < x.size(); ++i)
+  for (std::size_t i = 0; i < x.size(); i += stride)
     n += (x[i] >= b.xmin) & (x[i] <= b.xmax) & (y[i] >= b.ymin) & (y[i] <= b.ymax);
-  return n;
+  return n * static_cast<std::int64_t>(stride);
 }
 
 }  // namespace
@@ -287,17 +312,21 @@ ClipGrid clip_grid(const Region& region, std::int64_t nx, std::int64_t ny) {
   const auto& b = region.bbox;
   if (nx < 1 || ny < 1 || nx > kMaxCells / ny || !usable(b)) return {};
   ClipGrid grid;
-  grid.x_step = (b.xmax - b.xmin) / static_cast<double>(nx);
-  grid.y_step = (b.ymax - b.ymin) / static_cast<double>(ny);
-  grid.x_edge = edges(b.xmin, b.xmax, nx, grid.x_step);
-  grid.y_edge = edges(b.ymin, b.ymax, ny, grid.y_step);
+  const double fx = static_cast<double>(nx), fy = static_cast<double>(ny);
+  grid.x_edge = edges(b.xmin, b.xmax, nx, (b.xmax - b.xmin) / fx);
+  grid.y_edge = edges(b.ymin, b.ymax, ny, (b.ymax - b.ymin) / fy);
+  grid.x_scale = fx / (b.xmax - b.xmin);
+  grid.y_scale = fy / (b.ymax - b.ymin);
   if (!increasing(grid.x_edge) || !increasing(grid.y_edge)) return {};
   return grid;
 }
 
 ClipGrid choose_clip_grid(const Region& region, std::int64_t points) {
   const auto& b = region.bbox;
-  if (points < kMinPointsForCells || !usable(b)) return {};
+  std::int64_t vertices = 0;
+  for (const auto& polygon : region.polygons)
+    for (const auto& ring : polygon.rings) vertices += static_cast<std::int64_t>(ring.x.size());
+  if (points < kMinPointsForCells || 4 * points < vertices || !usable(b)) return {};
   // About kCellsPerPoint cells per point, square.
   const double cells = std::min(static_cast<double>(points) * kCellsPerPoint, 0.5 * kMaxCells);
   const double side = std::sqrt((b.xmax - b.xmin) * (b.ymax - b.ymin) / cells);

@@ -41,7 +41,8 @@ namespace detail {
 // [x_edge[i], x_edge[i + 1]] x [y_edge[j], y_edge[j + 1]]. Empty edges: no grid.
 struct ClipGrid {
   std::vector<double> x_edge, y_edge;
-  double x_step = 0, y_step = 0;  // (xmax - xmin) / nx: the floor that finds a point's cell
+  // nx / (xmax - xmin): a point's cell is floor((x - x_edge[0]) * x_scale), checked with the edges.
+  double x_scale = 0, y_scale = 0;
   std::int64_t nx() const { return x_edge.empty() ? 0 : std::int64_t(x_edge.size()) - 1; }
   std::int64_t ny() const { return y_edge.empty() ? 0 : std::int64_t(y_edge.size()) - 1; }
 };

@@ -156,11 +156,11 @@ TEST(Region, PointThatFloorPutsInTheWrongCellIsTested) {
     const auto g = detail::clip_grid(box, cells, cells);
     for (std::size_t k = 2; k + 1 < g.x_edge.size() && v == 0; ++k) {
       const double above = std::nextafter(g.x_edge[k], 2.0);
-      if (std::floor((above - g.x_edge[0]) / g.x_step) < static_cast<double>(k))
+      if (std::floor((above - g.x_edge[0]) * g.x_scale) < static_cast<double>(k))
         v = above, n = cells;
     }
   }
-  ASSERT_GT(v, 0.3) << "no edge where floor rounds down";  // (python: n = 11, edge 3 of 0.1..1.1)
+  ASSERT_GT(v, 0.3) << "no edge where floor rounds down";
   io::MultiPolygon polygons = corner;
   const auto right = square(v, 0.5, 1.1, 1.1);
   polygons.insert(polygons.end(), right.begin(), right.end());
