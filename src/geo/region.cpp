@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <limits>
 #include <optional>
 #include <utility>
 
@@ -145,6 +144,10 @@ class BoundaryMarks {
     for (std::size_t c = c0; c < c1; ++c) {
       const double u0 = std::max(x_edge_[c], ax), u1 = std::min(x_edge_[c + 1], bx);
       const double h0 = ay + (u0 - ax) * slope, h1 = ay + (u1 - ax) * slope;
+      if (!std::isfinite(h0) || !std::isfinite(h1)) {  // overflow: the whole column's span
+        rect(c, c + 1, r0, r1);
+        continue;
+      }
       const double lo = std::max(std::min(h0, h1) - margin, ylo);
       const double hi = std::min(std::max(h0, h1) + margin, yhi);
       const auto [rr0, rr1] = y_.span(lo, hi);
@@ -245,8 +248,8 @@ class CellFinder {
     const bool cell = (x_[ix] <= x) & (x <= x_[ix + 1]) & (y_[iy] <= y) & (y <= y_[iy + 1]);
     // box ? (cell ? kFirstCell + iy * nx + ix : kNoCell) : kOutsideBox, by masks: GCC makes the
     // ternaries branches.
-    const std::uint32_t in_box = (kFirstCell + iy * nx_ + ix) & (0u - std::uint32_t(cell));
-    return (in_box & (0u - std::uint32_t(box))) | std::uint32_t(!box);
+    const std::uint32_t slot = (kFirstCell + iy * nx_ + ix) & (0u - std::uint32_t(cell));
+    return (slot & (0u - std::uint32_t(box))) | std::uint32_t(!box);
   }
 
  private:
