@@ -365,11 +365,16 @@ std::vector<std::uint8_t> inside_region_by_cells(const Region& region, const Cli
   std::vector<std::uint8_t> inside(x.size(), 0);
   const CellFinder find(grid);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, x.size(), 8192), [&](const auto& range) {
-    const CellFinder f = find;  // a local copy, which the stores to inside cannot alias
+    // Local copies and pointers: a store to a uint8_t may alias anything, and would make the
+    // compiler reload every vector's data and the finder's fields after each point.
+    const CellFinder f = find;
+    const double *px = x.data(), *py = y.data();
+    const Verdict* table = verdict.data();
+    std::uint8_t* out = inside.data();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      const Verdict v = verdict[f(x[i], y[i])];
-      inside[i] = v == Verdict::kInside;
-      if (v == Verdict::kTest) inside[i] = covers_point(local_geos(local, region), x[i], y[i]);
+      const Verdict v = table[f(px[i], py[i])];
+      out[i] = v == Verdict::kInside;
+      if (v == Verdict::kTest) out[i] = covers_point(local_geos(local, region), px[i], py[i]);
     }
   });
   return inside;
