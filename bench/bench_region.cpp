@@ -105,24 +105,26 @@ void BM_InsideRegionCells(benchmark::State& state) {
 }
 
 // Args: points (0 = all 148,636; else every k-th event, about a quarter of them in the bounding
-// box), threads. 500 points: the per-point test (too few for the grid).
+// box), threads. 2,000 points (about 540 in the box): the per-point test, too few for the grid.
 BENCHMARK_CAPTURE(BM_InsideRegion, cells, geo::inside_region)
     ->Args({0, 1})
     ->Args({0, 2})
+    ->Args({12000, 2})
+    ->Args({8000, 2})
     ->Args({2000, 2})
-    ->Args({500, 2})
     ->Unit(benchmark::kMillisecond)
     ->ComputeStatistics("min", least)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_InsideRegion, per_point, geo::detail::inside_region_per_point)
     ->Args({0, 1})
     ->Args({0, 2})
+    ->Args({12000, 2})
+    ->Args({8000, 2})
     ->Args({2000, 2})
-    ->Args({500, 2})
     ->Unit(benchmark::kMillisecond)
     ->ComputeStatistics("min", least)
     ->UseRealTime();
-// Args: cells along x (the default grid has about 200 on this workload), threads.
+// Args: cells along x (the default grid has about 130 on this workload), threads.
 BENCHMARK(BM_InsideRegionCells)
     ->Args({32, 1})
     ->Args({64, 1})

@@ -28,8 +28,8 @@ namespace {
 // inside_region lays its grid when the bounding box holds at least kMinPointsForCells points and
 // a quarter of the region's vertices (marking the cells walks every segment), with about
 // kCellsPerPoint cells per such point (bench/bench_region.cpp measures these choices).
-constexpr std::int64_t kMinPointsForCells = 512;
-constexpr double kCellsPerPoint = 1;
+constexpr std::int64_t kMinPointsForCells = 2048;
+constexpr double kCellsPerPoint = 0.5;
 constexpr std::int64_t kMaxCells = std::int64_t(1) << 24;  // slots fit in uint32
 
 Region union_of(const std::vector<io::MultiPolygon>& features, const std::string& crs) {
