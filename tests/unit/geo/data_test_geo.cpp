@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "scrutineer/core/parallel.hpp"
 #include "scrutineer/geo/crs.hpp"
 #include "scrutineer/geo/overlay.hpp"
 #include "scrutineer/geo/region.hpp"
@@ -65,6 +66,44 @@ TEST(GeoData, SouthSideEventsOutsideRegion) {
   // PROVENANCE.md of chicago/: "979 of the 1,000 points lie inside southside_region.geojson".
   EXPECT_EQ(report.total, 1000);
   EXPECT_EQ(report.outside, 21);
+}
+
+// Issue 16's clip: the 148,636 Chicago aggravated assaults projected to EPSG:2790 against the
+// South Side region, by the grid of cells (the default) and point by point, with 1 and 2 threads.
+TEST(GeoData, ChicagoClipByCellsEqualsEachPoint) {
+  const std::string region_path = kShared + "/chicago/southside_region.geojson";
+  const std::string events_path = kShared + "/chicago/aggravated_assaults_2010_2019.csv";
+  REQUIRE_FILE(region_path);
+  REQUIRE_FILE(events_path);
+  const Region region = read_region(region_path, "EPSG:2790");
+  io::CsvReader csv(events_path);
+  const auto lat = csv.require_column("latitude"), lon = csv.require_column("longitude");
+  std::vector<double> x, y;
+  io::CsvRecord record;
+  while (csv.next(record)) {
+    double a = 0, b = 0;
+    std::from_chars(record[lon].data(), record[lon].data() + record[lon].size(), a);
+    std::from_chars(record[lat].data(), record[lat].data() + record[lat].size(), b);
+    x.push_back(a);
+    y.push_back(b);
+  }
+  Transformer("EPSG:4326", "EPSG:2790").transform(x, y);
+  ASSERT_EQ(x.size(), 148636u);
+  ASSERT_GT(detail::choose_clip_grid(region, 30000).nx(), 1);  // the cells are used
+  const auto each = detail::inside_region_per_point(region, x, y);
+  std::vector<std::uint8_t> one, two;
+  {
+    ThreadLimit limit(1);
+    one = inside_region(region, x, y);
+  }
+  {
+    ThreadLimit limit(2);
+    two = inside_region(region, x, y);
+  }
+  EXPECT_EQ(one, each);
+  EXPECT_EQ(two, each);
+  // BM_StudyStartupChicago's events_inside, and `scrutineer backtest`'s count on this workload.
+  EXPECT_EQ(std::accumulate(each.begin(), each.end(), std::int64_t(0)), 23925);
 }
 
 // Total population spread from areas to the cells of a grid over the areas' own union and summed
