@@ -5,6 +5,8 @@
 #include <cmath>
 #include <filesystem>
 #include <numeric>
+#include <utility>
+#include <vector>
 
 #include "scrutineer/core/parallel.hpp"
 #include "scrutineer/geo/crs.hpp"
@@ -43,14 +45,9 @@ TEST(GeoData, SouthSideGridAndMask) {
   EXPECT_EQ(grid.crs, "EPSG:2790");
 }
 
-TEST(GeoData, SouthSideEventsOutsideRegion) {
-  const std::string region_path = kShared + "/chicago/southside_region.geojson";
-  const std::string events_path = kShared + "/chicago/southside_2016_sample.csv";
-  REQUIRE_FILE(region_path);
-  REQUIRE_FILE(events_path);
-  const Region region = read_region(region_path, "EPSG:2790");
-  io::CsvReader csv(events_path);
-  const auto lat = csv.require_column("Latitude"), lon = csv.require_column("Longitude");
+// The longitude and latitude columns of every record, as read.
+std::pair<std::vector<double>, std::vector<double>> read_lon_lat(io::CsvReader& csv,
+                                                                 std::size_t lon, std::size_t lat) {
   std::vector<double> x, y;
   io::CsvRecord record;
   while (csv.next(record)) {
@@ -60,6 +57,18 @@ TEST(GeoData, SouthSideEventsOutsideRegion) {
     x.push_back(a);
     y.push_back(b);
   }
+  return {x, y};
+}
+
+TEST(GeoData, SouthSideEventsOutsideRegion) {
+  const std::string region_path = kShared + "/chicago/southside_region.geojson";
+  const std::string events_path = kShared + "/chicago/southside_2016_sample.csv";
+  REQUIRE_FILE(region_path);
+  REQUIRE_FILE(events_path);
+  const Region region = read_region(region_path, "EPSG:2790");
+  io::CsvReader csv(events_path);
+  const auto lat = csv.require_column("Latitude"), lon = csv.require_column("Longitude");
+  auto [x, y] = read_lon_lat(csv, lon, lat);
   Transformer to_region("EPSG:4326", "EPSG:2790");
   to_region.transform(x, y);
   const auto report = report_outside(region, x, y);
@@ -78,15 +87,7 @@ TEST(GeoData, ChicagoClipByCellsEqualsEachPoint) {
   const Region region = read_region(region_path, "EPSG:2790");
   io::CsvReader csv(events_path);
   const auto lat = csv.require_column("latitude"), lon = csv.require_column("longitude");
-  std::vector<double> x, y;
-  io::CsvRecord record;
-  while (csv.next(record)) {
-    double a = 0, b = 0;
-    std::from_chars(record[lon].data(), record[lon].data() + record[lon].size(), a);
-    std::from_chars(record[lat].data(), record[lat].data() + record[lat].size(), b);
-    x.push_back(a);
-    y.push_back(b);
-  }
+  auto [x, y] = read_lon_lat(csv, lon, lat);
   Transformer("EPSG:4326", "EPSG:2790").transform(x, y);
   ASSERT_EQ(x.size(), 148636u);
   ASSERT_GT(detail::choose_clip_grid(region, 30000).nx(), 1);  // the cells are used
